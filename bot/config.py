@@ -1,0 +1,101 @@
+"""Settings: read from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A BotFather token: the bot's numeric id, a colon, and a 35-character secret.
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+
+
+class Settings(BaseSettings):
+    """Everything the operator can configure; `.env.example` documents each field."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr = SecretStr("")
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    database_url: str = "sqlite+aiosqlite:///factcheck.db"
+    database_echo: bool = False
+
+    extractor: Literal["offline", "openai"] = "offline"
+    max_claims: int = Field(default=10, ge=1, le=50)
+    quorum: int = Field(default=2, ge=1, le=50)
+    cards_at_once: int = Field(default=5, ge=1, le=20)
+    editor_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admin_cache_seconds: int = Field(default=300, ge=0)
+    card_edit_delay_seconds: float = Field(default=1.0, ge=0.0, le=30.0)
+
+    min_article_chars: int = Field(default=400, ge=20)
+    max_document_bytes: int = Field(default=1_000_000, ge=1_000)
+    fetch_allowed_hosts: Annotated[frozenset[str], NoDecode] = frozenset()
+    fetch_timeout_seconds: float = Field(default=10.0, gt=0)
+    fetch_max_bytes: int = Field(default=2_000_000, ge=10_000)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+
+    openai_api_key: SecretStr = SecretStr("")
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: float = Field(default=30.0, gt=0)
+    openai_max_retries: int = Field(default=2, ge=0, le=10)
+    openai_chunk_tokens: int = Field(default=3000, ge=200)
+
+    webhook_url: str | None = None
+    webhook_secret: SecretStr = SecretStr("")
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    worker_id: str | None = None
+    log_level: str = "INFO"
+
+    @field_validator("editor_ids", mode="before")
+    @classmethod
+    def _split_editor_ids(cls, value: object) -> object:
+        """Accept `EDITOR_IDS=1,2,3` as well as a list."""
+        if isinstance(value, str):
+            return frozenset(int(part) for part in re.split(r"[,\s]+", value) if part)
+        return value
+
+    @field_validator("fetch_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        """Accept `FETCH_ALLOWED_HOSTS=a.example,127.0.0.1:8080`."""
+        if isinstance(value, str):
+            return frozenset(p.strip().lower() for p in value.split(",") if p.strip())
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper_level(cls, value: str) -> str:
+        """Normalise the level name so `debug` works too."""
+        return value.upper()
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is an embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+class TokenError(ValueError):
+    """The bot token is missing or does not look like one from BotFather."""
+
+
+def check_token(settings: Settings) -> str:
+    """Return the token, or raise TokenError with one line the operator can act on."""
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    if not token:
+        raise TokenError(
+            "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in .env "
+            "(see .env.example), or run `make demo` to try the bot without one."
+        )
+    if not TOKEN_PATTERN.match(token):
+        raise TokenError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (expected '123456:ABC-...' "
+            "from @BotFather); check for quotes or spaces in .env."
+        )
+    return token

@@ -1,0 +1,1 @@
+"""Claim extraction: turn an article into check-worthy claims."""

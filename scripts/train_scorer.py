@@ -1,0 +1,165 @@
+"""Train the offline extractor's check-worthiness scorer and write scorer_weights.npz.
+
+Usage: python scripts/train_scorer.py [--data DIR] [--out PATH]
+
+Trains on ClaimBuster (claimbuster-train.json in DIR/claims). Needs scikit-learn and scipy
+(dev dependencies); the bot itself only needs numpy to use the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bot.extraction.features import HASH_SIZE, N_HAND, featurize  # noqa: E402
+from bot.extraction.scorer import CHECKWORTHY_THRESHOLD, WEIGHTS_PATH, ScorerParams  # noqa: E402
+
+FULL_C = 0.5
+HAND_C = 1.0
+
+
+@dataclass
+class Featurized:
+    """Hand feature matrix and hashed n-gram matrix of a list of sentences."""
+
+    hand: np.ndarray
+    ngrams: sparse.csr_matrix
+
+    def take(self, rows: np.ndarray) -> Featurized:
+        """The subset of rows."""
+        return Featurized(self.hand[rows], self.ngrams[rows])
+
+
+def shared_data_dir(arg: str | None) -> Path:
+    """Resolve the shared data directory from --data, FACTCHECK_SHARED_DIR or ../shared/data."""
+    path = Path(arg or os.environ.get("FACTCHECK_SHARED_DIR") or REPO.parent / "shared" / "data")
+    if not (path / "claims" / "claimbuster-train.json").is_file():
+        sys.exit(
+            f"No claims data at {path}/claims: pass --data DIR or set FACTCHECK_SHARED_DIR "
+            "to the folder holding claims/claimbuster-train.json."
+        )
+    return path
+
+
+def load_claimbuster(data_dir: Path) -> tuple[list[str], np.ndarray]:
+    """ClaimBuster sentences and 0/1 labels."""
+    rows = json.loads((data_dir / "claims" / "claimbuster-train.json").read_text())
+    return [r["text"] for r in rows], np.array([int(r["label"]) for r in rows])
+
+
+def load_clef(data_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """CLEF 2019 sentences, 0/1 labels and debate names."""
+    with (data_dir / "claims" / "clef2019-task1-train.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    texts = [r["text"] for r in rows]
+    labels = np.array([int(r["label"]) for r in rows])
+    return texts, labels, np.array([r["file_name"] for r in rows])
+
+
+def featurize_all(texts: list[str]) -> Featurized:
+    """Featurize sentences into matrices laid out exactly as the runtime scorer reads them."""
+    hand = np.zeros((len(texts), N_HAND), dtype=np.float64)
+    indptr, indices, values = [0], [], []
+    for i, text in enumerate(texts):
+        hand[i], grams = featurize(text)
+        unique = np.unique(grams)
+        indices.append(unique)
+        values.append(np.full(unique.size, 1.0 / math.sqrt(max(unique.size, 1))))
+        indptr.append(indptr[-1] + unique.size)
+    ngrams = sparse.csr_matrix(
+        (np.concatenate(values), np.concatenate(indices), np.array(indptr)),
+        shape=(len(texts), HASH_SIZE),
+    )
+    return Featurized(hand, ngrams)
+
+
+def _logit(p: float) -> float:
+    """Inverse of the logistic function."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def best_f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
+    """The score threshold that maximises F1 of the positive class."""
+    order = np.argsort(-scores)
+    hits = np.cumsum(labels[order])
+    precision = hits / np.arange(1, len(scores) + 1)
+    recall = hits / max(labels.sum(), 1)
+    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-9)
+    return float(scores[order][int(np.argmax(f1))])
+
+
+def _fit_lr(x: np.ndarray | sparse.spmatrix, y: np.ndarray, c: float) -> LogisticRegression:
+    """Balanced logistic regression."""
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")
+    return model.fit(x, y)
+
+
+def _design(feats: Featurized, mean: np.ndarray, scale: np.ndarray, hand_only: bool):
+    """The design matrix: standardised hand features, then (unless hand_only) n-grams."""
+    hand = (feats.hand - mean) * scale
+    return hand if hand_only else sparse.hstack([sparse.csr_matrix(hand), feats.ngrams]).tocsr()
+
+
+def _oof_threshold(feats: Featurized, y: np.ndarray, mean, scale, hand_only: bool) -> float:
+    """F1-best probability threshold from 3-fold out-of-fold predictions on the training data."""
+    scores = np.zeros(len(y))
+    for train, test in StratifiedKFold(3, shuffle=True, random_state=7).split(y, y):
+        model = _fit_lr(
+            _design(feats.take(train), mean, scale, hand_only),
+            y[train],
+            HAND_C if hand_only else FULL_C,
+        )
+        scores[test] = model.predict_proba(_design(feats.take(test), mean, scale, hand_only))[:, 1]
+    return best_f1_threshold(scores, y[...])
+
+
+def fit_scorer(feats: Featurized, y: np.ndarray) -> ScorerParams:
+    """Fit both models and shift their biases so the F1-best threshold is the shipped one."""
+    mean = feats.hand.mean(axis=0)
+    scale = 1.0 / np.maximum(feats.hand.std(axis=0), 1e-3)
+    shift = _logit(CHECKWORTHY_THRESHOLD)
+    full = _fit_lr(_design(feats, mean, scale, False), y, FULL_C)
+    full_t = _oof_threshold(feats, y, mean, scale, False)
+    lang = _fit_lr(_design(feats, mean, scale, True), y, HAND_C)
+    lang_t = _oof_threshold(feats, y, mean, scale, True)
+    coef = full.coef_[0]
+    return ScorerParams(
+        hand_mean=mean,
+        hand_scale=scale,
+        full_hand=coef[:N_HAND],
+        full_ngrams=coef[N_HAND:],
+        full_bias=float(full.intercept_[0]) - _logit(full_t) + shift,
+        lang_hand=lang.coef_[0],
+        lang_bias=float(lang.intercept_[0]) - _logit(lang_t) + shift,
+    )
+
+
+def main() -> None:
+    """Train on ClaimBuster and write the weights file."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="shared data dir (default: $FACTCHECK_SHARED_DIR)")
+    parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    args = parser.parse_args()
+    texts, labels = load_claimbuster(shared_data_dir(args.data))
+    params = fit_scorer(featurize_all(texts), labels)
+    params.save(args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB) from {len(texts)} sentences")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Queries on articles: adding them once per team, and their extraction state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Article, Claim, ExtractionState, utcnow
+from storage.upsert import insert_for
+
+
+async def find_duplicate(
+    session: AsyncSession, *, team_id: int, text_hash: str, canonical_url: str | None
+) -> Article | None:
+    """The team's earlier article with the same normalized text or canonical URL."""
+    condition = Article.text_hash == text_hash
+    if canonical_url:
+        condition = or_(condition, Article.canonical_url == canonical_url)
+    stmt = select(Article).where(Article.team_id == team_id, condition).order_by(Article.id)
+    return (await session.execute(stmt.limit(1))).scalar_one_or_none()
+
+
+async def add_article(session: AsyncSession, **values: Any) -> Article | None:
+    """Insert an article; None when the team already has one with the same text."""
+    values.setdefault("created_at", utcnow())
+    stmt = (
+        insert_for(session, Article)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["team_id", "text_hash"])
+        .returning(Article.id)
+    )
+    new_id = (await session.execute(stmt)).scalar_one_or_none()
+    if new_id is None:
+        return None
+    return await session.get(Article, new_id)
+
+
+async def get_article(session: AsyncSession, *, article_id: int) -> Article | None:
+    """An article by id."""
+    return await session.get(Article, article_id)
+
+
+async def set_extraction_state(
+    session: AsyncSession, *, article_id: int, state: ExtractionState, **values: Any
+) -> None:
+    """Record how far claim extraction for an article got."""
+    await session.execute(
+        update(Article).where(Article.id == article_id).values(extraction_state=state, **values)
+    )
+
+
+async def claim_extraction(session: AsyncSession, *, article_id: int) -> bool:
+    """Take a pending (or interrupted) extraction; False if another worker already did."""
+    result = await session.execute(
+        update(Article)
+        .where(
+            Article.id == article_id,
+            Article.extraction_state.in_([ExtractionState.PENDING, ExtractionState.RUNNING]),
+        )
+        .values(extraction_state=ExtractionState.RUNNING)
+    )
+    return bool(result.rowcount)
+
+
+async def unfinished_extractions(session: AsyncSession) -> list[int]:
+    """Articles whose extraction is pending or was interrupted by a restart."""
+    rows = await session.execute(
+        select(Article.id)
+        .where(Article.extraction_state.in_([ExtractionState.PENDING, ExtractionState.RUNNING]))
+        .order_by(Article.id)
+    )
+    return list(rows.scalars())
+
+
+async def article_progress(session: AsyncSession, *, article_id: int) -> dict[str, int]:
+    """Claim counts by status for one article."""
+    rows = await session.execute(
+        select(Claim.status, func.count())
+        .where(Claim.article_id == article_id)
+        .group_by(Claim.status)
+    )
+    return {status: count for status, count in rows.all()}

@@ -1,0 +1,151 @@
+"""Queries on claims: adding, finding within a team, status changes, cards and assignment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Claim, ClaimStatus, StatusChange, utcnow
+from storage.queue import bump_count
+
+
+async def add_claims(
+    session: AsyncSession, *, team_id: int, article_id: int, claims: Sequence[dict[str, Any]]
+) -> list[Claim]:
+    """Queue an article's claims in order (dicts of text, quote, claimant, score, start, end)."""
+    now = utcnow()
+    rows = [
+        Claim(
+            team_id=team_id,
+            article_id=article_id,
+            position=i,
+            created_at=now,
+            status_changed_at=now,
+            **claim,
+        )
+        for i, claim in enumerate(claims)
+    ]
+    session.add_all(rows)
+    await session.flush()
+    if rows:
+        await bump_count(session, team_id=team_id, status=ClaimStatus.OPEN, delta=len(rows))
+    return rows
+
+
+async def get_claim(
+    session: AsyncSession, *, claim_id: int, for_update: bool = False
+) -> Claim | None:
+    """A claim by id; `for_update` locks its row until the transaction ends (PostgreSQL)."""
+    stmt = select(Claim).where(Claim.id == claim_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def claims_of_article(session: AsyncSession, *, article_id: int) -> list[Claim]:
+    """An article's claims in their order."""
+    rows = await session.execute(
+        select(Claim).where(Claim.article_id == article_id).order_by(Claim.position)
+    )
+    return list(rows.scalars())
+
+
+async def change_status(
+    session: AsyncSession,
+    *,
+    claim: Claim,
+    to_status: str,
+    user_id: int | None,
+    reason: str | None = None,
+    locked: bool | None = None,
+) -> StatusChange | None:
+    """Move a claim to a new status and record who, when, from, to and why."""
+    if locked is not None:
+        claim.locked = locked
+    if to_status == claim.status:
+        session.add(claim)
+        return None
+    now = utcnow()
+    entry = StatusChange(
+        claim_id=claim.id,
+        user_id=user_id,
+        from_status=claim.status,
+        to_status=to_status,
+        reason=reason,
+        created_at=now,
+    )
+    await bump_count(session, team_id=claim.team_id, status=claim.status, delta=-1)
+    await bump_count(session, team_id=claim.team_id, status=to_status, delta=1)
+    claim.status = to_status
+    claim.status_changed_at = now
+    session.add_all([claim, entry])
+    return entry
+
+
+async def history(session: AsyncSession, *, claim_id: int) -> list[StatusChange]:
+    """A claim's status changes, oldest first."""
+    rows = await session.execute(
+        select(StatusChange).where(StatusChange.claim_id == claim_id).order_by(StatusChange.id)
+    )
+    return list(rows.scalars())
+
+
+async def set_card(
+    session: AsyncSession, *, claim_id: int, chat_id: int, message_id: int, thread_id: int | None
+) -> None:
+    """Remember the message that shows a claim's card."""
+    await session.execute(
+        update(Claim)
+        .where(Claim.id == claim_id)
+        .values(
+            card_chat_id=chat_id,
+            card_message_id=message_id,
+            card_thread_id=thread_id,
+            card_state="posted",
+        )
+    )
+
+
+async def set_card_state(session: AsyncSession, *, claim_ids: Sequence[int], state: str) -> None:
+    """Mark cards as deferred (not posted, reachable through /queue) or unposted."""
+    if claim_ids:
+        await session.execute(update(Claim).where(Claim.id.in_(claim_ids)).values(card_state=state))
+
+
+async def unposted_cards(session: AsyncSession, *, article_id: int) -> list[Claim]:
+    """An article's claims whose cards are still to be posted."""
+    rows = await session.execute(
+        select(Claim)
+        .where(Claim.article_id == article_id, Claim.card_state == "unposted")
+        .order_by(Claim.position)
+    )
+    return list(rows.scalars())
+
+
+async def set_assignee(session: AsyncSession, *, claim: Claim, user_id: int | None) -> None:
+    """Give a claim to a member, or take it back."""
+    claim.assignee_id = user_id
+    session.add(claim)
+
+
+async def claims_assigned(
+    session: AsyncSession, *, team_id: int, user_id: int, limit: int = 20
+) -> list[Claim]:
+    """The claims a member took, newest first."""
+    rows = await session.execute(
+        select(Claim)
+        .where(Claim.team_id == team_id, Claim.assignee_id == user_id)
+        .order_by(Claim.id.desc())
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+async def touch_status_time(session: AsyncSession, *, claim: Claim, when: datetime) -> None:
+    """Set when the claim's status last changed (tests and imports)."""
+    claim.status_changed_at = when
+    session.add(claim)

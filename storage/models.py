@@ -1,0 +1,269 @@
+"""SQLModel tables: teams, users, articles, claims, votes, notes, history and the update store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Store aware datetimes converted to UTC."""
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Give back aware datetimes in UTC."""
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _ts(*, index: bool = False, nullable: bool = False) -> sa.Column:
+    """A UTC timestamp column, now by default."""
+    return sa.Column(UTCDateTime(), nullable=nullable, index=index, default=utcnow)
+
+
+def _bigint(*, nullable: bool = True, index: bool = False) -> sa.Column:
+    """A 64-bit integer column (Telegram ids do not fit in 32 bits)."""
+    return sa.Column(sa.BigInteger(), nullable=nullable, index=index)
+
+
+class Rating(StrEnum):
+    """What a member can vote for a claim."""
+
+    TRUE = "true"
+    MISLEADING = "misleading"
+    FALSE = "false"
+    UNPROVEN = "unproven"
+    NOT_A_CLAIM = "not_claim"
+
+
+class ClaimStatus(StrEnum):
+    """Where a claim stands in the queue."""
+
+    OPEN = "open"
+    IN_REVIEW = "in_review"
+    TRUE = "true"
+    MISLEADING = "misleading"
+    FALSE = "false"
+    UNPROVEN = "unproven"
+    DISPUTED = "disputed"
+    DISMISSED = "dismissed"
+
+
+VERDICT_STATUSES = frozenset(
+    {ClaimStatus.TRUE, ClaimStatus.MISLEADING, ClaimStatus.FALSE, ClaimStatus.UNPROVEN}
+)
+
+
+class ExtractionState(StrEnum):
+    """Progress of claim extraction for one article."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Team(SQLModel, table=True):
+    """A team: one Telegram group chat and its settings."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False, unique=True))
+    title: str = ""
+    chat_type: str = "group"
+    is_forum: bool = False
+    active: bool = True
+    quorum: int | None = None
+    cards_at_once: int | None = None
+    extractor: str | None = None
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class User(SQLModel, table=True):
+    """A Telegram user who has spoken to the bot; the id is Telegram's."""
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger(), primary_key=True, autoincrement=False))
+    first_name: str = ""
+    last_name: str | None = None
+    username: str | None = None
+    updated_at: datetime = Field(sa_column=_ts())
+
+
+class Membership(SQLModel, table=True):
+    """A user seen in a team's group (used to route private forwards)."""
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger(), sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    seen_at: datetime = Field(sa_column=_ts())
+
+
+class Article(SQLModel, table=True):
+    """Something a member sent to be checked, with where it came from."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "text_hash", name="uq_article_team_text"),
+        sa.Index("ix_article_team_url", "team_id", "canonical_url"),
+        sa.Index("ix_article_extraction", "extraction_state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    kind: str = "text"  # forward, link, check, document, paste
+    title: str | None = None
+    text: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    text_hash: str = Field(max_length=64)
+    url: str | None = None
+    canonical_url: str | None = None
+    author: str | None = None
+    published_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+    origin_type: str | None = None  # user, hidden_user, chat, channel
+    origin_name: str | None = None
+    origin_username: str | None = None
+    origin_chat_id: int | None = Field(default=None, sa_column=_bigint())
+    origin_message_id: int | None = Field(default=None, sa_column=_bigint())
+    origin_link: str | None = None
+    origin_signature: str | None = None
+    origin_date: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+    submitted_by: int | None = Field(default=None, sa_column=_bigint())
+    chat_id: int | None = Field(default=None, sa_column=_bigint())
+    thread_id: int | None = Field(default=None, sa_column=_bigint())
+    status_message_id: int | None = Field(default=None, sa_column=_bigint())
+
+    extraction_state: str = ExtractionState.PENDING
+    extraction_error: str | None = None
+    extractor: str | None = None
+    extraction_note: str | None = None
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class Claim(SQLModel, table=True):
+    """One checkable statement in the queue."""
+
+    __table_args__ = (
+        sa.Index("ix_claim_team_status_created", "team_id", "status", "created_at"),
+        sa.Index("ix_claim_team_created", "team_id", "created_at"),
+        sa.Index("ix_claim_team_status_changed", "team_id", "status", "status_changed_at"),
+        sa.Index("ix_claim_assignee", "team_id", "assignee_id"),
+        sa.Index("ix_claim_article", "article_id", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    position: int = 0
+    text: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    quote: str = Field(sa_column=sa.Column(sa.Text(), nullable=False, default=""))
+    claimant: str | None = None
+    score: float = 0.0
+    start: int = 0
+    end: int = 0
+    status: str = ClaimStatus.OPEN
+    locked: bool = False
+    assignee_id: int | None = Field(default=None, sa_column=_bigint())
+    card_chat_id: int | None = Field(default=None, sa_column=_bigint())
+    card_message_id: int | None = Field(default=None, sa_column=_bigint())
+    card_thread_id: int | None = Field(default=None, sa_column=_bigint())
+    card_state: str = "unposted"  # unposted, posted, deferred (beyond cards_at_once)
+    match_claim_id: int | None = None
+    match_score: float | None = None
+    created_at: datetime = Field(sa_column=_ts())
+    status_changed_at: datetime = Field(sa_column=_ts())
+
+
+class Vote(SQLModel, table=True):
+    """One member's rating of one claim: a unique pair, written with an upsert."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("claim_id", "user_id", name="uq_vote_claim_user"),
+        sa.Index("ix_vote_user", "user_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
+    user_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    rating: str
+    created_at: datetime = Field(sa_column=_ts())
+    updated_at: datetime = Field(sa_column=_ts())
+
+
+class Note(SQLModel, table=True):
+    """A team member's note on a claim; URLs in it are kept as evidence."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE", index=True)
+    user_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    text: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    evidence_urls: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    message_id: int | None = Field(default=None, sa_column=_bigint())
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class StatusChange(SQLModel, table=True):
+    """One entry of a claim's history: who changed its status, when, from, to and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(default=None, sa_column=_bigint())
+    from_status: str
+    to_status: str
+    reason: str | None = None
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class StoredUpdate(SQLModel, table=True):
+    """A raw Telegram update, stored before it is acknowledged (at-least-once processing)."""
+
+    __table_args__ = (sa.Index("ix_update_state", "state", "update_id"),)
+
+    update_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger(), primary_key=True, autoincrement=False)
+    )
+    payload: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    state: str = "pending"  # pending, processing, done, failed
+    worker: str | None = None
+    attempts: int = 0
+    error: str | None = None
+    received_at: datetime = Field(sa_column=_ts())
+    claimed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    done_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class CachedExtraction(SQLModel, table=True):
+    """An extractor's result for one content hash, so the same article is never sent twice."""
+
+    key: str = Field(primary_key=True, max_length=128)
+    result: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class QueueCount(SQLModel, table=True):
+    """Claims per status per team, kept by the database as claims move (for a fast /status)."""
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
+    status: str = Field(primary_key=True)
+    count: int = 0

@@ -1,0 +1,108 @@
+"""Queries behind /status, /queue and /mine: every one bounded by an index, none a full scan."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import VERDICT_STATUSES, Claim, ClaimStatus, QueueCount, Vote
+from storage.upsert import insert_for
+
+WAITING = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW)
+UNSETTLED = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW, ClaimStatus.DISPUTED)
+
+
+async def bump_count(session: AsyncSession, *, team_id: int, status: str, delta: int) -> None:
+    """Add `delta` to a team's count of claims in `status`, atomically in the database."""
+    stmt = insert_for(session, QueueCount).values(team_id=team_id, status=status, count=delta)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["team_id", "status"], set_={"count": QueueCount.count + delta}
+    )
+    await session.execute(stmt)
+
+
+async def status_counts(session: AsyncSession, *, team_id: int) -> dict[str, int]:
+    """Claims per status in a team."""
+    rows = await session.execute(
+        select(QueueCount.status, QueueCount.count).where(QueueCount.team_id == team_id)
+    )
+    return {status: count for status, count in rows.all() if count}
+
+
+async def _first_by_status(
+    session: AsyncSession,
+    *,
+    team_id: int,
+    statuses: tuple[str, ...],
+    limit: int,
+    user_id: int | None = None,
+) -> list[Claim]:
+    """The oldest claims of each status (one index range each), merged oldest first."""
+    found: list[Claim] = []
+    for status in statuses:
+        stmt = select(Claim).where(Claim.team_id == team_id, Claim.status == status)
+        if user_id is not None:
+            voted = exists().where(Vote.claim_id == Claim.id, Vote.user_id == user_id)
+            stmt = stmt.where(~voted)
+        stmt = stmt.order_by(Claim.created_at, Claim.id).limit(limit)
+        found.extend((await session.execute(stmt)).scalars())
+    found.sort(key=lambda claim: (claim.created_at, claim.id))
+    return found[:limit]
+
+
+async def oldest_open(session: AsyncSession, *, team_id: int, limit: int = 5) -> list[Claim]:
+    """The claims that have waited longest for a verdict."""
+    return await _first_by_status(session, team_id=team_id, statuses=WAITING, limit=limit)
+
+
+async def waiting_for_vote(
+    session: AsyncSession, *, team_id: int, user_id: int, limit: int = 5
+) -> list[Claim]:
+    """Unsettled claims the member has not voted on yet, oldest first."""
+    return await _first_by_status(
+        session, team_id=team_id, statuses=UNSETTLED, limit=limit, user_id=user_id
+    )
+
+
+async def recent_verdicts(
+    session: AsyncSession, *, team_id: int, since: datetime, limit: int = 5
+) -> list[Claim]:
+    """Claims that reached a verdict since a moment, newest first."""
+    found: list[Claim] = []
+    for status in sorted(VERDICT_STATUSES):
+        stmt = (
+            select(Claim)
+            .where(
+                Claim.team_id == team_id, Claim.status == status, Claim.status_changed_at >= since
+            )
+            .order_by(Claim.status_changed_at.desc())
+            .limit(limit)
+        )
+        found.extend((await session.execute(stmt)).scalars())
+    found.sort(key=lambda claim: claim.status_changed_at, reverse=True)
+    return found[:limit]
+
+
+async def queue_page(
+    session: AsyncSession, *, team_id: int, page: int, size: int
+) -> tuple[list[Claim], bool]:
+    """One page of unsettled claims, oldest first, and whether a next page exists."""
+    stmt = (
+        select(Claim)
+        .where(Claim.team_id == team_id, Claim.status.in_(UNSETTLED))
+        .order_by(Claim.id)
+        .offset(max(page - 1, 0) * size)
+        .limit(size + 1)
+    )
+    rows = list((await session.execute(stmt)).scalars())
+    return rows[:size], len(rows) > size
+
+
+async def count_unsettled(session: AsyncSession, *, team_id: int) -> int:
+    """How many claims are still waiting for a verdict (from the kept counts)."""
+    stmt = select(func.coalesce(func.sum(QueueCount.count), 0)).where(
+        QueueCount.team_id == team_id, QueueCount.status.in_(UNSETTLED)
+    )
+    return int((await session.execute(stmt)).scalar_one())

@@ -1,0 +1,54 @@
+"""Queries on votes: one per member per claim, tallied by the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import User, Vote, utcnow
+from storage.upsert import insert_for
+
+
+async def get_vote(session: AsyncSession, *, claim_id: int, user_id: int) -> str | None:
+    """A member's current rating of a claim, if any."""
+    stmt = select(Vote.rating).where(Vote.claim_id == claim_id, Vote.user_id == user_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def upsert_vote(session: AsyncSession, *, claim_id: int, user_id: int, rating: str) -> None:
+    """Record a member's rating, replacing their earlier one (INSERT ... ON CONFLICT)."""
+    now = utcnow()
+    stmt = insert_for(session, Vote).values(
+        claim_id=claim_id, user_id=user_id, rating=rating, created_at=now, updated_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["claim_id", "user_id"], set_={"rating": rating, "updated_at": now}
+    )
+    await session.execute(stmt)
+
+
+async def delete_vote(session: AsyncSession, *, claim_id: int, user_id: int) -> bool:
+    """Withdraw a member's vote; False if there was none."""
+    result = await session.execute(
+        delete(Vote).where(Vote.claim_id == claim_id, Vote.user_id == user_id)
+    )
+    return bool(result.rowcount)
+
+
+async def tally(session: AsyncSession, *, claim_id: int) -> dict[str, int]:
+    """Votes per rating for a claim, counted by the database."""
+    rows = await session.execute(
+        select(Vote.rating, func.count()).where(Vote.claim_id == claim_id).group_by(Vote.rating)
+    )
+    return {rating: count for rating, count in rows.all()}
+
+
+async def voters(session: AsyncSession, *, claim_id: int) -> list[tuple[int, str, str]]:
+    """(user id, display name, rating) of everyone who voted on a claim, in vote order."""
+    rows = await session.execute(
+        select(Vote.user_id, User.first_name, User.username, Vote.rating)
+        .join(User, User.id == Vote.user_id, isouter=True)
+        .where(Vote.claim_id == claim_id)
+        .order_by(Vote.created_at, Vote.id)
+    )
+    return [(uid, first or username or str(uid), rating) for uid, first, username, rating in rows]
