@@ -44,7 +44,8 @@ class PageTooLarge(FetchError):
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        super().__init__(f"The page is larger than {format_size(max_bytes)}; send the text instead.")
+        size = format_size(max_bytes)
+        super().__init__(f"The page is larger than {size}; send the text instead.")
 
 
 class UnsupportedContentType(FetchError):

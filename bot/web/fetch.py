@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import ipaddress
 import logging
 import re
 import socket
@@ -15,6 +14,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from bot.web.addresses import AllowedHosts, address_block_reason, parse_ip
 from bot.web.errors import (
     ConnectionFailed,
     FetchError,
@@ -26,7 +26,6 @@ from bot.web.errors import (
     UnsupportedContentType,
     UnsupportedUrl,
 )
-from bot.web.addresses import AllowedHosts, address_block_reason, parse_ip
 
 log = logging.getLogger(__name__)
 
@@ -209,9 +208,7 @@ class PageFetcher:
             except aiohttp.ClientError as exc:
                 raise _translate_client_error(exc) from exc
 
-    async def _read_page(
-        self, url: str, final: URL, resp: aiohttp.ClientResponse
-    ) -> FetchedPage:
+    async def _read_page(self, url: str, final: URL, resp: aiohttp.ClientResponse) -> FetchedPage:
         """Check status and type, then stream the body under the byte cap and decode it."""
         if not 200 <= resp.status < 300:
             raise HttpStatusError(resp.status)
