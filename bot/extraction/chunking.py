@@ -1,4 +1,4 @@
-"""Split a long article into pieces that fit a language model's token budget.
+"""Split a long article into pieces that fit a model's token budget, and merge their claims.
 
 Chunks are spans of the original text, cut at paragraph breaks where possible, then at sentence
 ends, and only as a last resort at a space, so every claim keeps its context and every offset
@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+
+from bot.extraction.base import ExtractedClaim
 
 # No tokenizer: tiktoken downloads its BPE files at run time. Four characters a token is close
 # enough for English and errs on the safe side for most other languages written in Latin script.
@@ -66,7 +68,9 @@ def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]
     return spans
 
 
-def _spans_between(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+def _spans_between(
+    text: str, start: int, end: int, separator: re.Pattern[str]
+) -> list[tuple[int, int]]:
     """Spans of non-blank text in ``text[start:end]`` between matches of ``separator``."""
     spans = []
     cursor = start
@@ -97,3 +101,27 @@ def _hard_split(text: str, start: int, end: int, limit: int) -> list[tuple[int, 
         start = cut
     spans.append(_strip_span(text, start, end))
     return [(s, e) for s, e in spans if e > s]
+
+
+def merge_claims(claims: list[ExtractedClaim], max_claims: int) -> list[ExtractedClaim]:
+    """De-duplicate claims from several chunks, best first, at most ``max_claims``."""
+    ranked = sorted(claims, key=lambda c: (-c.score, c.start))
+    kept: list[ExtractedClaim] = []
+    for claim in ranked:
+        if not any(_same_claim(claim, other) for other in kept):
+            kept.append(claim)
+    return kept[:max_claims]
+
+
+def _same_claim(a: ExtractedClaim, b: ExtractedClaim) -> bool:
+    """Same claim: equal texts once normalised, or quotes that mostly overlap."""
+    if _normalised(a.text) == _normalised(b.text):
+        return True
+    overlap = min(a.end, b.end) - max(a.start, b.start)
+    shorter = min(a.end - a.start, b.end - b.start)
+    return shorter > 0 and overlap / shorter > 0.8
+
+
+def _normalised(text: str) -> str:
+    """Lower-case letters and digits only, for comparing claim texts."""
+    return re.sub(r"\W+", " ", text.casefold()).strip()

@@ -148,7 +148,7 @@ def check_claim(claim: ModelClaim, article: str, chunk: Chunk) -> ExtractedClaim
 
 
 def locate_quote(article: str, quote: str, chunk: Chunk | None = None) -> tuple[int, int] | None:
-    """Find ``quote`` in ``article`` (in the chunk first), exactly or up to whitespace/typography."""
+    """Find ``quote`` in ``article`` (chunk first), exactly or up to whitespace and typography."""
     windows = [(chunk.start, chunk.end)] if chunk is not None else []
     windows.append((0, len(article)))
     for start, end in windows:

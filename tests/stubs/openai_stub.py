@@ -33,7 +33,7 @@ from aiohttp import web
 Behaviour = tuple[str, Any]
 
 _ARTICLE_RE = re.compile(r"<article>\n?(.*?)\n?</article>", re.DOTALL)
-_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]?")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def estimate_tokens(text: str) -> int:
@@ -45,8 +45,8 @@ def default_claims(body: dict[str, Any], *, limit: int = 10) -> dict[str, Any]:
     """Pick sentences with digits from the request's <article> block as claims."""
     article = _article_text(body)
     claims = []
-    for match in _SENTENCE_RE.finditer(article):
-        sentence = match.group(0).strip()
+    for piece in _SENTENCE_BREAK.split(article):
+        sentence = piece.strip()
         if not any(ch.isdigit() for ch in sentence) or not 20 <= len(sentence) <= 300:
             continue
         digits = sum(ch.isdigit() for ch in sentence)
@@ -189,4 +189,3 @@ class OpenAIStub:
         """Answer GET /models with the one stub model."""
         model = {"id": self.model, "object": "model", "created": 0, "owned_by": "stub"}
         return web.json_response({"object": "list", "data": [model]})
-
