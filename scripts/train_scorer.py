@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 from bot.extraction.features import HASH_SIZE, N_HAND, featurize  # noqa: E402
 from bot.extraction.scorer import CHECKWORTHY_THRESHOLD, WEIGHTS_PATH, ScorerParams  # noqa: E402
 
-FULL_C = 0.5
+FULL_C = 6.0
 HAND_C = 1.0
 
 
@@ -158,7 +158,9 @@ def main() -> None:
     texts, labels = load_claimbuster(shared_data_dir(args.data))
     params = fit_scorer(featurize_all(texts), labels)
     params.save(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB) from {len(texts)} sentences")
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB) from {len(texts)} sentences"
+    )
 
 
 if __name__ == "__main__":

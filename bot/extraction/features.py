@@ -20,10 +20,12 @@ HASH_SIZE = 1 << HASH_BITS
 
 TOKEN_RE = re.compile(r"\$|€|£|₴|%|\d+(?:[.,:/]\d+)*|\w+(?:['’]\w+)*|[^\w\s]")
 CYRILLIC_RE = re.compile(r"[а-яіїєґё]", re.IGNORECASE)
-QUOTE_CHARS = frozenset("\"“”«»„")
+QUOTE_CHARS = frozenset('"“”«»„')
 CURRENCY = frozenset("$€£₴")
 YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
-ED_STOP = frozenset("need indeed speed seed feed bed red shed weed breed greed proceed exceed".split())
+ED_STOP = frozenset(
+    "need indeed speed seed feed bed red shed weed breed greed proceed exceed".split()
+)
 SENTENCE_STARTERS = frozenset(lx.PRONOUN_START) | {"i", "we", "the", "a", "but", "and", "so"}
 
 _ATTRIBUTION = lx.compile_lexicon(lx.ATTRIBUTION)
@@ -116,7 +118,7 @@ def _count_names(tokens: list[str]) -> int:
     at_start = True
     for tok in tokens:
         if not tok[0].isalpha():
-            if tok in ".!?:;\"“«—-":
+            if tok in '.!?:;"“«—-':
                 at_start = True
             continue
         if not at_start and tok[0].isupper() and tok.lower() not in lx.PRONOUN_START:

@@ -77,12 +77,16 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 
-def score_sentence(text: str, params: ScorerParams | None = None) -> float:
-    """Check-worthiness of one sentence, 0..1."""
+def score_sentence(
+    text: str, params: ScorerParams | None = None, *, language_independent: bool | None = None
+) -> float:
+    """Check-worthiness of one sentence, 0..1 (the hand-feature model for non-English text)."""
     params = params or default_params()
     hand, grams = featurize(text)
     hand = (hand - params.hand_mean) * params.hand_scale
-    if is_cyrillic(text):
+    if language_independent is None:
+        language_independent = is_cyrillic(text)
+    if language_independent:
         return _sigmoid(float(hand @ params.lang_hand) + params.lang_bias)
     z = float(hand @ params.full_hand) + params.full_bias
     unique = np.unique(grams)
