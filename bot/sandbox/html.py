@@ -113,9 +113,7 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
         if body.startswith("/"):
             name = body[1:].strip().lower()
             if not stack:
-                raise HtmlError(
-                    f'Unexpected end tag at byte offset {_byte_offset(source, start)}'
-                )
+                raise HtmlError(f"Unexpected end tag at byte offset {_byte_offset(source, start)}")
             open_name, entity, offset = stack.pop()
             if name and name != open_name:
                 raise HtmlError(

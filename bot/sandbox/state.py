@@ -227,7 +227,12 @@ class CallRecord:
 
     def to_api(self) -> dict[str, Any]:
         """Render for the control API."""
-        data = {"index": self.index, "method": self.method, "params": self.params, "time": self.time}
+        data = {
+            "index": self.index,
+            "method": self.method,
+            "params": self.params,
+            "time": self.time,
+        }
         data.update({"error": self.error} if self.error else {"result": self.result})
         return data
 
@@ -275,7 +280,7 @@ class SandboxState:
         self.migrated: dict[int, int] = {}  # old group id -> supergroup id
         self.sent_times: dict[int, list[float]] = {}
         self.in_flight = 0  # Bot API requests being served (long polls excluded)
-        self.last_call_time = 0.0
+        self.last_activity = 0.0  # monotonic time of the last non-polling call or acknowledgement
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(100000001)
         self._update_event = asyncio.Event()
@@ -333,11 +338,15 @@ class SandboxState:
 
     def confirm_before(self, offset: int) -> None:
         """Drop pending updates with update_id below offset (getUpdates acknowledgement)."""
-        self.updates = [item for item in self.updates if item["update_id"] >= offset]
+        kept = [item for item in self.updates if item["update_id"] >= offset]
+        if len(kept) != len(self.updates):
+            self.last_activity = time.monotonic()  # give the bot's handlers time to start
+        self.updates = kept
 
     def confirm(self, update_id: int) -> None:
         """Drop one delivered update (webhook 2xx)."""
         self.updates = [item for item in self.updates if item["update_id"] != update_id]
+        self.last_activity = time.monotonic()
 
     def deliverable(self) -> list[dict[str, Any]]:
         """Pending updates the bot subscribed to; drop the rest as Telegram never sends them."""
@@ -352,7 +361,6 @@ class SandboxState:
         """Log a Bot API call; the outcome is filled in when known."""
         record = CallRecord(len(self.calls), method, params, time.time())
         self.calls.append(record)
-        self.last_call_time = time.monotonic()
         return record
 
 
