@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import openai
-from pydantic import ValidationError
 
 from bot.extraction.base import ExtractedClaim, ExtractionResult, Extractor
 from bot.extraction.chunking import Chunk, estimate_tokens, merge_claims, split_into_chunks
@@ -26,10 +25,11 @@ from bot.extraction.openai_prompt import (
     InvalidModelOutput,
     ModelClaim,
     ModelClaimList,
+    ModelRefused,
     build_messages,
     check_claim,
     locate_quote,
-    parse_content,
+    read_answer,
 )
 
 logger = logging.getLogger(__name__)
@@ -132,6 +132,7 @@ class OpenAIExtractor:
         # Retries are ours (below), so the client must not retry on its own as well.
         base = client or openai.AsyncOpenAI(api_key=api_key, base_url=base_url)
         self._client = base.with_options(max_retries=0, timeout=timeout)
+        self._owns_client = client is None
         self._model = model
         self._fallback = fallback
         self._timeout = timeout
@@ -142,6 +143,11 @@ class OpenAIExtractor:
         self._calls = asyncio.Semaphore(max_concurrency)
         self._temperature = temperature
         self.stats = ExtractionUsage()
+
+    async def close(self) -> None:
+        """Close the HTTP connections of a client this extractor created itself."""
+        if self._owns_client:
+            await self._client.close()
 
     async def extract(self, text: str, *, max_claims: int) -> ExtractionResult:
         """Return at most ``max_claims`` claims from ``text``, best first."""
@@ -205,7 +211,7 @@ class OpenAIExtractor:
         checked = [check_claim(c, text, chunk) for c in model_claims]
         kept = [c for c in checked if c is not None]
         if model_claims and not kept:
-            raise ModelFailure(REASON_INVALID)
+            raise self._failure(REASON_INVALID)
         if len(kept) < len(model_claims):
             logger.info(
                 "Dropped %d of %d model claims", len(model_claims) - len(kept), len(model_claims)
@@ -220,16 +226,16 @@ class OpenAIExtractor:
             try:
                 async with self._calls:
                     return await self._ask(chunk, max_claims, usage)
-            except (openai.RateLimitError, openai.InternalServerError) as error:
+            except openai.APIStatusError as error:
+                if not _is_retryable(error.status_code):
+                    # 400/401/403/404 will not get better by asking again.
+                    logger.warning("Model request rejected: HTTP %s", error.status_code)
+                    raise self._failure(REASON_REJECTED) from None
                 reason, retry_after = REASON_UNAVAILABLE, _retry_after(error)
             except (openai.APITimeoutError, TimeoutError):
                 reason, retry_after = REASON_TIMEOUT, None
             except openai.APIConnectionError:
                 reason, retry_after = REASON_UNAVAILABLE, None
-            except openai.APIStatusError as error:
-                # 400/401/403/404 will not get better by asking again.
-                logger.warning("Model request rejected: HTTP %s", error.status_code)
-                raise self._failure(REASON_REJECTED) from None
             except openai.APIError as error:
                 logger.warning("Model answer unreadable: %s", error)
                 raise self._failure(REASON_INVALID) from None
@@ -263,30 +269,18 @@ class OpenAIExtractor:
     def _read_answer(
         self, raw: Any, usage: ExtractionUsage, sent_estimate: int
     ) -> list[ModelClaim]:
-        """Use the SDK's parsed answer, else parse the content ourselves, else fail."""
+        """Read the claims from a raw response, counting its tokens; fail on refusal or junk."""
         try:
-            completion = raw.parse()
-        except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as error:
+            answer = read_answer(raw)
+        except ModelRefused as error:
+            usage.prompt_tokens += sent_estimate
+            raise self._failure(REASON_REFUSED) from error
+        except InvalidModelOutput as error:
             usage.prompt_tokens += sent_estimate
             raise self._failure(REASON_INVALID) from error
-        except (ValidationError, ValueError):
-            # Local servers sometimes wrap JSON in prose or fences, or get one claim's type wrong.
-            body = raw.http_response.json()
-            _count_usage(usage, body.get("usage") or {}, sent_estimate)
-            try:
-                return parse_content(_content_of(body))
-            except InvalidModelOutput as error:
-                raise self._failure(REASON_INVALID) from error
-        reported = completion.usage.model_dump() if completion.usage else {}
-        _count_usage(usage, reported, sent_estimate)
-        if not completion.choices:
-            raise self._failure(REASON_INVALID)
-        message = completion.choices[0].message
-        if message.refusal:
-            raise self._failure(REASON_REFUSED)
-        if message.parsed is None:
-            raise self._failure(REASON_INVALID)
-        return message.parsed.claims
+        usage.prompt_tokens += answer.prompt_tokens or sent_estimate
+        usage.completion_tokens += answer.completion_tokens or 0
+        return answer.claims
 
     async def _fall_back(self, text: str, max_claims: int, reason: str) -> ExtractionResult:
         """Return the fallback extractor's claims, saying why the model was not used."""
@@ -315,18 +309,9 @@ def _reanchor(cached: ExtractionResult, text: str) -> ExtractionResult:
     return cached.model_copy(update={"claims": claims})
 
 
-def _content_of(body: Any) -> str:
-    """The first choice's message content from a raw response body, or ''."""
-    try:
-        return body["choices"][0]["message"]["content"] or ""
-    except (KeyError, IndexError, TypeError):
-        return ""
-
-
-def _count_usage(usage: ExtractionUsage, reported: dict[str, Any], sent_estimate: int) -> None:
-    """Add the server's token counts, or our estimate when it reports none."""
-    usage.prompt_tokens += reported.get("prompt_tokens") or sent_estimate
-    usage.completion_tokens += reported.get("completion_tokens") or 0
+def _is_retryable(status: int) -> bool:
+    """Whether an HTTP status is worth another try: timeouts, conflicts, rate limits, 5xx."""
+    return status in (408, 409, 429) or status >= 500
 
 
 def _retry_after(error: openai.APIStatusError) -> float | None:

@@ -10,7 +10,10 @@ import json
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
+import openai
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.extraction.base import ExtractedClaim
@@ -73,6 +76,19 @@ class InvalidModelOutput(ValueError):
     """The model's answer is not a list of claims in any shape we accept."""
 
 
+class ModelRefused(Exception):
+    """The model declined to answer, or its provider filtered the answer."""
+
+
+@dataclass
+class ModelAnswer:
+    """The claims of one response, and the token counts the server reported (if any)."""
+
+    claims: list[ModelClaim]
+    prompt_tokens: int | None
+    completion_tokens: int | None
+
+
 def build_messages(chunk_text: str, *, max_claims: int) -> list[dict[str, str]]:
     """Return the system prompt and the article as delimited data in a separate message."""
     user = (
@@ -89,6 +105,46 @@ def neutralise_delimiters(text: str) -> str:
     """Defang <article> tags inside the article so it cannot close its own block early."""
     # Same-length substitution, so positions in the sent text match the article's.
     return _ARTICLE_TAG.sub(lambda m: f"‹{m.group(1)}›", text)
+
+
+def read_answer(raw: Any) -> ModelAnswer:
+    """Read a raw chat-completions response: the SDK's parsed output, else the content itself."""
+    try:
+        completion = raw.parse()
+    except openai.ContentFilterFinishReasonError as error:
+        raise ModelRefused("content filter") from error
+    except openai.LengthFinishReasonError as error:
+        raise InvalidModelOutput("the answer was cut off") from error
+    except (ValidationError, ValueError):
+        # Local servers sometimes wrap JSON in prose or fences, or get one claim's type wrong.
+        try:
+            body = raw.http_response.json()
+        except ValueError as error:
+            raise InvalidModelOutput("the response body is not JSON") from error
+        usage = (body.get("usage") or {}) if isinstance(body, dict) else {}
+        claims = parse_content(_content_of(body))
+        return ModelAnswer(claims, usage.get("prompt_tokens"), usage.get("completion_tokens"))
+    if not completion.choices:
+        raise InvalidModelOutput("no choices in the answer")
+    message = completion.choices[0].message
+    if message.refusal:
+        raise ModelRefused(message.refusal)
+    if message.parsed is None:
+        raise InvalidModelOutput("no content in the answer")
+    usage = completion.usage
+    return ModelAnswer(
+        message.parsed.claims,
+        usage.prompt_tokens if usage else None,
+        usage.completion_tokens if usage else None,
+    )
+
+
+def _content_of(body: Any) -> str:
+    """The first choice's message content from a raw response body, or ''."""
+    try:
+        return body["choices"][0]["message"]["content"] or ""
+    except (KeyError, IndexError, TypeError):
+        return ""
 
 
 def parse_content(content: str) -> list[ModelClaim]:

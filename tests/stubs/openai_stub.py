@@ -11,7 +11,8 @@ Behaviours, taken from the script queue one request at a time (then `always`, th
 - ``("status", code)``: an HTTP error in OpenAI's error shape (500, 429, 401, ...);
 - ``("delay", seconds)``: wait that long (or until the stub closes), then answer by default;
 - ``("raw", text)``: ``text`` as the message content, verbatim (malformed JSON, prose);
-- ``("refusal", text)``: a refusal message with no content.
+- ``("refusal", text)``: a refusal message with no content;
+- ``("finish", reason)``: the default answer with another finish_reason ("length", ...).
 
 With no script the stub answers a sensible structured output: every sentence with a digit inside
 the ``<article>`` block of the last user message becomes a claim with an exact quote.
@@ -146,6 +147,9 @@ class OpenAIStub:
             return self._error(int(value))
         if kind == "refusal":
             return self._completion(body, content=None, refusal=str(value))
+        if kind == "finish":
+            content = json.dumps(default_claims(body))
+            return self._completion(body, content=content, finish_reason=str(value))
         if kind == "raw":
             return self._completion(body, content=str(value))
         if kind == "ok":
@@ -154,7 +158,12 @@ class OpenAIStub:
         raise ValueError(f"unknown stub behaviour {kind!r}")
 
     def _completion(
-        self, body: dict[str, Any], *, content: str | None, refusal: str | None = None
+        self,
+        body: dict[str, Any],
+        *,
+        content: str | None,
+        refusal: str | None = None,
+        finish_reason: str = "stop",
     ) -> web.Response:
         """Build a response in the real chat.completion shape, with usage."""
         prompt_tokens = estimate_tokens(" ".join(m.get("content") or "" for m in body["messages"]))
@@ -169,7 +178,12 @@ class OpenAIStub:
                 "created": int(time.time()),
                 "model": body.get("model", self.model),
                 "choices": [
-                    {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
+                    {
+                        "index": 0,
+                        "message": message,
+                        "logprobs": None,
+                        "finish_reason": finish_reason,
+                    }
                 ],
                 "usage": {
                     "prompt_tokens": prompt_tokens,

@@ -281,6 +281,19 @@ async def test_refusal_falls_back(stub: OpenAIStub) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("finish_reason", "reason_word"), [("length", "unusable"), ("content_filter", "declined")]
+)
+async def test_cut_off_or_filtered_answer_falls_back(
+    stub: OpenAIStub, finish_reason: str, reason_word: str
+) -> None:
+    stub.script(("finish", finish_reason))
+    result = await make_extractor(stub).extract(ARTICLE, max_claims=5)
+
+    assert result.extractor == "offline" and reason_word in (result.fallback_reason or "")
+    assert stub.request_count == 1
+
+
 async def test_prompt_injection_article_is_sent_as_data_and_its_output_filtered(
     stub: OpenAIStub,
 ) -> None:
@@ -323,7 +336,10 @@ async def test_only_invalid_claims_means_fallback(stub: OpenAIStub) -> None:
     stub.script(("ok", {"claims": [claim("An invented claim about 99 ministers.", "not there")]}))
     result = await make_extractor(stub).extract(ARTICLE, max_claims=5)
 
-    assert result.extractor == "offline" and "unusable" in (result.fallback_reason or "")
+    assert result.extractor == "offline"
+    assert result.fallback_reason == (
+        "The language model gave an unusable answer; used the offline extractor."
+    )
 
 
 async def test_an_empty_answer_is_an_empty_result_not_a_failure(stub: OpenAIStub) -> None:
