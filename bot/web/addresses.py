@@ -30,8 +30,8 @@ _V4_BLOCKED: tuple[tuple[IPv4Network, str], ...] = tuple(
         ("198.51.100.0/24", "documentation"),
         ("203.0.113.0/24", "documentation"),
         ("224.0.0.0/4", "multicast"),
-        ("240.0.0.0/4", "reserved"),
         ("255.255.255.255/32", "broadcast"),
+        ("240.0.0.0/4", "reserved"),
     )
 )
 _V6_BLOCKED: tuple[tuple[IPv6Network, str], ...] = tuple(

@@ -271,6 +271,8 @@ def _pick_charset(header: str | None, body: bytes, content_type: str) -> str:
 
 def _translate_client_error(exc: aiohttp.ClientError) -> FetchError:
     """Turn an aiohttp error into a FetchError a chat user understands."""
+    if isinstance(exc, TimeoutError):
+        return PageTimeout()
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
         return ConnectionFailed("I couldn't find that website: its name doesn't resolve.")
     if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
