@@ -101,6 +101,15 @@ class ModelFailure(Exception):
         self.reason = reason
 
 
+def _usable_key(api_key: str, base_url: str | None) -> str:
+    """The key to send; local servers need none, but the SDK insists on a non-empty one."""
+    if api_key:
+        return api_key
+    if base_url:
+        return "no-key"
+    raise ValueError("OPENAI_API_KEY is required unless OPENAI_BASE_URL names another server")
+
+
 def cache_key(*, model: str, text: str, max_claims: int) -> str:
     """Key an extraction by model, normalised article text, claim limit and prompt version."""
     normalised = " ".join(unicodedata.normalize("NFC", text).split())
@@ -130,7 +139,9 @@ class OpenAIExtractor:
         temperature: float | None = None,
     ) -> None:
         # Retries are ours (below), so the client must not retry on its own as well.
-        base = client or openai.AsyncOpenAI(api_key=api_key, base_url=base_url)
+        base = client or openai.AsyncOpenAI(
+            api_key=_usable_key(api_key, base_url), base_url=base_url
+        )
         self._client = base.with_options(max_retries=0, timeout=timeout)
         self._owns_client = client is None
         self._model = model

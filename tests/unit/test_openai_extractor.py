@@ -52,6 +52,17 @@ async def stub() -> AsyncIterator[OpenAIStub]:
         yield server
 
 
+_open_extractors: list[OpenAIExtractor] = []
+
+
+@pytest.fixture(autouse=True)
+async def close_extractors() -> AsyncIterator[None]:
+    """Close the HTTP clients of the extractors a test made."""
+    yield
+    while _open_extractors:
+        await _open_extractors.pop().close()
+
+
 def make_extractor(stub: OpenAIStub, **overrides: Any) -> OpenAIExtractor:
     """An extractor pointed at the stub, with tiny timeouts and backoffs."""
     options: dict[str, Any] = {
@@ -64,7 +75,9 @@ def make_extractor(stub: OpenAIStub, **overrides: Any) -> OpenAIExtractor:
         "retry_backoff": 0.01,
     }
     options.update(overrides)
-    return OpenAIExtractor(**options)
+    extractor = OpenAIExtractor(**options)
+    _open_extractors.append(extractor)
+    return extractor
 
 
 def claim(text: str, quote: str, score: float = 0.8, **extra: Any) -> dict[str, Any]:
@@ -392,3 +405,16 @@ async def test_an_injected_client_is_used(stub: OpenAIStub) -> None:
 
     assert stub.headers[0]["Authorization"] == "Bearer injected"
     assert [m.id for m in (await client.models.list()).data] == ["stub-model"]
+    await client.close()
+
+
+async def test_a_local_server_needs_no_api_key(stub: OpenAIStub) -> None:
+    result = await make_extractor(stub, api_key="").extract(ARTICLE, max_claims=5)
+
+    assert result.extractor == "openai"
+    assert stub.headers[0]["Authorization"] == "Bearer no-key"
+
+
+def test_openai_itself_needs_an_api_key() -> None:
+    with pytest.raises(ValueError, match="OPENAI_API_KEY"):
+        OpenAIExtractor(api_key="", model="gpt-4o-mini", fallback=FixedFallback())
