@@ -90,11 +90,8 @@ _STATUS_HINTS = {
 
 
 def format_size(n_bytes: int) -> str:
-    """Render a byte count the way people say it: "2 MB", "512 KB"."""
-    if n_bytes >= 1024 * 1024:
-        value, unit = n_bytes / (1024 * 1024), "MB"
-    elif n_bytes >= 1024:
-        value, unit = n_bytes / 1024, "KB"
-    else:
-        return f"{n_bytes} bytes"
-    return f"{value:.1f} {unit}".replace(".0 ", " ")
+    """Render a byte count the way people say it: "2 MB", "64 KB" (decimal units)."""
+    for unit, size in (("MB", 1_000_000), ("KB", 1_000)):
+        if n_bytes >= size:
+            return f"{n_bytes / size:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n_bytes} bytes"

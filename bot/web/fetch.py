@@ -9,6 +9,7 @@ import re
 import socket
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -26,6 +27,9 @@ from bot.web.errors import (
     UnsupportedContentType,
     UnsupportedUrl,
 )
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,7 @@ class VettingResolver(AbstractResolver):
     def __init__(self, allowed: AllowedHosts, base: AbstractResolver | None = None) -> None:
         self._allowed = allowed
         self._base = base
+        self._owns_base = base is None
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -71,17 +76,20 @@ class VettingResolver(AbstractResolver):
         if self._base is None:
             self._base = aiohttp.DefaultResolver()
         results = await self._base.resolve(host, port, family)
+        if not results:
+            # aiohttp turns an OSError into "name does not resolve"; an empty list would crash.
+            raise OSError(f"no addresses for {host}")
         if self._allowed.permits(host, port):
             return results
         vetted = [r for r in results if _is_public(r["host"])]
         if not vetted:
-            first = results[0]["host"] if results else host
+            first = results[0]["host"]
             raise ForbiddenAddress(first, address_block_reason(parse_ip(first)) or "unknown")
         return vetted
 
     async def close(self) -> None:
-        """Close the wrapped resolver."""
-        if self._base is not None:
+        """Close the wrapped resolver if this one created it."""
+        if self._base is not None and self._owns_base:
             await self._base.close()
 
 
@@ -100,7 +108,7 @@ class PageFetcher:
         allowed_hosts: frozenset[str] = frozenset(),
         connect_timeout: float = 5.0,
         read_timeout: float = 10.0,
-        max_bytes: int = 2 * 1024 * 1024,
+        max_bytes: int = 2_000_000,
         max_redirects: int = 5,
         user_agent: str = DEFAULT_USER_AGENT,
         resolver: AbstractResolver | None = None,
@@ -113,6 +121,18 @@ class PageFetcher:
         self.user_agent = user_agent
         self._resolver = VettingResolver(self.allowed, resolver)
         self._session: aiohttp.ClientSession | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PageFetcher:
+        """Build a fetcher from the FETCH_* settings."""
+        timeout = settings.fetch_timeout_seconds
+        return cls(
+            allowed_hosts=frozenset(settings.fetch_allowed_hosts),
+            connect_timeout=min(5.0, timeout),
+            read_timeout=timeout,
+            max_bytes=settings.fetch_max_bytes,
+            max_redirects=settings.fetch_max_redirects,
+        )
 
     async def __aenter__(self) -> PageFetcher:
         return self
@@ -178,7 +198,9 @@ class PageFetcher:
             if reason is not None:
                 raise ForbiddenAddress(str(ip), reason)
         elif _NUMERIC_HOST_RE.search(host):
-            raise UnsupportedUrl("That link uses an unusual numeric address; send the usual one.")
+            raise UnsupportedUrl(
+                "That link uses an unusual numeric address; please send the usual web address."
+            )
         return parsed
 
     async def fetch(self, url: str) -> FetchedPage:

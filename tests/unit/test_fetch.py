@@ -293,17 +293,17 @@ async def test_too_many_redirects_refused() -> None:
 async def test_oversize_streamed_body_cut_off() -> None:
     async with serve_pages({"/big": oversize_page(5 * 1024 * 1024)}) as server:
         allowed = frozenset({server.netloc})
-        async with PageFetcher(allowed_hosts=allowed, max_bytes=64 * 1024) as fetcher:
+        async with PageFetcher(allowed_hosts=allowed, max_bytes=64_000) as fetcher:
             with pytest.raises(PageTooLarge) as caught:
                 await asyncio.wait_for(fetcher.fetch(server.url("/big")), QUICK)
     assert caught.value.reason == "The page is larger than 64 KB; send the text instead."
 
 
 async def test_oversize_declared_length_refused_before_reading() -> None:
-    routes = {"/big": oversize_page(3 * 1024 * 1024, declare_length=True)}
+    routes = {"/big": oversize_page(3_000_000, declare_length=True)}
     async with serve_pages(routes) as server:
         allowed = frozenset({server.netloc})
-        async with PageFetcher(allowed_hosts=allowed, max_bytes=2 * 1024 * 1024) as fetcher:
+        async with PageFetcher(allowed_hosts=allowed, max_bytes=2_000_000) as fetcher:
             with pytest.raises(PageTooLarge) as caught:
                 await asyncio.wait_for(fetcher.fetch(server.url("/big")), QUICK)
     assert "larger than 2 MB" in caught.value.reason
