@@ -183,20 +183,37 @@ class OpenAIExtractor:
         if max_claims <= 0 or not text.strip():
             return ExtractionResult(claims=[], extractor=self.name)
         key = cache_key(model=self._model, text=text, max_claims=max_claims)
-        if self._cache is not None:
-            cached = await self._cache.get(key)
-            if cached is not None:
-                usage.cache_hits += 1
-                return _reanchor(cached, text)
+        cached = await self._cached(key)
+        if cached is not None:
+            usage.cache_hits += 1
+            return _reanchor(cached, text)
         try:
             claims = await self._extract_with_model(text, max_claims, usage)
         except ModelFailure as failure:
             usage.fallbacks += 1
             return await self._fall_back(text, max_claims, failure.reason)
         result = ExtractionResult(claims=claims, extractor=self.name)
-        if self._cache is not None:
-            await self._cache.put(key, result)
+        await self._store(key, result)
         return result
+
+    async def _cached(self, key: str) -> ExtractionResult | None:
+        """Look the article up in the cache; a broken cache only costs a model call."""
+        if self._cache is None:
+            return None
+        try:
+            return await self._cache.get(key)
+        except Exception:
+            logger.exception("Extraction cache lookup failed")
+            return None
+
+    async def _store(self, key: str, result: ExtractionResult) -> None:
+        """Keep a successful extraction; a broken cache must not lose the claims."""
+        if self._cache is None:
+            return
+        try:
+            await self._cache.put(key, result)
+        except Exception:
+            logger.exception("Extraction cache store failed")
 
     async def _extract_with_model(
         self, text: str, max_claims: int, usage: ExtractionUsage

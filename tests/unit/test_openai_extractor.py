@@ -388,6 +388,24 @@ async def test_fallback_results_are_not_cached(stub: OpenAIStub) -> None:
     assert stub.request_count == 2
 
 
+class BrokenCache:
+    """A cache whose database is down."""
+
+    async def get(self, key: str) -> ExtractionResult | None:
+        """Fail like a lost database connection."""
+        raise ConnectionError("database is down")
+
+    async def put(self, key: str, result: ExtractionResult) -> None:
+        """Fail like a lost database connection."""
+        raise ConnectionError("database is down")
+
+
+async def test_a_broken_cache_does_not_lose_the_claims(stub: OpenAIStub) -> None:
+    result = await make_extractor(stub, cache=BrokenCache()).extract(ARTICLE, max_claims=5)
+
+    assert result.extractor == "openai" and result.claims
+
+
 def test_cache_key_depends_on_model_limit_and_text_but_not_whitespace() -> None:
     key = cache_key(model="m", text="A  claim\nhere.", max_claims=5)
 
