@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from ipaddress import ip_address
+from types import SimpleNamespace
 
 import pytest
 
@@ -485,3 +486,23 @@ async def test_one_session_reused_and_closed() -> None:
             await fetcher.fetch(server.url("/"))
             assert fetcher._session is session
         assert session is not None and session.closed
+
+
+async def test_name_without_addresses_reported_as_unresolvable() -> None:
+    async with PageFetcher(resolver=StaticResolver({"empty.example": []})) as fetcher:
+        with pytest.raises(ConnectionFailed) as caught:
+            await asyncio.wait_for(fetcher.fetch("https://empty.example/"), QUICK)
+    assert "doesn't resolve" in caught.value.reason
+
+
+def test_fetcher_built_from_settings() -> None:
+    settings = SimpleNamespace(
+        fetch_allowed_hosts=frozenset({"127.0.0.1:8080"}),
+        fetch_timeout_seconds=10.0,
+        fetch_max_bytes=2_000_000,
+        fetch_max_redirects=5,
+    )
+    fetcher = PageFetcher.from_settings(settings)  # type: ignore[arg-type]
+    assert fetcher.allowed.permits("127.0.0.1", 8080)
+    assert (fetcher.read_timeout, fetcher.connect_timeout) == (10.0, 5.0)
+    assert (fetcher.max_bytes, fetcher.max_redirects) == (2_000_000, 5)
