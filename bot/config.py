@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
 
+    poll_timeout: int = Field(default=10, ge=0, le=50)
+    rate_limit: bool = True
     worker_id: str | None = None
     log_level: str = "INFO"
 

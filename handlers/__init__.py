@@ -1,0 +1,111 @@
+"""The Telegram edge: every handler, registered in one ordered list."""
+
+from __future__ import annotations
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import admin, intake, membership, notes, status, votes
+from handlers.errors import on_error
+from handlers.publish import resume_extractions
+
+GROUP_COMMANDS = [
+    ("status", "The queue at a glance, or /status <id>"),
+    ("check", "Check a text or link, or reply to a message"),
+    ("queue", "Open claims, page by page"),
+    ("claim", "One claim in full: /claim <id>"),
+    ("mine", "Claims I took"),
+    ("note", "Add a note: /note <id> <text>"),
+    ("verdict", "Editors: /verdict <id> <rating> [reason]"),
+    ("reopen", "Editors: reopen a claim"),
+    ("dismiss", "Editors: dismiss a claim"),
+    ("settings", "Team settings"),
+    ("help", "What I do"),
+]
+PRIVATE_COMMANDS = [
+    ("start", "How to use the fact desk"),
+    ("check", "Check a text or link"),
+    ("help", "What I do"),
+]
+
+# New messages only: an edited message must never become a second article.
+NEW_GROUP_MESSAGES = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
+
+
+def register(application: Application) -> None:
+    """Add every handler. Order matters: the first matching handler in a group wins."""
+    # Group -1 runs before everything else and never stops the update: remember who is where.
+    application.add_handler(TypeHandler(Update, membership.remember_member), group=-1)
+
+    command_handlers = [
+        ("start", status.on_start),
+        ("help", status.on_help),
+        ("status", status.on_status),
+        ("claim", status.on_claim),
+        ("queue", status.on_queue),
+        ("mine", status.on_mine),
+        ("check", intake.on_check),
+        ("note", notes.on_note),
+        ("verdict", admin.on_verdict),
+        ("reopen", admin.on_reopen),
+        ("dismiss", admin.on_dismiss),
+        ("settings", admin.on_settings),
+    ]
+    for name, callback in command_handlers:
+        application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
+    application.add_handler(CallbackQueryHandler(votes.on_vote, pattern=r"^v:"))
+    application.add_handler(CallbackQueryHandler(votes.on_assign, pattern=r"^a:"))
+    application.add_handler(CallbackQueryHandler(status.on_queue_page, pattern=r"^q:"))
+    application.add_handler(CallbackQueryHandler(admin.on_settings_button, pattern=r"^set:"))
+    application.add_handler(CallbackQueryHandler(votes.on_unknown_button))
+
+    application.add_handler(
+        ChatMemberHandler(membership.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))
+
+    # A reply to one of our cards is a note, not an article: check it before intake.
+    application.add_handler(
+        MessageHandler(NEW_GROUP_MESSAGES & filters.REPLY & ~filters.COMMAND, notes.on_card_reply),
+        group=1,
+    )
+    application.add_handler(
+        MessageHandler(NEW_GROUP_MESSAGES & filters.Document.ALL, intake.on_document), group=2
+    )
+    application.add_handler(
+        MessageHandler(
+            NEW_GROUP_MESSAGES & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+            intake.on_group_message,
+        ),
+        group=2,
+    )
+    application.add_error_handler(on_error)
+
+
+async def set_command_menus(application: Application) -> None:
+    """Publish the command menu for groups and for private chats."""
+    bot = application.bot
+    await bot.set_my_commands(
+        [BotCommand(n, d) for n, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats()
+    )
+    await bot.set_my_commands(
+        [BotCommand(n, d) for n, d in PRIVATE_COMMANDS], scope=BotCommandScopeAllPrivateChats()
+    )
+
+
+async def resume_unfinished(application: Application) -> None:
+    """Pick up work a restart interrupted (extractions under way)."""
+    await resume_extractions(application)

@@ -149,3 +149,9 @@ async def touch_status_time(session: AsyncSession, *, claim: Claim, when: dateti
     """Set when the claim's status last changed (tests and imports)."""
     claim.status_changed_at = when
     session.add(claim)
+
+
+async def claim_by_card(session: AsyncSession, *, chat_id: int, message_id: int) -> Claim | None:
+    """The claim whose card is this message (for notes written as replies)."""
+    stmt = select(Claim).where(Claim.card_chat_id == chat_id, Claim.card_message_id == message_id)
+    return (await session.execute(stmt.limit(1))).scalar_one_or_none()

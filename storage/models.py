@@ -170,6 +170,7 @@ class Claim(SQLModel, table=True):
         sa.Index("ix_claim_team_status_changed", "team_id", "status", "status_changed_at"),
         sa.Index("ix_claim_assignee", "team_id", "assignee_id"),
         sa.Index("ix_claim_article", "article_id", "position"),
+        sa.Index("ix_claim_card", "card_chat_id", "card_message_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

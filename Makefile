@@ -1,0 +1,64 @@
+# factcheck-bot — every target creates and uses .venv by itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+.PHONY: help venv demo run test lint format eval bench bench-quick sandbox db-upgrade clean
+
+help:
+	@echo "make demo    - see the whole workflow in a local sandbox (no token, no network)"
+	@echo "make run     - run the real bot with TELEGRAM_BOT_TOKEN from .env"
+	@echo "make test    - lint, then the test suite (PostgreSQL tests too when a server answers)"
+	@echo "make eval    - extractor figures on the labeled dev set (../shared/data/claims)"
+	@echo "make bench   - benchmarks (make bench-quick for a smaller run)"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/factcheck-bot demo
+
+run: $(STAMP)
+	$(BIN)/factcheck-bot run
+
+sandbox: $(STAMP)
+	$(BIN)/factcheck-bot sandbox --port 8081
+
+db-upgrade: $(STAMP)
+	$(BIN)/factcheck-bot db upgrade
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# PostgreSQL tests run when TEST_POSTGRES_URL is set; it is set here when a server answers.
+test: lint
+	@if [ -z "$$TEST_POSTGRES_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+		echo "PostgreSQL found on 127.0.0.1:5432: its tests run too"; \
+		TEST_POSTGRES_URL=$(PG_URL) $(BIN)/python -m pytest -q $(PYTEST_ARGS); \
+	else \
+		$(BIN)/python -m pytest -q $(PYTEST_ARGS); \
+	fi
+
+eval: $(STAMP)
+	$(BIN)/python scripts/eval_extractor.py
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

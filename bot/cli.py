@@ -1,0 +1,139 @@
+"""The `factcheck-bot` command: run, demo, sandbox, extract, db upgrade, export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import Settings, TokenError, check_token
+from bot.logs import setup_logging
+
+
+def _settings() -> Settings:
+    """Settings from the environment and .env, or one clear line and exit 2."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(p) for p in first["loc"]).upper()
+        sys.exit(f"factcheck-bot: setting {name} is invalid: {first['msg']}")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the bot: long polling, or a webhook when WEBHOOK_URL is set."""
+    from bot.runner import run_bot
+
+    settings = _settings()
+    try:
+        check_token(settings)
+    except TokenError as error:
+        print(f"factcheck-bot: {error}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, [settings.telegram_bot_token.get_secret_value()])
+    return run_bot(settings)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Play a scenario against a local sandbox and print the conversation."""
+    from bot.sandbox.demo import run_demo
+
+    setup_logging("WARNING")
+    return asyncio.run(run_demo(args.script, args.transcript))
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Serve the Telegram stand-in on loopback until interrupted."""
+    from bot.sandbox import serve_forever
+
+    setup_logging("INFO")
+    try:
+        asyncio.run(serve_forever(args.host, args.port))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Print the claims of a file, URL or stdin (or score lines with --lines)."""
+    from bot.extract_cli import run_extract
+
+    return asyncio.run(run_extract(args, _settings()))
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply the schema migrations to DATABASE_URL."""
+    from storage.db import Database
+
+    async def upgrade() -> None:
+        db = Database(_settings().database_url)
+        try:
+            await db.upgrade()
+        finally:
+            await db.dispose()
+
+    asyncio.run(upgrade())
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a team's claims and verdicts as CSV, JSON or ClaimReview."""
+    from bot.export import run_export_cli
+
+    settings = _settings()
+    return asyncio.run(
+        run_export_cli(settings.database_url, args.chat, args.format, args.since, args.output)
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="factcheck-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="run the bot (token from .env)").set_defaults(func=cmd_run)
+
+    demo = sub.add_parser("demo", help="play a scenario in a local sandbox, no token needed")
+    demo.add_argument("--script", type=Path, help="scenario JSON (default: the built-in demo)")
+    demo.add_argument("--transcript", type=Path, help="write events as JSON lines to FILE")
+    demo.set_defaults(func=cmd_demo)
+
+    sandbox = sub.add_parser("sandbox", help="serve the local Telegram stand-in")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8081)
+    sandbox.set_defaults(func=cmd_sandbox)
+
+    extract = sub.add_parser("extract", help="print the claims of a file, URL or - (stdin)")
+    extract.add_argument("source", nargs="?", default="-", help="FILE, URL or - for stdin")
+    extract.add_argument("--json", action="store_true", help="print JSON")
+    extract.add_argument("--extractor", choices=["offline", "openai"])
+    extract.add_argument("--max-claims", type=int)
+    extract.add_argument("--lines", action="store_true", help="score one sentence per line")
+    extract.set_defaults(func=cmd_extract)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    export = sub.add_parser("export", help="export a team's claims")
+    export.add_argument("--chat", type=int, required=True, help="the group's chat id")
+    export.add_argument("--format", choices=["csv", "json", "claimreview"], default="csv")
+    export.add_argument("--since", help="only claims since this date (YYYY-MM-DD)")
+    export.add_argument("--output", help="file to write (default: stdout)")
+    export.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `factcheck-bot` console script."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,322 @@
+"""The verification desk: votes, assignment, notes and editors' decisions on claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
+from bot.web.urls import find_urls
+from bot.workflow import RATING_TO_STATUS, decide_status
+from storage import claims as claim_q
+from storage import notes as note_q
+from storage import teams as team_q
+from storage import votes as vote_q
+from storage.db import Database
+from storage.models import Claim, ClaimStatus, Rating, Team
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who is acting: a Telegram user as the services need them."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """What a button press did."""
+
+    claim_id: int
+    action: str  # voted, changed, withdrawn
+    rating: str
+    status: str
+    status_changed: bool
+    locked: bool
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    """A team's own settings, with the operator's defaults filled in."""
+
+    quorum: int
+    cards_at_once: int
+    extractor: str
+
+
+@dataclass(frozen=True)
+class ClaimChange:
+    """The result of an assignment, note or editor action."""
+
+    claim_id: int
+    status: str
+    detail: str = ""
+
+
+class Desk:
+    """Operations on one team's queue; every write is one transaction."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        default_quorum: int,
+        default_cards: int = 5,
+        default_extractor: str = "offline",
+    ) -> None:
+        self.db = db
+        self.default_quorum = default_quorum
+        self.default_cards = default_cards
+        self.default_extractor = default_extractor
+
+    async def _team_claim(
+        self, session: AsyncSession, *, chat_id: int, claim_id: int, lock: bool = False
+    ) -> tuple[Team, Claim]:
+        """The team of a chat and one of its claims; a claim of another team is 'not found'."""
+        team = await team_q.get_team(session, chat_id=chat_id)
+        if team is None:
+            raise NoTeam()
+        claim = await claim_q.get_claim(session, claim_id=claim_id, for_update=lock)
+        if claim is None or claim.team_id != team.id:
+            raise ClaimNotFound(claim_id)
+        return team, claim
+
+    async def _remember(self, session: AsyncSession, member: Member) -> None:
+        """Keep the member's name current for cards and /status."""
+        await team_q.upsert_user(
+            session,
+            user_id=member.id,
+            first_name=member.first_name,
+            last_name=member.last_name,
+            username=member.username,
+        )
+
+    async def cast_vote(
+        self, *, chat_id: int, claim_id: int, member: Member, rating: Rating
+    ) -> VoteOutcome:
+        """Record, replace or withdraw a member's vote, then let consensus move the claim."""
+        async with self.db.write() as session:
+            team, claim = await self._team_claim(
+                session, chat_id=chat_id, claim_id=claim_id, lock=True
+            )
+            await self._remember(session, member)
+            previous = await vote_q.get_vote(session, claim_id=claim_id, user_id=member.id)
+            if previous == rating:
+                await vote_q.delete_vote(session, claim_id=claim_id, user_id=member.id)
+                action = "withdrawn"
+            else:
+                await vote_q.upsert_vote(
+                    session, claim_id=claim_id, user_id=member.id, rating=rating
+                )
+                action = "changed" if previous else "voted"
+            tally = await vote_q.tally(session, claim_id=claim_id)
+            before = claim.status
+            after = decide_status(
+                tally,
+                quorum=team.quorum or self.default_quorum,
+                current=before,
+                locked=claim.locked,
+                assigned=claim.assignee_id is not None,
+            )
+            reason = "consensus" if after in RATING_TO_STATUS.values() else "votes"
+            await claim_q.change_status(
+                session, claim=claim, to_status=after, user_id=member.id, reason=reason
+            )
+        return VoteOutcome(claim_id, action, rating, after, after != before, claim.locked)
+
+    async def toggle_assignee(self, *, chat_id: int, claim_id: int, member: Member) -> ClaimChange:
+        """Take a claim ("I'll check"), or give it back when pressed again by its assignee."""
+        async with self.db.write() as session:
+            _, claim = await self._team_claim(
+                session, chat_id=chat_id, claim_id=claim_id, lock=True
+            )
+            await self._remember(session, member)
+            if claim.assignee_id == member.id:
+                await claim_q.set_assignee(session, claim=claim, user_id=None)
+                detail = "unassigned"
+                if claim.status == ClaimStatus.IN_REVIEW and not await vote_q.tally(
+                    session, claim_id=claim_id
+                ):
+                    await claim_q.change_status(
+                        session,
+                        claim=claim,
+                        to_status=ClaimStatus.OPEN,
+                        user_id=member.id,
+                        reason="unassigned",
+                    )
+            else:
+                await claim_q.set_assignee(session, claim=claim, user_id=member.id)
+                detail = "assigned"
+                if claim.status == ClaimStatus.OPEN:
+                    await claim_q.change_status(
+                        session,
+                        claim=claim,
+                        to_status=ClaimStatus.IN_REVIEW,
+                        user_id=member.id,
+                        reason=f"taken by {member.first_name}",
+                    )
+        return ClaimChange(claim_id, claim.status, detail)
+
+    async def add_note(
+        self, *, chat_id: int, claim_id: int, member: Member, text: str, message_id: int | None
+    ) -> ClaimChange:
+        """Attach a note to a claim; links in it are kept as evidence."""
+        text = text.strip()
+        if not text:
+            raise DeskError("The note is empty: write something after the claim id.")
+        async with self.db.write() as session:
+            _, claim = await self._team_claim(session, chat_id=chat_id, claim_id=claim_id)
+            await self._remember(session, member)
+            urls = find_urls(text, None)
+            await note_q.add_note(
+                session,
+                claim_id=claim_id,
+                user_id=member.id,
+                text=text[:4000],
+                evidence_urls=urls,
+                message_id=message_id,
+            )
+        return ClaimChange(claim_id, claim.status, f"{len(urls)} link(s) kept as evidence")
+
+    async def note_target(self, *, chat_id: int, card_message_id: int) -> int | None:
+        """The claim whose card a message replies to, if it is one."""
+        async with self.db.read() as session:
+            claim = await claim_q.claim_by_card(
+                session, chat_id=chat_id, message_id=card_message_id
+            )
+        return claim.id if claim else None
+
+    async def set_verdict(
+        self,
+        *,
+        chat_id: int,
+        claim_id: int,
+        member: Member,
+        rating: Rating,
+        reason: str | None,
+        is_editor: bool,
+    ) -> ClaimChange:
+        """An editor's verdict: set the status and lock it against further votes."""
+        if not is_editor:
+            raise NotAnEditor("set a verdict")
+        return await self._editor_move(
+            chat_id, claim_id, member, RATING_TO_STATUS[rating], reason, locked=True
+        )
+
+    async def reopen(
+        self, *, chat_id: int, claim_id: int, member: Member, reason: str | None, is_editor: bool
+    ) -> ClaimChange:
+        """Unlock a claim and let the votes decide again."""
+        if not is_editor:
+            raise NotAnEditor("reopen a claim")
+        async with self.db.write() as session:
+            team, claim = await self._team_claim(
+                session, chat_id=chat_id, claim_id=claim_id, lock=True
+            )
+            await self._remember(session, member)
+            tally = await vote_q.tally(session, claim_id=claim_id)
+            after = decide_status(
+                tally,
+                quorum=team.quorum or self.default_quorum,
+                current=claim.status,
+                locked=False,
+                assigned=claim.assignee_id is not None,
+            )
+            if after == claim.status:
+                after = ClaimStatus.IN_REVIEW if tally else ClaimStatus.OPEN
+            await claim_q.change_status(
+                session,
+                claim=claim,
+                to_status=after,
+                user_id=member.id,
+                reason=reason or "reopened",
+                locked=False,
+            )
+        return ClaimChange(claim_id, after, "reopened")
+
+    async def dismiss(
+        self, *, chat_id: int, claim_id: int, member: Member, reason: str | None, is_editor: bool
+    ) -> ClaimChange:
+        """Take a claim out of the queue (not a claim, duplicate, out of scope)."""
+        if not is_editor:
+            raise NotAnEditor("dismiss a claim")
+        return await self._editor_move(
+            chat_id, claim_id, member, ClaimStatus.DISMISSED, reason, locked=True
+        )
+
+    async def _editor_move(
+        self,
+        chat_id: int,
+        claim_id: int,
+        member: Member,
+        to_status: str,
+        reason: str | None,
+        *,
+        locked: bool,
+    ) -> ClaimChange:
+        """Set a status by an editor's hand, recorded in the history."""
+        async with self.db.write() as session:
+            _, claim = await self._team_claim(
+                session, chat_id=chat_id, claim_id=claim_id, lock=True
+            )
+            await self._remember(session, member)
+            await claim_q.change_status(
+                session,
+                claim=claim,
+                to_status=to_status,
+                user_id=member.id,
+                reason=reason or "editor's decision",
+                locked=locked,
+            )
+        return ClaimChange(claim_id, to_status, "locked" if locked else "")
+
+    async def record_card(
+        self, *, claim_id: int, chat_id: int, message_id: int, thread_id: int | None
+    ) -> None:
+        """Remember which message shows a claim's card."""
+        async with self.db.write() as session:
+            await claim_q.set_card(
+                session,
+                claim_id=claim_id,
+                chat_id=chat_id,
+                message_id=message_id,
+                thread_id=thread_id,
+            )
+
+    async def defer_cards(self, *, claim_ids: list[int]) -> None:
+        """Mark cards that are not posted now (beyond the team's cards-at-once limit)."""
+        async with self.db.write() as session:
+            await claim_q.set_card_state(session, claim_ids=claim_ids, state="deferred")
+
+    def _settings_of(self, team: Team) -> TeamSettings:
+        """A team's settings with defaults for what it has not set."""
+        return TeamSettings(
+            quorum=team.quorum or self.default_quorum,
+            cards_at_once=team.cards_at_once or self.default_cards,
+            extractor=team.extractor or self.default_extractor,
+        )
+
+    async def team_settings(self, *, chat_id: int) -> TeamSettings:
+        """The team's current settings."""
+        async with self.db.read() as session:
+            team = await team_q.get_team(session, chat_id=chat_id)
+        if team is None:
+            raise NoTeam()
+        return self._settings_of(team)
+
+    async def change_setting(self, *, chat_id: int, name: str, value: int) -> TeamSettings:
+        """Change the quorum (1-9) or the number of cards posted at once (1-20)."""
+        column, low, high = {"quorum": ("quorum", 1, 9), "cards": ("cards_at_once", 1, 20)}[name]
+        async with self.db.write() as session:
+            team = await team_q.get_team(session, chat_id=chat_id)
+            if team is None:
+                raise NoTeam()
+            await team_q.update_team_settings(
+                session, team_id=team.id, **{column: min(max(value, low), high)}
+            )
+            await session.refresh(team)
+        return self._settings_of(team)

@@ -1,0 +1,38 @@
+"""Errors the services raise; each carries a short sentence for the chat."""
+
+from __future__ import annotations
+
+
+class DeskError(Exception):
+    """A request the desk cannot carry out; `str(error)` is what the user is told."""
+
+
+class ClaimNotFound(DeskError):
+    """No claim with that id in this team (it may belong to another team, or be deleted)."""
+
+    def __init__(self, claim_id: int | str) -> None:
+        super().__init__(f"There is no claim #{claim_id} in this team's queue.")
+
+
+class NotAnEditor(DeskError):
+    """Only the group's administrators and configured editors may do this."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"Only editors (the group's admins) can {action}.")
+
+
+class NoTeam(DeskError):
+    """The chat is not a team the bot knows."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This chat is not a fact-checking team yet. Add me to your team's group first."
+        )
+
+
+class BadArguments(DeskError):
+    """A command was used the wrong way; the message shows the right way."""
+
+
+class ClaimLocked(DeskError):
+    """The claim has an editor's verdict; votes no longer change it."""

@@ -1,0 +1,54 @@
+"""Logging set-up that never lets the bot token reach a log line."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# A bot token anywhere in a message: in URLs PTB's HTTP client logs ("/bot123:abc/getMe").
+_TOKEN_RE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
+
+
+class RedactTokens(logging.Filter):
+    """Replace bot tokens (the configured one and anything shaped like one) in every record."""
+
+    def __init__(self, secrets: list[str] | None = None) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets or [] if s]
+
+    def _clean(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "[REDACTED]")
+        return _TOKEN_RE.sub("[REDACTED]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Render the message once, redacted, so arguments cannot leak it either."""
+        message = record.getMessage()
+        clean = self._clean(message)
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._clean(record.exc_text)
+        return True
+
+
+def setup_logging(level: str, secrets: list[str] | None = None) -> None:
+    """Log to stderr at `level`, with httpx quiet and every handler redacting tokens."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root.setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    install_redaction(secrets)
+
+
+def install_redaction(secrets: list[str] | None = None) -> None:
+    """Put the redacting filter on every handler of the root logger."""
+    redact = RedactTokens(secrets)
+    for handler in logging.getLogger().handlers:
+        for old in [f for f in handler.filters if isinstance(f, RedactTokens)]:
+            handler.removeFilter(old)
+        handler.addFilter(redact)

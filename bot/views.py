@@ -1,0 +1,182 @@
+"""Read models: what cards, /status, /claim, /queue and /mine show, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.errors import ClaimNotFound, NoTeam
+from storage import articles as article_q
+from storage import claims as claim_q
+from storage import notes as note_q
+from storage import queue as queue_q
+from storage import teams as team_q
+from storage import votes as vote_q
+from storage.db import Database
+from storage.models import Article, Claim, Note, StatusChange, Team, User, utcnow
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an article came from, for display."""
+
+    label: str
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """Everything a claim's card shows."""
+
+    claim: Claim
+    source: Source
+    tally: dict[str, int]
+    voters: list[tuple[str, str]]  # (name, rating)
+    assignee: str | None
+    note_count: int
+
+
+@dataclass(frozen=True)
+class ClaimDetail:
+    """A claim in full, for /claim and /status <id>."""
+
+    view: ClaimView
+    article: Article
+    notes: list[tuple[str, Note]]
+    history: list[tuple[str, StatusChange]]
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """The team's queue at a glance."""
+
+    team: Team
+    counts: dict[str, int]
+    oldest_open: list[Claim]
+    waiting_for_me: list[Claim]
+    recent_verdicts: list[Claim]
+    now: datetime = field(default_factory=utcnow)
+
+
+def article_source(article: Article, submitter: User | None = None) -> Source:
+    """A one-line description of an article's origin, with a link where there is one."""
+    if article.origin_type == "channel":
+        name = article.origin_name or "a channel"
+        if article.origin_signature:
+            name = f"{name} ({article.origin_signature})"
+        return Source(f"channel {name}", article.origin_link)
+    if article.origin_type in ("user", "hidden_user"):
+        return Source(f"forwarded from {article.origin_name or 'a user'}", article.url)
+    if article.origin_type == "chat":
+        return Source(f"forwarded from {article.origin_name or 'a chat'}", article.url)
+    if article.url:
+        return Source(article.title or article.url, article.url)
+    if submitter is not None:
+        return Source(f"sent by {display_name(submitter)}")
+    return Source("sent to the desk")
+
+
+def display_name(user: User | None) -> str:
+    """A short name for a user."""
+    if user is None:
+        return "someone"
+    return user.first_name or (f"@{user.username}" if user.username else str(user.id))
+
+
+class Views:
+    """Queries that assemble what the chat shows."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def claim_view(self, *, claim_id: int) -> ClaimView | None:
+        """A claim's card data, or None if it no longer exists."""
+        async with self.db.read() as session:
+            claim = await claim_q.get_claim(session, claim_id=claim_id)
+            if claim is None:
+                return None
+            article = await article_q.get_article(session, article_id=claim.article_id)
+            assert article is not None
+            ids = {i for i in (claim.assignee_id, article.submitted_by) if i}
+            users = await team_q.get_users(session, ids)
+            voters = await vote_q.voters(session, claim_id=claim_id)
+            tally: dict[str, int] = {}
+            for _, _, rating in voters:
+                tally[rating] = tally.get(rating, 0) + 1
+            return ClaimView(
+                claim=claim,
+                source=article_source(article, users.get(article.submitted_by or 0)),
+                tally=tally,
+                voters=[(name, rating) for _, name, rating in voters],
+                assignee=display_name(users[claim.assignee_id]) if claim.assignee_id else None,
+                note_count=await note_q.note_count(session, claim_id=claim_id),
+            )
+
+    async def team_claim_ids(self, *, chat_id: int, claim_id: int) -> Team:
+        """The chat's team, checking that the claim is one of its own."""
+        async with self.db.read() as session:
+            team = await team_q.get_team(session, chat_id=chat_id)
+            if team is None:
+                raise NoTeam()
+            claim = await claim_q.get_claim(session, claim_id=claim_id)
+            if claim is None or claim.team_id != team.id:
+                raise ClaimNotFound(claim_id)
+            return team
+
+    async def claim_detail(self, *, chat_id: int, claim_id: int) -> ClaimDetail:
+        """A claim in full: card data, notes with their authors, and history."""
+        await self.team_claim_ids(chat_id=chat_id, claim_id=claim_id)
+        view = await self.claim_view(claim_id=claim_id)
+        if view is None:
+            raise ClaimNotFound(claim_id)
+        async with self.db.read() as session:
+            article = await article_q.get_article(session, article_id=view.claim.article_id)
+            notes = await note_q.notes_of(session, claim_id=claim_id)
+            changes = await claim_q.history(session, claim_id=claim_id)
+            ids = {n.user_id for n in notes} | {c.user_id for c in changes if c.user_id}
+            users = await team_q.get_users(session, ids)
+        assert article is not None
+        return ClaimDetail(
+            view=view,
+            article=article,
+            notes=[(display_name(users.get(n.user_id)), n) for n in notes],
+            history=[(display_name(users.get(c.user_id or 0)), c) for c in changes],
+        )
+
+    async def status(self, *, chat_id: int, user_id: int) -> StatusView:
+        """Counts by status, the oldest open claims, what waits for my vote, recent verdicts."""
+        now = utcnow()
+        async with self.db.read() as session:
+            team = await team_q.get_team(session, chat_id=chat_id)
+            if team is None:
+                raise NoTeam()
+            return StatusView(
+                team=team,
+                counts=await queue_q.status_counts(session, team_id=team.id),
+                oldest_open=await queue_q.oldest_open(session, team_id=team.id),
+                waiting_for_me=await queue_q.waiting_for_vote(
+                    session, team_id=team.id, user_id=user_id
+                ),
+                recent_verdicts=await queue_q.recent_verdicts(
+                    session, team_id=team.id, since=now - timedelta(days=7)
+                ),
+                now=now,
+            )
+
+    async def queue(self, *, chat_id: int, page: int, size: int) -> tuple[list[Claim], bool, int]:
+        """One page of unsettled claims, whether there is a next, and how many in all."""
+        async with self.db.read() as session:
+            team = await team_q.get_team(session, chat_id=chat_id)
+            if team is None:
+                raise NoTeam()
+            claims, more = await queue_q.queue_page(session, team_id=team.id, page=page, size=size)
+            total = await queue_q.count_unsettled(session, team_id=team.id)
+        return claims, more, total
+
+    async def mine(self, *, chat_id: int, user_id: int) -> list[Claim]:
+        """The claims a member took with "I'll check"."""
+        async with self.db.read() as session:
+            team = await team_q.get_team(session, chat_id=chat_id)
+            if team is None:
+                raise NoTeam()
+            return await claim_q.claims_assigned(session, team_id=team.id, user_id=user_id)

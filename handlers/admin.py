@@ -1,0 +1,133 @@
+"""Editors' commands: /verdict, /reopen, /dismiss and /settings."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.errors import BadArguments, NotAnEditor
+from handlers import render
+from handlers.context import DeskContext
+from handlers.status import parse_claim_id, reply
+from handlers.votes import member_of
+
+VERDICT_USAGE = (
+    "Use /verdict <id> <true|misleading|false|unproven> [reason], "
+    "for example /verdict 17 false The annexation is documented."
+)
+
+
+async def _is_editor(update: Update, context: DeskContext) -> bool:
+    """Whether the sender may act as an editor in this chat."""
+    return await context.services.editors.is_editor(
+        context.bot, update.effective_chat, update.effective_user, update.effective_message
+    )
+
+
+def _reason(update: Update, skip: int) -> str | None:
+    """The free text after the first `skip` arguments."""
+    parts = (update.effective_message.text or "").split(maxsplit=skip + 1)
+    return parts[skip + 1].strip()[:500] if len(parts) > skip + 1 else None
+
+
+async def on_verdict(update: Update, context: DeskContext) -> None:
+    """Set and lock a verdict."""
+    args = context.args or []
+    if len(args) < 2:
+        raise BadArguments(VERDICT_USAGE)
+    claim_id = parse_claim_id(args[0])
+    rating = render.RATING_NAMES.get(args[1].lower())
+    if rating is None or rating.value == "not_claim":
+        raise BadArguments(f"“{args[1][:20]}” is not a verdict. {VERDICT_USAGE}")
+    change = await context.services.desk.set_verdict(
+        chat_id=update.effective_chat.id,
+        claim_id=claim_id,
+        member=member_of(update),
+        rating=rating,
+        reason=_reason(update, 2),
+        is_editor=await _is_editor(update, context),
+    )
+    context.services.cards.refresh(claim_id)
+    await reply(update, f"🔒 Claim #{claim_id}: verdict {render.status_label(change.status)}.")
+
+
+async def on_reopen(update: Update, context: DeskContext) -> None:
+    """Unlock a claim so votes decide again."""
+    if not context.args:
+        raise BadArguments("Use /reopen <id>, for example /reopen 17.")
+    claim_id = parse_claim_id(context.args[0])
+    change = await context.services.desk.reopen(
+        chat_id=update.effective_chat.id,
+        claim_id=claim_id,
+        member=member_of(update),
+        reason=_reason(update, 1),
+        is_editor=await _is_editor(update, context),
+    )
+    context.services.cards.refresh(claim_id)
+    await reply(update, f"🔓 Claim #{claim_id} reopened: {render.status_label(change.status)}.")
+
+
+async def on_dismiss(update: Update, context: DeskContext) -> None:
+    """Take a claim out of the queue."""
+    if not context.args:
+        raise BadArguments("Use /dismiss <id> [reason], for example /dismiss 17 duplicate.")
+    claim_id = parse_claim_id(context.args[0])
+    await context.services.desk.dismiss(
+        chat_id=update.effective_chat.id,
+        claim_id=claim_id,
+        member=member_of(update),
+        reason=_reason(update, 1),
+        is_editor=await _is_editor(update, context),
+    )
+    context.services.cards.refresh(claim_id)
+    await reply(update, f"🚫 Claim #{claim_id} dismissed.")
+
+
+def settings_keyboard(quorum: int, cards: int) -> InlineKeyboardMarkup:
+    """Buttons that change the team's quorum and cards at once."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Quorum −", callback_data=f"set:quorum:{max(quorum - 1, 1)}"),
+                InlineKeyboardButton("Quorum +", callback_data=f"set:quorum:{min(quorum + 1, 9)}"),
+            ],
+            [
+                InlineKeyboardButton("Cards −", callback_data=f"set:cards:{max(cards - 1, 1)}"),
+                InlineKeyboardButton("Cards +", callback_data=f"set:cards:{min(cards + 1, 20)}"),
+            ],
+        ]
+    )
+
+
+async def on_settings(update: Update, context: DeskContext) -> None:
+    """Show the team's settings; editors get buttons to change them."""
+    settings = await context.services.desk.team_settings(chat_id=update.effective_chat.id)
+    text = (
+        f"<b>Settings</b>\nQuorum: {settings.quorum} votes\n"
+        f"Cards at once: {settings.cards_at_once}\nExtractor: {settings.extractor}"
+    )
+    markup = None
+    if await _is_editor(update, context):
+        markup = settings_keyboard(settings.quorum, settings.cards_at_once)
+    await reply(update, text, reply_markup=markup)
+
+
+async def on_settings_button(update: Update, context: DeskContext) -> None:
+    """Apply a settings button pressed by an editor."""
+    query = update.callback_query
+    _, name, value = ((query.data or "") + "::").split(":")[:3]
+    if name not in ("quorum", "cards") or not value.isdigit():
+        await query.answer("This button is no longer valid.")
+        return
+    if not await _is_editor(update, context):
+        await query.answer(str(NotAnEditor("change settings")), show_alert=True)
+        return
+    settings = await context.services.desk.change_setting(
+        chat_id=update.effective_chat.id, name=name, value=int(value)
+    )
+    await query.answer("Saved")
+    await query.edit_message_text(
+        f"<b>Settings</b>\nQuorum: {settings.quorum} votes\n"
+        f"Cards at once: {settings.cards_at_once}\nExtractor: {settings.extractor}",
+        parse_mode="HTML",
+        reply_markup=settings_keyboard(settings.quorum, settings.cards_at_once),
+    )

@@ -1,0 +1,105 @@
+"""Posting claim cards and keeping them current, with edits coalesced per card."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import LinkPreviewOptions
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application
+
+from handlers import render
+
+if TYPE_CHECKING:
+    from handlers.context import Services
+    from storage.models import Claim
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class CardPublisher:
+    """Posts cards, and refreshes a card at most once per `delay` however many votes arrive."""
+
+    def __init__(self, application: Application, *, delay: float) -> None:
+        self.application = application
+        self.delay = delay
+        self._pending: dict[int, asyncio.Task[None]] = {}
+
+    @property
+    def services(self) -> Services:
+        """The application's services."""
+        return self.application.bot_data.services
+
+    async def post(self, claim: Claim, *, chat_id: int, thread_id: int | None) -> bool:
+        """Send one claim's card and remember its message; False if Telegram refused."""
+        view = await self.services.views.claim_view(claim_id=claim.id)
+        if view is None:
+            return False
+        try:
+            message = await self.application.bot.send_message(
+                chat_id,
+                render.claim_card(view),
+                parse_mode="HTML",
+                reply_markup=render.claim_keyboard(claim.id),
+                message_thread_id=thread_id,
+                link_preview_options=NO_PREVIEW,
+            )
+        except TelegramError as error:
+            log.warning("Could not post the card of claim %s: %s", claim.id, error)
+            return False
+        await self.services.desk.record_card(
+            claim_id=claim.id, chat_id=chat_id, message_id=message.message_id, thread_id=thread_id
+        )
+        return True
+
+    def refresh(self, claim_id: int) -> None:
+        """Schedule an edit of the claim's card; a burst of calls yields one edit."""
+        if claim_id in self._pending:
+            return
+        task = asyncio.get_running_loop().create_task(self._refresh_later(claim_id))
+        self._pending[claim_id] = task
+
+    async def _refresh_later(self, claim_id: int) -> None:
+        """Wait for the burst to settle, then edit the card with what the database says now."""
+        try:
+            await asyncio.sleep(self.delay)
+        finally:
+            self._pending.pop(claim_id, None)
+        await self.edit_now(claim_id)
+
+    async def edit_now(self, claim_id: int) -> None:
+        """Edit a claim's card in place to show its current state."""
+        view = await self.services.views.claim_view(claim_id=claim_id)
+        if view is None or view.claim.card_message_id is None or view.claim.card_chat_id is None:
+            return
+        try:
+            await self.application.bot.edit_message_text(
+                render.claim_card(view),
+                chat_id=view.claim.card_chat_id,
+                message_id=view.claim.card_message_id,
+                parse_mode="HTML",
+                reply_markup=render.claim_keyboard(claim_id),
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as error:
+            # Two refreshes with nothing new in between: Telegram refuses the identical edit.
+            if "not modified" not in str(error).lower():
+                log.warning("Could not edit the card of claim %s: %s", claim_id, error)
+        except (Forbidden, TelegramError) as error:
+            log.warning("Could not edit the card of claim %s: %s", claim_id, error)
+
+    async def flush(self) -> None:
+        """Carry out pending edits now (at shutdown)."""
+        pending = list(self._pending.items())
+        for claim_id, task in pending:
+            task.cancel()
+            self._pending.pop(claim_id, None)
+        for claim_id, _ in pending:
+            try:
+                await self.edit_now(claim_id)
+            except Exception:
+                log.exception("Final edit of claim %s failed", claim_id)

@@ -1,0 +1,32 @@
+"""The error handler: a short answer for the user's mistakes, a log line for ours."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.errors import DeskError
+from handlers.context import DeskContext
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: DeskContext) -> None:
+    """Tell the user what went wrong in one line; log unexpected errors (without the token)."""
+    error = context.error
+    if isinstance(error, DeskError):
+        text = str(error)
+    else:
+        log.error("Update %s failed", getattr(update, "update_id", "?"), exc_info=error)
+        text = "⚠️ Something went wrong on my side; the team's queue is unchanged. Try again."
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=True)
+        elif update.effective_message is not None and update.effective_chat is not None:
+            await update.effective_message.reply_text(text)
+    except TelegramError as reply_error:
+        log.warning("Could not report an error to the chat: %s", reply_error)

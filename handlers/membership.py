@@ -1,0 +1,80 @@
+"""The bot's own membership: added to a group, removed from it, group upgraded."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, Update
+
+from handlers.context import DeskContext
+from storage import teams as team_q
+
+log = logging.getLogger(__name__)
+
+GREETING = (
+    "Hello, fact desk! 👋 Forward me articles, channel posts or links (or reply /check to a "
+    "message) and I'll queue their checkable claims here. /help lists everything."
+)
+
+
+async def on_my_membership(update: Update, context: DeskContext) -> None:
+    """Create the team when the bot joins a group; stop posting (keep data) when it leaves."""
+    change = update.my_chat_member
+    chat = change.chat
+    if chat.type not in ("group", "supergroup"):
+        return
+    joined = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
+    services = context.services
+    if joined:
+        await services.intake.team_for_chat(
+            chat_id=chat.id,
+            title=chat.title or "",
+            chat_type=chat.type,
+            is_forum=bool(chat.is_forum),
+        )
+        if change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
+            await context.bot.send_message(chat.id, GREETING)
+    else:
+        async with services.db.write() as session:
+            await team_q.set_team_active(session, chat_id=chat.id, active=False)
+        log.info("Removed from chat %s; its queue is kept", chat.id)
+
+
+async def on_migrate(update: Update, context: DeskContext) -> None:
+    """Keep the queue when a group becomes a supergroup (its chat id changes)."""
+    message = update.effective_message
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    async with context.services.db.write() as session:
+        moved = await team_q.migrate_team(session, old_chat_id=old, new_chat_id=new)
+    if moved:
+        log.info("Team moved from chat %s to %s", old, new)
+
+
+async def remember_member(update: Update, context: DeskContext) -> None:
+    """Note who speaks in which team's group (to route their private forwards)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or user.is_bot or chat.type not in ("group", "supergroup"):
+        return
+    async with context.services.db.write() as session:
+        team = await team_q.get_team(session, chat_id=chat.id)
+        if team is None:
+            team = await team_q.ensure_team(
+                session,
+                chat_id=chat.id,
+                title=chat.title or "",
+                chat_type=chat.type,
+                is_forum=bool(chat.is_forum),
+            )
+        await team_q.upsert_user(
+            session,
+            user_id=user.id,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            username=user.username,
+        )
+        await team_q.record_membership(session, team_id=team.id, user_id=user.id)

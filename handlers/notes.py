@@ -1,0 +1,59 @@
+"""Notes on claims: a reply to a card, or /note <id> <text>."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ReactionTypeEmoji, Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.errors import BadArguments
+from handlers.context import DeskContext
+from handlers.status import parse_claim_id
+from handlers.votes import member_of
+
+log = logging.getLogger(__name__)
+
+
+async def on_card_reply(update: Update, context: DeskContext) -> None:
+    """Keep a reply to a claim's card as a note on that claim."""
+    message = update.effective_message
+    target = message.reply_to_message
+    if target is None or target.from_user is None or target.from_user.id != context.bot.id:
+        return
+    claim_id = await context.services.desk.note_target(
+        chat_id=update.effective_chat.id, card_message_id=target.message_id
+    )
+    if claim_id is None:
+        return
+    await _add(update, context, claim_id, message.text or message.caption or "")
+    raise ApplicationHandlerStop  # a note is not also an article to queue
+
+
+async def on_note(update: Update, context: DeskContext) -> None:
+    """Add a note to a claim by id."""
+    args = context.args or []
+    if len(args) < 2:
+        raise BadArguments("Use /note <id> <text>, for example /note 17 The ministry denied it.")
+    claim_id = parse_claim_id(args[0])
+    text = (update.effective_message.text or "").split(maxsplit=2)[2]
+    await _add(update, context, claim_id, text)
+
+
+async def _add(update: Update, context: DeskContext, claim_id: int, text: str) -> None:
+    """Store the note and acknowledge it with a reaction (a short reply if reactions fail)."""
+    message = update.effective_message
+    change = await context.services.desk.add_note(
+        chat_id=update.effective_chat.id,
+        claim_id=claim_id,
+        member=member_of(update),
+        text=text,
+        message_id=message.message_id,
+    )
+    context.services.cards.refresh(claim_id)
+    try:
+        await message.set_reaction(ReactionTypeEmoji("✍"))
+    except TelegramError as error:
+        log.info("Reaction refused (%s); acknowledging with a reply", error)
+        await message.reply_text(f"📝 Noted on claim #{change.claim_id}.")

@@ -1,0 +1,244 @@
+"""Message text and keyboards: HTML, user text escaped, within Telegram's limits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.intake import Extracted, Received
+from bot.views import ClaimDetail, ClaimView, StatusView
+from storage.models import Article, Claim, ClaimStatus, Rating
+
+MAX_MESSAGE = 4096
+
+RATING_BUTTONS: list[tuple[Rating, str]] = [
+    (Rating.TRUE, "✅ True"),
+    (Rating.MISLEADING, "🟡 Misleading"),
+    (Rating.FALSE, "❌ False"),
+    (Rating.UNPROVEN, "❓ Unproven"),
+    (Rating.NOT_A_CLAIM, "🚫 Not a claim"),
+]
+RATING_LABEL = dict(RATING_BUTTONS)
+RATING_NAMES = {
+    "true": Rating.TRUE,
+    "misleading": Rating.MISLEADING,
+    "false": Rating.FALSE,
+    "unproven": Rating.UNPROVEN,
+    "not_claim": Rating.NOT_A_CLAIM,
+    "notaclaim": Rating.NOT_A_CLAIM,
+    "not-a-claim": Rating.NOT_A_CLAIM,
+}
+STATUS_LABEL = {
+    ClaimStatus.OPEN: "🆕 open",
+    ClaimStatus.IN_REVIEW: "🔎 in review",
+    ClaimStatus.TRUE: "✅ true",
+    ClaimStatus.MISLEADING: "🟡 misleading",
+    ClaimStatus.FALSE: "❌ false",
+    ClaimStatus.UNPROVEN: "❓ unproven",
+    ClaimStatus.DISPUTED: "⚖️ disputed",
+    ClaimStatus.DISMISSED: "🚫 dismissed",
+}
+STATUS_ORDER = list(STATUS_LABEL)
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten plain text to `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def fit(html: str) -> str:
+    """Keep a rendered message under Telegram's 4096-character limit (cut at a line)."""
+    if len(html) <= MAX_MESSAGE:
+        return html
+    cut = html[: MAX_MESSAGE - 2].rsplit("\n", 1)[0]
+    return cut + "\n…"
+
+
+def status_label(status: str) -> str:
+    """The emoji and word for a status."""
+    return STATUS_LABEL.get(ClaimStatus(status), status)
+
+
+def link(text: str, url: str | None) -> str:
+    """An HTML link with both parts escaped, or just the text."""
+    if not url:
+        return escape(text)
+    return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
+
+
+def age(then: datetime, now: datetime) -> str:
+    """A short age such as '5m', '3h' or '2d'."""
+    seconds = max(int((now - then).total_seconds()), 0)
+    if seconds < 3600:
+        return f"{max(seconds // 60, 1)}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d"
+
+
+def claim_card(view: ClaimView) -> str:
+    """The text of a claim's card."""
+    claim = view.claim
+    lines = [
+        f"<b>Claim #{claim.id}</b> · {status_label(claim.status)}" + (" 🔒" if claim.locked else "")
+    ]
+    lines.append(f"“{escape(clip(claim.text, 600))}”")
+    if claim.claimant:
+        lines.append(f"🗣 {escape(clip(claim.claimant, 80))}")
+    lines.append(f"📰 {link(clip(view.source.label, 120), view.source.link)}")
+    if view.tally:
+        tallies = " · ".join(
+            f"{RATING_LABEL[r].split()[0]} {view.tally[r]}"
+            for r, _ in RATING_BUTTONS
+            if view.tally.get(r)
+        )
+        lines.append(f"Votes: {tallies}")
+        voters = ", ".join(
+            f"{escape(clip(name, 20))} {RATING_LABEL[Rating(r)].split()[0]}"
+            for name, r in view.voters[:12]
+        )
+        more = f" +{len(view.voters) - 12}" if len(view.voters) > 12 else ""
+        lines.append(f"<i>{voters}{more}</i>")
+    if view.assignee:
+        lines.append(f"🙋 {escape(clip(view.assignee, 40))} is checking")
+    if view.note_count:
+        lines.append(f"📝 {view.note_count} note(s) — /claim {claim.id}")
+    return fit("\n".join(lines))
+
+
+def claim_keyboard(claim_id: int) -> InlineKeyboardMarkup:
+    """The rating buttons and "I'll check" under a card."""
+    ratings = [
+        InlineKeyboardButton(label, callback_data=f"v:{claim_id}:{rating.value}")
+        for rating, label in RATING_BUTTONS
+    ]
+    return InlineKeyboardMarkup(
+        [
+            ratings[:3],
+            ratings[3:],
+            [InlineKeyboardButton("🙋 I'll check", callback_data=f"a:{claim_id}")],
+        ]
+    )
+
+
+def progress_line(progress: dict[str, int]) -> str:
+    """'3 open · 1 false' for an article's claims."""
+    parts = [
+        f"{progress[s]} {status_label(s).split(' ', 1)[1]}" for s in STATUS_ORDER if progress.get(s)
+    ]
+    return " · ".join(parts) or "no claims"
+
+
+def article_heading(article: Article, source: str) -> str:
+    """The title and source line of an article."""
+    title = escape(clip(article.title or "Untitled", 200))
+    if article.url:
+        title = link(clip(article.title or article.url, 200), article.url)
+    return f"📰 <b>{title}</b>\n{source}"
+
+
+def duplicate_message(received: Received, source: str) -> str:
+    """The answer to an article the team already has."""
+    article = received.article
+    return fit(
+        f"♻️ Already in the queue as article #{article.id}.\n"
+        f"{article_heading(article, source)}\nClaims: {progress_line(received.progress)}"
+    )
+
+
+def summary_message(extracted: Extracted, source: str, posted: int) -> str:
+    """The summary that replaces "Got it…" once claims are queued."""
+    article, claims = extracted.article, extracted.claims
+    lines = [article_heading(article, source)]
+    if not claims:
+        lines.append("No checkable claims found in it. Use /check with a specific sentence.")
+    else:
+        lines.append(f"Queued {len(claims)} claims" + (":" if posted < len(claims) else "."))
+        for claim in claims[posted:]:
+            lines.append(f"• #{claim.id} {escape(clip(claim.text, 140))}")
+        if posted < len(claims):
+            lines.append(f"Cards for the first {posted} are below; the rest are in /queue.")
+    if extracted.note:
+        lines.append(f"<i>{escape(extracted.note)}</i>")
+    return fit("\n".join(lines))
+
+
+def claim_line(claim: Claim, now: datetime | None = None) -> str:
+    """One line about a claim for lists."""
+    when = f" · {age(claim.created_at, now)}" if now else ""
+    icon = status_label(claim.status).split(" ")[0]
+    return f"#{claim.id} {icon} {escape(clip(claim.text, 110))}{when}"
+
+
+def status_message(view: StatusView) -> str:
+    """The team's queue at a glance."""
+    counts = view.counts
+    total = sum(counts.values())
+    lines = [f"<b>Queue of {escape(view.team.title or 'this team')}</b> — {total} claims"]
+    if counts:
+        lines.append(
+            " · ".join(f"{status_label(s)} {counts[s]}" for s in STATUS_ORDER if counts.get(s))
+        )
+    sections = [
+        ("⏳ Waiting longest", view.oldest_open),
+        ("🗳 Waiting for your vote", view.waiting_for_me),
+        ("🏁 Verdicts, last 7 days", view.recent_verdicts),
+    ]
+    for heading, claims in sections:
+        if claims:
+            lines.append(f"\n<b>{heading}</b>")
+            lines.extend(claim_line(c, view.now) for c in claims)
+    if not total:
+        lines.append("Nothing queued yet: forward an article or use /check.")
+    return fit("\n".join(lines))
+
+
+def claim_detail_message(detail: ClaimDetail) -> str:
+    """A claim in full: card, article, notes and evidence, history."""
+    view, article = detail.view, detail.article
+    lines = [
+        claim_card(view),
+        f"\nFrom article #{article.id}: {escape(clip(article.title or '', 120))}",
+    ]
+    if view.claim.quote and view.claim.quote != view.claim.text:
+        lines.append(f"Quote: <i>{escape(clip(view.claim.quote, 400))}</i>")
+    if detail.notes:
+        lines.append("\n<b>Notes</b>")
+        for name, note in detail.notes[-10:]:
+            lines.append(f"• {escape(clip(name, 30))}: {escape(clip(note.text, 300))}")
+        evidence = [u for _, n in detail.notes for u in n.evidence_urls.split("\n") if u]
+        if evidence:
+            lines.append("<b>Evidence</b>")
+            lines.extend(f"• {link(clip(url, 80), url)}" for url in evidence[-10:])
+    if detail.history:
+        lines.append("\n<b>History</b>")
+        for name, change in detail.history[-10:]:
+            why = f" — {escape(clip(change.reason, 100))}" if change.reason else ""
+            lines.append(
+                f"• {change.created_at:%Y-%m-%d %H:%M} {escape(clip(name, 30))}: "
+                f"{change.from_status} → {change.to_status}{why}"
+            )
+    return fit("\n".join(lines))
+
+
+def queue_message(claims: list[Claim], page: int, total: int) -> str:
+    """One page of the open queue."""
+    if not claims:
+        return "The queue is empty. 🎉" if page == 1 else "No more claims."
+    lines = [f"<b>Open queue</b> — {total} waiting (page {page})"]
+    lines.extend(claim_line(c) for c in claims)
+    lines.append("\nOpen one with /claim &lt;id&gt;.")
+    return fit("\n".join(lines))
+
+
+def queue_keyboard(page: int, more: bool) -> InlineKeyboardMarkup | None:
+    """Previous/next buttons for /queue."""
+    buttons = []
+    if page > 1:
+        buttons.append(InlineKeyboardButton("◀ Previous", callback_data=f"q:{page - 1}"))
+    if more:
+        buttons.append(InlineKeyboardButton("Next ▶", callback_data=f"q:{page + 1}"))
+    return InlineKeyboardMarkup([buttons]) if buttons else None

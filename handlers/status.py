@@ -1,0 +1,138 @@
+"""Read-only commands: /status, /claim, /queue, /mine, /help and /start."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.errors import DeskError
+from handlers import render
+from handlers.context import DeskContext
+from handlers.publish import NO_PREVIEW
+
+QUEUE_PAGE_SIZE = 10
+
+HELP = (
+    "<b>Fact desk</b> — I turn this group into a verification queue.\n\n"
+    "• Forward an article or channel post, send a link, or paste a long text: I pull out the "
+    "checkable claims and post a card for each.\n"
+    "• Vote on a card with the buttons; 🙋 takes a claim. Reply to a card to add a note "
+    "(links become evidence).\n\n"
+    "/check &lt;text or link&gt; — check this (or reply /check to a message)\n"
+    "/status — the queue at a glance; /status &lt;id&gt; — one claim in full\n"
+    "/queue [page] — open claims · /claim &lt;id&gt; · /mine — claims I took\n"
+    "/note &lt;id&gt; &lt;text&gt; — add a note\n"
+    "Editors: /verdict &lt;id&gt; &lt;true|misleading|false|unproven&gt; [reason] · "
+    "/reopen &lt;id&gt; · /dismiss &lt;id&gt; [reason] · /settings"
+)
+
+PRIVATE_START = (
+    "Hi! I'm a fact-checking desk for Telegram groups.\n\n"
+    "Add me to your team's group (and make me an admin, or turn off privacy mode with "
+    "@BotFather, so I can see forwards). Then forward articles there — or forward them to me "
+    "here and I'll route them to your team.\n\n" + HELP
+)
+
+
+def parse_claim_id(argument: str) -> int:
+    """A claim id from '17' or '#17'; BadArguments otherwise."""
+    from bot.errors import BadArguments
+
+    value = argument.strip().lstrip("#")
+    if not value.isdigit() or len(value) > 12:
+        raise BadArguments(f"“{argument[:30]}” is not a claim id; claim ids are numbers like 17.")
+    return int(value)
+
+
+async def reply(update: Update, text: str, **kwargs: object) -> None:
+    """Reply in HTML without link previews."""
+    await update.effective_message.reply_text(
+        text, parse_mode="HTML", link_preview_options=NO_PREVIEW, **kwargs
+    )
+
+
+async def on_status(update: Update, context: DeskContext) -> None:
+    """Show the team's queue, or one claim in full with /status <id>."""
+    if context.args:
+        await on_claim(update, context)
+        return
+    view = await context.services.views.status(
+        chat_id=update.effective_chat.id, user_id=update.effective_user.id
+    )
+    await reply(update, render.status_message(view))
+
+
+async def on_claim(update: Update, context: DeskContext) -> None:
+    """Show one claim: card, notes, evidence and history."""
+    if not context.args:
+        await reply(update, "Which claim? Use /claim &lt;id&gt;, for example /claim 17.")
+        return
+    claim_id = parse_claim_id(context.args[0])
+    detail = await context.services.views.claim_detail(
+        chat_id=update.effective_chat.id, claim_id=claim_id
+    )
+    await reply(update, render.claim_detail_message(detail))
+
+
+async def on_queue(update: Update, context: DeskContext) -> None:
+    """List open claims, one page at a time."""
+    page = 1
+    if context.args:
+        if not context.args[0].isdigit() or int(context.args[0]) < 1:
+            await reply(update, "Use /queue or /queue &lt;page number&gt;, e.g. /queue 2.")
+            return
+        page = int(context.args[0])
+    claims, more, total = await context.services.views.queue(
+        chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
+    )
+    await reply(
+        update,
+        render.queue_message(claims, page, total),
+        reply_markup=render.queue_keyboard(page, more),
+    )
+
+
+async def on_queue_page(update: Update, context: DeskContext) -> None:
+    """Turn a /queue page with its buttons."""
+    query = update.callback_query
+    data = (query.data or "").split(":")
+    if len(data) != 2 or not data[1].isdigit():
+        await query.answer("This button is no longer valid.")
+        return
+    page = max(int(data[1]), 1)
+    try:
+        claims, more, total = await context.services.views.queue(
+            chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
+        )
+    except DeskError as error:
+        await query.answer(str(error), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(
+        render.queue_message(claims, page, total),
+        parse_mode="HTML",
+        reply_markup=render.queue_keyboard(page, more),
+        link_preview_options=NO_PREVIEW,
+    )
+
+
+async def on_mine(update: Update, context: DeskContext) -> None:
+    """List the claims I took with 🙋."""
+    claims = await context.services.views.mine(
+        chat_id=update.effective_chat.id, user_id=update.effective_user.id
+    )
+    if not claims:
+        await reply(update, "You have not taken any claim. Press 🙋 I'll check on a card.")
+        return
+    lines = ["<b>Your claims</b>"] + [render.claim_line(c) for c in claims]
+    await reply(update, render.fit("\n".join(lines)))
+
+
+async def on_help(update: Update, context: DeskContext) -> None:
+    """Explain what the bot does and list the commands."""
+    await reply(update, HELP)
+
+
+async def on_start(update: Update, context: DeskContext) -> None:
+    """Greet: explain how to add the bot to a group."""
+    private = update.effective_chat.type == "private"
+    await reply(update, PRIVATE_START if private else HELP)

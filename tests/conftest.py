@@ -1,0 +1,167 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), the sandbox, and a running bot."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.app import running_bot
+from bot.config import Settings
+from bot.sandbox import Sandbox
+from storage.db import Database
+
+REPO = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+POSTGRES_SKIP = (
+    "PostgreSQL tests need TEST_POSTGRES_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test);"
+    " `make test` sets it when a server answers on 127.0.0.1:5432"
+)
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The project's shared inputs (../shared/data); tests using it skip when it is absent."""
+    path = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO.parent / "shared")) / "data"
+    if not path.is_dir():
+        pytest.skip(f"shared data not found at {path}")
+    return path
+
+
+async def _create_pg_database() -> tuple[str, str]:
+    """A fresh, empty PostgreSQL database on the test server; returns (url, name)."""
+    import asyncpg
+
+    base = make_url(POSTGRES_URL)
+    name = f"fcb_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(
+        host=base.host, port=base.port or 5432, user=base.username, password=base.password,
+        database=base.database,
+    )
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return base.set(database=name).render_as_string(hide_password=False), name
+
+
+async def _drop_pg_database(name: str) -> None:
+    """Drop a test database, closing any connection left to it."""
+    import asyncpg
+
+    base = make_url(POSTGRES_URL)
+    conn = await asyncpg.connect(
+        host=base.host, port=base.port or 5432, user=base.username, password=base.password,
+        database=base.database,
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A URL of an empty database: a SQLite file, and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'factcheck.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip(POSTGRES_SKIP)
+    url, name = await _create_pg_database()
+    try:
+        yield url
+    finally:
+        await _drop_pg_database(name)
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    """A migrated database, SQLite and PostgreSQL."""
+    database = Database(db_url)
+    await database.upgrade()
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    """A running Telegram stand-in on loopback."""
+    async with Sandbox() as box:
+        yield box
+
+
+def bot_settings(sandbox: Sandbox, database_url: str, **overrides: object) -> Settings:
+    """Settings for a bot talking to the sandbox: no .env, quick polling, no rate limiter."""
+    values: dict[str, object] = {
+        "telegram_bot_token": sandbox.token,
+        "telegram_base_url": sandbox.base_url,
+        "telegram_base_file_url": sandbox.base_file_url,
+        "database_url": database_url,
+        "extractor": "offline",
+        "poll_timeout": 1,
+        "rate_limit": False,
+        "card_edit_delay_seconds": 0.2,
+        "min_article_chars": 200,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@dataclass
+class Desk:
+    """A team's group in the sandbox with a running bot: alice (admin), bob and carol."""
+
+    sandbox: Sandbox
+    chat: object
+    alice: object
+    bob: object
+    carol: object
+    settings: Settings
+
+    async def say(self, user: object, text: str, **kwargs: object) -> object:
+        """A member posts; wait until the bot has handled it."""
+        message = self.sandbox.send(self.chat, user, text, **kwargs)
+        await self.sandbox.wait_idle()
+        return message
+
+    async def press(self, user: object, message: object, button: str) -> str:
+        """A member presses a button; wait until the bot has handled it."""
+        query_id = self.sandbox.press(user, message, button)
+        await self.sandbox.wait_idle()
+        return query_id
+
+    def last(self, contains: str) -> object:
+        """The newest bot message containing the text (fails the test if there is none)."""
+        message = self.sandbox.find_bot_message(self.chat, contains)
+        assert message is not None, f"no bot message contains {contains!r}: " + " | ".join(
+            m.content[:80] for m in self.sandbox.bot_messages(self.chat)
+        )
+        return message
+
+    def cards(self) -> list[object]:
+        """The claim cards the bot posted, in order."""
+        return [m for m in self.sandbox.bot_messages(self.chat) if m.content.startswith("Claim #")]
+
+
+@pytest.fixture
+async def desk(sandbox: Sandbox, db_url: str) -> AsyncIterator[Desk]:
+    """A running bot against the sandbox, with a team group of three members."""
+    chat = sandbox.add_chat("Fact desk")
+    alice = sandbox.add_user("Alice", "alice_checks")
+    bob = sandbox.add_user("Bob", last_name="Kovalenko")
+    carol = sandbox.add_user("Carol")
+    sandbox.add_member(chat, alice, "administrator")
+    sandbox.add_member(chat, bob)
+    sandbox.add_member(chat, carol)
+    settings = bot_settings(sandbox, db_url)
+    async with running_bot(settings):
+        await sandbox.wait_idle()
+        yield Desk(sandbox, chat, alice, bob, carol, settings)
