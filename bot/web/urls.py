@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import idna
 
@@ -129,7 +129,9 @@ def canonical_host(host: str) -> str:
 
 
 def _canonical_path(path: str) -> str:
-    """Upper-case percent escapes and drop the trailing slash (root stays "/")."""
+    """Percent-encode non-ASCII, upper-case escapes, drop the trailing slash (root stays "/")."""
+    # Telegram shows /новини, a browser copies /%D0%BD…: both must give the same key.
+    path = quote(path, safe="/:@!$&'()*+,;=-._~%")
     path = _PCT_RE.sub(lambda m: m.group().upper(), path)
     path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1:

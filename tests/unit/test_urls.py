@@ -95,7 +95,11 @@ def test_www_link_without_scheme_found() -> None:
         ),
         ("https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"),
         ("https://example.com/a?b=&a=1", "https://example.com/a?a=1&b="),
-        ("https://пример.укр/новини", "https://xn--e1afmkfd.xn--j1amh/новини"),
+        (
+            "https://пример.укр/новини",
+            "https://xn--e1afmkfd.xn--j1amh/%D0%BD%D0%BE%D0%B2%D0%B8%D0%BD%D0%B8",
+        ),
+        ("https://x.example/%d0%bd%d0%be", "https://x.example/%D0%BD%D0%BE"),
         ("https://example.com./a", "https://example.com/a"),
         ("https://example.com//a//b/", "https://example.com/a/b"),
         ("https://example.com/a%2fb", "https://example.com/a%2Fb"),
@@ -110,6 +114,12 @@ def test_canonical_url(url: str, expected: str) -> None:
 def test_canonical_url_is_idempotent() -> None:
     url = "HTTPS://Пример.укр:443/a/?utm_campaign=x&z=1&a=2#top"
     assert canonical_url(canonical_url(url)) == canonical_url(url)
+
+
+def test_unicode_and_percent_encoded_paths_compare_equal() -> None:
+    assert canonical_url("https://x.example/новини/1") == canonical_url(
+        "https://x.example/%D0%BD%D0%BE%D0%B2%D0%B8%D0%BD%D0%B8/1"
+    )
 
 
 def test_same_article_with_tracking_compares_equal() -> None:
