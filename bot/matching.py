@@ -1,0 +1,301 @@
+"""Claim matching: is a new claim the same as one the team already has? Pure functions, no I/O.
+
+Lexical similarity comes from rapidfuzz on a canonical form of each claim (case-folded,
+stop words dropped, words cut to a stem prefix, numbers rewritten to their value). Three guards
+then veto a match that similarity alone would allow: different numbers ("38,000" vs "83,000"),
+opposite polarity ("did" vs "did not") and opposite direction ("rose" vs "fell").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+DEFAULT_THRESHOLD = 80.0
+STEM_LENGTH = 6  # a prefix this long survives most English, Ukrainian and Russian inflection
+MAX_INDEX_TERMS = 32
+# Points taken off when one claim gives a figure the other leaves out.
+MISSING_NUMBER_PENALTY = 5.0
+# Points taken off for each content word one claim has in place of another's.
+SUBSTITUTION_PENALTY = 8.0
+TYPO_RATIO = 85.0  # two stems this alike are the same word spelled differently
+
+# A numeric literal: "3,000", "3 000" (NFKC turns no-break and thin spaces into spaces),
+# "1.000.000", "12.5", "12,5"; or a run of letters.
+_TOKEN = re.compile(
+    r"(?P<num>(?<![\w.,])\d{1,3}(?:(?:,\d{3})+|(?: \d{3})+|(?:\.\d{3}){2,})(?:[.,]\d+)?(?!\d)"
+    r"|\d+(?:[.,]\d+)?)"
+    r"|(?P<word>[^\W\d_]+(?:'[^\W\d_]+)?)"
+)
+_PREPARE = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "ё": "е", "%": " percent "})
+_NEGATED_VERB = re.compile(r"\b\w+n't\b|\bcannot\b")
+
+NEGATIONS = frozenset(
+    "not no never none nobody nothing neither nor nowhere without "
+    "не ні нет ни ніколи никогда немає нема нічого ничего ніхто никто жоден жодного жодних "
+    "жодна ниодного".split()
+)
+_UP = ("increas", "rise", "rose", "risen", "rising", "grew", "grow", "higher", "more", "doubl",
+       "tripl", "gain", "surg", "jump", "soar", "вырос", "зрос", "збільш", "увелич", "подорож",
+       "подораж", "більше", "больше")  # fmt: skip
+_DOWN = ("decreas", "fall", "fell", "drop", "declin", "lower", "less", "fewer", "halv", "shrank",
+         "shrink", "reduc", "plung", "slump", "снизи", "сниж", "знизи", "зниж", "зменш", "уменьш",
+         "скорот", "сократ", "упал", "впав", "впал", "подешев", "менше", "меньше")  # fmt: skip
+
+STOP_WORDS = frozenset(
+    "a an the of in on at to for from by with and or but as is are was were be been being has "
+    "have had do does did that this these those it its their his her they he she we our you "
+    "than then there which who whom whose what when where will would shall should can could may "
+    "might about into over under after before since also just only said says say according "
+    "reported report claims claimed claim states stated some "
+    "і й та в у на з із зі до від по за для що це як але а про його її їх він вона вони ми "
+    "було був була були є також який яка які саме "
+    "и во с со к ко от что это как но о об ее он она они было был была были есть который "
+    "которая которые".split()
+)
+# Words that mean the same unit, folded to one token.
+SYNONYMS = {
+    "percent": "pct", "pct": "pct", "відсотків": "pct", "відсотки": "pct", "відсотка": "pct",
+    "процентов": "pct", "процента": "pct", "процент": "pct",
+    "dollars": "usd", "dollar": "usd", "usd": "usd", "$": "usd",
+    "euros": "eur", "euro": "eur", "eur": "eur", "€": "eur",
+    "hryvnias": "uah", "hryvnia": "uah", "грн": "uah", "гривень": "uah", "гривні": "uah",
+}  # fmt: skip
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}  # fmt: skip
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 10**3, "thousands": 10**3, "k": 10**3, "million": 10**6,
+           "millions": 10**6, "mln": 10**6, "mn": 10**6, "billion": 10**9, "billions": 10**9,
+           "bn": 10**9, "trillion": 10**12, "тис": 10**3, "тыс": 10**3, "млн": 10**6,
+           "млрд": 10**9, "трлн": 10**12}  # fmt: skip
+_WORD_SCALES = {"thousand": 10**3, "thousands": 10**3, "million": 10**6, "millions": 10**6,
+                "billion": 10**9, "billions": 10**9, "trillion": 10**12}  # fmt: skip
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_WORD_SCALES) | {"hundred"}
+_SCALE_PREFIXES = (("тисяч", 10**3), ("тысяч", 10**3), ("мільйон", 10**6), ("миллион", 10**6),
+                   ("мільярд", 10**9), ("миллиард", 10**9))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ClaimForm:
+    """A claim prepared for comparison: canonical tokens, numbers, polarity and direction."""
+
+    tokens: tuple[str, ...]
+    numbers: frozenset[str]
+    negated: bool
+    direction: int  # +1 up, -1 down, 0 neither or both
+
+    @property
+    def canonical(self) -> str:
+        """The tokens joined, as rapidfuzz compares them."""
+        return " ".join(self.tokens)
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """How alike two claims are, and why a guard vetoed them (empty when none did)."""
+
+    score: float
+    veto: str = ""
+
+    def is_match(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
+        """Whether the pair counts as the same claim at this threshold."""
+        return not self.veto and self.score >= threshold
+
+
+def normalize(text: str) -> str:
+    """Unicode-normalise, case-fold and unify apostrophes (keeps punctuation for numbers)."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_PREPARE)
+    text = text.replace("$", " usd ").replace("€", " eur ").replace("₴", " uah ")
+    text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text)  # "forty-two", "re-elected"
+    return re.sub(r"\s+", " ", text.replace("per cent", "percent")).strip()
+
+
+def _scale(word: str) -> int | None:
+    """The multiplier a scale word stands for ("thousand", "млн", "тисячі"), if it is one."""
+    if word in _SCALES:
+        return _SCALES[word]
+    return next((value for prefix, value in _SCALE_PREFIXES if word.startswith(prefix)), None)
+
+
+def _literal(text: str) -> Decimal | None:
+    """The value of a numeric literal, reading "," and "." as thousands marks or decimal points."""
+    text = text.replace(" ", "")
+    if text.count(".") > 1:
+        text = text.replace(".", "")
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def _fmt(value: Decimal) -> str:
+    """One spelling per value: 3000, 1.5, 1500000."""
+    return format(value.normalize(), "f")
+
+
+def tokenize(normalized: str) -> list[str]:
+    """Words and numbers, with every number (digits, scale words, English words) as '#value'."""
+    raw = [(m.group("num"), m.group("word")) for m in _TOKEN.finditer(normalized)]
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        num, word = raw[i]
+        if num is not None:
+            value = _literal(num)
+            nxt = raw[i + 1][1] if i + 1 < len(raw) else None
+            if value is not None and nxt is not None and (scale := _scale(nxt)) is not None:
+                value *= scale
+                i += 1
+            out.append(f"#{_fmt(value)}" if value is not None else num)
+            i += 1
+            continue
+        run_end, value = _word_number(raw, i)
+        if value is not None:
+            out.append(f"#{_fmt(value)}")
+            i = run_end
+        else:
+            out.append(word)
+            i += 1
+    return out
+
+
+def _word_number(
+    raw: list[tuple[str | None, str | None]], start: int
+) -> tuple[int, Decimal | None]:
+    """Read "three thousand", "forty two", "a million" from `start`; (end, value or None)."""
+    total, current, counted, i = 0, 0, [], start
+    while i < len(raw) and (word := raw[i][1]) is not None:
+        following = raw[i + 1][1] if i + 1 < len(raw) else None
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in _WORD_SCALES:
+            total, current = total + max(current, 1) * _WORD_SCALES[word], 0
+        elif word in ("a", "an") and not counted and following in _WORD_SCALES:
+            i += 1
+            continue
+        elif word == "and" and counted and following in _NUMBER_WORDS:
+            i += 1
+            continue
+        else:
+            break
+        counted.append(word)
+        i += 1
+    # "one" alone is usually a pronoun ("no one", "one of the"), not a figure.
+    if not counted or counted == ["one"]:
+        return start, None
+    return i, Decimal(total + current)
+
+
+def extract_numbers(text: str) -> list[str]:
+    """Every number a text states, as canonical values: '3,000' = '3 000' = 'three thousand'."""
+    return [token[1:] for token in tokenize(normalize(text)) if token.startswith("#")]
+
+
+def stem(word: str) -> str:
+    """A crude, language-agnostic stem: the word's first letters (numbers stay whole)."""
+    return word if word.startswith("#") else word[:STEM_LENGTH]
+
+
+def is_negated(normalized: str, words: list[str]) -> bool:
+    """Whether the text states something negatively ("did not", "never", "не")."""
+    return bool(_NEGATED_VERB.search(normalized)) or any(word in NEGATIONS for word in words)
+
+
+def direction(words: list[str]) -> int:
+    """+1 if the text speaks of a rise, -1 of a fall, 0 if neither or both."""
+    up = any(word.startswith(_UP) for word in words)
+    down = any(word.startswith(_DOWN) for word in words)
+    return int(up) - int(down)
+
+
+@lru_cache(maxsize=8192)
+def prepare(text: str) -> ClaimForm:
+    """Turn claim text into the form the comparison and the index use."""
+    normalized = normalize(text)
+    words = tokenize(normalized)
+    numbers = frozenset(word[1:] for word in words if word.startswith("#"))
+    tokens = tuple(
+        stem(SYNONYMS.get(word, word))
+        for word in words
+        if word not in STOP_WORDS
+        and word not in NEGATIONS
+        and "'" not in word
+        and (len(word) > 1 or word.isdigit())
+    )
+    return ClaimForm(tokens, numbers, is_negated(normalized, words), direction(words))
+
+
+def number_veto(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Numbers disagree when both claims give some and neither set contains the other."""
+    return bool(a and b and not (a <= b or b <= a))
+
+
+def lexical_score(a: ClaimForm, b: ClaimForm) -> float:
+    """Blend of token-set and token-sort ratios: order-free, but not fooled by one short side."""
+    if not a.tokens or not b.tokens:
+        return 0.0
+    left, right = a.canonical, b.canonical
+    return 0.5 * fuzz.token_set_ratio(left, right) + 0.5 * fuzz.token_sort_ratio(left, right)
+
+
+def _unmatched(tokens: tuple[str, ...], other: tuple[str, ...]) -> int:
+    """How many distinct tokens have no equal or near-equal (a typo, a spelling) in `other`."""
+    pool = set(other)
+    return sum(
+        1
+        for token in set(tokens)
+        if token not in pool and not any(fuzz.ratio(token, o) >= TYPO_RATIO for o in pool)
+    )
+
+
+def substitutions(a: ClaimForm, b: ClaimForm) -> int:
+    """Content words swapped for others ("lost" for "moved", "Poland" for "Germany").
+
+    Words only one side has are additions ("according to the ministry") and cost nothing here;
+    a word missing on both sides at once is the mark of a different claim on the same topic.
+    """
+    return min(_unmatched(a.tokens, b.tokens), _unmatched(b.tokens, a.tokens))
+
+
+def compare(a: str | ClaimForm, b: str | ClaimForm) -> Similarity:
+    """Score two claims 0..100 and say which guard, if any, rules the pair out."""
+    form_a = prepare(a) if isinstance(a, str) else a
+    form_b = prepare(b) if isinstance(b, str) else b
+    score = lexical_score(form_a, form_b) - SUBSTITUTION_PENALTY * substitutions(form_a, form_b)
+    if number_veto(form_a.numbers, form_b.numbers):
+        return Similarity(score, "numbers")
+    if form_a.negated != form_b.negated:
+        return Similarity(score, "negation")
+    if form_a.direction and form_b.direction and form_a.direction != form_b.direction:
+        return Similarity(score, "direction")
+    if form_a.numbers != form_b.numbers:
+        score -= MISSING_NUMBER_PENALTY
+    return Similarity(max(score, 0.0))
+
+
+def is_same_claim(a: str, b: str, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """Whether two claim texts are the same claim at this threshold."""
+    return compare(a, b).is_match(threshold)
+
+
+def index_terms(text: str) -> list[str]:
+    """The distinct terms a claim is indexed under: stems of content words and its numbers."""
+    seen: dict[str, None] = {}
+    for token in prepare(text).tokens:
+        if token.startswith("#") or len(token) >= 3:
+            seen.setdefault(token, None)
+    return list(seen)[:MAX_INDEX_TERMS]
