@@ -1,0 +1,288 @@
+"""Scenario player: act out a JSON script against a running bot and record what happened."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.sandbox.core import Sandbox
+from bot.sandbox.state import Chat, Message, User
+from bot.sandbox.transcript import format_event, format_transcript
+
+__all__ = ["ScenarioResult", "format_event", "format_transcript", "play_scenario"]
+
+Event = dict[str, Any]
+ID_REFERENCE = re.compile(r"\{id:([^}]+)\}")
+BOT_KINDS = {
+    "sendmessage": "message",
+    "senddocument": "document",
+    "editmessagetext": "edit",
+    "editmessagecaption": "edit",
+    "editmessagereplymarkup": "edit",
+    "answercallbackquery": "answer",
+}
+
+
+class StepFailed(Exception):
+    """A step could not be carried out or its expectation was not met."""
+
+
+@dataclass
+class ScenarioResult:
+    """Outcome of a scenario: ok, the failures (at most one: the player stops), the events."""
+
+    ok: bool
+    failures: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    failed_step: int | None = None
+
+
+def bot_event(step: int, method: str, params: dict[str, Any], result: Any) -> Event | None:
+    """Turn one successful Bot API call into a transcript event (None if not worth showing)."""
+    kind = BOT_KINDS.get(method.lower())
+    if kind is None:
+        return None
+    event: Event = {"step": step, "from": "bot", "kind": kind}
+    if kind == "answer":
+        event.update(
+            text=params.get("text") or "", show_alert=params.get("show_alert") in (True, "true")
+        )
+        return event
+    message = result if isinstance(result, dict) else {}
+    markup = message.get("reply_markup") or {}
+    event.update(
+        message_id=message.get("message_id"),
+        text=message.get("text", message.get("caption", "")),
+        buttons=[[b.get("text", "") for b in row] for row in markup.get("inline_keyboard", [])],
+    )
+    if message.get("reply_to_message"):
+        event["reply_to"] = message["reply_to_message"]["message_id"]
+    if method.lower() == "editmessagereplymarkup":
+        event["part"] = "buttons"
+    if kind == "document":
+        event["filename"] = (message.get("document") or {}).get("file_name")
+    return event
+
+
+class Player:
+    """Plays one scenario against a sandbox whose bot is already running."""
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        scenario: dict[str, Any],
+        base_dir: Path,
+        on_event: Callable[[Event], Any] | None,
+        pages_url: str | None,
+        quiet: float,
+        expect_timeout: float,
+    ) -> None:
+        self.sandbox, self.scenario, self.base_dir = sandbox, scenario, base_dir
+        self.on_event, self.pages_url = on_event, pages_url
+        self.quiet, self.expect_timeout = quiet, expect_timeout
+        self.events: list[Event] = []
+        self.window: list[Event] = []  # bot events since the previous user step
+        self.cursor = 0  # calls already turned into events
+        self.users: dict[str, User] = {}
+        self.chat: Chat | None = None
+
+    def emit(self, event: Event) -> None:
+        """Record an event and pass it to the caller."""
+        self.events.append(event)
+        if event.get("from") == "bot":
+            self.window.append(event)
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def collect(self, step: int) -> None:
+        """Turn the bot's new calls into events."""
+        calls = self.sandbox.calls(self.cursor)
+        self.cursor += len(calls)
+        for call in calls:
+            if call.error is None:
+                event = bot_event(step, call.method, call.params, call.result)
+                if event is not None:
+                    self.emit(event)
+
+    async def settle(self, step: int) -> None:
+        """Wait until the bot is idle, then record what it did."""
+        try:
+            await self.sandbox.wait_idle(timeout=self.expect_timeout, quiet=self.quiet)
+        finally:
+            self.collect(step)
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    def text(self, value: str) -> str:
+        """Substitute {pages} (page server URL) and {id:phrase} (the #number in a bot message)."""
+        value = value.replace("{pages}", self.pages_url or "{pages}")
+        return ID_REFERENCE.sub(lambda match: self.number_in(match.group(1)), value)
+
+    def number_in(self, phrase: str) -> str:
+        """The first "#123" in the newest bot message containing the phrase (a claim id)."""
+        message = self.bot_message(phrase)
+        found = re.search(r"#(\d+)", message.content)
+        if found is None:
+            raise StepFailed(f"bot message #{message.message_id} shows no #number")
+        return found.group(1)
+
+    def user(self, name: str) -> User:
+        """The simulated user called `name` (created on first mention)."""
+        if name not in self.users:
+            self.users[name] = self.sandbox.add_user(name.capitalize(), username=name)
+        return self.users[name]
+
+    async def set_up(self) -> None:
+        """Create the chat and its members; the first admin adds the bot."""
+        spec = self.scenario.get("chat", {})
+        chat = self.sandbox.add_chat(
+            spec.get("title", "Fact desk"),
+            spec.get("type", "supergroup"),
+            bool(spec.get("is_forum", False)),
+            bot_status=None,
+        )
+        self.chat = chat
+        members = self.scenario.get("members", [])
+        for index, member in enumerate(members):
+            status = "member"
+            if member.get("admin"):
+                status = "creator" if index == 0 else "administrator"
+            self.sandbox.add_member(chat, self.user(member["name"]), status)
+        bot_status = spec.get("bot_status", "administrator")
+        self.sandbox.add_member(chat, self.sandbox.bot_user, bot_status, notify=True)
+        names = ", ".join(m["name"] + (" (admin)" if m.get("admin") else "") for m in members)
+        self.emit({"step": 0, "from": "sandbox", "kind": "setup", "chat": chat.title,
+                   "type": chat.type, "members": names})  # fmt: skip
+        await self.settle(0)
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def bot_message(self, contains: str) -> Message:
+        """The newest bot message containing the text."""
+        assert self.chat is not None
+        message = self.sandbox.find_bot_message(self.chat, self.text(contains))
+        if message is None:
+            raise StepFailed(f"no bot message contains {contains!r}")
+        return message
+
+    def read_text(self, spec: dict[str, Any]) -> str:
+        """A step's text: inline, or from a file next to the scenario."""
+        if "text_file" in spec:
+            return self.text((self.base_dir / spec["text_file"]).read_text(encoding="utf-8"))
+        return self.text(spec.get("text", ""))
+
+    def act(self, step: int, spec: dict[str, Any]) -> Event:
+        """Carry out one user step; return its event."""
+        assert self.chat is not None
+        name = spec["as"]
+        user, chat, sandbox = self.user(name), self.chat, self.sandbox
+        base: Event = {"step": step, "from": name, "kind": "user"}
+        if "send" in spec:
+            sent = sandbox.send(chat, user, self.text(spec["send"]))
+            return {**base, "action": "send", "message_id": sent.message_id, "text": sent.text}
+        if "forward" in spec:
+            forward = spec["forward"]
+            origin, label = self.origin(forward)
+            sent = sandbox.send(chat, user, self.read_text(forward), forward_origin=origin)
+            return {**base, "action": "forward", "origin": label, "message_id": sent.message_id,
+                    "text": sent.text}  # fmt: skip
+        if "press" in spec:
+            target = self.bot_message(spec["press"]["on"])
+            label = self.button(target, spec["press"]["button"])
+            sandbox.press(user, target, spec["press"]["button"])
+            return {**base, "action": "press", "button": label, "message_id": target.message_id}
+        if "reply" in spec:
+            target = self.bot_message(spec["reply"]["to"])
+            sent = sandbox.send(chat, user, self.text(spec["reply"]["text"]), reply_to=target)
+            return {**base, "action": "reply", "reply_to": target.message_id,
+                    "message_id": sent.message_id, "text": sent.text}  # fmt: skip
+        if "document" in spec:
+            path = self.base_dir / spec["document"]
+            sent = sandbox.send(chat, user, document=(path.name, path.read_bytes(), "text/plain"))
+            return {**base, "action": "document", "filename": path.name,
+                    "message_id": sent.message_id}  # fmt: skip
+        raise StepFailed(f"unknown step: {sorted(spec)}")
+
+    def origin(self, forward: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """The forward origin of a forward step, and how the transcript names it."""
+        if "from_channel" in forward:
+            return {"channel": forward["from_channel"]}, f"channel “{forward['from_channel']}”"
+        if "from_user" in forward:
+            return {"user": self.user(forward["from_user"])}, forward["from_user"]
+        if "from_hidden" in forward:
+            return {"hidden_user": forward["from_hidden"]}, f"{forward['from_hidden']} (hidden)"
+        if "from_chat" in forward:
+            return {"chat": forward["from_chat"]}, f"chat “{forward['from_chat']}”"
+        raise StepFailed("forward needs from_channel, from_user, from_hidden or from_chat")
+
+    def button(self, message: Message, wanted: str) -> str:
+        """The label of the first button containing `wanted` (any case)."""
+        for label in message.button_labels:
+            if wanted.casefold() in label.casefold():
+                return label
+        raise StepFailed(f"message #{message.message_id} has no button containing {wanted!r}")
+
+    async def expect(self, step: int, wanted: str) -> None:
+        """Wait until a bot message, edit or answer since the last user step contains `wanted`."""
+        wanted = self.text(wanted)
+        deadline = time.monotonic() + self.expect_timeout
+        while not any(wanted.casefold() in str(e.get("text", "")).casefold() for e in self.window):
+            if time.monotonic() > deadline:
+                self.emit({"step": step, "from": "sandbox", "kind": "expect", "text": wanted,
+                           "ok": False})  # fmt: skip
+                raise StepFailed(
+                    f"expected a bot message containing {wanted!r} within {self.expect_timeout:g}s"
+                )
+            await asyncio.sleep(0.1)
+            self.collect(step)
+        self.emit({"step": step, "from": "sandbox", "kind": "expect", "text": wanted, "ok": True})
+
+    async def run(self) -> ScenarioResult:
+        """Play every step; stop at the first failure."""
+        await self.set_up()
+        for step, spec in enumerate(self.scenario.get("steps", []), start=1):
+            try:
+                if "expect" in spec:
+                    await self.expect(step, spec["expect"])
+                    continue
+                if "wait" in spec:
+                    await asyncio.sleep(float(spec["wait"]))
+                    self.collect(step)
+                    continue
+                self.collect(step - 1)  # late bot output belongs to the step before
+                self.window = []
+                self.emit(self.act(step, spec))
+                await self.settle(step)
+            except (StepFailed, TimeoutError, KeyError, OSError) as error:
+                message = f"step {step} ({describe(spec)}) failed: {error}"
+                self.emit({"step": step, "from": "sandbox", "kind": "failure", "text": message})
+                return ScenarioResult(False, [message], self.events, step)
+        return ScenarioResult(True, [], self.events)
+
+
+def describe(spec: dict[str, Any]) -> str:
+    """A short name for a step, for failure messages."""
+    if "expect" in spec:
+        return f"expect {spec['expect']!r}"
+    action = next((key for key in spec if key != "as"), "?")
+    return f"{spec.get('as', '?')} {action}"
+
+
+async def play_scenario(
+    sandbox: Sandbox,
+    scenario: dict[str, Any],
+    *,
+    base_dir: Path,
+    on_event: Callable[[Event], Any] | None = None,
+    pages_url: str | None = None,
+    quiet: float = 0.3,
+    expect_timeout: float = 10.0,
+) -> ScenarioResult:
+    """Play a scenario (see docs/sandbox.md) against the bot already polling `sandbox`."""
+    player = Player(sandbox, scenario, base_dir, on_event, pages_url, quiet, expect_timeout)
+    return await player.run()

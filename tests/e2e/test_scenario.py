@@ -1,0 +1,165 @@
+"""The scenario player drives a real PTB bot through the sandbox and writes a transcript."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.sandbox import Sandbox
+from bot.sandbox.demo import DEMO_SCENARIO, serve_pages
+from bot.sandbox.scenario import format_transcript, play_scenario
+
+KEYBOARD = InlineKeyboardMarkup(
+    [[InlineKeyboardButton("✅ True", callback_data="v:true"),
+      InlineKeyboardButton("❌ False", callback_data="v:false")]]
+)  # fmt: skip
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Echo a message as a numbered card with rating buttons."""
+    message = update.effective_message
+    assert message is not None
+    origin = " (forwarded)" if message.forward_origin else ""
+    first_line = (message.text or "").splitlines()[0]
+    await message.reply_html(f"Card #7{origin}: <i>{first_line}</i>", reply_markup=KEYBOARD)
+
+
+async def verdict(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Confirm /verdict with its arguments."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(f"Verdict set: {' '.join(context.args or [])}")
+
+
+async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Toast the vote and show it on the card."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    await query.answer(f"Voted {query.data[2:]}")
+    await query.edit_message_text(f"{query.message.text}\nVotes: {query.data[2:]}")
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    """A running sandbox."""
+    async with Sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+async def echo_bot(sandbox: Sandbox) -> AsyncIterator[Application]:
+    """A throwaway PTB bot polling the sandbox: cards with buttons, votes, /verdict."""
+    app = ApplicationBuilder().token(sandbox.token).base_url(sandbox.base_url).build()
+    app.add_handler(CommandHandler("verdict", verdict))
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(CallbackQueryHandler(vote))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        yield app
+        await app.updater.stop()
+        await app.stop()
+
+
+SCENARIO = {
+    "chat": {"title": "Echo desk"},
+    "members": [{"name": "alice", "admin": True}, {"name": "bob"}],
+    "steps": [
+        {"as": "alice", "forward": {"text_file": "story.txt", "from_channel": "Daily News"}},
+        {"expect": "forwarded"},
+        {"as": "bob", "press": {"on": "Ships sank", "button": "false"}},
+        {"expect": "Voted false"},
+        {"as": "bob", "reply": {"to": "Votes: false", "text": "source: {pages}/report"}},
+        {"as": "alice", "send": "/verdict {id:Ships sank} false"},
+        {"expect": "Verdict set: 7 false"},
+    ],
+}
+
+
+async def test_scenario_plays_against_a_real_bot(
+    sandbox: Sandbox, echo_bot: Application, tmp_path: Path
+) -> None:
+    (tmp_path / "story.txt").write_text("Ships sank in the bay\nMore text.", encoding="utf-8")
+    seen: list[dict] = []
+    result = await play_scenario(
+        sandbox, SCENARIO, base_dir=tmp_path, on_event=seen.append, pages_url="http://pages"
+    )
+    assert result.ok, result.failures
+    assert seen == result.events
+    kinds = [(e["from"], e["kind"]) for e in result.events]
+    assert ("bot", "answer") in kinds and ("bot", "edit") in kinds
+    reply = next(e for e in result.events if e.get("action") == "reply")
+    assert reply["text"] == "source: http://pages/report"
+    transcript = format_transcript(result.events)
+    assert "[✅ True] [❌ False]" in transcript
+    assert "✎ edited #" in transcript and "↳ toast: Voted false" in transcript
+    assert "👤 alice forwarded #1 from channel “Daily News”" in transcript
+    assert "✔ saw “Verdict set: 7 false”" in transcript
+
+
+async def test_player_stops_at_first_failed_expectation(
+    sandbox: Sandbox, echo_bot: Application, tmp_path: Path
+) -> None:
+    scenario = {
+        "members": [{"name": "alice"}],
+        "steps": [
+            {"as": "alice", "send": "hello"},
+            {"expect": "goodbye"},
+            {"as": "alice", "send": "never sent"},
+        ],
+    }
+    result = await play_scenario(sandbox, scenario, base_dir=tmp_path, expect_timeout=0.5)
+    assert not result.ok and result.failed_step == 2
+    assert "step 2 (expect 'goodbye')" in result.failures[0]
+    assert not any(e.get("text") == "never sent" for e in result.events)
+
+
+async def test_press_on_a_missing_button_is_a_failure(
+    sandbox: Sandbox, echo_bot: Application, tmp_path: Path
+) -> None:
+    scenario = {
+        "steps": [
+            {"as": "bob", "send": "claim text"},
+            {"as": "bob", "press": {"on": "claim text", "button": "Maybe"}},
+        ]
+    }
+    result = await play_scenario(sandbox, scenario, base_dir=tmp_path)
+    assert result.failed_step == 2 and "no button containing 'Maybe'" in result.failures[0]
+
+
+async def test_scenario_pages_are_served_on_loopback(tmp_path: Path) -> None:
+    (tmp_path / "report.html").write_text("<p>61 craters</p>", encoding="utf-8")
+    scenario = {"pages": {"/report": "report.html"}}
+    async with serve_pages(scenario, tmp_path) as pages:
+        assert pages is not None and pages.base_url.endswith(pages.host_port)
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{pages.base_url}/report") as response:
+                assert "61 craters" in await response.text()
+            async with http.get(f"{pages.base_url}/missing") as response:
+                assert response.status == 404
+
+
+def test_builtin_demo_scenario_is_well_formed() -> None:
+    scenario = json.loads(DEMO_SCENARIO.read_text(encoding="utf-8"))
+    base = DEMO_SCENARIO.parent
+    forward = scenario["steps"][0]["forward"]
+    article = (base / forward["text_file"]).read_text(encoding="utf-8")
+    for step in scenario["steps"]:
+        selector = (step.get("press") or {}).get("on") or (step.get("reply") or {}).get("to")
+        if selector:
+            assert selector in article  # selectors quote the article's first claim
+    assert all((base / name).exists() for name in scenario["pages"].values())
