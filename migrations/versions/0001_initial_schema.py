@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 13:07:40.047790
+Create Date: 2026-11-25 13:14:56.009043
 """
 
 from __future__ import annotations
@@ -111,6 +111,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("team_id", "user_id"),
     )
     op.create_table(
+        "queuecount",
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["team_id"], ["team.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("team_id", "status"),
+    )
+    op.create_table(
         "claim",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("team_id", sa.Integer(), nullable=False),
@@ -140,6 +148,7 @@ def upgrade() -> None:
     with op.batch_alter_table("claim", schema=None) as batch_op:
         batch_op.create_index("ix_claim_article", ["article_id", "position"], unique=False)
         batch_op.create_index("ix_claim_assignee", ["team_id", "assignee_id"], unique=False)
+        batch_op.create_index("ix_claim_card", ["card_chat_id", "card_message_id"], unique=False)
         batch_op.create_index("ix_claim_team_created", ["team_id", "created_at"], unique=False)
         batch_op.create_index(
             "ix_claim_team_status_changed", ["team_id", "status", "status_changed_at"], unique=False
@@ -211,10 +220,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_claim_team_status_created")
         batch_op.drop_index("ix_claim_team_status_changed")
         batch_op.drop_index("ix_claim_team_created")
+        batch_op.drop_index("ix_claim_card")
         batch_op.drop_index("ix_claim_assignee")
         batch_op.drop_index("ix_claim_article")
 
     op.drop_table("claim")
+    op.drop_table("queuecount")
     op.drop_table("membership")
     with op.batch_alter_table("article", schema=None) as batch_op:
         batch_op.drop_index("ix_article_team_url")

@@ -54,4 +54,4 @@ async def test_same_button_again_withdraws_the_vote(desk: Desk) -> None:
     card = desk.cards()[0]
     await desk.press(desk.bob, card, "True")
     query = await desk.press(desk.bob, card, "True")
-    assert desk.sandbox.answers_for(query)[0]["text"] == "Vote withdrawn"
+    assert desk.sandbox.answers_for(query)[0]["text"].startswith("Vote withdrawn")
