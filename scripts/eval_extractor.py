@@ -26,9 +26,9 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import train_scorer as ts  # noqa: E402
+import train_scorer as ts
 
-from bot.extraction.scorer import ScorerParams, is_checkworthy, score_sentence  # noqa: E402
+from bot.extraction.scorer import ScorerParams, is_checkworthy, score_sentence
 
 FOLDS = 5
 SEED = 0
@@ -126,9 +126,8 @@ def main() -> None:
     cb_texts, cb_y = ts.load_claimbuster(data_dir)
     cb = evaluate_claimbuster(cb_texts, cb_y)
     print(f"ClaimBuster ({len(cb_y)} sentences, {FOLDS}-fold stratified CV), positive class")
-    print(
-        f"| {'method':<40} | precision | recall |   F1  |\n|{'-' * 42}|-----------|--------|-------|"
-    )
+    print(f"| {'method':<40} | precision | recall |   F1  |")
+    print(f"|{'-' * 42}|-----------|--------|-------|")
     for name, (p, r, f) in cb.items():
         print(f"| {name:<40} |   {p:.3f}   |  {r:.3f} | {f:.3f} |")
     clef_texts, clef_y, groups = ts.load_clef(data_dir)

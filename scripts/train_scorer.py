@@ -130,8 +130,10 @@ def _oof_threshold(feats: Featurized, y: np.ndarray, mean, scale, hand_only: boo
 
 def fit_scorer(feats: Featurized, y: np.ndarray) -> ScorerParams:
     """Fit both models and shift their biases so the F1-best threshold is the shipped one."""
-    mean = feats.hand.mean(axis=0)
-    scale = 1.0 / np.maximum(feats.hand.std(axis=0), 1e-3)
+    # Hand features are 0/1 flags or small log-counts: left unscaled, so a flag that is rare in
+    # debates (and common in news) cannot get an outsized push from standardisation.
+    mean = np.zeros(N_HAND)
+    scale = np.ones(N_HAND)
     shift = _logit(CHECKWORTHY_THRESHOLD)
     full = _fit_lr(_design(feats, mean, scale, False), y, FULL_C)
     full_t = _oof_threshold(feats, y, mean, scale, False)

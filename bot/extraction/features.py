@@ -20,7 +20,6 @@ HASH_SIZE = 1 << HASH_BITS
 
 TOKEN_RE = re.compile(r"\$|€|£|₴|%|\d+(?:[.,:/]\d+)*|\w+(?:['’]\w+)*|[^\w\s]")
 CYRILLIC_RE = re.compile(r"[а-яіїєґё]", re.IGNORECASE)
-QUOTE_CHARS = frozenset('"“”«»„')
 CURRENCY = frozenset("$€£₴")
 YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 ED_STOP = frozenset(
@@ -59,7 +58,6 @@ HAND_FEATURES = (
     "has_acronym",
     "attribution",
     "according_to",
-    "has_quote",
     "first_singular",
     "first_plural",
     "second_person",
@@ -149,7 +147,6 @@ def hand_features(text: str, tokens: list[str] | None = None) -> np.ndarray:
     f["has_acronym"] = float(any(len(w) > 1 and w.isupper() and w.isalpha() for w in words[1:]))
     f["attribution"] = float(any(lx.in_lexicon(w, _ATTRIBUTION) for w in lows))
     f["according_to"] = float(any(lx.in_lexicon(w, _ACCORDING) for w in lows[:-1]))
-    f["has_quote"] = float(any(t in QUOTE_CHARS for t in tokens))
     f["first_singular"] = float(any(lx.in_lexicon(w, _FIRST_SG) for w in lows))
     f["first_plural"] = float(any(lx.in_lexicon(w, _FIRST_PL) for w in lows))
     f["second_person"] = float(any(lx.in_lexicon(w, _SECOND) for w in lows))

@@ -24,21 +24,30 @@ according за по слов* словам даними данным повід�
 
 OPINION = """
 think thinks thought believe believes feel feels felt hope hopes wish opinion seems seem
-great terrible wonderful horrible awful best worst good bad nice beautiful disgrace disgraceful
-shameful cowardly coward desperate desperation evil stupid ridiculous absurd outrageous amazing
-fantastic tremendous disaster disastrous pathetic sad wrong right love hate proud strongly
-important fair unfair must deserve deserves lie lies liar lying crazy incredible
-вважаю вважаємо думаю думаємо ганеб* жахлив* чудов* прекрасн* підлий підла підло боягуз* брехн* брехун*
-неймовірн* ганьба мерзен* огидн* дурн* сподіва* переконан* мабуть
-считаю считаем думаю думаем позор* ужасн* прекрасн* замечательн* подлый подло подлость трус* ложь лжи лжец*
-невероятн* мерзк* отвратительн* глуп* надеюсь надеемся убежден* наверное
+great terrible wonderful horrible awful best worst good bad nice beautiful disgrace
+disgraceful shameful cowardly coward desperate desperation evil stupid ridiculous absurd
+outrageous amazing fantastic tremendous disaster disastrous pathetic sad wrong right love
+hate proud strongly important fair unfair must deserve deserves lie lies liar lying crazy
+incredible вважаю вважаємо думаю думаємо ганеб* жахлив* чудов* прекрасн* підлий підла підло
+боягуз* брехн* брехун* неймовірн* ганьба мерзен* огидн* дурн* сподіва* переконан* мабуть
+считаю считаем думаю думаем позор* ужасн* прекрасн* замечательн* подлый подло подлость трус*
+ложь лжи лжец* невероятн* мерзк* отвратительн* глуп* надеюсь надеемся убежден* наверное
 """.split()
 
-FIRST_SINGULAR = "i me my mine myself i'm i've i'd i'll я мене мені мій моя моє мої мне меня мой моя мое моё мои".split()
+FIRST_SINGULAR = """
+i me my mine myself i'm i've i'd i'll я мене мені мій моя моє мої мне меня мой моя мое моё
+мои
+""".split()
 
-FIRST_PLURAL = "we us our ours ourselves we're we've we'll ми нас нам наш наша наше наші мы нам наш наша наше наши".split()
+FIRST_PLURAL = """
+we us our ours ourselves we're we've we'll ми нас нам наш наша наше наші мы нам наш наша
+наше наши
+""".split()
 
-SECOND_PERSON = "you your yours you're you've ви вас вам ваш ваша ваше ваші ти тебе твій вы вас вам ваш ваша ваше ваши ты тебя твой".split()
+SECOND_PERSON = """
+you your yours you're you've ви вас вам ваш ваша ваше ваші ти тебе твій вы вас вам ваш ваша
+ваше ваши ты тебя твой
+""".split()
 
 MODAL_FUTURE = """
 will would should could might may shall going gonna can must ought plan plans intend
@@ -83,7 +92,9 @@ monday tuesday wednesday thursday friday saturday sunday yesterday today
 понедельник* вторник* среда среду четверг* пятниц* суббот* воскресень* вчера сегодня
 """.split()
 
-PAST_AUXILIARY = "was were had did been ago last earlier previously був була було були был была было были".split()
+PAST_AUXILIARY = """
+was were had did been ago last earlier previously був була було були был была было были
+""".split()
 
 PRONOUN_START = {
     "he": "m",

@@ -1,0 +1,164 @@
+"""Strip an article down to its body: find the spans that are news, not page furniture.
+
+Everything works on offsets into the ORIGINAL text, so a claim's quote and position always point
+at what the user sent. Dropped: bylines, datelines, "Updated:" stamps, photo captions and credits,
+subscribe/share prompts, author bios, "Related Topics", lines of hashtags or emoji, headings and
+repeated lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PROMPT_RE = re.compile(
+    r"^\W*(subscribe|sign up|follow (us|him|her|them|me)|share (this|on)|read (more|also|next)"
+    r"|related( topics| articles| stories)?\b|tags?:|advertisement|click here|download (our|the)"
+    r"|join (us|our)|support (us|our)|donate|comments?\b|newsletter|listen to|watch:|see also"
+    r"|підпис\w*|підтрима\w*|читайте|дивіться|поділит\w*|поширт\w*|долучайтес\w*|приєднуйтес\w*"
+    r"|реклама|новини партнерів|подпис\w*|поддерж\w*|смотрите|поделит\w*|присоединяйтес\w*"
+    r"|джерело:|источник:)",
+    re.IGNORECASE,
+)
+PROMPT_ANYWHERE_RE = re.compile(
+    r"subscribe to|sign up for|our (telegram |whatsapp )?(channel|newsletter)|наш(ому|ем)? "
+    r"(телеграм|telegram|канал)|follow (us|him|her) on|t\.me/|підписуйтес|подписывайтес"
+    r"|contributed to this report|additional reporting by|(reporting|editing|writing) by\b",
+    re.IGNORECASE,
+)
+CAPTION_RE = re.compile(
+    r"\b(via (reuters|ap|afp|getty|epa|reuters connect|bloomberg)\b|getty images|/(ap|afp|reuters"
+    r"|epa|tass|tass)\b|\((photo|image|фото)|(photo|image|credit|pictured|фото|світлина)\s*:"
+    r"|(photo|image|picture)s? (by|courtesy)|in this (handout|file) (image|photo|picture)"
+    r"|handout (photo|image)|file photo|фото:|фото ілюстративне|иллюстративное фото"
+    r"|ілюстративне фото|(фото|photo)\s*[—–-]\s*\w)",
+    re.IGNORECASE,
+)
+STAMP_RE = re.compile(
+    r"^\W*(updated|published|posted|last updated|modified|оновлено|опубліковано|обновлено"
+    r"|опубликовано|дата публікації|дата публикации)\b",
+    re.IGNORECASE,
+)
+BYLINE_RE = re.compile(r"^\W*(by|автор|author|written by|текст:)\s*:?\s+\S", re.IGNORECASE)
+BIO_RE = re.compile(
+    r"^[A-ZА-ЯІЇЄҐ][\w'’.-]+(?: [A-ZА-ЯІЇЄҐ][\w'’.-]+){0,3} (is|was|є|—|–|-) (a |an |the )?"
+    r"([\w,-]+ ){0,5}(reporter|correspondent|journalist|editor|writer|columnist|contributor"
+    r"|author|producer|кореспондент\w*|журналіст\w*|журналист\w*|редактор\w*|оглядач\w*)",
+)
+DATE_ONLY_RE = re.compile(
+    r"^(?=.*\d)[\s\d.,:/|–—-]*((am|pm|a\.m\.|p\.m\.|et|est|edt|gmt|utc|cet|cest|kyiv time|at|on|"
+    r"[a-zа-яіїєґ]{3,9}\.?)[\s\d.,:/|–—-]*){0,6}$",
+    re.IGNORECASE,
+)
+DATELINE_RE = re.compile(
+    r"^[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’ .-]{2,30}(,[^.\n—–()]{1,30})?\s*"
+    r"(\([\w .-]{2,25}\))?\s*[—–-]{1,2}\s+"
+)
+HASHTAG_RE = re.compile(r"[#@][\w_]+|https?://\S+|www\.\S+")
+TERMINAL = tuple('.!?…:;"”»)')
+
+
+def is_decoration(ch: str) -> bool:
+    """Emoji, pictographs, bullets and other symbols that carry no words."""
+    if ch in "\u200d\ufe0f\ufe0e\u20e3":
+        return True
+    return unicodedata.category(ch) in ("So", "Sk", "Cn", "Co", "Cs") or ch in "•▪►▶●◾◽★☆|"
+
+
+def is_boilerplate(text: str) -> bool:
+    """Whether a line or sentence is page furniture rather than article content."""
+    stripped = text.strip()
+    if PROMPT_RE.match(stripped) or STAMP_RE.match(stripped) or BIO_RE.match(stripped):
+        return True
+    if PROMPT_ANYWHERE_RE.search(stripped) or CAPTION_RE.search(stripped):
+        return True
+    words = stripped.split()
+    return len(words) <= 12 and bool(BYLINE_RE.match(stripped))
+
+
+def _is_heading(text: str) -> bool:
+    """A line with no sentence punctuation that is short or Title Cased: a heading or a label."""
+    if text.rstrip().endswith(TERMINAL):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    if len(words) < 4:
+        return True
+    capitalised = sum(w[0].isupper() for w in words if len(w) > 3)
+    long_words = sum(len(w) > 3 for w in words)
+    return long_words > 0 and capitalised >= 0.75 * long_words
+
+
+def _has_words(text: str) -> bool:
+    """Whether anything but hashtags, mentions, links, emoji and punctuation is left."""
+    rest = HASHTAG_RE.sub(" ", text)
+    return sum(ch.isalpha() for ch in rest) >= 3
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span past a leading dateline and emoji, and trailing hashtags, emoji and links."""
+    while start < end and (text[start].isspace() or is_decoration(text[start])):
+        start += 1
+    dateline = DATELINE_RE.match(text, start, end)
+    if dateline and dateline.end() < end:
+        start = dateline.end()
+    while True:
+        while end > start and (text[end - 1].isspace() or is_decoration(text[end - 1])):
+            end -= 1
+        tail = re.search(r"(?:[#@][\w_]+|https?://\S+)$", text[start:end])
+        if not tail or tail.start() == 0:
+            return start, end
+        end = start + tail.start()
+
+
+def _normal_key(text: str) -> str:
+    """Lower-cased letters and digits only: the identity of a line for spotting repeats."""
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the non-empty lines of the text."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+
+
+def _keep_line(text: str, start: int, end: int, seen: set[str]) -> tuple[int, int] | None:
+    """The trimmed span of a line worth reading, or None for furniture and repeats."""
+    start, end = trim_span(text, start, end)
+    line = text[start:end]
+    key = _normal_key(line)
+    if not key or key in seen:
+        return None
+    seen.add(key)
+    if not _has_words(line) or is_boilerplate(line) or _is_heading(line):
+        return None
+    if DATE_ONLY_RE.match(line):
+        return None
+    return start, end
+
+
+def kept_blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans of the article body; hard-wrapped lines are joined back into one."""
+    blocks: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    previous_line_end = -1
+    for start, end in _lines(text):
+        kept = _keep_line(text, start, end, seen)
+        if kept is None:
+            previous_line_end = -1
+            continue
+        joins = (
+            blocks
+            and previous_line_end == blocks[-1][1]
+            and not text[blocks[-1][0] : blocks[-1][1]].endswith(TERMINAL)
+            and text[kept[0]].islower()
+        )
+        if joins:
+            blocks[-1] = (blocks[-1][0], kept[1])
+        else:
+            blocks.append(kept)
+        previous_line_end = kept[1]
+    return blocks
+
+
+def clean_article(text: str) -> str:
+    """The article body as plain text, one paragraph per line-separated block."""
+    return "\n\n".join(text[a:b] for a, b in kept_blocks(text))

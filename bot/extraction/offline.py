@@ -1,0 +1,148 @@
+"""The offline claim extractor: no network, no key, deterministic and fast.
+
+Pipeline: keep the article body (``cleaning``), split it into sentences (``sentences``), score each
+for check-worthiness (``scorer``), attribute it and make it self-contained (``attribution``), drop
+near-duplicates and return the best ``max_claims``. Quotes and offsets refer to the text passed in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+from bot.extraction.attribution import Attribution, SpeakerContext, attribute_paragraph
+from bot.extraction.base import ExtractedClaim, ExtractionResult
+from bot.extraction.cleaning import (
+    HASHTAG_RE,
+    clean_article,
+    is_boilerplate,
+    is_decoration,
+    kept_blocks,
+    trim_span,
+)
+from bot.extraction.scorer import (
+    CHECKWORTHY_THRESHOLD,
+    is_checkworthy,
+    score_lines,
+    score_sentence,
+)
+from bot.extraction.sentences import split_sentences
+
+__all__ = [
+    "CHECKWORTHY_THRESHOLD",
+    "OfflineExtractor",
+    "clean_article",
+    "extract_claims",
+    "is_checkworthy",
+    "score_lines",
+    "score_sentence",
+]
+
+MIN_WORDS = 4
+DUPLICATE_OVERLAP = 0.8
+
+
+@dataclass
+class Candidate:
+    """A sentence of the article body with its score and attribution."""
+
+    start: int
+    end: int
+    sentence: str
+    score: float
+    claim: str = ""
+    claimant: str | None = None
+
+
+def readable(span_text: str) -> str:
+    """The words of a span without emoji, links or hashtag signs, on one line."""
+    text = HASHTAG_RE.sub(lambda m: m.group(0)[1:] if m.group(0)[0] in "#@" else " ", span_text)
+    text = "".join(" " if is_decoration(ch) else ch for ch in text)
+    return " ".join(text.split())
+
+
+def _is_candidate(sentence: str) -> bool:
+    """Whether a sentence could be a claim at all: long enough, not a question, not furniture."""
+    if len(re.findall(r"\w+", sentence)) < MIN_WORDS:
+        return False
+    if sentence.rstrip('”"»)’ ').endswith("?"):
+        return False
+    return not is_boilerplate(sentence)
+
+
+def _paragraph_candidates(text: str, start: int, end: int, context: SpeakerContext):
+    """Score and attribute the sentences of one paragraph."""
+    spans = [trim_span(text, a, b) for a, b in split_sentences(text, start, end)]
+    spans = [(a, b) for a, b in spans if a < b]
+    sentences = [readable(text[a:b]) for a, b in spans]
+    attributed = attribute_paragraph(sentences, context)
+    for (a, b), sentence, found in zip(spans, sentences, attributed, strict=True):
+        if _is_candidate(sentence):
+            yield Candidate(a, b, sentence, _score(sentence, found), found.claim, found.claimant)
+
+
+def _score(sentence: str, found: Attribution) -> float:
+    """Check-worthiness; a quotation is judged half on what was said, half as reported."""
+    score = score_sentence(sentence)
+    if found.quoted and found.quoted != sentence:
+        # "X said" lifts any quote; the quoted words alone are what a checker would verify.
+        score = (score + score_sentence(found.quoted)) / 2
+    return score
+
+
+def _word_set(text: str) -> frozenset[str]:
+    """Lower-cased words, the basis of near-duplicate detection."""
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
+def _is_near_duplicate(words: frozenset[str], kept: list[frozenset[str]]) -> bool:
+    """Whether most words of a sentence already appear in one kept sentence (or vice versa)."""
+    for other in kept:
+        overlap = len(words & other) / max(min(len(words), len(other)), 1)
+        if overlap >= DUPLICATE_OVERLAP:
+            return True
+    return False
+
+
+def extract_claims(text: str, *, max_claims: int = 10) -> list[ExtractedClaim]:
+    """The check-worthy claims of an article, best first, at most ``max_claims``."""
+    context = SpeakerContext()
+    candidates = [
+        candidate
+        for start, end in kept_blocks(text)
+        for candidate in _paragraph_candidates(text, start, end, context)
+        if is_checkworthy(candidate.score)
+    ]
+    candidates.sort(key=lambda c: (-c.score, c.start))
+    claims: list[ExtractedClaim] = []
+    kept_words: list[frozenset[str]] = []
+    for candidate in candidates:
+        if len(claims) >= max_claims:
+            break
+        words = _word_set(candidate.sentence)
+        if _is_near_duplicate(words, kept_words):
+            continue
+        kept_words.append(words)
+        claims.append(
+            ExtractedClaim(
+                text=candidate.claim,
+                quote=text[candidate.start : candidate.end],
+                claimant=candidate.claimant,
+                score=round(candidate.score, 4),
+                start=candidate.start,
+                end=candidate.end,
+            )
+        )
+    return claims
+
+
+class OfflineExtractor:
+    """Extractor backend that runs locally, without network or key."""
+
+    name = "offline"
+
+    async def extract(self, text: str, *, max_claims: int) -> ExtractionResult:
+        """Extract claims in a worker thread so the event loop stays free."""
+        claims = await asyncio.to_thread(extract_claims, text, max_claims=max_claims)
+        return ExtractionResult(claims=claims, extractor=self.name)
