@@ -1,0 +1,260 @@
+"""Claim matching against a real database: SQLite file always, PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
+
+import storage.matching  # noqa: F401  (registers the matching tables on the metadata)
+from bot.errors import ClaimNotFound, DeskError, NotAnEditor
+from bot.matching import compare
+from bot.matching_service import (
+    accept_match,
+    decline_match,
+    find_match,
+    index_claims,
+    match_new_claims,
+    reindex_team,
+    verdict_offers,
+)
+from storage import articles as article_q
+from storage import claims as claim_q
+from storage import teams as team_q
+from storage.db import Database
+from storage.matching import ClaimMatch, ClaimTermCount
+from storage.models import Claim, ClaimStatus, QueueCount, StatusChange
+
+PAIRS = Path(__file__).resolve().parent.parent / "fixtures" / "matching_pairs.json"
+CHAT = -100_111
+
+
+async def _create_postgres_database(url: str) -> str:
+    """A fresh, uniquely named database on the server, so parallel runs never collide."""
+    name = f"fc_test_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+async def _drop_postgres_database(url: str, name: str) -> None:
+    """Remove a test database made by `_create_postgres_database`."""
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated-by-metadata database: a SQLite file, or a throwaway PostgreSQL database."""
+    server = os.environ.get("TEST_POSTGRES_URL")
+    if request.param == "postgresql":
+        if not server:
+            pytest.skip("PostgreSQL run needs TEST_POSTGRES_URL (postgresql+asyncpg://...)")
+        url = await _create_postgres_database(server)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'matching.db'}"
+    database = Database(url)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+    yield database
+    await database.dispose()
+    if request.param == "postgresql":
+        await _drop_postgres_database(server, make_url(url).database)
+
+
+async def _team(db: Database, chat_id: int = CHAT) -> int:
+    """Create a team and return its id."""
+    async with db.write() as session:
+        team = await team_q.ensure_team(session, chat_id=chat_id, title="Desk", chat_type="group")
+        return team.id
+
+
+async def _queue(db: Database, team_id: int, *texts: str) -> list[Claim]:
+    """Queue one article with these claims, and index them."""
+    body = " ".join(texts) + uuid.uuid4().hex
+    async with db.write() as session:
+        article = await article_q.add_article(
+            session, team_id=team_id, text=body, text_hash=hashlib.sha256(body.encode()).hexdigest()
+        )
+        claims = await claim_q.add_claims(
+            session,
+            team_id=team_id,
+            article_id=article.id,
+            claims=[{"text": t, "quote": t} for t in texts],
+        )
+    await index_claims(db, claims)
+    return claims
+
+
+async def _set_status(db: Database, claim_id: int, status: str) -> None:
+    """Give a claim a status, as a verdict would."""
+    async with db.write() as session:
+        claim = await claim_q.get_claim(session, claim_id=claim_id)
+        await claim_q.change_status(session, claim=claim, to_status=status, user_id=7, reason="t")
+
+
+async def test_reworded_claim_finds_earlier_verdict(db: Database) -> None:
+    team = await _team(db)
+    (old,) = await _queue(db, team, "A total of 38,000 households lost power after the strike.")
+    await _queue(db, team, "The strike damaged 45 apartment buildings.")
+    await _set_status(db, old.id, ClaimStatus.FALSE)
+    (new,) = await _queue(db, team, "After the strike, 38 000 households lost power in total.")
+
+    match = await find_match(db, team_id=team, claim_id=new.id)
+
+    assert match is not None
+    assert match.claim_id == old.id
+    assert match.verdict == ClaimStatus.FALSE
+    assert match.describe() == (f"Matches #{old.id} — False, {datetime.now(UTC):%Y-%m-%d}")
+
+
+async def test_changed_number_and_negation_do_not_match(db: Database) -> None:
+    team = await _team(db)
+    (old,) = await _queue(db, team, "A total of 38,000 households lost power after the strike.")
+    (signed,) = await _queue(db, team, "The minister signed the decree on mobilisation.")
+    await _set_status(db, old.id, ClaimStatus.FALSE)
+    await _set_status(db, signed.id, ClaimStatus.TRUE)
+
+    changed = await find_match(
+        db, team_id=team, text="A total of 83,000 households lost power after the strike."
+    )
+    negated = await find_match(
+        db, team_id=team, text="The minister did not sign the decree on mobilisation."
+    )
+    same = await find_match(db, team_id=team, text="The minister signed the mobilisation decree.")
+
+    assert changed is None
+    assert negated is None
+    assert same is not None and same.claim_id == signed.id
+
+
+async def test_only_earlier_claims_of_the_same_team_from_other_articles(db: Database) -> None:
+    team = await _team(db)
+    other = await _team(db, chat_id=-100_222)
+    await _queue(db, other, "Finland joined NATO in April 2023.")
+    a, b = await _queue(
+        db, team, "Finland joined NATO in April 2023.", "In April 2023 Finland joined NATO."
+    )
+
+    assert await find_match(db, team_id=team, claim_id=a.id) is None  # nothing earlier
+    assert await find_match(db, team_id=team, claim_id=b.id) is None  # same article
+    (later,) = await _queue(db, team, "Finland joined NATO in April 2023!")
+    found = await find_match(db, team_id=team, claim_id=later.id)
+    assert found is not None and found.claim_id in (a.id, b.id)
+
+
+async def test_verdict_preferred_over_closer_open_claim(db: Database) -> None:
+    team = await _team(db)
+    (checked,) = await _queue(
+        db, team, "Poland has taken in 1.5 million Ukrainian refugees so far."
+    )
+    (open_,) = await _queue(db, team, "Poland has taken in 1.5 million Ukrainian refugees.")
+    await _set_status(db, checked.id, ClaimStatus.MISLEADING)
+
+    match = await find_match(
+        db, team_id=team, text="Poland has taken in 1,500,000 Ukrainian refugees."
+    )
+
+    assert match is not None and match.claim_id == checked.id != open_.id
+
+
+async def test_accept_match_records_history_and_locks(db: Database) -> None:
+    team = await _team(db)
+    (old,) = await _queue(db, team, "Vaccines cause autism in children.")
+    await _set_status(db, old.id, ClaimStatus.FALSE)
+    (new,) = await _queue(db, team, "In children, vaccines cause autism.")
+    found = await match_new_claims(db, [new])
+    assert found[new.id].claim_id == old.id
+
+    decision = await accept_match(
+        db, chat_id=CHAT, claim_id=new.id, matched_id=old.id, member_id=42
+    )
+
+    assert decision.status == ClaimStatus.FALSE
+    async with db.read() as session:
+        claim = await claim_q.get_claim(session, claim_id=new.id)
+        entries = await claim_q.history(session, claim_id=new.id)
+        link = await session.get(ClaimMatch, new.id)
+        counts = dict((await session.execute(
+            select(QueueCount.status, QueueCount.count).where(QueueCount.team_id == team)
+        )).all())  # fmt: skip
+    assert claim.status == ClaimStatus.FALSE and claim.locked
+    assert claim.match_claim_id == old.id
+    assert [(e.from_status, e.to_status, e.reason, e.user_id) for e in entries] == [
+        (ClaimStatus.OPEN, ClaimStatus.FALSE, f"matches #{old.id}", 42)
+    ]
+    assert isinstance(entries[0], StatusChange)
+    assert link.state == "accepted" and link.decided_by == 42
+    assert counts[ClaimStatus.FALSE] == 2 and counts[ClaimStatus.OPEN] == 0
+
+
+async def test_accept_match_refuses_without_verdict_or_rights(db: Database) -> None:
+    team = await _team(db)
+    (old,) = await _queue(db, team, "Vaccines cause autism in children.")
+    (new,) = await _queue(db, team, "In children, vaccines cause autism.")
+    other = await _team(db, chat_id=-100_333)
+    (foreign,) = await _queue(db, other, "Vaccines cause autism in children.")
+
+    with pytest.raises(DeskError, match="no verdict"):
+        await accept_match(db, chat_id=CHAT, claim_id=new.id, matched_id=old.id, member_id=1)
+    with pytest.raises(NotAnEditor):
+        await accept_match(
+            db, chat_id=CHAT, claim_id=new.id, matched_id=old.id, member_id=1, is_editor=False
+        )
+    with pytest.raises(ClaimNotFound):
+        await accept_match(db, chat_id=CHAT, claim_id=new.id, matched_id=foreign.id, member_id=1)
+
+
+async def test_open_match_links_both_ways_until_declined(db: Database) -> None:
+    team = await _team(db)
+    (first,) = await _queue(db, team, "The army used cluster munitions in the city of Izium.")
+    (second,) = await _queue(db, team, "In the city of Izium the army used cluster munitions.")
+    found = await match_new_claims(db, [second])
+    assert found[second.id].verdict is None
+
+    assert await verdict_offers(db, claim_id=first.id) == [second.id]
+    assert await verdict_offers(db, claim_id=second.id) == [first.id]
+    await decline_match(db, chat_id=CHAT, claim_id=second.id, matched_id=first.id, member_id=5)
+    assert await verdict_offers(db, claim_id=first.id) == []
+
+
+async def test_indexing_twice_counts_terms_once(db: Database) -> None:
+    team = await _team(db)
+    claims = await _queue(db, team, "Germany imports 40% of its gas from Russia.")
+    await index_claims(db, claims)
+    await reindex_team(db, team_id=team)
+    async with db.read() as session:
+        counts = dict((await session.execute(
+            select(ClaimTermCount.term, ClaimTermCount.count).where(ClaimTermCount.team_id == team)
+        )).all())  # fmt: skip
+    assert counts["german"] == 1 and counts["#40"] == 1
+
+
+async def test_index_lookup_finds_what_brute_force_finds(db: Database) -> None:
+    """The candidate stage loses nothing on the labeled pairs: same answers as comparing all."""
+    pairs = json.loads(PAIRS.read_text(encoding="utf-8"))
+    team = await _team(db)
+    history = sorted({pair["a"] for pair in pairs})
+    for start in range(0, len(history), 20):
+        await _queue(db, team, *history[start : start + 20])
+
+    for b in sorted({pair["b"] for pair in pairs}):
+        expected = any(compare(b, a).is_match() for a in history)
+        match = await find_match(db, team_id=team, text=b)
+        assert (match is not None) == expected, b
+        if match is not None:
+            assert compare(b, match.text).is_match()
