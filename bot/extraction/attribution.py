@@ -32,6 +32,9 @@ TIME_PHRASE_RE = re.compile(
     r"|четверг|пятницу|субботу|воскресенье|\w+\.? \d+)\b",
     re.IGNORECASE,
 )
+BARE_TIME_RE = re.compile(
+    r"\s+(today|yesterday|tonight|сьогодні|вчора|учора|сегодня|вчера)\b", re.IGNORECASE
+)
 APPOSITIVE_RE = re.compile(r",[^,]{2,90},")
 LEADING_RE = re.compile(rf"^(?P<who>[^“\"«„]{{2,140}}?)\s+(?:also\s+|has\s+|had\s+)?(?:{VERB})\b")
 TRAILING_RE = re.compile(
@@ -56,6 +59,11 @@ ORGANISATION_RE = re.compile(
     r"|міністерств|відомств|поліці|уряд|штаб|міністерств|министерств|ведомств|полици|правительств",
     re.IGNORECASE,
 )
+ATTRIBUTION_ONLY_RE = re.compile(
+    rf"^(?:про це|об этом|this was|that was|as|так)\s+(?:\w+\s+){{0,2}}(?:{VERB})\b[^,;:]{{0,80}}$",
+    re.IGNORECASE,
+)
+CYRILLIC_RE = re.compile(r"[а-яіїєґё]", re.IGNORECASE)
 NAME_SEQ_RE = re.compile(r"\b[A-ZА-ЯІЇЄҐ][\w'’-]+(?:\s+[A-ZА-ЯІЇЄҐ][\w'’-]+){1,3}")
 DETERMINERS = frozenset("the a an this that these those at in on by for and but it its".split())
 ORG_WORDS = frozenset(
@@ -107,6 +115,7 @@ def _clean_who(who: str, *, leading: bool = False) -> str | None:
     """Trim a claimant phrase to the name: drop appositives, time phrases and tails."""
     who = APPOSITIVE_RE.sub("", who + ",").rstrip(",").strip()
     who = TIME_PHRASE_RE.sub("", who)
+    who = BARE_TIME_RE.sub("", who)
     who = WHO_TAIL_RE.sub("", who).strip(' ,—–-"“”«»')
     issued_by = re.search(r"\b(?:issued by|from|by)\s+(.+)$", who)
     if issued_by:
@@ -193,9 +202,17 @@ def _quote_groups(sentences: list[str]) -> list[int]:
     return groups
 
 
+def is_attribution_only(sentence: str) -> bool:
+    """A sentence that only says who said the previous one ("Про це заявив Шмигаль.")."""
+    return bool(ATTRIBUTION_ONLY_RE.match(sentence))
+
+
 def _claim_text(body: str, claimant: str) -> str:
     """Phrase quoted content as an attributed, self-contained claim."""
     body = _strip_quotes(body)
+    if CYRILLIC_RE.search(body):
+        # Ukrainian and Russian inflect the name after "за словами"; a colon needs no grammar.
+        return trim_claim(f"{claimant}: «{body}»")
     if re.search(r"\b(I|we|We|our|Our|my|My|я|ми|мы|наш\w*|Я|Ми|Мы|Наш\w*)\b", body):
         return trim_claim(f"{claimant} said: “{body}”")
     return trim_claim(f"According to {claimant}, {_lower_first(body)}")

@@ -28,7 +28,8 @@ PROMPT_ANYWHERE_RE = re.compile(
 )
 CAPTION_RE = re.compile(
     r"\b(via (reuters|ap|afp|getty|epa|reuters connect|bloomberg)\b|getty images|/(ap|afp|reuters"
-    r"|epa|tass|tass)\b|\((photo|image|фото)|(photo|image|credit|pictured|фото|світлина)\s*:"
+    r"|epa|tass)\b|\b(reuters|ap|afp|epa|getty images)/\w|\((photo|image|фото)"
+    r"|(photo|image|credit|pictured|фото|світлина)\s*:"
     r"|(photo|image|picture)s? (by|courtesy)|in this (handout|file) (image|photo|picture)"
     r"|handout (photo|image)|file photo|фото:|фото ілюстративне|иллюстративное фото"
     r"|ілюстративне фото|(фото|photo)\s*[—–-]\s*\w)",
@@ -53,6 +54,11 @@ DATE_ONLY_RE = re.compile(
 DATELINE_RE = re.compile(
     r"^[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’ .-]{2,30}(,[^.\n—–()]{1,30})?\s*"
     r"(\([\w .-]{2,25}\))?\s*[—–-]{1,2}\s+"
+)
+LABEL_RE = re.compile(
+    r"^(breaking|urgent|just in|update|exclusive|opinion|analysis|терміново|важливо|блискавка"
+    r"|срочно|важно|молния|эксклюзив)\s*[:|—–-]\s*",
+    re.IGNORECASE,
 )
 HASHTAG_RE = re.compile(r"[#@][\w_]+|https?://\S+|www\.\S+")
 TERMINAL = tuple('.!?…:;"”»)')
@@ -98,9 +104,11 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink a span past a leading dateline and emoji, and trailing hashtags, emoji and links."""
     while start < end and (text[start].isspace() or is_decoration(text[start])):
         start += 1
-    dateline = DATELINE_RE.match(text, start, end)
-    if dateline and dateline.end() < end:
-        start = dateline.end()
+    # A pattern's "^" does not match at a ``pos`` argument, hence the slice.
+    for prefix in (LABEL_RE, DATELINE_RE):
+        found = prefix.match(text[start:end])
+        if found and start + found.end() < end:
+            start += found.end()
     while True:
         while end > start and (text[end - 1].isspace() or is_decoration(text[end - 1])):
             end -= 1

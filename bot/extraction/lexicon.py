@@ -51,9 +51,18 @@ you your yours you're you've ви вас вам ваш ваша ваше ваш�
 
 MODAL_FUTURE = """
 will would should could might may shall going gonna can must ought plan plans intend
+expects expect expected aims forecast forecasts projected
 'll буде будуть будемо буду може можуть мусить повинен повинна повинні має мають планує
 планують збирається будет будут будем буду может могут должен должна должны планирует
 планируют собирается
+""".split()
+
+# Sentence openers that are commands whatever follows: never a claim.
+COMMAND_START = """
+let's please subscribe join imagine click download donate mark delete ignore forget call
+підписуйтесь підписуйтеся читайте дивіться долучайтесь долучайтеся поширте поширюйте
+приєднуйтесь приєднуйтеся голосуйте підтримайте подписывайтесь читайте смотрите
+присоединяйтесь поделитесь делитесь голосуйте поддержите
 """.split()
 
 IMPERATIVE_START = """

@@ -8,10 +8,11 @@ near-duplicates and return the best ``max_claims``. Quotes and offsets refer to 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from dataclasses import dataclass
 
-from bot.extraction.attribution import Attribution, SpeakerContext, attribute_paragraph
+from bot.extraction.attribution import SpeakerContext, attribute_paragraph, is_attribution_only
 from bot.extraction.base import ExtractedClaim, ExtractionResult
 from bot.extraction.cleaning import (
     HASHTAG_RE,
@@ -21,6 +22,7 @@ from bot.extraction.cleaning import (
     kept_blocks,
     trim_span,
 )
+from bot.extraction.lexicon import COMMAND_START
 from bot.extraction.scorer import (
     CHECKWORTHY_THRESHOLD,
     is_checkworthy,
@@ -41,6 +43,7 @@ __all__ = [
 
 MIN_WORDS = 4
 DUPLICATE_OVERLAP = 0.8
+COMMANDS = frozenset(COMMAND_START)
 
 
 @dataclass
@@ -53,6 +56,7 @@ class Candidate:
     score: float
     claim: str = ""
     claimant: str | None = None
+    quoted: str | None = None
 
 
 def readable(span_text: str) -> str:
@@ -62,33 +66,57 @@ def readable(span_text: str) -> str:
     return " ".join(text.split())
 
 
+def _is_command(sentence: str) -> bool:
+    """A call to action: starts with an imperative ("Subscribe", "Підписуйтесь", "Mark ...")."""
+    first = re.match(r"\W*(\w+(?:'\w+)?)", sentence)
+    if not first:
+        return False
+    word = first.group(1).lower()
+    return word in COMMANDS or word.endswith(("йтесь", "йтеся", "итесь", "ітесь", "итеся"))
+
+
 def _is_candidate(sentence: str) -> bool:
     """Whether a sentence could be a claim at all: long enough, not a question, not furniture."""
-    if len(re.findall(r"\w+", sentence)) < MIN_WORDS:
+    if len(re.findall(r"\w+", sentence)) < MIN_WORDS or _is_command(sentence):
         return False
-    if sentence.rstrip('”"»)’ ').endswith("?"):
+    if sentence.rstrip('”"»)’ ').endswith("?") or is_attribution_only(sentence):
         return False
     return not is_boilerplate(sentence)
 
 
-def _paragraph_candidates(text: str, start: int, end: int, context: SpeakerContext):
-    """Score and attribute the sentences of one paragraph."""
-    spans = [trim_span(text, a, b) for a, b in split_sentences(text, start, end)]
-    spans = [(a, b) for a, b in spans if a < b]
-    sentences = [readable(text[a:b]) for a, b in spans]
-    attributed = attribute_paragraph(sentences, context)
-    for (a, b), sentence, found in zip(spans, sentences, attributed, strict=True):
-        if _is_candidate(sentence):
-            yield Candidate(a, b, sentence, _score(sentence, found), found.claim, found.claimant)
+def _document_sentences(text: str) -> list[Candidate]:
+    """Every sentence of the article body, attributed in reading order."""
+    context = SpeakerContext()
+    found: list[Candidate] = []
+    for start, end in kept_blocks(text):
+        spans = [trim_span(text, a, b) for a, b in split_sentences(text, start, end)]
+        spans = [(a, b) for a, b in spans if a < b]
+        sentences = [readable(text[a:b]) for a, b in spans]
+        attributed = attribute_paragraph(sentences, context)
+        for (a, b), sentence, who in zip(spans, sentences, attributed, strict=True):
+            found.append(Candidate(a, b, sentence, 0.0, who.claim, who.claimant, who.quoted))
+    return found
 
 
-def _score(sentence: str, found: Attribution) -> float:
+def _score(candidate: Candidate) -> float:
     """Check-worthiness; a quotation is judged half on what was said, half as reported."""
-    score = score_sentence(sentence)
-    if found.quoted and found.quoted != sentence:
+    score = score_sentence(candidate.sentence)
+    if candidate.quoted and candidate.quoted != candidate.sentence:
         # "X said" lifts any quote; the quoted words alone are what a checker would verify.
-        score = (score + score_sentence(found.quoted)) / 2
+        score = (score + score_sentence(candidate.quoted)) / 2
     return score
+
+
+def _scored_candidates(text: str) -> list[Candidate]:
+    """Sentences that may be claims, scored; "Про це заявив X" credits the sentence before."""
+    sentences = _document_sentences(text)
+    for previous, current in itertools.pairwise(sentences):
+        if current.claimant and not previous.claimant and is_attribution_only(current.sentence):
+            previous.claimant = current.claimant
+    candidates = [c for c in sentences if _is_candidate(c.sentence)]
+    for candidate in candidates:
+        candidate.score = _score(candidate)
+    return candidates
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -107,13 +135,7 @@ def _is_near_duplicate(words: frozenset[str], kept: list[frozenset[str]]) -> boo
 
 def extract_claims(text: str, *, max_claims: int = 10) -> list[ExtractedClaim]:
     """The check-worthy claims of an article, best first, at most ``max_claims``."""
-    context = SpeakerContext()
-    candidates = [
-        candidate
-        for start, end in kept_blocks(text)
-        for candidate in _paragraph_candidates(text, start, end, context)
-        if is_checkworthy(candidate.score)
-    ]
+    candidates = [c for c in _scored_candidates(text) if is_checkworthy(c.score)]
     candidates.sort(key=lambda c: (-c.score, c.start))
     claims: list[ExtractedClaim] = []
     kept_words: list[frozenset[str]] = []

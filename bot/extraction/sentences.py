@@ -23,7 +23,7 @@ ABBREVIATIONS = frozenset(
 
 # Abbreviations that also end sentences: split after them when a typical sentence opener follows.
 SENTENCE_FINAL_ABBREVIATIONS = frozenset(
-    "inc ltd co corp etc a.m p.m u.s u.k u.n e.u d.c u.s.a".split()
+    "inc ltd co corp etc a.m p.m u.s u.k u.n e.u d.c u.s.a р рр г гг тис тыс грн руб".split()
 )
 # Abbreviations only when a number follows ("No. 5", "p. 12"); otherwise ordinary words.
 NUMBER_ABBREVIATIONS = frozenset("no nos p pp fig vol".split())
@@ -31,8 +31,8 @@ SENTENCE_OPENERS = frozenset(
     """
     the a an he she it they we i you this that these those there but and so in on at for
     however meanwhile his her their its our my what why how when where if as after before
-    він вона воно вони ми я це цей ця але і та у в на за проте однак тим
-    он она оно они мы я это этот эта но и а в на за однако при
+    він вона воно вони ми я це цей ця але і та у в на за проте однак тим про як
+    он она оно они мы я это этот эта но и а в на за однако при об как
     """.split()
 )
 
