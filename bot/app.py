@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -14,6 +16,7 @@ from bot.config import Settings, check_token
 from bot.desk import Desk
 from bot.extraction.base import Extractor
 from bot.extraction.offline import OfflineExtractor
+from bot.ingest import UpdatePump
 from bot.intake import Intake
 from bot.views import Views
 from bot.web.fetch import PageFetcher
@@ -101,7 +104,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .context_types(ContextTypes(context=DeskContext, bot_data=BotData))
-        .concurrent_updates(64)
+        .updater(None)  # updates come through bot.ingest: stored before they are acknowledged
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -117,19 +120,60 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     return application
 
 
+def worker_name(settings: Settings) -> str:
+    """This process's name in the update store (unfinished work is resumed under it)."""
+    return settings.worker_id or f"{socket.gethostname()}"
+
+
 @asynccontextmanager
-async def running_bot(settings: Settings) -> AsyncIterator[Application]:
-    """Run the bot with long polling inside an `async with` block (tests, the demo)."""
+async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncIterator[Application]:
+    """Run the bot inside an `async with` block: polling (or webhook) into the update store.
+
+    Used by `factcheck-bot run`, the demo and the tests alike. With `receive=False` the process
+    only works off the shared store (a second worker on PostgreSQL).
+    """
     application = build_application(settings)
+    services: Services = application.bot_data.services
     async with application:
         await _post_init(application)
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=settings.poll_timeout, drop_pending_updates=False
-        )
         await application.start()
+        pump = UpdatePump(
+            application,
+            services.db,
+            worker_id=worker_name(settings),
+            receive=receive and not settings.webhook_url,
+            poll_timeout=settings.poll_timeout,
+        )
+        webhook = None
+        if receive and settings.webhook_url:
+            webhook = await _start_webhook(application, pump, settings)
+        elif receive:
+            await application.bot.delete_webhook(drop_pending_updates=False)
+        await pump.start()
+        application.bot_data.pump = pump
         try:
             yield application
         finally:
-            await application.updater.stop()
+            await pump.stop()
+            if webhook is not None:
+                await webhook.cleanup()
             await application.stop()
             await _post_shutdown(application)
+
+
+async def _start_webhook(application: Application, pump: UpdatePump, settings: Settings):
+    """Serve the webhook and tell Telegram where it is."""
+    from bot.webhook import start_webhook_server, webhook_path
+
+    secret = settings.webhook_secret.get_secret_value()
+    runner = await start_webhook_server(
+        pump,
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        path=webhook_path(settings.webhook_url),
+        secret=secret,
+    )
+    await application.bot.set_webhook(
+        settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+    )
+    return runner

@@ -99,7 +99,7 @@ class Desk:
         self, *, chat_id: int, claim_id: int, member: Member, rating: Rating
     ) -> VoteOutcome:
         """Record, replace or withdraw a member's vote, then let consensus move the claim."""
-        async with self.db.write() as session:
+        async with self.db.write(effect=True) as session:
             team, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
@@ -130,7 +130,7 @@ class Desk:
 
     async def toggle_assignee(self, *, chat_id: int, claim_id: int, member: Member) -> ClaimChange:
         """Take a claim ("I'll check"), or give it back when pressed again by its assignee."""
-        async with self.db.write() as session:
+        async with self.db.write(effect=True) as session:
             _, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
@@ -168,7 +168,7 @@ class Desk:
         text = text.strip()
         if not text:
             raise DeskError("The note is empty: write something after the claim id.")
-        async with self.db.write() as session:
+        async with self.db.write(effect=True) as session:
             _, claim = await self._team_claim(session, chat_id=chat_id, claim_id=claim_id)
             await self._remember(session, member)
             urls = find_urls(text, None)
@@ -213,7 +213,7 @@ class Desk:
         """Unlock a claim and let the votes decide again."""
         if not is_editor:
             raise NotAnEditor("reopen a claim")
-        async with self.db.write() as session:
+        async with self.db.write(effect=True) as session:
             team, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
@@ -259,7 +259,7 @@ class Desk:
         locked: bool,
     ) -> ClaimChange:
         """Set a status by an editor's hand, recorded in the history."""
-        async with self.db.write() as session:
+        async with self.db.write(effect=True) as session:
             _, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )

@@ -136,7 +136,7 @@ class Intake:
         """Store the article, pending extraction; or return the team's earlier copy of it."""
         fingerprint = text_fingerprint(draft.text)
         canonical = canonical_url(draft.url) if draft.url else None
-        async with self.db.write() as session:
+        async with self.db.write(effect=True) as session:
             earlier = await article_q.find_duplicate(
                 session, team_id=team_id, text_hash=fingerprint, canonical_url=canonical
             )

@@ -35,6 +35,7 @@ class BotData:
     """`application.bot_data`: the services, set before the application starts."""
 
     services: Services | None = None
+    pump: object | None = None
     pending_private: dict[str, object] = field(default_factory=dict)
 
 

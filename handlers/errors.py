@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 
 from bot.errors import DeskError
 from handlers.context import DeskContext
+from storage.db import UpdateAlreadyApplied
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +17,9 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: DeskContext) -> None:
     """Tell the user what went wrong in one line; log unexpected errors (without the token)."""
     error = context.error
+    if isinstance(error, UpdateAlreadyApplied):
+        log.info("Update %s was already applied before a restart; skipped", error)
+        return
     if isinstance(error, DeskError):
         text = str(error)
     else:

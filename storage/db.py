@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,12 +20,29 @@ from sqlalchemy.ext.asyncio import (
 )
 
 import migrations
+from storage.models import StoredUpdate, utcnow
 
 log = logging.getLogger(__name__)
 
 # How long a SQLite writer waits for the lock before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _IMMEDIATE = "factcheck_sqlite_immediate"
+
+
+class UpdateAlreadyApplied(Exception):
+    """The update being processed already had its effect (a re-delivery after a crash)."""
+
+
+@dataclass
+class Applying:
+    """The stored update whose handler is running; set by the update worker."""
+
+    update_id: int
+    marked: bool = False
+
+
+# The update the current task is processing, so its effect and "done" commit together.
+applying: ContextVar[Applying | None] = ContextVar("applying", default=None)
 
 
 class Database:
@@ -53,9 +72,25 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """A transaction that commits on success; on SQLite it takes the write lock up front."""
+    async def write(self, *, effect: bool = False) -> AsyncIterator[AsyncSession]:
+        """A transaction that commits on success; on SQLite it takes the write lock up front.
+
+        `effect=True` marks the transaction that carries the current update's effect (a vote,
+        a queued article, a note): the stored update is marked done in the same transaction, and
+        a re-delivered update whose effect already committed raises UpdateAlreadyApplied.
+        """
         async with self._writer() as session, session.begin():
+            current = applying.get()
+            if effect and current is not None and not current.marked:
+                result = await session.execute(
+                    update(StoredUpdate)
+                    .where(StoredUpdate.update_id == current.update_id)
+                    .where(StoredUpdate.state != "done")
+                    .values(state="done", done_at=utcnow())
+                )
+                if not result.rowcount:
+                    raise UpdateAlreadyApplied(current.update_id)
+                current.marked = True
             yield session
 
     async def upgrade(self) -> None:

@@ -1,0 +1,183 @@
+"""At-least-once update processing: store each update before acknowledging it, then process it.
+
+python-telegram-bot's own Updater confirms an update to Telegram (the next getUpdates offset)
+before handlers run, so a crash loses what was in flight. Here the receiver stores every raw
+update first; only then does the next getUpdates acknowledge it. Workers (in this process or
+another one sharing PostgreSQL) take stored updates one at a time and run the handlers; the
+transaction that carries an update's effect also marks it done (storage.db `effect=True`), so a
+re-delivered or re-run update never counts twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, NetworkError, TimedOut
+from telegram.ext import Application
+
+from storage import updates as update_q
+from storage.db import Applying, Database, applying
+from storage.models import StoredUpdate, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class UpdatePump:
+    """Receives updates into the store and processes them from it."""
+
+    def __init__(
+        self,
+        application: Application,
+        db: Database,
+        *,
+        worker_id: str,
+        receive: bool = True,
+        concurrency: int = 32,
+        poll_timeout: int = 10,
+        lease_seconds: float = 300.0,
+        idle_interval: float = 0.2,
+    ) -> None:
+        self.application = application
+        self.db = db
+        self.worker_id = worker_id
+        self.receive = receive
+        self.concurrency = concurrency
+        self.poll_timeout = poll_timeout
+        self.lease = timedelta(seconds=lease_seconds)
+        self.idle_interval = idle_interval
+        self._wake = asyncio.Event()
+        self._lanes: dict[int, asyncio.Lock] = {}
+        self._running: set[asyncio.Task[None]] = set()
+        self._loops: list[asyncio.Task[None]] = []
+        self._stopping = False
+
+    async def start(self) -> None:
+        """Take back this worker's unfinished updates, then start receiving and processing."""
+        async with self.db.write() as session:
+            released = await update_q.release_worker(session, worker=self.worker_id)
+        if released:
+            log.info("Resuming %s update(s) interrupted by a restart", released)
+        if self.receive:
+            self._loops.append(asyncio.create_task(self._receive_loop(), name="receive"))
+        self._loops.append(asyncio.create_task(self._dispatch_loop(), name="dispatch"))
+
+    async def stop(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Stop taking updates and let those under way finish (up to `timeout` seconds)."""
+        self._stopping = True
+        self._wake.set()
+        for task in self._loops:
+            task.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+        if self._running:
+            await asyncio.wait(list(self._running), timeout=timeout)
+
+    async def store(self, raws: Iterable[dict[str, Any]]) -> int:
+        """Keep raw updates durably (webhook and polling both call this); wake the workers."""
+        rows = [(int(raw["update_id"]), json.dumps(raw, ensure_ascii=False)) for raw in raws]
+        async with self.db.write() as session:
+            added = await update_q.store_updates(session, rows)
+        self._wake.set()
+        return added
+
+    async def _receive_loop(self) -> None:
+        """Long-poll Telegram; the offset that confirms a batch is sent only after it is stored."""
+        bot = self.application.bot
+        offset: int | None = None
+        while not self._stopping:
+            try:
+                batch = await bot.get_updates(
+                    offset=offset, timeout=self.poll_timeout, allowed_updates=Update.ALL_TYPES
+                )
+            except (TimedOut, NetworkError) as error:
+                log.debug("getUpdates: %s; retrying", error)
+                await asyncio.sleep(1)
+                continue
+            except Conflict as error:
+                log.error("Another bot instance or a webhook holds this token: %s", error)
+                await asyncio.sleep(5)
+                continue
+            if batch:
+                await self.store(update.to_dict() for update in batch)
+                offset = batch[-1].update_id + 1
+
+    async def _dispatch_loop(self) -> None:
+        """Take stored updates in order and run each on its own task, one lane per user."""
+        while not self._stopping:
+            free = self.concurrency - len(self._running)
+            batch: list[StoredUpdate] = []
+            if free > 0:
+                async with self.db.write() as session:
+                    batch = await update_q.claim_pending(
+                        session,
+                        worker=self.worker_id,
+                        limit=free,
+                        stale_before=utcnow() - self.lease,
+                    )
+            if not batch:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.idle_interval)
+                except TimeoutError:
+                    pass
+                continue
+            for stored in batch:
+                task = asyncio.create_task(self._process(stored))
+                self._running.add(task)
+                task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        """Free the slot of a finished update."""
+        self._running.discard(task)
+        self._wake.set()
+
+    async def _process(self, stored: StoredUpdate) -> None:
+        """Run the handlers for one update, in its user's lane, then mark it done."""
+        error: str | None = None
+        try:
+            update = Update.de_json(json.loads(stored.payload), self.application.bot)
+            lane = self._lane(update)
+            async with lane:
+                token = applying.set(Applying(stored.update_id))
+                try:
+                    await self.application.process_update(update)
+                finally:
+                    applying.reset(token)
+        except Exception as exc:  # a broken payload must not stop the pump
+            log.exception("Update %s could not be processed", stored.update_id)
+            error = repr(exc)
+        try:
+            async with self.db.write() as session:
+                await update_q.finish(session, update_id=stored.update_id, error=error)
+        except Exception:
+            log.exception("Could not mark update %s done; it will run again", stored.update_id)
+
+    def _lane(self, update: Update) -> asyncio.Lock:
+        """Updates of one user run in order (a vote then its change); others run in parallel."""
+        user = update.effective_user
+        chat = update.effective_chat
+        key = user.id if user else (chat.id if chat else 0)
+        lane = self._lanes.get(key)
+        if lane is None:
+            if len(self._lanes) > 10_000:
+                self._lanes = {k: v for k, v in self._lanes.items() if v.locked()}
+            lane = self._lanes[key] = asyncio.Lock()
+        return lane
+
+
+async def wait_until_drained(db: Database, *, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+    """Wait until no stored update is left unprocessed (tests, benchmarks)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        async with db.read() as session:
+            if await update_q.pending_count(session) == 0:
+                return
+        if loop.time() > deadline:
+            raise TimeoutError("stored updates still pending")
+        await asyncio.sleep(0.05)

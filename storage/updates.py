@@ -1,0 +1,118 @@
+"""The durable update store: raw updates kept before they are acknowledged, handed out once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import StoredUpdate, utcnow
+from storage.upsert import insert_for
+
+
+async def store_updates(session: AsyncSession, raws: Sequence[tuple[int, str]]) -> int:
+    """Keep raw updates (update_id, JSON); one already stored is ignored. Returns how many new."""
+    if not raws:
+        return 0
+    now = utcnow()
+    stmt = insert_for(session, StoredUpdate).values(
+        [
+            {
+                "update_id": uid,
+                "payload": payload,
+                "state": "pending",
+                "received_at": now,
+                "attempts": 0,
+            }
+            for uid, payload in raws
+        ]
+    )
+    result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["update_id"]))
+    return max(result.rowcount or 0, 0)
+
+
+async def claim_pending(
+    session: AsyncSession, *, worker: str, limit: int, stale_before: datetime
+) -> list[StoredUpdate]:
+    """Take up to `limit` updates to process, oldest first; each goes to exactly one worker.
+
+    Pending ones, and ones whose worker took them before `stale_before` without finishing (it
+    crashed). PostgreSQL skips rows another process is claiming at the same moment; SQLite's
+    write transactions run one at a time anyway.
+    """
+    candidates = (
+        select(StoredUpdate.update_id)
+        .where(
+            or_(
+                StoredUpdate.state == "pending",
+                (StoredUpdate.state == "processing") & (StoredUpdate.claimed_at < stale_before),
+            )
+        )
+        .order_by(StoredUpdate.update_id)
+        .limit(limit)
+    )
+    if session.bind.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list((await session.execute(candidates)).scalars())
+    if not ids:
+        return []
+    await session.execute(
+        update(StoredUpdate)
+        .where(StoredUpdate.update_id.in_(ids))
+        .values(
+            state="processing",
+            worker=worker,
+            claimed_at=utcnow(),
+            attempts=StoredUpdate.attempts + 1,
+        )
+    )
+    rows = await session.execute(
+        select(StoredUpdate).where(StoredUpdate.update_id.in_(ids)).order_by(StoredUpdate.update_id)
+    )
+    return list(rows.scalars())
+
+
+async def finish(session: AsyncSession, *, update_id: int, error: str | None = None) -> None:
+    """Mark an update processed (its effect, if any, was already marked in its own transaction)."""
+    values: dict[str, object] = {"state": "done", "done_at": utcnow()}
+    if error:
+        values["error"] = error[:500]
+    await session.execute(
+        update(StoredUpdate).where(StoredUpdate.update_id == update_id).values(**values)
+    )
+
+
+async def release_worker(session: AsyncSession, *, worker: str) -> int:
+    """Hand back what a worker had taken but not finished (it restarted)."""
+    result = await session.execute(
+        update(StoredUpdate)
+        .where(StoredUpdate.state == "processing", StoredUpdate.worker == worker)
+        .values(state="pending")
+    )
+    return result.rowcount or 0
+
+
+async def pending_count(session: AsyncSession) -> int:
+    """How many updates wait to be processed."""
+    stmt = select(func.count()).select_from(StoredUpdate).where(StoredUpdate.state != "done")
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def last_update_id(session: AsyncSession) -> int | None:
+    """The newest update id stored (to resume polling after it)."""
+    return (await session.execute(select(func.max(StoredUpdate.update_id)))).scalar_one()
+
+
+async def prune_done(session: AsyncSession, *, before: datetime) -> int:
+    """Forget processed updates older than a moment (the id of the newest stays)."""
+    newest = await last_update_id(session)
+    result = await session.execute(
+        StoredUpdate.__table__.delete().where(
+            StoredUpdate.state == "done",
+            StoredUpdate.done_at < before,
+            StoredUpdate.update_id != (newest or -1),
+        )
+    )
+    return result.rowcount or 0
