@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -15,7 +16,12 @@ if TYPE_CHECKING:
 
 def ok(result: Any) -> web.Response:
     """A success answer in the Bot API's envelope."""
-    return web.json_response({"ok": True, "result": result})
+    return web.json_response({"ok": True, "result": result}, dumps=readable_json)
+
+
+def readable_json(value: Any) -> str:
+    """JSON with emoji and Cyrillic left readable."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def fail(status: int, description: str) -> web.Response:

@@ -15,7 +15,9 @@ def _clip(text: str, lines: int) -> list[str]:
     wrapped: list[str] = []
     for paragraph in text.strip().splitlines() or [""]:
         if paragraph.strip() or (wrapped and wrapped[-1]):
-            wrapped += textwrap.wrap(paragraph, WIDTH - 10) or [""]
+            wrapped += textwrap.wrap(
+                paragraph, WIDTH - 10, break_on_hyphens=False, break_long_words=False
+            ) or [""]
     if len(wrapped) > lines:
         shown = wrapped[:lines]
         while shown and not shown[-1]:

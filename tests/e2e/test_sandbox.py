@@ -228,6 +228,7 @@ async def test_forum_topics_and_migration(sandbox: Sandbox, bot: Bot) -> None:
     assert raised.value.new_chat_id == supergroup.id
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_rate_limit_simulation_answers_429(sandbox: Sandbox, bot: Bot) -> None:
     chat = sandbox.add_chat("Desk")
     sandbox.set_rate_limit(2)
@@ -338,3 +339,31 @@ async def test_document_bytes_in_control_api(sandbox: Sandbox, bot: Bot) -> None
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{sandbox.url}/sandbox/messages", json=body) as response:
             assert (await response.json())["result"]["document"]["file_name"] == "a.md"
+
+
+async def test_html_is_stored_raw_and_as_text_with_utf16_entities(
+    sandbox: Sandbox, bot: Bot
+) -> None:
+    chat = sandbox.add_chat("Desk")
+    html = '🙂 <b>bold</b> &lt;x&gt; <a href="https://e.org/?a=1&amp;b=2">link</a>'
+    sent = await bot.send_message(chat.id, html, parse_mode="HTML")
+    [stored] = sandbox.bot_messages(chat)
+    assert stored.html == html and stored.text == sent.text == "🙂 bold <x> link"
+    assert stored.entities == [
+        {"type": "bold", "offset": 3, "length": 4},
+        {"type": "text_link", "url": "https://e.org/?a=1&b=2", "offset": 12, "length": 4},
+    ]
+    spoiler = '<span class="tg-spoiler">s</span> <pre><code class="language-py">x</code></pre>'
+    assert (await bot.send_message(chat.id, spoiler, parse_mode="HTML")).text == "s x"
+    with pytest.raises(BadRequest, match=r"(?i)unmatched end tag"):
+        await bot.send_message(chat.id, "<b><i>x</b></i>", parse_mode="HTML")
+
+
+async def test_update_ids_only_grow_after_a_raw_update(sandbox: Sandbox, bot: Bot) -> None:
+    chat, alice = sandbox.add_chat("Desk"), sandbox.add_user("Alice")
+    raw_id = sandbox.push_update({"update_id": 900000006, "message": {
+        "message_id": 1, "date": 0, "chat": chat.to_api(), "text": "raw"}})  # fmt: skip
+    sandbox.send(chat, alice, "after")
+    first = await bot.get_updates()
+    assert [u.update_id for u in first] == [raw_id, raw_id + 1]
+    assert await bot.get_updates(offset=raw_id + 2) == ()

@@ -163,3 +163,18 @@ def test_builtin_demo_scenario_is_well_formed() -> None:
         if selector:
             assert selector in article  # selectors quote the article's first claim
     assert all((base / name).exists() for name in scenario["pages"].values())
+
+
+@pytest.mark.slow
+async def test_builtin_demo_passes_against_the_real_bot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("bot.app")
+    from bot.sandbox.demo import run_demo
+
+    transcript = tmp_path / "demo.jsonl"
+    assert await run_demo(None, transcript) == 0
+    printed = capsys.readouterr().out
+    assert "[✅ True] [🟡 Misleading] [❌ False]" in printed and "✎ edited #" in printed
+    events = [json.loads(line) for line in transcript.read_text(encoding="utf-8").splitlines()]
+    assert any(e["kind"] == "answer" for e in events)
