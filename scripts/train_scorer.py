@@ -47,6 +47,8 @@ class Featurized:
 def shared_data_dir(arg: str | None) -> Path:
     """Resolve the shared data directory from --data, FACTCHECK_SHARED_DIR or ../shared/data."""
     path = Path(arg or os.environ.get("FACTCHECK_SHARED_DIR") or REPO.parent / "shared" / "data")
+    if (path / "data" / "claims").is_dir():
+        path = path / "data"  # FACTCHECK_SHARED_DIR may name shared/ rather than shared/data/
     if not (path / "claims" / "claimbuster-train.json").is_file():
         sys.exit(
             f"No claims data at {path}/claims: pass --data DIR or set FACTCHECK_SHARED_DIR "

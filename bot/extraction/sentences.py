@@ -39,17 +39,19 @@ SENTENCE_OPENERS = frozenset(
 BOUNDARY_RE = re.compile(r"[.!?…]+[\"”»’'\)\]]*(?=\s+(\S))")
 OPENING_CHARS = frozenset("\"“«„‘'([—–-")
 WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+NEXT_WORD_RE = re.compile(r"[\"“«„‘'(\[]*(\w+)")
 
 
 def _word_before(text: str, dot: int) -> str:
     """The word (with inner dots) that ends right before position ``dot``."""
-    m = WORD_BEFORE_RE.search(text, 0, dot)
+    # Look back a short window only: searching from 0 would make splitting quadratic.
+    m = WORD_BEFORE_RE.search(text, max(0, dot - 40), dot)
     return m.group(1).lower().strip(".") if m else ""
 
 
 def _next_word(text: str, pos: int) -> str:
     """The first word at or after ``pos``, lower-cased."""
-    m = re.compile(r"[\"“«„‘'(\[]*(\w+)").match(text, pos)
+    m = NEXT_WORD_RE.match(text, pos)
     return m.group(1).lower() if m else ""
 
 

@@ -1,0 +1,87 @@
+"""Article cleaning: page furniture goes, the body stays, offsets point into the original."""
+
+from __future__ import annotations
+
+from bot.extraction.cleaning import clean_article, is_boilerplate, kept_blocks, trim_span
+
+ARTICLE = """Minister Says Budget Will Grow
+
+Minister Says Budget Will Grow
+A view of the parliament building in Kyiv, in this handout image. Handout via Reuters
+Jane Doe
+Updated: Nov. 14, 2022 10:12 AM ET
+
+KYIV, Nov 14 (Reuters) - The finance ministry said the budget deficit reached 20% of GDP in 2022.
+
+Photo: Getty Images
+Subscribe to our newsletter for the latest news.
+Підписуйтесь на наш канал у Telegram
+Подписывайтесь на наш канал!
+Jane Doe is a reporter covering economics and politics. Follow her on X: https://x.com/jdoe
+Related Topics
+#Ukraine #budget
+🇺🇦🇺🇦🔥
+Reuters contributed to this report.
+"""
+
+
+def test_only_the_body_survives() -> None:
+    assert clean_article(ARTICLE) == (
+        "The finance ministry said the budget deficit reached 20% of GDP in 2022."
+    )
+
+
+def test_kept_blocks_are_offsets_into_the_original_text() -> None:
+    ((start, end),) = kept_blocks(ARTICLE)
+    assert ARTICLE[start:end].startswith("The finance ministry said")
+    assert ARTICLE[start:end].endswith("in 2022.")
+
+
+def test_hard_wrapped_lines_are_joined_into_one_paragraph() -> None:
+    text = (
+        "The ministry said the deficit\nreached 20% of GDP in 2022.\n\nA second paragraph is here."
+    )
+    blocks = [text[a:b] for a, b in kept_blocks(text)]
+    assert blocks == [
+        "The ministry said the deficit\nreached 20% of GDP in 2022.",
+        "A second paragraph is here.",
+    ]
+
+
+def test_leading_emoji_and_trailing_hashtags_are_trimmed_from_a_span() -> None:
+    text = "⚡️ Сили ППО знищили 27 дронів цієї ночі 🔥 #Київ #ППО"
+    start, end = trim_span(text, 0, len(text))
+    assert text[start:end] == "Сили ППО знищили 27 дронів цієї ночі"
+
+
+def test_breaking_label_is_trimmed() -> None:
+    text = "СРОЧНО: Минобороны заявило об уничтожении 12 беспилотников"
+    start, end = trim_span(text, 0, len(text))
+    assert text[start:end].startswith("Минобороны")
+
+
+def test_sentence_case_headline_of_a_post_is_kept() -> None:
+    text = "Сили ППО знищили 27 з 31 ворожих дронів цієї ночі\n\nПро це повідомили в ЗСУ."
+    assert clean_article(text).startswith("Сили ППО знищили 27 з 31")
+
+
+def test_boilerplate_lines_in_three_languages() -> None:
+    for line in [
+        "Sign up for our morning newsletter.",
+        "Читайте також: Як змінилися пенсії у 2024 році",
+        "Подписывайтесь на наш канал, чтобы быть в курсе!",
+        "Автор: Ірина Коваль",
+        "Оновлено: 12 квітня 2024, 14:30",
+        "Firefighters work at the site of a strike. REUTERS/Gleb Garanich",
+        "Reporting by Olena Harmash; Editing by Alex Richardson",
+    ]:
+        assert is_boilerplate(line), line
+
+
+def test_ordinary_news_sentences_are_not_boilerplate() -> None:
+    for line in [
+        "The council voted 7 to 2 on Tuesday to cut the route.",
+        "Мер Києва Віталій Кличко заявив, що пошкоджено два будинки.",
+        "Russia denies targeting civilians.",
+    ]:
+        assert not is_boilerplate(line), line
