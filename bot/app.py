@@ -28,21 +28,31 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
-def build_extractors(settings: Settings) -> dict[str, Extractor]:
-    """The offline extractor, and the OpenAI-compatible one when a key or endpoint is set."""
+def openai_configured(settings: Settings) -> bool:
+    """Whether the operator set up an OpenAI-compatible endpoint (teams may then choose it)."""
+    return settings.extractor == "openai" or bool(
+        settings.openai_base_url or settings.openai_api_key.get_secret_value()
+    )
+
+
+def build_extractors(settings: Settings, db: Database | None) -> dict[str, Extractor]:
+    """The offline extractor, and the OpenAI-compatible one when it is configured."""
     offline = OfflineExtractor()
     extractors: dict[str, Extractor] = {"offline": offline}
-    if settings.extractor == "openai" or settings.openai_base_url:
+    if openai_configured(settings):
+        from bot.extraction.cache import DatabaseExtractionCache
         from bot.extraction.openai import OpenAIExtractor
+        from storage.extraction_cache import StoredJsonCache
 
         extractors["openai"] = OpenAIExtractor(
-            api_key=settings.openai_api_key.get_secret_value() or "not-needed",
+            api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url,
             model=settings.openai_model,
             fallback=offline,
             timeout=settings.openai_timeout_seconds,
             max_retries=settings.openai_max_retries,
             chunk_tokens=settings.openai_chunk_tokens,
+            cache=DatabaseExtractionCache(StoredJsonCache(db)) if db is not None else None,
         )
     return extractors
 
@@ -59,7 +69,7 @@ def build_services(settings: Settings, application: Application) -> Services:
     intake = Intake(
         db,
         fetcher=fetcher,
-        extractors=build_extractors(settings),
+        extractors=build_extractors(settings, db),
         default_extractor=settings.extractor,
         max_claims=settings.max_claims,
     )
@@ -92,6 +102,10 @@ async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data.services
     await services.cards.flush()
     await services.intake.fetcher.close()
+    for extractor in services.intake.extractors.values():
+        close = getattr(extractor, "close", None)
+        if close is not None:
+            await close()
     await services.db.dispose()
 
 
