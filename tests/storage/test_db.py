@@ -1,0 +1,122 @@
+"""The database layer on SQLite and PostgreSQL: migrations, upserts, counts, the update store."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from storage import articles as article_q
+from storage import claims as claim_q
+from storage import queue as queue_q
+from storage import teams as team_q
+from storage import updates as update_q
+from storage import votes as vote_q
+from storage.db import Applying, Database, UpdateAlreadyApplied, applying
+from storage.models import ClaimStatus, StoredUpdate, Vote, utcnow
+
+
+async def _claim(db: Database, chat_id: int = -100) -> int:
+    """A team with one article and one claim; returns the claim id."""
+    async with db.write() as session:
+        team = await team_q.ensure_team(session, chat_id=chat_id, title="Desk", chat_type="group")
+        article = await article_q.add_article(
+            session, team_id=team.id, text="Body", text_hash=f"h{chat_id}"
+        )
+        claims = await claim_q.add_claims(
+            session, team_id=team.id, article_id=article.id,
+            claims=[{"text": "Russia annexed Crimea in 2014.", "quote": "q", "claimant": None,
+                     "score": 0.9, "start": 0, "end": 1}],
+        )
+        return claims[0].id
+
+
+async def test_migration_creates_every_table(db: Database) -> None:
+    async with db.read() as session:
+        version = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+    assert version == "0001"
+
+
+async def test_second_vote_by_same_user_replaces_first(db: Database) -> None:
+    claim_id = await _claim(db)
+    async with db.write() as session:
+        await team_q.upsert_user(session, user_id=7, first_name="Bob")
+        await vote_q.upsert_vote(session, claim_id=claim_id, user_id=7, rating="false")
+    async with db.write() as session:
+        await vote_q.upsert_vote(session, claim_id=claim_id, user_id=7, rating="true")
+    async with db.read() as session:
+        assert await vote_q.tally(session, claim_id=claim_id) == {"true": 1}
+        rows = (await session.execute(select(func.count()).select_from(Vote))).scalar()
+    assert rows == 1
+
+
+async def test_concurrent_votes_are_all_counted(db: Database) -> None:
+    claim_id = await _claim(db)
+
+    async def vote(user_id: int) -> None:
+        async with db.write() as session:
+            await vote_q.upsert_vote(session, claim_id=claim_id, user_id=user_id, rating="false")
+
+    await asyncio.gather(*(vote(uid) for uid in range(1, 41)))
+    async with db.read() as session:
+        assert await vote_q.tally(session, claim_id=claim_id) == {"false": 40}
+
+
+async def test_status_counts_follow_status_changes(db: Database) -> None:
+    claim_id = await _claim(db)
+    async with db.write() as session:
+        claim = await claim_q.get_claim(session, claim_id=claim_id)
+        await claim_q.change_status(session, claim=claim, to_status=ClaimStatus.FALSE, user_id=1)
+    async with db.read() as session:
+        team = await team_q.get_team(session, chat_id=-100)
+        counts = await queue_q.status_counts(session, team_id=team.id)
+        history = await claim_q.history(session, claim_id=claim_id)
+    assert counts == {"false": 1}
+    assert [(h.from_status, h.to_status) for h in history] == [("open", "false")]
+
+
+async def test_article_with_same_text_is_not_added_twice(db: Database) -> None:
+    await _claim(db)
+    async with db.write() as session:
+        team = await team_q.get_team(session, chat_id=-100)
+        again = await article_q.add_article(session, team_id=team.id, text="x", text_hash="h-100")
+    assert again is None
+
+
+async def test_stored_update_is_handed_out_once_and_effect_marks_it_done(db: Database) -> None:
+    async with db.write() as session:
+        assert await update_q.store_updates(session, [(1, "{}"), (2, "{}")]) == 2
+        assert await update_q.store_updates(session, [(1, "{}")]) == 0
+    stale = utcnow() - timedelta(minutes=5)
+    async with db.write() as session:
+        first = await update_q.claim_pending(session, worker="a", limit=1, stale_before=stale)
+    async with db.write() as session:
+        second = await update_q.claim_pending(session, worker="b", limit=5, stale_before=stale)
+    assert [u.update_id for u in first] == [1] and [u.update_id for u in second] == [2]
+
+    token = applying.set(Applying(1))
+    try:
+        async with db.write(effect=True):
+            pass
+        applying.get().marked = False  # a re-run of the same update after a crash
+        with pytest.raises(UpdateAlreadyApplied):
+            async with db.write(effect=True):
+                pass
+    finally:
+        applying.reset(token)
+    async with db.read() as session:
+        state = await session.get(StoredUpdate, 1)
+    assert state.state == "done"
+
+
+async def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'wal.db'}")
+    try:
+        async with db.read() as session:
+            mode = (await session.execute(text("PRAGMA journal_mode"))).scalar()
+            timeout = (await session.execute(text("PRAGMA busy_timeout"))).scalar()
+    finally:
+        await db.dispose()
+    assert mode == "wal" and timeout >= 5000
