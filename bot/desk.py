@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
+from bot.errors import BadArguments, ClaimNotFound, DeskError, NotAnEditor, NoTeam
 from bot.web.urls import find_urls
 from bot.workflow import RATING_TO_STATUS, decide_status
 from storage import claims as claim_q
@@ -15,6 +15,9 @@ from storage import teams as team_q
 from storage import votes as vote_q
 from storage.db import Database
 from storage.models import Claim, ClaimStatus, Rating, Team
+
+# Team settings editors change with buttons: name -> (column, lowest, highest).
+SETTING_RANGES = {"quorum": ("quorum", 1, 9), "cards": ("cards_at_once", 1, 20)}
 
 
 @dataclass(frozen=True)
@@ -308,15 +311,26 @@ class Desk:
             raise NoTeam()
         return self._settings_of(team)
 
-    async def change_setting(self, *, chat_id: int, name: str, value: int) -> TeamSettings:
-        """Change the quorum (1-9) or the number of cards posted at once (1-20)."""
-        column, low, high = {"quorum": ("quorum", 1, 9), "cards": ("cards_at_once", 1, 20)}[name]
-        async with self.db.write() as session:
+    async def change_setting(
+        self, *, chat_id: int, name: str, value: str, extractors: frozenset[str] = frozenset()
+    ) -> TeamSettings:
+        """Change the quorum (1-9), cards posted at once (1-20), or the extractor in use.
+
+        `extractors` are the backends the operator configured; a team can pick only those.
+        """
+        if name == "extractor":
+            if value not in extractors:
+                raise BadArguments(f"The {value[:20]} extractor is not available on this bot.")
+            values: dict[str, object] = {"extractor": value}
+        elif name in SETTING_RANGES and value.isdigit():
+            column, low, high = SETTING_RANGES[name]
+            values = {column: min(max(int(value), low), high)}
+        else:
+            raise BadArguments("That setting does not exist.")
+        async with self.db.write(effect=True) as session:
             team = await team_q.get_team(session, chat_id=chat_id)
             if team is None:
                 raise NoTeam()
-            await team_q.update_team_settings(
-                session, team_id=team.id, **{column: min(max(value, low), high)}
-            )
+            await team_q.update_team_settings(session, team_id=team.id, **values)
             await session.refresh(team)
         return self._settings_of(team)

@@ -68,7 +68,10 @@ def article_source(article: Article, submitter: User | None = None) -> Source:
     if article.origin_type in ("user", "hidden_user"):
         return Source(f"forwarded from {article.origin_name or 'a user'}", article.url)
     if article.origin_type == "chat":
-        return Source(f"forwarded from {article.origin_name or 'a chat'}", article.url)
+        name = article.origin_name or "a chat"
+        if article.origin_signature:
+            name = f"{name} ({article.origin_signature})"
+        return Source(f"forwarded from {name}", article.origin_link or article.url)
     if article.url:
         return Source(article.title or article.url, article.url)
     if submitter is not None:
@@ -180,3 +183,14 @@ class Views:
             if team is None:
                 raise NoTeam()
             return await claim_q.claims_assigned(session, team_id=team.id, user_id=user_id)
+
+    async def active_teams(self) -> list[Team]:
+        """Every group the bot is still in (to find a private sender's team)."""
+        async with self.db.read() as session:
+            return await team_q.active_teams(session)
+
+    async def active_team(self, *, team_id: int) -> Team | None:
+        """A team by id, if the bot is still in its group."""
+        async with self.db.read() as session:
+            team = await team_q.get_team_by_id(session, team_id=team_id)
+        return team if team is not None and team.active else None

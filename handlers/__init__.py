@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, intake, membership, notes, status, votes
+from handlers import admin, intake, membership, notes, private, status, votes
 from handlers.errors import on_error
 from handlers.publish import resume_extractions
 
@@ -43,6 +43,8 @@ PRIVATE_COMMANDS = [
 
 # New messages only: an edited message must never become a second article.
 NEW_GROUP_MESSAGES = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
+NEW_PRIVATE_MESSAGES = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+SOMETHING_TO_CHECK = (filters.TEXT | filters.CAPTION | filters.Document.ALL) & ~filters.COMMAND
 
 
 def register(application: Application) -> None:
@@ -50,6 +52,10 @@ def register(application: Application) -> None:
     # Group -1 runs before everything else and never stops the update: remember who is where.
     application.add_handler(TypeHandler(Update, membership.remember_member), group=-1)
 
+    # In private, /check goes to the sender's team, not to a "team" of one.
+    application.add_handler(
+        CommandHandler("check", private.on_private_check, filters=NEW_PRIVATE_MESSAGES)
+    )
     command_handlers = [
         ("start", status.on_start),
         ("help", status.on_help),
@@ -70,6 +76,7 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(votes.on_assign, pattern=r"^a:"))
     application.add_handler(CallbackQueryHandler(status.on_queue_page, pattern=r"^q:"))
     application.add_handler(CallbackQueryHandler(admin.on_settings_button, pattern=r"^set:"))
+    application.add_handler(CallbackQueryHandler(private.on_team_choice, pattern=r"^route:"))
     application.add_handler(CallbackQueryHandler(votes.on_unknown_button))
 
     application.add_handler(
@@ -83,13 +90,10 @@ def register(application: Application) -> None:
         group=1,
     )
     application.add_handler(
-        MessageHandler(NEW_GROUP_MESSAGES & filters.Document.ALL, intake.on_document), group=2
+        MessageHandler(NEW_GROUP_MESSAGES & SOMETHING_TO_CHECK, intake.on_group_message), group=2
     )
     application.add_handler(
-        MessageHandler(
-            NEW_GROUP_MESSAGES & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
-            intake.on_group_message,
-        ),
+        MessageHandler(NEW_PRIVATE_MESSAGES & SOMETHING_TO_CHECK, private.on_private_message),
         group=2,
     )
     application.add_error_handler(on_error)

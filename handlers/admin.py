@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from html import escape
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.desk import TeamSettings
 from bot.errors import BadArguments, NotAnEditor
 from handlers import render
 from handlers.context import DeskContext
@@ -82,52 +86,83 @@ async def on_dismiss(update: Update, context: DeskContext) -> None:
     await reply(update, f"🚫 Claim #{claim_id} dismissed.")
 
 
-def settings_keyboard(quorum: int, cards: int) -> InlineKeyboardMarkup:
-    """Buttons that change the team's quorum and cards at once."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("Quorum −", callback_data=f"set:quorum:{max(quorum - 1, 1)}"),
-                InlineKeyboardButton("Quorum +", callback_data=f"set:quorum:{min(quorum + 1, 9)}"),
-            ],
-            [
-                InlineKeyboardButton("Cards −", callback_data=f"set:cards:{max(cards - 1, 1)}"),
-                InlineKeyboardButton("Cards +", callback_data=f"set:cards:{min(cards + 1, 20)}"),
-            ],
-        ]
+def settings_text(settings: TeamSettings) -> str:
+    """The team's settings as a message."""
+    return (
+        f"<b>Settings</b>\nQuorum: {settings.quorum} votes decide a verdict\n"
+        f"Cards at once: {settings.cards_at_once} per article (the rest in /queue)\n"
+        f"Extractor: {escape(settings.extractor)}"
     )
+
+
+def settings_keyboard(settings: TeamSettings, extractors: list[str]) -> InlineKeyboardMarkup:
+    """Buttons that change the quorum, the cards at once and, where offered, the extractor."""
+    quorum, cards = settings.quorum, settings.cards_at_once
+    rows = [
+        [
+            InlineKeyboardButton("Quorum −", callback_data=f"set:quorum:{max(quorum - 1, 1)}"),
+            InlineKeyboardButton("Quorum +", callback_data=f"set:quorum:{min(quorum + 1, 9)}"),
+        ],
+        [
+            InlineKeyboardButton("Cards −", callback_data=f"set:cards:{max(cards - 1, 1)}"),
+            InlineKeyboardButton("Cards +", callback_data=f"set:cards:{min(cards + 1, 20)}"),
+        ],
+    ]
+    # Only backends the operator configured are offered (OpenAI needs a key or an endpoint).
+    if len(extractors) > 1:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    ("✓ " if name == settings.extractor else "") + f"Extractor: {name}",
+                    callback_data=f"set:extractor:{name}"[:64],
+                )
+                for name in extractors
+            ]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def _extractors(context: DeskContext) -> list[str]:
+    """The extraction backends this bot has (the operator's choice)."""
+    return sorted(context.services.intake.extractors)
 
 
 async def on_settings(update: Update, context: DeskContext) -> None:
     """Show the team's settings; editors get buttons to change them."""
     settings = await context.services.desk.team_settings(chat_id=update.effective_chat.id)
-    text = (
-        f"<b>Settings</b>\nQuorum: {settings.quorum} votes\n"
-        f"Cards at once: {settings.cards_at_once}\nExtractor: {settings.extractor}"
-    )
     markup = None
     if await _is_editor(update, context):
-        markup = settings_keyboard(settings.quorum, settings.cards_at_once)
+        markup = settings_keyboard(settings, _extractors(context))
+    text = settings_text(settings)
+    if markup is None:
+        text += "\n<i>Editors (the group's admins) can change these.</i>"
     await reply(update, text, reply_markup=markup)
 
 
 async def on_settings_button(update: Update, context: DeskContext) -> None:
     """Apply a settings button pressed by an editor."""
     query = update.callback_query
-    _, name, value = ((query.data or "") + "::").split(":")[:3]
-    if name not in ("quorum", "cards") or not value.isdigit():
+    fields = (query.data or "").split(":")
+    if len(fields) != 3:
         await query.answer("This button is no longer valid.")
         return
     if not await _is_editor(update, context):
         await query.answer(str(NotAnEditor("change settings")), show_alert=True)
         return
     settings = await context.services.desk.change_setting(
-        chat_id=update.effective_chat.id, name=name, value=int(value)
+        chat_id=update.effective_chat.id,
+        name=fields[1],
+        value=fields[2],
+        extractors=frozenset(_extractors(context)),
     )
     await query.answer("Saved")
-    await query.edit_message_text(
-        f"<b>Settings</b>\nQuorum: {settings.quorum} votes\n"
-        f"Cards at once: {settings.cards_at_once}\nExtractor: {settings.extractor}",
-        parse_mode="HTML",
-        reply_markup=settings_keyboard(settings.quorum, settings.cards_at_once),
-    )
+    try:
+        await query.edit_message_text(
+            settings_text(settings),
+            parse_mode="HTML",
+            reply_markup=settings_keyboard(settings, _extractors(context)),
+        )
+    except BadRequest as error:
+        # Quorum − at 1 changes nothing, and Telegram refuses an identical edit.
+        if "not modified" not in str(error).lower():
+            raise

@@ -133,19 +133,38 @@ def progress_line(progress: dict[str, int]) -> str:
 
 
 def article_heading(article: Article, source: str) -> str:
-    """The title and source line of an article."""
+    """The title, byline and source line of an article."""
     title = escape(clip(article.title or "Untitled", 200))
     if article.url:
         title = link(clip(article.title or article.url, 200), article.url)
-    return f"📰 <b>{title}</b>\n{source}"
+    lines = [f"📰 <b>{title}</b>"]
+    byline = [f"by {escape(clip(article.author, 80))}"] if article.author else []
+    if article.published_at:
+        byline.append(f"{article.published_at:%Y-%m-%d}")
+    if byline:
+        lines.append("✍️ " + " · ".join(byline))
+    lines.append(f"Source: {source}")
+    return "\n".join(lines)
 
 
 def duplicate_message(received: Received, source: str) -> str:
-    """The answer to an article the team already has."""
+    """The answer to an article the team already has: where it is and how far it got."""
     article = received.article
+    if article.extraction_state in ("pending", "running"):
+        progress = "still being read"
+    else:
+        progress = progress_line(received.progress)
     return fit(
-        f"♻️ Already in the queue as article #{article.id}.\n"
-        f"{article_heading(article, source)}\nClaims: {progress_line(received.progress)}"
+        f"♻️ Already in the queue as article #{article.id} — nothing new queued.\n"
+        f"{article_heading(article, source)}\nClaims: {progress}"
+    )
+
+
+def routed_message(team_title: str, article_id: int) -> str:
+    """The confirmation in private that a forward went to the team's group."""
+    return (
+        f"✅ Sent to <b>{escape(team_title or 'your team')}</b> as article #{article_id}; "
+        "its claims will appear there for the team to vote on."
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from telegram import (
@@ -14,7 +15,9 @@ from telegram import (
     MessageOriginUser,
 )
 
-from bot.intake import Draft, Origin
+from bot.errors import BadArguments
+from bot.intake import Draft, Intake, Origin
+from bot.web.errors import FetchError
 from bot.web.urls import find_urls, is_only_links, strip_links
 
 TEXT_DOCUMENTS = {
@@ -24,6 +27,9 @@ TEXT_DOCUMENTS = {
     ".html": "html",
     ".htm": "html",
 }
+
+
+ReadDraft = Callable[[], Awaitable[Draft]]
 
 
 @dataclass(frozen=True)
@@ -116,12 +122,124 @@ def decode_document(data: bytes) -> str | None:
         return None
     for encoding in ("utf-8-sig", "cp1251"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return None if _looks_binary(text[:4096]) else text
     return None
+
+
+def _looks_binary(sample: str) -> bool:
+    """Whether decoded text is mostly control characters (an image or archive renamed .txt)."""
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return bool(sample) and controls / len(sample) > 0.05
 
 
 def words_outside_links(parsed: Parsed) -> str:
     """The message text without its links (the claim context around a link)."""
     return strip_links(parsed.text)
+
+
+def reader_for(
+    intake: Intake,
+    message: Message,
+    *,
+    min_chars: int,
+    max_document_bytes: int,
+    kind: str | None = None,
+) -> ReadDraft | None:
+    """How to read what a message asks to check; None when it is chatter, not an article.
+
+    A supported document is read as a file; a message that is only a link is fetched; a
+    forward, or a text of at least `min_chars`, is the article itself (a link in it is kept as
+    its source). Raises BadArguments for a document the bot cannot read.
+    """
+    parsed = parse_message(message)
+    if message.document is not None:
+        file_reader = _document_reader(intake, message, max_document_bytes)
+        if file_reader is not None:
+            return file_reader
+        if not parsed.text or (parsed.origin is None and len(parsed.text) < min_chars):
+            name = message.document.file_name or "this file"
+            raise BadArguments(
+                f"I can't read {name} yet: send .txt, .md or .html (PDF is planned), "
+                "or paste the text."
+            )
+    if not parsed.text:
+        return None
+    if parsed.only_links:
+        return link_reader(intake, parsed, kind or "link")
+    if parsed.origin is not None or len(parsed.text) >= min_chars:
+        default = "forward" if parsed.origin is not None else "paste"
+        return static_reader(draft_from_text(parsed, kind=kind or default))
+    return None
+
+
+def with_text(parsed: Parsed, text: str) -> Parsed:
+    """The same message read as another text (the argument of /check)."""
+    return replace(parsed, text=text, origin=None)
+
+
+def static_reader(draft: Draft) -> ReadDraft:
+    """A reader for a draft that needs no fetching."""
+
+    async def read() -> Draft:
+        return draft
+
+    return read
+
+
+def link_reader(intake: Intake, parsed: Parsed, kind: str) -> ReadDraft:
+    """A reader that fetches the first link and keeps the forward's origin."""
+
+    async def read() -> Draft:
+        url = parsed.urls[0]
+        content = await intake.read_link(url)
+        return Draft(
+            kind=kind,
+            text=content.text,
+            title=content.title,
+            url=content.url or url,
+            author=content.author,
+            published=content.published,
+            origin=parsed.origin,
+        )
+
+    return read
+
+
+def _document_reader(intake: Intake, message: Message, limit: int) -> ReadDraft | None:
+    """A reader for an uploaded .txt, .md or .html file; None for other kinds of file."""
+    document = message.document
+    kind = document_kind(document.file_name)
+    if kind is None:
+        return None
+    too_big = f"That file is over the {limit // 1000} kB limit; send a shorter one."
+    if document.file_size and document.file_size > limit:
+        raise BadArguments(too_big)
+    origin = origin_of(message.forward_origin)
+
+    async def read() -> Draft:
+        file = await document.get_file()
+        data = bytes(await file.download_as_bytearray())
+        if len(data) > limit:
+            raise FetchError(too_big)
+        text = decode_document(data)
+        if text is None or not text.strip():
+            raise FetchError(
+                f"{document.file_name} is not a text file (it looks binary); "
+                "send plain text, Markdown or HTML."
+            )
+        if kind == "html":
+            content = await intake.read_html(text)
+            return Draft(
+                kind="document",
+                text=content.text,
+                title=content.title or document.file_name,
+                author=content.author,
+                published=content.published,
+                origin=origin,
+            )
+        return Draft(kind="document", text=text.strip(), title=document.file_name, origin=origin)
+
+    return read

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Membership, Team, User, utcnow
+from storage.models import Article, Membership, Team, User, utcnow
 from storage.upsert import insert_for
 
 
@@ -50,9 +50,21 @@ async def set_team_active(session: AsyncSession, *, chat_id: int, active: bool) 
 
 
 async def migrate_team(session: AsyncSession, *, old_chat_id: int, new_chat_id: int) -> bool:
-    """Move a team to its new chat id after a group became a supergroup."""
-    if await get_team(session, chat_id=new_chat_id) is not None:
+    """Move a team to its new chat id after a group became a supergroup.
+
+    The new chat's first update may have been seen before the migration notice and created an
+    empty team for it; that placeholder gives way. A new-chat team with articles is kept.
+    """
+    if await get_team(session, chat_id=old_chat_id) is None:
         return False
+    placeholder = await get_team(session, chat_id=new_chat_id)
+    if placeholder is not None:
+        has_articles = await session.execute(
+            select(Article.id).where(Article.team_id == placeholder.id).limit(1)
+        )
+        if has_articles.first() is not None:
+            return False
+        await session.execute(delete(Team).where(Team.id == placeholder.id))
     result = await session.execute(
         update(Team)
         .where(Team.chat_id == old_chat_id)

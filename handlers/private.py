@@ -1,0 +1,140 @@
+"""Private chats: route what a member sends the bot privately to their team's group."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import ExtBot
+
+from handlers.context import DeskContext
+from handlers.intake import check_reader, queue_submission
+from handlers.status import reply
+from handlers.submissions import ReadDraft, reader_for
+from storage.models import Team
+
+log = logging.getLogger(__name__)
+
+# Each candidate team costs one getChatMember call; a bot in more groups than this asks fewer.
+MAX_TEAMS_CHECKED = 50
+# Forwards waiting for the sender to pick a team; the oldest are forgotten first.
+MAX_PENDING = 500
+MEMBER_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER}
+
+PRIVATE_HINT = (
+    "Forward me an article or a channel post, send a link or a document, or use "
+    "/check &lt;text&gt;: I'll queue its claims in your team's group."
+)
+
+
+def no_team_text(bot_username: str | None) -> str:
+    """How to get a team: add the bot to the group the fact-checkers already use."""
+    handle = f"@{bot_username}" if bot_username else "me"
+    return (
+        "I can't find a team of yours: I only route forwards to a group where both you and I "
+        f"are members.\n\nAdd {handle} to your fact-checking group (group info → Add members), "
+        "say something there once so I notice the group, then forward articles here again — "
+        "or straight into the group."
+    )
+
+
+async def on_private_message(update: Update, context: DeskContext) -> None:
+    """Route a forward, link, document or long text sent in private to the sender's team."""
+    settings = context.services.settings
+    read = reader_for(
+        context.services.intake,
+        update.effective_message,
+        min_chars=settings.min_article_chars,
+        max_document_bytes=settings.max_document_bytes,
+    )
+    if read is None:
+        await reply(update, PRIVATE_HINT)
+        return
+    await _route(update, context, read)
+
+
+async def on_private_check(update: Update, context: DeskContext) -> None:
+    """/check in private: route its text, its link or the replied-to message to the team."""
+    await _route(update, context, check_reader(update, context))
+
+
+async def _route(update: Update, context: DeskContext, read: ReadDraft) -> None:
+    """Send to the sender's one team, ask which when there are several, explain when none."""
+    teams = await teams_of_user(context, update.effective_user.id)
+    if not teams:
+        await reply(update, no_team_text(context.bot.username))
+        return
+    if len(teams) == 1:
+        await queue_submission(update, context, read, team=teams[0])
+        return
+    question = await update.effective_message.reply_text(
+        "You are in several teams. Which one should check this?",
+        reply_markup=team_keyboard(teams),
+    )
+    pending = context.bot_data.pending_private
+    pending[f"{question.chat_id}:{question.message_id}"] = read
+    while len(pending) > MAX_PENDING:
+        pending.pop(next(iter(pending)))
+
+
+async def on_team_choice(update: Update, context: DeskContext) -> None:
+    """Send a waiting private forward to the team the member picked."""
+    query = update.callback_query
+    fields = (query.data or "").split(":")
+    if len(fields) != 2 or not fields[1].isdigit():
+        await query.answer("This button is no longer valid.")
+        return
+    team = await context.services.views.active_team(team_id=int(fields[1]))
+    # The button's data could be forged: check membership again, not just the list we offered.
+    if team is None or not await is_member(context.bot, team.chat_id, query.from_user.id):
+        await query.answer("You are not a member of that team's group.", show_alert=True)
+        return
+    question = query.message
+    read = context.bot_data.pending_private.pop(f"{question.chat.id}:{question.message_id}", None)
+    if read is None and getattr(question, "reply_to_message", None) is not None:
+        # After a restart the waiting forward is gone from memory, but the question replies to it.
+        read = reader_for(
+            context.services.intake,
+            question.reply_to_message,
+            min_chars=context.services.settings.min_article_chars,
+            max_document_bytes=context.services.settings.max_document_bytes,
+        )
+    if read is None:
+        await query.answer("I no longer have that message; forward it again.", show_alert=True)
+        return
+    await query.answer(f"Sending to {team.title}"[:200])
+    await queue_submission(update, context, read, team=team, status=question)
+
+
+def team_keyboard(teams: list[Team]) -> InlineKeyboardMarkup:
+    """One button per team (callback data 'route:<team id>', far below 64 bytes)."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                team.title[:60] or f"Team {team.id}", callback_data=f"route:{team.id}"
+            )
+        ]
+        for team in teams[:20]
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+async def teams_of_user(context: DeskContext, user_id: int) -> list[Team]:
+    """The active teams whose group Telegram says the user belongs to."""
+    teams = (await context.services.views.active_teams())[:MAX_TEAMS_CHECKED]
+    checks = await asyncio.gather(*(is_member(context.bot, t.chat_id, user_id) for t in teams))
+    return [team for team, member in zip(teams, checks, strict=True) if member]
+
+
+async def is_member(bot: ExtBot, chat_id: int, user_id: int) -> bool:
+    """Whether the user is in the group now (asked of Telegram; False if it will not say)."""
+    try:
+        member = await bot.get_chat_member(chat_id, user_id)
+    except TelegramError as error:
+        log.info("Membership of %s in %s unknown: %s", user_id, chat_id, error)
+        return False
+    if member.status == ChatMember.RESTRICTED:
+        return bool(getattr(member, "is_member", False))
+    return member.status in MEMBER_STATUSES
