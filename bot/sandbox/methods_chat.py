@@ -12,6 +12,10 @@ from bot.sandbox.state import Chat, Member, SandboxState
 
 MAX_POLL_SECONDS = 50
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+POLL_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
 WEBHOOK_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
@@ -47,7 +51,12 @@ async def get_updates(state: SandboxState, params: Params) -> list[dict[str, Any
     limit = min(max(params.int("limit") or 100, 1), 100)
     timeout = min(max(params.float("timeout") or 0.0, 0.0), MAX_POLL_SECONDS)
     deadline = time.monotonic() + timeout
+    state.poll_generation += 1
+    generation = state.poll_generation
+    state.notify()  # a long poll already waiting ends with 409, as when two bots poll
     while True:
+        if state.poll_generation != generation:
+            raise ApiError(409, POLL_CONFLICT)
         event = state.update_event()
         pending = state.deliverable()
         remaining = deadline - time.monotonic()

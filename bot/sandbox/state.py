@@ -65,6 +65,7 @@ class SandboxState:
         self.rate_limit_per_minute: int | None = None  # off unless a test turns it on
         self.migrated: dict[int, int] = {}  # old group id -> supergroup id
         self.sent_times: dict[int, list[float]] = {}
+        self.poll_generation = 0  # which getUpdates call is the current one
         self.in_flight = 0  # Bot API requests being served (long polls excluded)
         self.last_activity = 0.0  # monotonic time of the last non-polling call or acknowledgement
         self._ids = itertools.count(1)

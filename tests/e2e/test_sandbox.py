@@ -367,3 +367,12 @@ async def test_update_ids_only_grow_after_a_raw_update(sandbox: Sandbox, bot: Bo
     first = await bot.get_updates()
     assert [u.update_id for u in first] == [raw_id, raw_id + 1]
     assert await bot.get_updates(offset=raw_id + 2) == ()
+
+
+async def test_second_poller_ends_the_first_with_conflict(sandbox: Sandbox, bot: Bot) -> None:
+    first = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.sleep(0.2)
+    async with Bot(sandbox.token, base_url=sandbox.base_url) as other:  # another bot process
+        assert await other.get_updates(timeout=0) == ()
+    with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+        await first
