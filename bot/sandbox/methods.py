@@ -30,6 +30,9 @@ def find_chat(state: SandboxState, params: Params) -> Chat:
     else:
         chat = state.chats.get(params.int("chat_id", required=True) or 0)
     if chat is None:
+        user_id = params.int("chat_id") if not raw or not raw.startswith("@") else None
+        if user_id and user_id in state.users and user_id != state.bot.id:
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         raise bad_request("chat not found")
     if chat.id in state.migrated:
         raise ApiError(

@@ -201,6 +201,10 @@ async def test_kicked_bot_is_forbidden_and_told(sandbox: Sandbox, bot: Bot) -> N
     assert update.my_chat_member.from_user.id == alice.id
     with pytest.raises(Forbidden, match="bot was kicked from the supergroup chat"):
         await bot.send_message(chat.id, "anyone?")
+    with pytest.raises(Forbidden, match="can't initiate conversation"):
+        await bot.send_message(alice.id, "hi")  # she never opened a private chat
+    sandbox.private_chat(alice)
+    assert (await bot.send_message(alice.id, "hi")).chat.type == "private"
 
 
 async def test_members_and_administrators_come_from_state(sandbox: Sandbox, bot: Bot) -> None:
