@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.server import build_app, deliver_webhooks
-from bot.sandbox.state import CallRecord, Chat, Message, SandboxState
+from bot.sandbox.state import CallRecord, Chat, Message, SandboxState, User
 from bot.sandbox.world import World
 
 # Well-formed but fake: the bot id part matches the sandbox bot, the rest says what it is.
@@ -91,7 +91,7 @@ class Sandbox(World):
         return f"{self.url}/file/bot"
 
     @property
-    def bot_user(self) -> Any:
+    def bot_user(self) -> User:
         """The bot as a sandbox User."""
         return self.state.bot
 
