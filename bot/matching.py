@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 DEFAULT_THRESHOLD = 80.0
 STEM_LENGTH = 6  # a prefix this long survives most English, Ukrainian and Russian inflection
@@ -258,7 +258,8 @@ def _unmatched(tokens: tuple[str, ...], other: tuple[str, ...]) -> int:
     return sum(
         1
         for token in set(tokens)
-        if token not in pool and not any(fuzz.ratio(token, o) >= TYPO_RATIO for o in pool)
+        if token not in pool
+        and process.extractOne(token, pool, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is None
     )
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
-from bot.matching import DEFAULT_THRESHOLD, compare, index_terms, prepare
+from bot.matching import DEFAULT_THRESHOLD, compare, index_terms, lexical_score, prepare
 from storage import claims as claim_q
 from storage import matching as match_q
 from storage import teams as team_q
@@ -136,7 +136,10 @@ async def find_match_in(
     for claim in await match_q.claims_for_matching(
         session, claim_ids=ids, exclude_article=exclude_article
     ):
-        similarity = compare(query, claim.text)
+        form = prepare(claim.text)
+        if lexical_score(query, form) < threshold:
+            continue  # the guards only ever lower a score: skip the costlier comparison
+        similarity = compare(query, form)
         if not similarity.is_match(threshold):
             continue
         key = (claim.status in VERDICT_STATUSES, similarity.score, claim.id or 0, claim)
