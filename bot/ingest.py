@@ -5,7 +5,7 @@ before handlers run, so a crash loses what was in flight. Here the receiver stor
 update first; only then does the next getUpdates acknowledge it. Workers (in this process or
 another one sharing PostgreSQL) take stored updates one at a time and run the handlers; the
 transaction that carries an update's effect also marks it done (storage.db `effect=True`), so a
-re-delivered or re-run update never counts twice.
+re-delivered or re-run update never counts twice. docs/reliability.md tells the whole story.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from storage.models import StoredUpdate, utcnow
 
 log = logging.getLogger(__name__)
 
+# Processed updates are kept this long (to recognise Telegram's re-deliveries), then pruned.
+KEEP_DONE = timedelta(days=7)
+
 
 class UpdatePump:
     """Receives updates into the store and processes them from it."""
@@ -42,6 +45,8 @@ class UpdatePump:
         poll_timeout: int = 10,
         lease_seconds: float = 300.0,
         idle_interval: float = 0.2,
+        max_attempts: int = update_q.DEFAULT_MAX_ATTEMPTS,
+        housekeeping_seconds: float = 60.0,
     ) -> None:
         self.application = application
         self.db = db
@@ -51,6 +56,9 @@ class UpdatePump:
         self.poll_timeout = poll_timeout
         self.lease = timedelta(seconds=lease_seconds)
         self.idle_interval = idle_interval
+        self.max_attempts = max_attempts
+        self.housekeeping_seconds = housekeeping_seconds
+        self.started_at = utcnow()
         self._wake = asyncio.Event()
         self._lanes: dict[int, asyncio.Lock] = {}
         self._running: set[asyncio.Task[None]] = set()
@@ -59,6 +67,7 @@ class UpdatePump:
 
     async def start(self) -> None:
         """Take back this worker's unfinished updates, then start receiving and processing."""
+        self.started_at = utcnow()
         async with self.db.write() as session:
             released = await update_q.release_worker(session, worker=self.worker_id)
         if released:
@@ -66,6 +75,7 @@ class UpdatePump:
         if self.receive:
             self._loops.append(asyncio.create_task(self._receive_loop(), name="receive"))
         self._loops.append(asyncio.create_task(self._dispatch_loop(), name="dispatch"))
+        self._loops.append(asyncio.create_task(self._housekeeping_loop(), name="housekeeping"))
 
     async def stop(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Stop taking updates and let those under way finish (up to `timeout` seconds)."""
@@ -88,23 +98,32 @@ class UpdatePump:
     async def _receive_loop(self) -> None:
         """Long-poll Telegram; the offset that confirms a batch is sent only after it is stored."""
         bot = self.application.bot
+        # No offset at first: Telegram hands back everything not yet confirmed, and what was
+        # stored before a crash is ignored by the store (update_id is its key).
         offset: int | None = None
         while not self._stopping:
             try:
                 batch = await bot.get_updates(
                     offset=offset, timeout=self.poll_timeout, allowed_updates=Update.ALL_TYPES
                 )
-            except (TimedOut, NetworkError) as error:
-                log.debug("getUpdates: %s; retrying", error)
-                await asyncio.sleep(1)
-                continue
             except Conflict as error:
                 log.error("Another bot instance or a webhook holds this token: %s", error)
                 await asyncio.sleep(5)
                 continue
-            if batch:
+            except (TimedOut, NetworkError) as error:
+                log.debug("getUpdates: %s; retrying", error)
+                await asyncio.sleep(1)
+                continue
+            if not batch:
+                continue
+            try:
                 await self.store(update.to_dict() for update in batch)
-                offset = batch[-1].update_id + 1
+            except Exception:
+                # Not stored, so not confirmed: the same batch comes again on the next call.
+                log.exception("Could not store %s update(s); asking again", len(batch))
+                await asyncio.sleep(1)
+                continue
+            offset = batch[-1].update_id + 1
 
     async def _dispatch_loop(self) -> None:
         """Take stored updates in order and run each on its own task, one lane per user."""
@@ -112,13 +131,13 @@ class UpdatePump:
             free = self.concurrency - len(self._running)
             batch: list[StoredUpdate] = []
             if free > 0:
-                async with self.db.write() as session:
-                    batch = await update_q.claim_pending(
-                        session,
-                        worker=self.worker_id,
-                        limit=free,
-                        stale_before=utcnow() - self.lease,
-                    )
+                try:
+                    batch = await self._claim(free)
+                except Exception:
+                    # The database is unreachable for a moment: the updates wait in the store.
+                    log.exception("Could not take stored updates; trying again")
+                    await asyncio.sleep(1)
+                    continue
             if not batch:
                 self._wake.clear()
                 try:
@@ -130,6 +149,17 @@ class UpdatePump:
                 task = asyncio.create_task(self._process(stored))
                 self._running.add(task)
                 task.add_done_callback(self._done)
+
+    async def _claim(self, limit: int) -> list[StoredUpdate]:
+        """Take up to `limit` stored updates for this worker."""
+        async with self.db.write() as session:
+            return await update_q.claim_pending(
+                session,
+                worker=self.worker_id,
+                limit=limit,
+                stale_before=utcnow() - self.lease,
+                max_attempts=self.max_attempts,
+            )
 
     def _done(self, task: asyncio.Task[None]) -> None:
         """Free the slot of a finished update."""
@@ -156,6 +186,28 @@ class UpdatePump:
                 await update_q.finish(session, update_id=stored.update_id, error=error)
         except Exception:
             log.exception("Could not mark update %s done; it will run again", stored.update_id)
+
+    async def _housekeeping_loop(self) -> None:
+        """At start-up and then every few minutes: re-post missing cards, forget old updates."""
+        while not self._stopping:
+            try:
+                await self._housekeeping()
+            except Exception:
+                log.exception("Housekeeping failed; trying again later")
+            await asyncio.sleep(self.housekeeping_seconds)
+
+    async def _housekeeping(self) -> None:
+        """One round of housekeeping."""
+        if getattr(self.application.bot_data, "services", None) is not None:
+            # Imported here: the re-posting lives at the Telegram edge (handlers/), which the
+            # bare pump used by tests and benchmarks does without.
+            from handlers.retry import repost_unposted_cards
+
+            await repost_unposted_cards(
+                self.application, worker=self.worker_id, started_at=self.started_at
+            )
+        async with self.db.write() as session:
+            await update_q.prune_done(session, before=utcnow() - KEEP_DONE)
 
     def _lane(self, update: Update) -> asyncio.Lock:
         """Updates of one user run in order (a vote then its change); others run in parallel."""

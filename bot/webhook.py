@@ -23,7 +23,9 @@ def webhook_path(url: str) -> str:
 
 
 def build_webhook_app(pump: UpdatePump, *, path: str, secret: str) -> web.Application:
-    """The aiohttp application that receives updates."""
+    """The aiohttp application that receives updates; an empty secret is refused."""
+    if not secret:
+        raise ValueError("webhook mode needs WEBHOOK_SECRET: without it anyone could post updates")
     expected = secret.encode()
 
     async def receive(request: web.Request) -> web.Response:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import StoredUpdate, utcnow
 from storage.upsert import insert_for
+
+# An update that was taken this many times without finishing is not tried again.
+DEFAULT_MAX_ATTEMPTS = 10
 
 
 async def store_updates(session: AsyncSession, raws: Sequence[tuple[int, str]]) -> int:
@@ -33,23 +36,37 @@ async def store_updates(session: AsyncSession, raws: Sequence[tuple[int, str]]) 
     return max(result.rowcount or 0, 0)
 
 
+def _claimable(stale_before: datetime) -> ColumnElement[bool]:
+    """Pending updates, and taken ones whose worker has not finished them since `stale_before`."""
+    return or_(
+        StoredUpdate.state == "pending",
+        (StoredUpdate.state == "processing") & (StoredUpdate.claimed_at < stale_before),
+    )
+
+
 async def claim_pending(
-    session: AsyncSession, *, worker: str, limit: int, stale_before: datetime
+    session: AsyncSession,
+    *,
+    worker: str,
+    limit: int,
+    stale_before: datetime,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
 ) -> list[StoredUpdate]:
     """Take up to `limit` updates to process, oldest first; each goes to exactly one worker.
 
     Pending ones, and ones whose worker took them before `stale_before` without finishing (it
     crashed). PostgreSQL skips rows another process is claiming at the same moment; SQLite's
-    write transactions run one at a time anyway.
+    write transactions run one at a time anyway. An update tried `max_attempts` times (one that
+    kills the process whenever it runs) is set aside as failed instead.
     """
+    await session.execute(
+        update(StoredUpdate)
+        .where(_claimable(stale_before), StoredUpdate.attempts >= max_attempts)
+        .values(state="failed", error=f"gave up after {max_attempts} attempts")
+    )
     candidates = (
         select(StoredUpdate.update_id)
-        .where(
-            or_(
-                StoredUpdate.state == "pending",
-                (StoredUpdate.state == "processing") & (StoredUpdate.claimed_at < stale_before),
-            )
-        )
+        .where(_claimable(stale_before))
         .order_by(StoredUpdate.update_id)
         .limit(limit)
     )
@@ -95,8 +112,12 @@ async def release_worker(session: AsyncSession, *, worker: str) -> int:
 
 
 async def pending_count(session: AsyncSession) -> int:
-    """How many updates wait to be processed."""
-    stmt = select(func.count()).select_from(StoredUpdate).where(StoredUpdate.state != "done")
+    """How many updates wait to be processed or are being processed."""
+    stmt = (
+        select(func.count())
+        .select_from(StoredUpdate)
+        .where(StoredUpdate.state.in_(["pending", "processing"]))
+    )
     return int((await session.execute(stmt)).scalar_one())
 
 
@@ -116,3 +137,11 @@ async def prune_done(session: AsyncSession, *, before: datetime) -> int:
         )
     )
     return result.rowcount or 0
+
+
+async def state_counts(session: AsyncSession) -> dict[str, int]:
+    """Stored updates per state (pending, processing, done, failed), for logs and tests."""
+    rows = await session.execute(
+        select(StoredUpdate.state, func.count()).group_by(StoredUpdate.state)
+    )
+    return {state: count for state, count in rows.all()}
