@@ -19,15 +19,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# A card waits for a pause in the votes, but never longer than this many delays: a steady
+# stream of votes still shows up (Telegram allows about one edit a second per chat).
+MAX_WAIT_DELAYS = 4
 
 
 class CardPublisher:
-    """Posts cards, and refreshes a card at most once per `delay` however many votes arrive."""
+    """Posts cards, and refreshes a card once per burst of votes (a pause of `delay`)."""
 
     def __init__(self, application: Application, *, delay: float) -> None:
         self.application = application
         self.delay = delay
         self._pending: dict[int, asyncio.Task[None]] = {}
+        self._last_request: dict[int, float] = {}
 
     @property
     def services(self) -> Services:
@@ -58,17 +62,26 @@ class CardPublisher:
 
     def refresh(self, claim_id: int) -> None:
         """Schedule an edit of the claim's card; a burst of calls yields one edit."""
+        loop = asyncio.get_running_loop()
+        self._last_request[claim_id] = loop.time()
         if claim_id in self._pending:
             return
-        task = asyncio.get_running_loop().create_task(self._refresh_later(claim_id))
+        task = loop.create_task(self._refresh_later(claim_id, loop.time()))
         self._pending[claim_id] = task
 
-    async def _refresh_later(self, claim_id: int) -> None:
-        """Wait for the burst to settle, then edit the card with what the database says now."""
+    async def _refresh_later(self, claim_id: int, started: float) -> None:
+        """Wait until the votes pause for `delay` (or a few delays passed), then edit once."""
+        loop = asyncio.get_running_loop()
         try:
-            await asyncio.sleep(self.delay)
+            while True:
+                quiet = self._last_request.get(claim_id, started) + self.delay
+                wake = min(quiet, started + self.delay * MAX_WAIT_DELAYS)
+                if loop.time() >= wake:
+                    break
+                await asyncio.sleep(wake - loop.time())
         finally:
             self._pending.pop(claim_id, None)
+            self._last_request.pop(claim_id, None)
         await self.edit_now(claim_id)
 
     async def edit_now(self, claim_id: int) -> None:

@@ -98,7 +98,9 @@ async def queue_submission(
     message = update.effective_message
     chat = update.effective_chat
     if status is None:
-        status = await message.reply_text("Got it — reading the article…")
+        status = await message.reply_text(
+            "Got it — reading the article…", allow_sending_without_reply=True
+        )
     else:
         await _edit(status, "Got it — reading the article…")
     try:

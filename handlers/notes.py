@@ -56,4 +56,6 @@ async def _add(update: Update, context: DeskContext, claim_id: int, text: str) -
         await message.set_reaction(ReactionTypeEmoji("✍"))
     except TelegramError as error:
         log.info("Reaction refused (%s); acknowledging with a reply", error)
-        await message.reply_text(f"📝 Noted on claim #{change.claim_id}.")
+        await message.reply_text(
+            f"📝 Noted on claim #{change.claim_id}.", allow_sending_without_reply=True
+        )

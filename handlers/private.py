@@ -72,6 +72,7 @@ async def _route(update: Update, context: DeskContext, read: ReadDraft) -> None:
     question = await update.effective_message.reply_text(
         "You are in several teams. Which one should check this?",
         reply_markup=team_keyboard(teams),
+        allow_sending_without_reply=True,
     )
     pending = context.bot_data.pending_private
     pending[f"{question.chat_id}:{question.message_id}"] = read

@@ -44,9 +44,13 @@ def parse_claim_id(argument: str) -> int:
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> None:
-    """Reply in HTML without link previews."""
+    """Reply in HTML without link previews (still sent if the member deleted their message)."""
     await update.effective_message.reply_text(
-        text, parse_mode="HTML", link_preview_options=NO_PREVIEW, **kwargs
+        text,
+        parse_mode="HTML",
+        link_preview_options=NO_PREVIEW,
+        allow_sending_without_reply=True,
+        **kwargs,
     )
 
 

@@ -8,8 +8,9 @@ from bot.desk import Member
 from bot.errors import DeskError
 from handlers import render
 from handlers.context import DeskContext
-from storage.models import Rating
+from storage.models import ClaimStatus, Rating
 
+UNDECIDED = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW)
 ACTION_TEXT = {
     "voted": "Your vote: {}",
     "changed": "Vote changed to {}",
@@ -52,7 +53,8 @@ async def on_vote(update: Update, context: DeskContext) -> None:
     text = ACTION_TEXT[outcome.action].format(label)
     if outcome.locked:
         text += " (an editor's verdict stands)"
-    elif outcome.status_changed:
+    elif outcome.status_changed and outcome.status not in UNDECIDED:
+        # Say so when votes reach (or leave for) a verdict or a dispute; open ↔ in review is noise.
         text += f" · claim now {render.status_label(outcome.status)}"
     await query.answer(text)
     context.services.cards.refresh(outcome.claim_id)

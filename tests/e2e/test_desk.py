@@ -1,0 +1,223 @@
+"""The desk in the chat: cards, votes, consensus, coalesced edits, notes and assignment."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from bot.app import running_bot
+from bot.sandbox import Sandbox
+from tests.conftest import Desk, bot_settings
+
+ARTICLE = (
+    "Ministry: 38,000 households still without power after strikes\n\n"
+    "The energy ministry said on Tuesday that 38,000 households in the Kharkiv region were "
+    "still without electricity after overnight strikes on two substations.\n\n"
+    "Regional governor Oleh Syniehubov told reporters that 14 drones and 3 missiles had been "
+    "launched at the city, and that air defence shot down 11 of the drones.\n\n"
+    "In 2023 the region lost power for a total of 46 days, according to the grid operator "
+    "Ukrenergo.\n\n"
+    "We think the government should do more. Subscribe to our channel for updates!"
+)
+POWER = "38,000 households"
+DRONES = "14 drones"
+
+
+@contextlib.asynccontextmanager
+async def open_desk(
+    sandbox: Sandbox, db_url: str, *, title: str = "Fact desk", **overrides: Any
+) -> AsyncIterator[Desk]:
+    """Like the `desk` fixture, with settings overridden (fetch hosts, limits, editors)."""
+    chat = sandbox.add_chat(title, is_forum=bool(overrides.pop("is_forum", False)))
+    alice = sandbox.add_user("Alice", "alice_checks")
+    bob = sandbox.add_user("Bob", last_name="Kovalenko")
+    carol = sandbox.add_user("Carol")
+    sandbox.add_member(chat, alice, "administrator")
+    sandbox.add_member(chat, bob)
+    sandbox.add_member(chat, carol)
+    settings = bot_settings(sandbox, db_url, **overrides)
+    async with running_bot(settings):
+        await sandbox.wait_idle()
+        yield Desk(sandbox, chat, alice, bob, carol, settings)
+
+
+async def queue_article(desk: Desk, text: str = ARTICLE, **kwargs: Any) -> list[Any]:
+    """Alice forwards an article from a channel; return the cards once they are all posted."""
+    kwargs.setdefault("forward_origin", {"channel": "Daily News", "signature": "J. Phillips"})
+    before = len(desk.cards())
+    await desk.say(desk.alice, text, **kwargs)
+    await desk.sandbox.wait_for(lambda: len(desk.cards()) > before, timeout=10)
+    await desk.sandbox.wait_idle()
+    return desk.cards()[before:]
+
+
+def claim_id(card: Any) -> int:
+    """The claim id on a card ("Claim #17 · …")."""
+    return int(card.content.split("#", 1)[1].split()[0])
+
+
+def answer(desk: Desk, query_id: str) -> str:
+    """The text of the bot's answer to a button press."""
+    answers = desk.sandbox.answers_for(query_id)
+    assert answers, "the bot did not answer the button press"
+    return answers[0].get("text") or ""
+
+
+def card_of(desk: Desk, needle: str) -> Any:
+    """The claim card whose text contains `needle`."""
+    found = [card for card in desk.cards() if needle in card.content]
+    assert found, f"no card contains {needle!r}"
+    return found[-1]
+
+
+async def card_shows(desk: Desk, needle: str, text: str) -> Any:
+    """Wait until the card containing `needle` shows `text` (edits are coalesced)."""
+    await desk.sandbox.wait_for(lambda: text in card_of(desk, needle).content, timeout=5)
+    return card_of(desk, needle)
+
+
+def first_line(card: Any) -> str:
+    """The card's heading: id, status and lock."""
+    return card.content.split("\n", 1)[0]
+
+
+async def test_card_shows_claim_source_link_and_all_buttons(desk: Desk) -> None:
+    cards = await queue_article(desk)
+    card = card_of(desk, POWER)
+    assert len(cards) == 3
+    assert first_line(card).startswith("Claim #") and "open" in first_line(card)
+    assert "channel Daily News (J. Phillips)" in card.content
+    assert 'href="https://t.me/dailynews/4242"' in (card.html or "")
+    assert card.button_labels == [
+        "✅ True",
+        "🟡 Misleading",
+        "❌ False",
+        "❓ Unproven",
+        "🚫 Not a claim",
+        "🙋 I'll check",
+    ]
+    assert all(len(b["callback_data"].encode()) <= 64 for row in card.buttons for b in row)
+    assert "🗣 Regional governor Oleh Syniehubov" in card_of(desk, DRONES).content
+
+
+async def test_votes_replace_and_withdraw_and_show_who_voted(desk: Desk) -> None:
+    await queue_article(desk)
+    card = card_of(desk, POWER)
+    assert answer(desk, await desk.press(desk.bob, card, "False")) == "Your vote: ❌ False"
+    card = await card_shows(desk, POWER, "Bob ❌")
+    assert "🔎 in review" in first_line(card)
+
+    reply = answer(desk, await desk.press(desk.bob, card, "Unproven"))
+    assert reply == "Vote changed to ❓ Unproven"
+    card = await card_shows(desk, POWER, "Bob ❓")
+    assert "❌ 1" not in card.content and "❓ 1" in card.content
+
+    assert answer(desk, await desk.press(desk.bob, card, "Unproven")) == "Vote withdrawn"
+    card = await card_shows(desk, POWER, "🆕 open")
+    assert "Votes:" not in card.content
+
+
+async def test_quorum_makes_a_verdict_that_later_votes_can_move(desk: Desk) -> None:
+    await queue_article(desk)
+    card = card_of(desk, POWER)
+    await desk.press(desk.bob, card, "False")
+    reply = answer(desk, await desk.press(desk.carol, card, "False"))
+    assert reply == "Your vote: ❌ False · claim now ❌ false"
+    card = await card_shows(desk, POWER, "❌ false")
+
+    await desk.press(desk.alice, card, "True")
+    await desk.press(desk.bob, card, "True")  # now True 2, False 1: True leads at quorum
+    card = await card_shows(desk, POWER, "✅ true")
+    assert "✅ 2" in card.content and "❌ 1" in card.content
+
+
+async def test_quorum_without_a_leader_is_disputed(desk: Desk) -> None:
+    await queue_article(desk)
+    card = card_of(desk, POWER)
+    await desk.press(desk.bob, card, "True")
+    await desk.press(desk.carol, card, "Misleading")
+    card = await card_shows(desk, POWER, "⚖️ disputed")
+    await desk.say(desk.alice, "/status")
+    assert "⚖️ disputed 1" in desk.last("Queue of").content
+
+
+async def test_twenty_votes_within_a_second_edit_the_card_a_few_times(desk: Desk) -> None:
+    sandbox = desk.sandbox
+    await queue_article(desk)
+    card = card_of(desk, POWER)
+    voters = [sandbox.add_user(f"Voter{i}") for i in range(20)]
+    for voter in voters:
+        sandbox.add_member(desk.chat, voter)
+    start = len(sandbox.calls())
+    began = time.monotonic()
+    for i, voter in enumerate(voters):
+        sandbox.press(voter, card, "False" if i % 4 else "True")
+    assert time.monotonic() - began < 1.0
+    await sandbox.wait_for(lambda: "❌ 15" in card_of(desk, POWER).content, timeout=10)
+    await sandbox.wait_idle()
+    edits = [
+        call
+        for call in sandbox.calls(start, method="editMessageText")
+        if int(call.params.get("message_id", 0)) == card.message_id
+    ]
+    assert 1 <= len(edits) <= 4, f"{len(edits)} edits for 20 votes"
+    assert "✅ 5" in card_of(desk, POWER).content
+    assert "❌ false" in first_line(card_of(desk, POWER))
+
+
+async def test_only_cards_at_once_are_posted_and_the_rest_wait_in_queue(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    async with open_desk(sandbox, db_url, cards_at_once=2) as desk:
+        cards = await queue_article(desk)
+        assert len(cards) == 2
+        summary = desk.last("Queued 3 claims")
+        assert "Cards for the first 2 are below; the rest are in /queue." in summary.content
+        assert "In 2023 the region lost power" in summary.content
+        await desk.say(desk.bob, "/queue")
+        listing = desk.last("Open queue")
+        assert "3 waiting" in listing.content and "In 2023 the region" in listing.content
+
+
+async def test_reply_to_a_card_is_a_note_with_evidence_acknowledged_by_a_reaction(
+    desk: Desk,
+) -> None:
+    await queue_article(desk)
+    card = card_of(desk, POWER)
+    messages_before = len(desk.sandbox.bot_messages(desk.chat))
+    note = await desk.say(
+        desk.carol, "Ukrenergo says 31,000: https://ukrenergo.example/outages", reply_to=card
+    )
+    await desk.sandbox.wait_idle()
+    assert note.reactions, "the note was not acknowledged with a reaction"
+    assert len(desk.sandbox.bot_messages(desk.chat)) == messages_before  # no card re-posted
+    await card_shows(desk, POWER, "📝 1 note(s)")
+
+    await desk.say(desk.bob, f"/note {claim_id(card)} The ministry repeated it on TV.")
+    await desk.say(desk.bob, f"/claim {claim_id(card)}")
+    detail = desk.last("Notes")
+    assert "Carol: Ukrenergo says 31,000" in detail.content
+    assert "Bob: The ministry repeated it on TV." in detail.content
+    assert "Evidence" in detail.content
+    assert 'href="https://ukrenergo.example/outages"' in (detail.html or "")
+
+
+async def test_ill_check_assigns_and_unassigns_and_mine_lists_it(desk: Desk) -> None:
+    await queue_article(desk)
+    card = card_of(desk, DRONES)
+    number = claim_id(card)
+    reply = answer(desk, await desk.press(desk.bob, card, "I'll check"))
+    assert reply == f"Claim #{number} is yours — see /mine"
+    card = await card_shows(desk, DRONES, "🙋 Bob is checking")
+    assert "in review" in first_line(card)
+    await desk.say(desk.bob, "/mine")
+    assert f"#{number}" in desk.last("Your claims").content
+
+    reply = answer(desk, await desk.press(desk.bob, card, "I'll check"))
+    assert reply == f"You gave back claim #{number}"
+    card = await card_shows(desk, DRONES, "🆕 open")
+    assert "is checking" not in card.content
+    await desk.say(desk.bob, "/mine")
+    assert desk.last("You have not taken any claim")
