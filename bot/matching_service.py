@@ -229,6 +229,7 @@ async def accept_match(
         )
         if matched.status not in VERDICT_STATUSES:
             raise DeskError(f"Claim #{matched_id} has no verdict yet, so there is none to accept.")
+        claim.match_claim_id = matched_id  # also when the offer ran from an earlier claim
         await claim_q.change_status(
             session, claim=claim, to_status=matched.status, user_id=member_id,
             reason=f"matches #{matched_id}", locked=True,
@@ -253,6 +254,19 @@ async def decline_match(
             state=match_q.MatchState.DECLINED, user_id=member_id,
         )  # fmt: skip
     return MatchDecision(claim_id, matched_id, claim.status, match_q.MatchState.DECLINED)
+
+
+async def suggestion_for(db: Database, *, claim_id: int) -> Match | None:
+    """The match a claim's card should show: its linked claim, unless accepted or declined."""
+    async with db.read() as session:
+        link = await match_q.get_match(session, claim_id=claim_id)
+        if link is None or link.state != match_q.MatchState.SUGGESTED:
+            return None
+        other = await claim_q.get_claim(session, claim_id=link.matched_id)
+    if other is None:
+        return None
+    return Match(other.id or 0, other.text, other.status, link.score, other.created_at,
+                 other.status_changed_at)  # fmt: skip
 
 
 async def verdict_offers(db: Database, *, claim_id: int) -> list[int]:

@@ -26,6 +26,7 @@ from bot.matching_service import (
     index_claims,
     match_new_claims,
     reindex_team,
+    suggestion_for,
     verdict_offers,
 )
 from storage import articles as article_q
@@ -225,11 +226,15 @@ async def test_open_match_links_both_ways_until_declined(db: Database) -> None:
     (second,) = await _queue(db, team, "In the city of Izium the army used cluster munitions.")
     found = await match_new_claims(db, [second])
     assert found[second.id].verdict is None
+    suggestion = await suggestion_for(db, claim_id=second.id)
+    assert suggestion is not None and suggestion.claim_id == first.id
+    assert suggestion.describe() == f"Matches #{first.id} (open)"
 
     assert await verdict_offers(db, claim_id=first.id) == [second.id]
     assert await verdict_offers(db, claim_id=second.id) == [first.id]
     await decline_match(db, chat_id=CHAT, claim_id=second.id, matched_id=first.id, member_id=5)
     assert await verdict_offers(db, claim_id=first.id) == []
+    assert await suggestion_for(db, claim_id=second.id) is None
 
 
 async def test_indexing_twice_counts_terms_once(db: Database) -> None:
