@@ -1,0 +1,81 @@
+"""Many members voting at the same moment in one bot process: exact tallies, one verdict,
+no "database is locked" reaching anyone (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import running_bot
+from bot.ingest import wait_until_drained
+from bot.sandbox import Sandbox
+from storage.db import Database
+from storage.models import StatusChange
+from tests.conftest import bot_settings
+from tests.utils import load
+
+VOTERS = 40
+GENERIC_ERROR = "Something went wrong"
+
+
+async def test_simultaneous_votes_give_exact_tallies_and_one_verdict(
+    sandbox: Sandbox, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    chat = sandbox.add_chat("Fact desk")
+    alice = sandbox.add_user("Alice")
+    sandbox.add_member(chat, alice, "administrator")
+    voters = [sandbox.add_user(f"Voter{i}") for i in range(VOTERS)]
+    for voter in voters:
+        sandbox.add_member(chat, voter)
+    settings = bot_settings(sandbox, db_url, card_edit_delay_seconds=0.5)
+    async with running_bot(settings) as application:
+        db: Database = application.bot_data.services.db
+        sandbox.send(
+            chat, alice, load.article_text(1, random.Random(1)), forward_origin={"channel": "N"}
+        )
+        cards = await sandbox.wait_for(lambda: _cards(sandbox, chat, 3), timeout=20)
+        # Everyone presses at once: all updates wait in the sandbox, the bot takes them in
+        # one getUpdates batch and runs them concurrently (one lane per user).
+        unanimous = {cards[0].message_id: "False", cards[1].message_id: "True"}
+        queries = [
+            sandbox.press(voter, card, unanimous.get(card.message_id, rng_label(i)))
+            for i, voter in enumerate(voters)
+            for card in cards
+        ]
+        await wait_until_drained(db, timeout=60)
+        await sandbox.wait_idle(timeout=30)
+        tallies = await load.stored_tallies(db)
+        async with db.read() as session:
+            steps = list((await session.execute(select(StatusChange))).scalars())
+        problems = await load.history_consistent(db)
+
+    claim_ids = [int(card.content.split("#", 1)[1].split()[0]) for card in cards]
+    assert tallies[claim_ids[0]] == Counter(false=VOTERS)
+    assert tallies[claim_ids[1]] == Counter(true=VOTERS)
+    assert sum(tallies[claim_ids[2]].values()) == VOTERS
+    verdicts = Counter(s.claim_id for s in steps if s.to_status in {"true", "false"})
+    assert verdicts[claim_ids[0]] == 1 and verdicts[claim_ids[1]] == 1
+    assert problems == []
+    answers = [a for query in queries for a in sandbox.answers_for(query)]
+    assert len(answers) == len(queries)
+    assert not [a for a in answers if GENERIC_ERROR in a["text"]]
+    assert "database is locked" not in caplog.text
+    assert "OperationalError" not in caplog.text
+    assert "Claim #" in sandbox.find_bot_message(chat, f"#{claim_ids[0]}").content
+    assert f"❌ {VOTERS}" in sandbox.find_bot_message(chat, f"#{claim_ids[0]}").content
+
+
+def rng_label(index: int) -> str:
+    """A spread of ratings for the third claim, the same on every run."""
+    return ["True", "False", "Misleading", "Unproven"][index % 4]
+
+
+def _cards(sandbox: Sandbox, chat: object, count: int) -> list[object] | None:
+    """The first `count` claim cards, once that many are posted."""
+    cards = [m for m in sandbox.bot_messages(chat) if m.content.startswith("Claim #")]
+    return cards[:count] if len(cards) >= count else None
