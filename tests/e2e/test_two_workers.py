@@ -1,0 +1,121 @@
+"""Two bot processes share one PostgreSQL database: one receives, both process, and 50 members
+voting on the same claims at once leave exact tallies and one verdict per claim."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.ingest import wait_until_drained
+from storage.db import Database
+from storage.models import StatusChange
+from tests.conftest import POSTGRES_SKIP, POSTGRES_URL, _create_pg_database, _drop_pg_database
+from tests.utils import load
+from tests.utils.processes import Processes, SandboxControl
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+MEMBERS = 50
+
+
+@pytest.fixture
+async def shared_pg() -> AsyncIterator[str]:
+    """A fresh, migrated PostgreSQL database for both workers."""
+    if not POSTGRES_URL:
+        pytest.skip(POSTGRES_SKIP)
+    url, name = await _create_pg_database()
+    db = Database(url)
+    await db.upgrade()  # once, before two processes would race to migrate it
+    await db.dispose()
+    try:
+        yield url
+    finally:
+        await _drop_pg_database(name)
+
+
+async def test_two_workers_share_the_store_and_count_every_vote_once(
+    tmp_path: Path, shared_pg: str
+) -> None:
+    db = Database(shared_pg)
+    async with Processes(tmp_path) as procs:
+        control = await procs.sandbox()
+        chat_id = (await control.add_chat("Fact desk"))["id"]
+        members = [await control.add_user(f"Member{i}", chat_id) for i in range(MEMBERS)]
+        receiver = procs.bot(control, shared_pg, name="worker-a", CARD_EDIT_DELAY_SECONDS="0.5")
+        helper = procs.bot(
+            control,
+            shared_pg,
+            name="worker-b",
+            CARD_EDIT_DELAY_SECONDS="0.5",
+            RECEIVE_UPDATES="false",
+        )
+        await asyncio.gather(receiver.start_and_wait(), helper.start_and_wait())
+        assert "processing the shared update store only" in helper.log()
+
+        article = load.article_text(7, random.Random(7))
+        await control.send(chat_id, members[0], article, forward_origin={"channel": "N"})
+        cards = await load.wait_until(
+            lambda: _three_cards(db), timeout=60, what="three cards posted"
+        )
+        claim_a, claim_b, claim_c = sorted(cards)
+        ratings = ["true", "false", "misleading", "unproven"]
+        plan = [
+            load.PlannedVote(member, claim, cards[claim], rating)
+            for i, member in enumerate(members)
+            for claim, rating in (
+                (claim_a, "false"),
+                (claim_b, "true"),
+                (claim_c, ratings[i % 4]),
+            )
+        ]
+        random.Random(3).shuffle(plan)
+        await asyncio.gather(
+            *(
+                control.press(chat_id, v.user_id, v.message_id, f"v:{v.claim_id}:{v.rating}")
+                for v in plan
+            )
+        )
+        await load.wait_until(_no_pending(control), timeout=60, what="every update received")
+        await wait_until_drained(db, timeout=60)
+        await control.post("/idle", {"timeout": 30})
+        logs = receiver.log() + helper.log()
+        receiver.terminate()
+        helper.terminate()
+
+    try:
+        assert await load.stored_tallies(db) == load.expected_tallies(plan)
+        async with db.read() as session:
+            steps = list((await session.execute(select(StatusChange))).scalars())
+        verdicts = Counter(s.claim_id for s in steps if s.to_status in {"true", "false"})
+        assert verdicts[claim_a] == 1 and verdicts[claim_b] == 1
+        assert await load.history_consistent(db) == []
+        rows = await load.update_rows(db)
+        assert {r.state for r in rows} == {"done"}
+        assert all(r.attempts == 1 for r in rows), "an update was handed out twice"
+        share = Counter(r.worker for r in rows)
+        assert set(share) == {"worker-a", "worker-b"}, share
+        assert "OperationalError" not in logs and "Something went wrong" not in logs
+        print(f"{len(rows)} updates; handled per worker: {dict(share)}")
+    finally:
+        await db.dispose()
+
+
+async def _three_cards(db: Database) -> dict[int, int] | None:
+    """Claim id → card message id once three cards are posted."""
+    cards = await load.posted_cards(db)
+    return cards if len(cards) >= 3 else None
+
+
+def _no_pending(control: SandboxControl) -> Callable[[], Awaitable[bool]]:
+    """A check that the sandbox has no unconfirmed update."""
+
+    async def check() -> bool:
+        return await control.pending_updates() == 0
+
+    return check
