@@ -26,9 +26,19 @@ async def _claim(db: Database, chat_id: int = -100) -> int:
             session, team_id=team.id, text="Body", text_hash=f"h{chat_id}"
         )
         claims = await claim_q.add_claims(
-            session, team_id=team.id, article_id=article.id,
-            claims=[{"text": "Russia annexed Crimea in 2014.", "quote": "q", "claimant": None,
-                     "score": 0.9, "start": 0, "end": 1}],
+            session,
+            team_id=team.id,
+            article_id=article.id,
+            claims=[
+                {
+                    "text": "Russia annexed Crimea in 2014.",
+                    "quote": "q",
+                    "claimant": None,
+                    "score": 0.9,
+                    "start": 0,
+                    "end": 1,
+                }
+            ],
         )
         return claims[0].id
 

@@ -30,7 +30,11 @@ def test_editor_ids_and_hosts_are_read_from_comma_lists(monkeypatch: pytest.Monk
 
 def _run(*args: str, env: dict[str, str], cwd: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, cwd=cwd,
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
         timeout=60,
     )
 
