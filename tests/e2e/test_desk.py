@@ -53,15 +53,32 @@ async def queue_article(desk: Desk, text: str = ARTICLE, **kwargs: Any) -> list[
     return desk.cards()[before:]
 
 
+async def ask(desk: Desk, user: Any, text: str, expect: str, **kwargs: Any) -> Any:
+    """A member sends `text`; wait for the bot's new message containing `expect` and return it."""
+    before = {m.message_id for m in desk.sandbox.bot_messages(desk.chat)}
+
+    def answered() -> Any:
+        for message in reversed(desk.sandbox.bot_messages(desk.chat)):
+            if message.message_id not in before and expect.casefold() in message.content.casefold():
+                return message
+        return None
+
+    desk.sandbox.send(desk.chat, user, text, **kwargs)
+    try:
+        return await desk.sandbox.wait_for(answered, timeout=10)
+    except TimeoutError:
+        said = " | ".join(m.content[:80] for m in desk.sandbox.bot_messages(desk.chat)[-5:])
+        raise AssertionError(f"no answer containing {expect!r} to {text!r}; last: {said}") from None
+
+
 def claim_id(card: Any) -> int:
     """The claim id on a card ("Claim #17 · …")."""
     return int(card.content.split("#", 1)[1].split()[0])
 
 
-def answer(desk: Desk, query_id: str) -> str:
-    """The text of the bot's answer to a button press."""
-    answers = desk.sandbox.answers_for(query_id)
-    assert answers, "the bot did not answer the button press"
+async def answer(desk: Desk, query_id: str) -> str:
+    """The text of the bot's answer to a button press (waiting for it)."""
+    answers = await desk.sandbox.wait_for(lambda: desk.sandbox.answers_for(query_id), timeout=10)
     return answers[0].get("text") or ""
 
 
@@ -105,16 +122,16 @@ async def test_card_shows_claim_source_link_and_all_buttons(desk: Desk) -> None:
 async def test_votes_replace_and_withdraw_and_show_who_voted(desk: Desk) -> None:
     await queue_article(desk)
     card = card_of(desk, POWER)
-    assert answer(desk, await desk.press(desk.bob, card, "False")) == "Your vote: ❌ False"
+    assert await answer(desk, await desk.press(desk.bob, card, "False")) == "Your vote: ❌ False"
     card = await card_shows(desk, POWER, "Bob ❌")
     assert "🔎 in review" in first_line(card)
 
-    reply = answer(desk, await desk.press(desk.bob, card, "Unproven"))
+    reply = await answer(desk, await desk.press(desk.bob, card, "Unproven"))
     assert reply == "Vote changed to ❓ Unproven"
     card = await card_shows(desk, POWER, "Bob ❓")
     assert "❌ 1" not in card.content and "❓ 1" in card.content
 
-    assert answer(desk, await desk.press(desk.bob, card, "Unproven")) == "Vote withdrawn"
+    assert await answer(desk, await desk.press(desk.bob, card, "Unproven")) == "Vote withdrawn"
     card = await card_shows(desk, POWER, "🆕 open")
     assert "Votes:" not in card.content
 
@@ -123,7 +140,7 @@ async def test_quorum_makes_a_verdict_that_later_votes_can_move(desk: Desk) -> N
     await queue_article(desk)
     card = card_of(desk, POWER)
     await desk.press(desk.bob, card, "False")
-    reply = answer(desk, await desk.press(desk.carol, card, "False"))
+    reply = await answer(desk, await desk.press(desk.carol, card, "False"))
     assert reply == "Your vote: ❌ False · claim now ❌ false"
     card = await card_shows(desk, POWER, "❌ false")
 
@@ -139,8 +156,8 @@ async def test_quorum_without_a_leader_is_disputed(desk: Desk) -> None:
     await desk.press(desk.bob, card, "True")
     await desk.press(desk.carol, card, "Misleading")
     card = await card_shows(desk, POWER, "⚖️ disputed")
-    await desk.say(desk.alice, "/status")
-    assert "⚖️ disputed 1" in desk.last("Queue of").content
+    said = await ask(desk, desk.alice, "/status", "Queue of")
+    assert "⚖️ disputed 1" in said.content
 
 
 async def test_twenty_votes_within_a_second_edit_the_card_a_few_times(desk: Desk) -> None:
@@ -176,8 +193,7 @@ async def test_only_cards_at_once_are_posted_and_the_rest_wait_in_queue(
         summary = desk.last("Queued 3 claims")
         assert "Cards for the first 2 are below; the rest are in /queue." in summary.content
         assert "In 2023 the region lost power" in summary.content
-        await desk.say(desk.bob, "/queue")
-        listing = desk.last("Open queue")
+        listing = await ask(desk, desk.bob, "/queue", "Open queue")
         assert "3 waiting" in listing.content and "In 2023 the region" in listing.content
 
 
@@ -196,8 +212,7 @@ async def test_reply_to_a_card_is_a_note_with_evidence_acknowledged_by_a_reactio
     await card_shows(desk, POWER, "📝 1 note(s)")
 
     await desk.say(desk.bob, f"/note {claim_id(card)} The ministry repeated it on TV.")
-    await desk.say(desk.bob, f"/claim {claim_id(card)}")
-    detail = desk.last("Notes")
+    detail = await ask(desk, desk.bob, f"/claim {claim_id(card)}", "Notes")
     assert "Carol: Ukrenergo says 31,000" in detail.content
     assert "Bob: The ministry repeated it on TV." in detail.content
     assert "Evidence" in detail.content
@@ -208,16 +223,15 @@ async def test_ill_check_assigns_and_unassigns_and_mine_lists_it(desk: Desk) -> 
     await queue_article(desk)
     card = card_of(desk, DRONES)
     number = claim_id(card)
-    reply = answer(desk, await desk.press(desk.bob, card, "I'll check"))
+    reply = await answer(desk, await desk.press(desk.bob, card, "I'll check"))
     assert reply == f"Claim #{number} is yours — see /mine"
     card = await card_shows(desk, DRONES, "🙋 Bob is checking")
     assert "in review" in first_line(card)
-    await desk.say(desk.bob, "/mine")
-    assert f"#{number}" in desk.last("Your claims").content
+    said = await ask(desk, desk.bob, "/mine", "Your claims")
+    assert f"#{number}" in said.content
 
-    reply = answer(desk, await desk.press(desk.bob, card, "I'll check"))
+    reply = await answer(desk, await desk.press(desk.bob, card, "I'll check"))
     assert reply == f"You gave back claim #{number}"
     card = await card_shows(desk, DRONES, "🆕 open")
     assert "is checking" not in card.content
-    await desk.say(desk.bob, "/mine")
-    assert desk.last("You have not taken any claim")
+    await ask(desk, desk.bob, "/mine", "You have not taken any claim")
