@@ -72,6 +72,7 @@ def build_services(settings: Settings, application: Application) -> Services:
         extractors=build_extractors(settings, db),
         default_extractor=settings.extractor,
         max_claims=settings.max_claims,
+        match_threshold=settings.match_threshold,
     )
     return Services(
         settings=settings,
@@ -155,10 +156,11 @@ async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncItera
             application,
             services.db,
             worker_id=worker_name(settings),
-            receive=receive and not settings.webhook_url,
+            receive=receive and settings.receive_updates and not settings.webhook_url,
             poll_timeout=settings.poll_timeout,
         )
         webhook = None
+        receive = receive and settings.receive_updates
         if receive and settings.webhook_url:
             webhook = await _start_webhook(application, pump, settings)
         elif receive:

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     admin_cache_seconds: int = Field(default=300, ge=0)
     card_edit_delay_seconds: float = Field(default=1.0, ge=0.0, le=30.0)
 
+    match_threshold: float = Field(default=80.0, ge=0.0, le=100.0)
+    export_org_url: str | None = None
+    export_review_url: str | None = None
+
     min_article_chars: int = Field(default=400, ge=20)
     max_document_bytes: int = Field(default=1_000_000, ge=1_000)
     fetch_allowed_hosts: Annotated[frozenset[str], NoDecode] = frozenset()
@@ -53,6 +57,7 @@ class Settings(BaseSettings):
     poll_timeout: int = Field(default=10, ge=0, le=50)
     rate_limit: bool = True
     worker_id: str | None = None
+    receive_updates: bool = True
     log_level: str = "INFO"
 
     @field_validator("editor_ids", mode="before")

@@ -334,3 +334,11 @@ class Desk:
             await team_q.update_team_settings(session, team_id=team.id, **values)
             await session.refresh(team)
         return self._settings_of(team)
+
+    async def team_of(self, *, chat_id: int) -> Team:
+        """The team of a chat (NoTeam if the bot does not know it)."""
+        async with self.db.read() as session:
+            team = await team_q.get_team(session, chat_id=chat_id)
+        if team is None:
+            raise NoTeam()
+        return team

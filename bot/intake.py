@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.extraction.base import ExtractionResult, Extractor
+from bot.matching_service import match_new_claims
 from bot.web.article import ArticleContent, article_from_page_async, parse_article_async
 from bot.web.fetch import PageFetcher
 from bot.web.urls import canonical_url
@@ -98,12 +99,14 @@ class Intake:
         extractors: dict[str, Extractor],
         default_extractor: str,
         max_claims: int,
+        match_threshold: float = 80.0,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
         self.extractors = extractors
         self.default_extractor = default_extractor
         self.max_claims = max_claims
+        self.match_threshold = match_threshold
 
     async def read_link(self, url: str) -> ArticleContent:
         """Fetch a page safely and take its main text (raises FetchError with a reason)."""
@@ -222,4 +225,14 @@ class Intake:
                 extractor=result.extractor,
                 extraction_note=result.fallback_reason,
             )
+        await self._match(claims)
         return Extracted(article, claims, result.fallback_reason)
+
+    async def _match(self, claims: list[Claim]) -> None:
+        """Link new claims to the same claims checked before (the card then offers the verdict)."""
+        if not claims:
+            return
+        try:
+            await match_new_claims(self.db, claims, threshold=self.match_threshold)
+        except Exception:  # matching is a help, never a reason to lose the claims
+            log.exception("Matching the claims of article %s failed", claims[0].article_id)

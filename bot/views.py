@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.errors import ClaimNotFound, NoTeam
+from bot.matching_service import Match, suggestion_for
 from storage import articles as article_q
 from storage import claims as claim_q
 from storage import notes as note_q
@@ -34,6 +35,7 @@ class ClaimView:
     voters: list[tuple[str, str]]  # (name, rating)
     assignee: str | None
     note_count: int
+    match: Match | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class Views:
                 voters=[(name, rating) for _, name, rating in voters],
                 assignee=display_name(users[claim.assignee_id]) if claim.assignee_id else None,
                 note_count=await note_q.note_count(session, claim_id=claim_id),
+                match=await suggestion_for(self.db, claim_id=claim_id),
             )
 
     async def team_claim_ids(self, *, chat_id: int, claim_id: int) -> Team:
@@ -194,3 +197,9 @@ class Views:
         async with self.db.read() as session:
             team = await team_q.get_team_by_id(session, team_id=team_id)
         return team if team is not None and team.active else None
+
+    async def source_of(self, article: Article) -> Source:
+        """Where an article came from, naming the member who sent it when nothing else is known."""
+        async with self.db.read() as session:
+            users = await team_q.get_users(session, {article.submitted_by or 0})
+        return article_source(article, users.get(article.submitted_by or 0))

@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, intake, membership, notes, private, status, votes
+from handlers import admin, export, intake, matches, membership, notes, private, status, votes
 from handlers.errors import on_error
 from handlers.publish import resume_extractions
 
@@ -33,6 +33,7 @@ GROUP_COMMANDS = [
     ("reopen", "Editors: reopen a claim"),
     ("dismiss", "Editors: dismiss a claim"),
     ("settings", "Team settings"),
+    ("export", "Editors: claims as CSV, JSON or ClaimReview"),
     ("help", "What I do"),
 ]
 PRIVATE_COMMANDS = [
@@ -69,6 +70,7 @@ def register(application: Application) -> None:
         ("reopen", admin.on_reopen),
         ("dismiss", admin.on_dismiss),
         ("settings", admin.on_settings),
+        ("export", export.on_export),
     ]
     for name, callback in command_handlers:
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
@@ -76,6 +78,7 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(votes.on_assign, pattern=r"^a:"))
     application.add_handler(CallbackQueryHandler(status.on_queue_page, pattern=r"^q:"))
     application.add_handler(CallbackQueryHandler(admin.on_settings_button, pattern=r"^set:"))
+    application.add_handler(CallbackQueryHandler(matches.on_match_button, pattern=r"^m[ak]:"))
     application.add_handler(CallbackQueryHandler(private.on_team_choice, pattern=r"^route:"))
     application.add_handler(CallbackQueryHandler(votes.on_unknown_button))
 

@@ -10,7 +10,9 @@ from telegram import LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
+from bot.matching_service import verdict_offers
 from handlers import render
+from storage.models import VERDICT_STATUSES
 
 if TYPE_CHECKING:
     from handlers.context import Services
@@ -48,7 +50,7 @@ class CardPublisher:
                 chat_id,
                 render.claim_card(view),
                 parse_mode="HTML",
-                reply_markup=render.claim_keyboard(claim.id),
+                reply_markup=render.claim_keyboard(claim.id, view.match),
                 message_thread_id=thread_id,
                 link_preview_options=NO_PREVIEW,
             )
@@ -83,6 +85,15 @@ class CardPublisher:
             self._pending.pop(claim_id, None)
             self._last_request.pop(claim_id, None)
         await self.edit_now(claim_id)
+        await self._offer_verdict(claim_id)
+
+    async def _offer_verdict(self, claim_id: int) -> None:
+        """Show a new verdict on the cards of claims that match this one and still wait."""
+        view = await self.services.views.claim_view(claim_id=claim_id)
+        if view is None or view.claim.status not in VERDICT_STATUSES:
+            return
+        for linked in await verdict_offers(self.services.db, claim_id=claim_id):
+            await self.edit_now(linked)
 
     async def edit_now(self, claim_id: int) -> None:
         """Edit a claim's card in place to show its current state."""
@@ -95,7 +106,7 @@ class CardPublisher:
                 chat_id=view.claim.card_chat_id,
                 message_id=view.claim.card_message_id,
                 parse_mode="HTML",
-                reply_markup=render.claim_keyboard(claim_id),
+                reply_markup=render.claim_keyboard(claim_id, view.match),
                 link_preview_options=NO_PREVIEW,
             )
         except BadRequest as error:

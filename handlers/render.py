@@ -8,6 +8,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.intake import Extracted, Received
+from bot.matching_service import Match
 from bot.views import ClaimDetail, ClaimView, StatusView
 from storage.models import Article, Claim, ClaimStatus, Rating
 
@@ -106,22 +107,36 @@ def claim_card(view: ClaimView) -> str:
         lines.append(f"🙋 {escape(clip(view.assignee, 40))} is checking")
     if view.note_count:
         lines.append(f"📝 {view.note_count} note(s) — /claim {claim.id}")
+    if view.match is not None:
+        lines.append(f"🔁 {escape(view.match.describe())}")
     return fit("\n".join(lines))
 
 
-def claim_keyboard(claim_id: int) -> InlineKeyboardMarkup:
-    """The rating buttons and "I'll check" under a card."""
+def claim_keyboard(claim_id: int, match: Match | None = None) -> InlineKeyboardMarkup:
+    """The rating buttons and "I'll check" under a card; with a match, its offer too."""
     ratings = [
         InlineKeyboardButton(label, callback_data=f"v:{claim_id}:{rating.value}")
         for rating, label in RATING_BUTTONS
     ]
-    return InlineKeyboardMarkup(
-        [
-            ratings[:3],
-            ratings[3:],
-            [InlineKeyboardButton("🙋 I'll check", callback_data=f"a:{claim_id}")],
-        ]
-    )
+    rows = [
+        ratings[:3],
+        ratings[3:],
+        [InlineKeyboardButton("🙋 I'll check", callback_data=f"a:{claim_id}")],
+    ]
+    if match is not None:
+        offer = []
+        if match.verdict:
+            offer.append(
+                InlineKeyboardButton(
+                    f"✔ Accept #{match.claim_id}'s verdict",
+                    callback_data=f"ma:{claim_id}:{match.claim_id}",
+                )
+            )
+        offer.append(
+            InlineKeyboardButton("Keep checking", callback_data=f"mk:{claim_id}:{match.claim_id}")
+        )
+        rows.append(offer)
+    return InlineKeyboardMarkup(rows)
 
 
 def progress_line(progress: dict[str, int]) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 13:14:56.009043
+Create Date: 2026-11-25 13:30:23.146603
 """
 
 from __future__ import annotations
@@ -102,6 +102,14 @@ def upgrade() -> None:
         batch_op.create_index("ix_article_team_url", ["team_id", "canonical_url"], unique=False)
 
     op.create_table(
+        "claim_term_count",
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("term", sa.String(length=64), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["team_id"], ["team.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("team_id", "term"),
+    )
+    op.create_table(
         "membership",
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
@@ -156,6 +164,34 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_claim_team_status_created", ["team_id", "status", "created_at"], unique=False
         )
+
+    op.create_table(
+        "claim_match",
+        sa.Column("claim_id", sa.Integer(), nullable=False),
+        sa.Column("matched_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("state", sa.String(), nullable=False),
+        sa.Column("decided_by", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["claim_id"], ["claim.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["matched_id"], ["claim.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("claim_id"),
+    )
+    with op.batch_alter_table("claim_match", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_claim_match_matched_id"), ["matched_id"], unique=False)
+
+    op.create_table(
+        "claim_term",
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("term", sa.String(length=64), nullable=False),
+        sa.Column("claim_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["claim_id"], ["claim.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["team_id"], ["team.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("team_id", "term", "claim_id"),
+    )
+    with op.batch_alter_table("claim_term", schema=None) as batch_op:
+        batch_op.create_index("ix_claim_term_claim", ["claim_id"], unique=False)
 
     op.create_table(
         "note",
@@ -216,6 +252,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_note_claim_id"))
 
     op.drop_table("note")
+    with op.batch_alter_table("claim_term", schema=None) as batch_op:
+        batch_op.drop_index("ix_claim_term_claim")
+
+    op.drop_table("claim_term")
+    with op.batch_alter_table("claim_match", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_claim_match_matched_id"))
+
+    op.drop_table("claim_match")
     with op.batch_alter_table("claim", schema=None) as batch_op:
         batch_op.drop_index("ix_claim_team_status_created")
         batch_op.drop_index("ix_claim_team_status_changed")
@@ -227,6 +271,7 @@ def downgrade() -> None:
     op.drop_table("claim")
     op.drop_table("queuecount")
     op.drop_table("membership")
+    op.drop_table("claim_term_count")
     with op.batch_alter_table("article", schema=None) as batch_op:
         batch_op.drop_index("ix_article_team_url")
         batch_op.drop_index("ix_article_extraction")

@@ -19,7 +19,7 @@ ARTICLE = (
 async def test_forwarded_article_becomes_cards_that_members_vote_on(desk: Desk) -> None:
     sandbox = desk.sandbox
     await desk.say(desk.alice, ARTICLE, forward_origin={"channel": "Daily News"})
-    await sandbox.wait_for(lambda: desk.cards(), timeout=10)
+    await sandbox.wait_for(lambda: sandbox.find_bot_message(desk.chat, "38,000 households"))
     await sandbox.wait_idle()
 
     summary = desk.last("Queued")

@@ -1,0 +1,52 @@
+"""/export: the team's claims as a file in the chat (editors)."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+
+from telegram import Update
+
+from bot.errors import BadArguments, NotAnEditor
+from bot.export import export_filename, parse_since, write_export
+from handlers.context import DeskContext
+
+FORMATS = ("csv", "json", "claimreview")
+USAGE = "Use /export [csv|json|claimreview] [since YYYY-MM-DD], for example /export csv 2026-11-01."
+CAPTIONS = {
+    "csv": "one row per claim",
+    "json": "full detail with notes and history",
+    "claimreview": "schema.org ClaimReview for claims with a verdict",
+}
+
+
+async def on_export(update: Update, context: DeskContext) -> None:
+    """Send the team's claims as CSV, JSON or ClaimReview JSON-LD."""
+    services = context.services
+    chat, user = update.effective_chat, update.effective_user
+    if not await services.editors.is_editor(context.bot, chat, user, update.effective_message):
+        raise NotAnEditor("export the team's claims")
+    args = [a.lower() for a in context.args or []]
+    fmt = args[0] if args else "csv"
+    if fmt not in FORMATS:
+        raise BadArguments(f"“{fmt[:20]}” is not an export format. {USAGE}")
+    since = parse_since(args[1]) if len(args) > 1 else None
+    team = await services.desk.team_of(chat_id=chat.id)
+    settings = services.settings
+    # A temporary file, not memory: a large team's export streams through it.
+    with tempfile.TemporaryFile() as out:
+        stats = await write_export(
+            services.db,
+            out,
+            chat_id=chat.id,
+            fmt=fmt,
+            since=since,
+            org_url=settings.export_org_url,
+            review_url=settings.export_review_url,
+        )
+        await asyncio.to_thread(out.seek, 0)
+        await update.effective_message.reply_document(
+            out,
+            filename=export_filename(team, fmt),
+            caption=f"{stats.claims} claims — {CAPTIONS[fmt]}",
+        )
