@@ -32,8 +32,8 @@ def is_due(state: str, *, worker: str, started_at: datetime, now: datetime) -> b
     if mark is None:
         return False
     owner, stamp = mark
-    if owner == worker and stamp < started_at.timestamp():
-        return True  # this worker's earlier life died while posting it
+    if owner == worker and stamp < int(started_at.timestamp()):
+        return True  # this worker's earlier life died while posting it (marks are in seconds)
     return stamp < (now - timedelta(seconds=POSTING_LEASE_SECONDS)).timestamp()
 
 
@@ -54,25 +54,18 @@ async def repost_unposted_cards(
     created_before = max(started_at, now - timedelta(seconds=grace))
     async with services.db.read() as session:
         found = await card_q.cards_to_post(session, created_before=created_before)
-    shown: dict[int, int] = {}
     posted = 0
     for claim, article, team in found:
         if not is_due(claim.card_state, worker=worker, started_at=started_at, now=now):
             continue
         mark = card_q.posting_mark(worker, now)
-        async with services.db.write() as session:
-            if not await card_q.take_card(
-                session, claim_id=claim.id, seen=claim.card_state, mark=mark
-            ):
-                continue  # another worker took it a moment ago
-            if article.id not in shown:
-                shown[article.id] = await card_q.shown_cards(session, article_id=article.id)
         limit = team.cards_at_once or services.settings.cards_at_once
-        if shown[article.id] >= limit:
-            await _hand_back(services, claim.id, mark, "deferred")  # reachable through /queue
-            continue
-        if await _post(services, claim, article.thread_id, team.chat_id, mark):
-            shown[article.id] += 1
+        async with services.db.write() as session:
+            taken = await card_q.take_card(
+                session, claim=claim, seen=claim.card_state, mark=mark, limit=limit
+            )
+        # None: another worker took it a moment ago; "defer": over cards-at-once, see /queue.
+        if taken == "take" and await _post(services, claim, article.thread_id, team.chat_id, mark):
             posted += 1
     if posted:
         log.info("Re-posted %s claim card(s) that had not gone out", posted)

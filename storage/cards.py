@@ -51,12 +51,33 @@ async def cards_to_post(
     return [(claim, article, team) for claim, article, team in (await session.execute(stmt)).all()]
 
 
-async def take_card(session: AsyncSession, *, claim_id: int, seen: str, mark: str) -> bool:
-    """Mark a card as being posted by this worker, if nobody changed it since it was `seen`."""
-    result = await session.execute(
-        update(Claim).where(Claim.id == claim_id, Claim.card_state == seen).values(card_state=mark)
+async def take_card(
+    session: AsyncSession, *, claim: Claim, seen: str, mark: str, limit: int
+) -> str | None:
+    """Take a card to post ("take"), or defer it when its article already shows `limit` cards
+    ("defer"); None if another worker changed it since it was `seen`.
+
+    The article's row is locked first (PostgreSQL), so two workers counting the same article's
+    cards take turns and cannot both post the last one allowed.
+    """
+    lock = select(Article.id).where(Article.id == claim.article_id)
+    if session.bind.dialect.name == "postgresql":
+        lock = lock.with_for_update()
+    await session.execute(lock)
+    showing = await session.execute(
+        select(func.count()).where(
+            Claim.article_id == claim.article_id,
+            Claim.id != claim.id,
+            or_(Claim.card_state == "posted", Claim.card_state.startswith(POSTING_PREFIX)),
+        )
     )
-    return bool(result.rowcount)
+    outcome = "take" if showing.scalar_one() < limit else "defer"
+    result = await session.execute(
+        update(Claim)
+        .where(Claim.id == claim.id, Claim.card_state == seen)
+        .values(card_state=mark if outcome == "take" else "deferred")
+    )
+    return outcome if result.rowcount else None
 
 
 async def hand_back_card(session: AsyncSession, *, claim_id: int, mark: str, state: str) -> None:
@@ -64,9 +85,3 @@ async def hand_back_card(session: AsyncSession, *, claim_id: int, mark: str, sta
     await session.execute(
         update(Claim).where(Claim.id == claim_id, Claim.card_state == mark).values(card_state=state)
     )
-
-
-async def shown_cards(session: AsyncSession, *, article_id: int) -> int:
-    """How many of an article's cards are posted (they count against cards-at-once)."""
-    stmt = select(func.count()).where(Claim.article_id == article_id, Claim.card_state == "posted")
-    return int((await session.execute(stmt)).scalar_one())
