@@ -87,7 +87,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings = _settings()
     return asyncio.run(
-        run_export_cli(settings.database_url, args.chat, args.format, args.since, args.output)
+        run_export_cli(
+            settings.database_url,
+            args.chat,
+            args.format,
+            args.since,
+            args.output,
+            org_url=settings.export_org_url,
+            review_url=settings.export_review_url,
+        )
     )
 
 

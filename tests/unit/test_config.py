@@ -57,3 +57,13 @@ def test_invalid_setting_is_reported_by_name(tmp_path) -> None:
     result = _run("run", env=env, cwd=str(tmp_path))
     assert result.returncode != 0
     assert "QUORUM" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_env_example_lists_every_setting() -> None:
+    from tests.conftest import REPO
+
+    example = (REPO / ".env.example").read_text(encoding="utf-8")
+    missing = [
+        name.upper() for name in Settings.model_fields if f"\n{name.upper()}=" not in example
+    ]
+    assert missing == []
