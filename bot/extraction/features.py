@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -27,18 +28,33 @@ ED_STOP = frozenset(
 )
 SENTENCE_STARTERS = frozenset(lx.PRONOUN_START) | {"i", "we", "the", "a", "but", "and", "so"}
 
-_ATTRIBUTION = lx.compile_lexicon(lx.ATTRIBUTION)
-_ACCORDING = lx.compile_lexicon(lx.ACCORDING_TO)
-_OPINION = lx.compile_lexicon(lx.OPINION)
-_FIRST_SG = lx.compile_lexicon(lx.FIRST_SINGULAR)
-_FIRST_PL = lx.compile_lexicon(lx.FIRST_PLURAL)
-_SECOND = lx.compile_lexicon(lx.SECOND_PERSON)
-_MODAL = lx.compile_lexicon(lx.MODAL_FUTURE)
-_IMPERATIVE = lx.compile_lexicon(lx.IMPERATIVE_START)
-_COMPARISON = lx.compile_lexicon(lx.COMPARISON)
-_QUANTITY = lx.compile_lexicon(lx.QUANTITY)
-_DATES = lx.compile_lexicon(lx.MONTHS)
-_PAST_AUX = lx.compile_lexicon(lx.PAST_AUXILIARY)
+# Lexicons checked per word; each word's memberships are computed once and cached as flags.
+LEXICONS = {
+    "attribution": lx.compile_lexicon(lx.ATTRIBUTION),
+    "according_to": lx.compile_lexicon(lx.ACCORDING_TO),
+    "opinion": lx.compile_lexicon(lx.OPINION),
+    "first_singular": lx.compile_lexicon(lx.FIRST_SINGULAR),
+    "first_plural": lx.compile_lexicon(lx.FIRST_PLURAL),
+    "second_person": lx.compile_lexicon(lx.SECOND_PERSON),
+    "modal_future": lx.compile_lexicon(lx.MODAL_FUTURE),
+    "imperative": lx.compile_lexicon(lx.IMPERATIVE_START),
+    "comparison": lx.compile_lexicon(lx.COMPARISON),
+    "quantity": lx.compile_lexicon(lx.QUANTITY),
+    "date": lx.compile_lexicon(lx.MONTHS),
+    "past_aux": lx.compile_lexicon(lx.PAST_AUXILIARY),
+}
+FLAG = {name: 1 << i for i, name in enumerate(LEXICONS)}
+
+
+@lru_cache(maxsize=1 << 16)
+def word_flags(low: str) -> int:
+    """Bit flags of the lexicons a lower-cased word belongs to."""
+    flags = 0
+    for name, lexicon in LEXICONS.items():
+        if lx.in_lexicon(low, lexicon):
+            flags |= FLAG[name]
+    return flags
+
 
 HAND_FEATURES = (
     "len_lt5",
@@ -139,27 +155,32 @@ def hand_features(text: str, tokens: list[str] | None = None) -> np.ndarray:
     f["has_year"] = float(any(YEAR_RE.match(w) for w in numbers))
     f["has_percent"] = float("%" in tokens or any(w in ("percent", "per") for w in lows))
     f["has_currency"] = float(any(t in CURRENCY for t in tokens))
-    f["quantity_word"] = float(any(lx.in_lexicon(w, _QUANTITY) for w in lows))
-    f["date_word"] = float(any(lx.in_lexicon(w, _DATES) for w in lows))
+    flags = [word_flags(w) for w in lows]
+    seen = 0
+    for flag in flags:
+        seen |= flag
+    f["quantity_word"] = float(bool(seen & FLAG["quantity"]))
+    f["date_word"] = float(bool(seen & FLAG["date"]))
     names = _count_names(tokens)
     f["has_name"] = float(names > 0)
     f["n_names"] = math.log1p(names)
     f["has_acronym"] = float(any(len(w) > 1 and w.isupper() and w.isalpha() for w in words[1:]))
-    f["attribution"] = float(any(lx.in_lexicon(w, _ATTRIBUTION) for w in lows))
-    f["according_to"] = float(any(lx.in_lexicon(w, _ACCORDING) for w in lows[:-1]))
-    f["first_singular"] = float(any(lx.in_lexicon(w, _FIRST_SG) for w in lows))
-    f["first_plural"] = float(any(lx.in_lexicon(w, _FIRST_PL) for w in lows))
-    f["second_person"] = float(any(lx.in_lexicon(w, _SECOND) for w in lows))
-    f["modal_future"] = float(any(lx.in_lexicon(w, _MODAL) for w in lows))
-    n_opinion = sum(lx.in_lexicon(w, _OPINION) for w in lows)
+    f["attribution"] = float(bool(seen & FLAG["attribution"]))
+    f["according_to"] = float(any(flag & FLAG["according_to"] for flag in flags[:-1]))
+    for name in ("first_singular", "first_plural", "second_person", "modal_future"):
+        f[name] = float(bool(seen & FLAG[name]))
+    n_opinion = sum(bool(flag & FLAG["opinion"]) for flag in flags)
     f["opinion"] = float(n_opinion > 0)
     f["n_opinion"] = math.log1p(n_opinion)
     f["hedge_i_think"] = f["first_singular"] * f["opinion"]
     f["question"] = float("?" in tokens)
     f["exclamation"] = float("!" in tokens)
-    f["imperative_start"] = float(bool(lows) and lx.in_lexicon(lows[0], _IMPERATIVE))
-    f["comparison"] = float(any(lx.in_lexicon(w, _COMPARISON) for w in lows))
-    n_past = sum(_is_past_word(w, cyrillic) or lx.in_lexicon(w, _PAST_AUX) for w in lows)
+    f["imperative_start"] = float(bool(flags) and bool(flags[0] & FLAG["imperative"]))
+    f["comparison"] = float(bool(seen & FLAG["comparison"]))
+    n_past = sum(
+        _is_past_word(w, cyrillic) or bool(flag & FLAG["past_aux"])
+        for w, flag in zip(lows, flags, strict=True)
+    )
     f["past_tense"] = float(n_past > 0)
     f["n_past"] = math.log1p(n_past)
     f["pronoun_start"] = float(bool(lows) and lows[0] in lx.PRONOUN_START)
