@@ -8,7 +8,6 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot.errors import BadArguments
-from bot.views import article_source
 from bot.web.errors import FetchError
 from handlers import render
 from handlers.context import DeskContext
@@ -134,7 +133,7 @@ async def queue_submission(
         status_message_id=None if elsewhere else status.message_id,
     )
     if received.duplicate:
-        source = article_source(received.article)
+        source = await services.views.source_of(received.article)
         await _edit(
             status, render.duplicate_message(received, render.link(source.label, source.link))
         )

@@ -9,7 +9,6 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.intake import Extracted
-from bot.views import article_source
 from handlers import render
 from handlers.context import Services
 from storage import teams as team_q
@@ -37,7 +36,8 @@ async def publish_article(application: Application, article_id: int) -> None:
         return
     limit = team.cards_at_once or services.settings.cards_at_once
     posted = min(len(extracted.claims), limit)
-    source = render.link(article_source(article).label, article_source(article).link)
+    found = await services.views.source_of(article)
+    source = render.link(found.label, found.link)
     await _summary(application, extracted, source, posted)
     if extracted.claims[posted:]:
         await services.desk.defer_cards(claim_ids=[c.id for c in extracted.claims[posted:]])

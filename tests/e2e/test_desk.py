@@ -30,7 +30,11 @@ async def open_desk(
     sandbox: Sandbox, db_url: str, *, title: str = "Fact desk", **overrides: Any
 ) -> AsyncIterator[Desk]:
     """Like the `desk` fixture, with settings overridden (fetch hosts, limits, editors)."""
-    chat = sandbox.add_chat(title, is_forum=bool(overrides.pop("is_forum", False)))
+    chat = sandbox.add_chat(
+        title,
+        str(overrides.pop("chat_type", "supergroup")),
+        is_forum=bool(overrides.pop("is_forum", False)),
+    )
     alice = sandbox.add_user("Alice", "alice_checks")
     bob = sandbox.add_user("Bob", last_name="Kovalenko")
     carol = sandbox.add_user("Carol")
@@ -53,7 +57,7 @@ async def queue_article(desk: Desk, text: str = ARTICLE, **kwargs: Any) -> list[
     return desk.cards()[before:]
 
 
-async def ask(desk: Desk, user: Any, text: str, expect: str, **kwargs: Any) -> Any:
+async def ask(desk: Desk, user: Any, text: str | None, expect: str, **kwargs: Any) -> Any:
     """A member sends `text`; wait for the bot's new message containing `expect` and return it."""
     before = {m.message_id for m in desk.sandbox.bot_messages(desk.chat)}
 
@@ -68,7 +72,7 @@ async def ask(desk: Desk, user: Any, text: str, expect: str, **kwargs: Any) -> A
         return await desk.sandbox.wait_for(answered, timeout=10)
     except TimeoutError:
         said = " | ".join(m.content[:80] for m in desk.sandbox.bot_messages(desk.chat)[-5:])
-        raise AssertionError(f"no answer containing {expect!r} to {text!r}; last: {said}") from None
+        raise AssertionError(f"no answer with {expect!r} to {text!r}; last: {said}") from None
 
 
 def claim_id(card: Any) -> int:
