@@ -73,13 +73,24 @@ def is_decoration(ch: str) -> bool:
 
 def is_boilerplate(text: str) -> bool:
     """Whether a line or sentence is page furniture rather than article content."""
-    stripped = text.strip()
-    if PROMPT_RE.match(stripped) or STAMP_RE.match(stripped) or BIO_RE.match(stripped):
+    return _starts_as_furniture(text.strip()) or bool(PROMPT_ANYWHERE_RE.search(text))
+
+
+def _starts_as_furniture(text: str) -> bool:
+    """Whether text opens as furniture (prompt, stamp, bio, byline) or carries a photo credit."""
+    if PROMPT_RE.match(text) or STAMP_RE.match(text) or BIO_RE.match(text):
         return True
-    if PROMPT_ANYWHERE_RE.search(stripped) or CAPTION_RE.search(stripped):
+    if CAPTION_RE.search(text):
         return True
-    words = stripped.split()
-    return len(words) <= 12 and bool(BYLINE_RE.match(stripped))
+    return len(text.split()) <= 12 and bool(BYLINE_RE.match(text))
+
+
+def _is_furniture_line(line: str) -> bool:
+    """A whole line of furniture; a prompt inside a longer paragraph only costs its sentence."""
+    if _starts_as_furniture(line):
+        return True
+    found = PROMPT_ANYWHERE_RE.search(line)
+    return bool(found) and not re.search(r"[.!?…]\s", line[: found.start()])
 
 
 def _is_heading(text: str) -> bool:
@@ -136,7 +147,7 @@ def _keep_line(text: str, start: int, end: int, seen: set[str]) -> tuple[int, in
     if not key or key in seen:
         return None
     seen.add(key)
-    if not _has_words(line) or is_boilerplate(line) or _is_heading(line):
+    if not _has_words(line) or _is_furniture_line(line) or _is_heading(line):
         return None
     if DATE_ONLY_RE.match(line):
         return None

@@ -85,3 +85,9 @@ def test_ordinary_news_sentences_are_not_boilerplate() -> None:
         "Russia denies targeting civilians.",
     ]:
         assert not is_boilerplate(line), line
+
+
+def test_prompt_at_the_end_of_a_paragraph_costs_only_its_sentence() -> None:
+    text = "Росія випустила 40 ракет по Україні цієї ночі. Підписуйтесь на наш канал!"
+    assert clean_article(text) == text
+    assert is_boilerplate("Підписуйтесь на наш канал!")

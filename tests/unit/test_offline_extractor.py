@@ -208,3 +208,9 @@ def test_seed_article_yields_what_a_fact_checker_would_pick(shared_dir: Path) ->
         assert absent not in text_out
     kyiv = find(claims, "including strikes against Kyiv")
     assert kyiv is not None and kyiv.claimant == "John Kirby"
+
+
+def test_one_line_post_keeps_its_fact_and_drops_its_prompt() -> None:
+    text = "🔴 Росія випустила 40 ракет по Україні цієї ночі. Підписуйтесь на наш канал! #новини"
+    claims = extract_claims(text)
+    assert [c.quote for c in claims] == ["Росія випустила 40 ракет по Україні цієї ночі."]
