@@ -52,7 +52,7 @@ WHO_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 FINAL_SAID_RE = re.compile(
-    rf",\s*(?P<who>[^,“\"«„]{{2,60}}?)\s+(?:{VERB})(?:\s+\w+){{0,3}}\s*[.!]?$"
+    rf",\s*(?P<who>[^,“\"«„]{{2,60}}?)\s+(?:{VERB})(?:\s+\w+){{0,3}}\s*(?:[.!]?$|,\s+adding)"
 )
 ORGANISATION_RE = re.compile(
     r"ministry|officials|police|spokes|government|military|army|office|agency|department"

@@ -68,6 +68,8 @@ def test_wire_report_attributes_and_expands_the_speaker() -> None:
     assert transformers.text.startswith("Volodymyr Kudrytskyi added that")
     un = find(claims, "6,490")
     assert un is not None and un.claimant == "the United Nations"
+    missiles = find(claims, "40 cruise missiles")
+    assert missiles is not None and missiles.claimant == "the Ukrainian air force"
 
 
 def test_quotation_becomes_an_attributed_self_contained_claim() -> None:
