@@ -36,7 +36,9 @@ BARE_TIME_RE = re.compile(
     r"\s+(today|yesterday|tonight|сьогодні|вчора|учора|сегодня|вчера)\b", re.IGNORECASE
 )
 APPOSITIVE_RE = re.compile(r",[^,]{2,90},")
-LEADING_RE = re.compile(rf"^(?P<who>[^“\"«„]{{2,140}}?)\s+(?:also\s+|has\s+|had\s+)?(?:{VERB})\b")
+LEADING_RE = re.compile(
+    rf"^(?P<who>[^“\"«„]{{2,140}}?)\s+(?:(?:also|has|had|також|теж|также|тоже)\s+)?(?:{VERB})\b"
+)
 TRAILING_RE = re.compile(
     rf"[{CLOSE_QUOTE}]\s*[,.]?\s*(?:[—–-]\s*)?(?:(?P<verb_first>{VERB})\s+(?P<who_after>[^.!?;]{{2,80}})"
     rf"|(?P<who_before>[^.!?;{OPEN_QUOTE}]{{2,60}}?)\s+(?:{VERB}))(?P<rest>[^{OPEN_QUOTE}]*)$"
@@ -54,8 +56,11 @@ WHO_TAIL_RE = re.compile(
 FINAL_SAID_RE = re.compile(
     rf",\s*(?P<who>[^,“\"«„]{{2,60}}?)\s+(?:{VERB})(?:\s+\w+){{0,3}}\s*(?:[.!]?$|,\s+adding)"
 )
+# Ukrainian and Russian put the verb first: "…, сообщил источник в полиции."
+FINAL_VERB_FIRST_RE = re.compile(rf",\s*(?:{VERBS_SLAVIC})\s+(?P<who>[^,“\"«„.!?]{{2,80}})[.!]?$")
 ORGANISATION_RE = re.compile(
-    r"ministry|officials|police|spokes|government|military|army|office|agency|department"
+    r"ministry|officials|police|spokes|government|military|army|office|agency|department|source"
+    r"|джерел|источник"
     r"|міністерств|відомств|поліці|уряд|штаб|міністерств|министерств|ведомств|полици|правительств",
     re.IGNORECASE,
 )
@@ -138,7 +143,7 @@ def find_claimant(sentence: str) -> tuple[str | None, str | None]:
     according = ACCORDING_RE.search(sentence)
     if according:
         return _clean_who(according.group("who")), None
-    final = FINAL_SAID_RE.search(sentence)
+    final = FINAL_SAID_RE.search(sentence) or FINAL_VERB_FIRST_RE.search(sentence)
     if final:
         return _clean_who(final.group("who")), None
     leading = LEADING_RE.match(sentence)
@@ -165,7 +170,7 @@ def _resolve_leading_pronoun(text: str, context: SpeakerContext) -> str:
         # "It"/"They" is only safe to resolve when it reports speech ("It said ...").
         said = re.match(rf"^\w+\s+(?:{VERB})\b", text)
         name = context.last_speaker if said else None
-    return name + text[match.end() :] if name else text
+    return _upper_first(name) + text[match.end() :] if name else text
 
 
 def trim_claim(text: str, limit: int = MAX_CLAIM_CHARS) -> str:
@@ -212,9 +217,9 @@ def _claim_text(body: str, claimant: str) -> str:
     body = _strip_quotes(body)
     if CYRILLIC_RE.search(body):
         # Ukrainian and Russian inflect the name after "за словами"; a colon needs no grammar.
-        return trim_claim(f"{claimant}: «{body}»")
+        return trim_claim(f"{_upper_first(claimant)}: «{body}»")
     if re.search(r"\b(I|we|We|our|Our|my|My|я|ми|мы|наш\w*|Я|Ми|Мы|Наш\w*)\b", body):
-        return trim_claim(f"{claimant} said: “{body}”")
+        return trim_claim(f"{_upper_first(claimant)} said: “{body}”")
     return trim_claim(f"According to {claimant}, {_lower_first(body)}")
 
 
@@ -256,3 +261,8 @@ def _lower_first(text: str) -> str:
     if match and match.group(1).lower() in common:
         return text[0].lower() + text[1:]
     return text
+
+
+def _upper_first(text: str) -> str:
+    """Capitalise the first letter, for a name that now opens a sentence."""
+    return text[:1].upper() + text[1:]

@@ -216,3 +216,24 @@ def test_one_line_post_keeps_its_fact_and_drops_its_prompt() -> None:
     text = "🔴 Росія випустила 40 ракет по Україні цієї ночі. Підписуйтесь на наш канал! #новини"
     claims = extract_claims(text)
     assert [c.quote for c in claims] == ["Росія випустила 40 ракет по Україні цієї ночі."]
+
+
+def test_russian_report_with_verb_first_attribution_and_pronoun() -> None:
+    text = (
+        "Полиция задержала 15 человек в центре Москвы, сообщил источник в полиции.\n"
+        "«Мы задержали 15 человек, никто не пострадал», — сказал представитель МВД Иван Петров.\n"
+        "Он также заявил, что акция не была согласована с мэрией."
+    )
+    claims = extract_claims(text)
+    detained = find(claims, "Полиция задержала 15 человек")
+    assert detained is not None and detained.claimant == "источник"
+    quoted = find(claims, "никто не пострадал")
+    assert quoted is not None
+    assert (
+        quoted.text
+        == "Представитель МВД Иван Петров: «Мы задержали 15 человек, никто не пострадал»"
+    )
+    agreed = find(claims, "не была согласована")
+    assert agreed is not None and agreed.text.startswith(
+        "Представитель МВД Иван Петров также заявил"
+    )
