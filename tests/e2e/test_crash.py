@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -26,11 +27,19 @@ pytestmark = pytest.mark.slow
 
 SEED = 20260606
 ARTICLES = 5
-MEMBERS = 18
+MEMBERS = 14
 GENERIC_ERROR = "Something went wrong"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+# PostgreSQL doubles the run time (about 100 s on a busy machine), so it runs on request:
+# CRASH_TEST_POSTGRES=1. Its first run found the queue-count deadlock that
+# test_reliability_concurrency.py now pins down deterministically.
+DATABASES = ["sqlite"]
+if os.environ.get("CRASH_TEST_POSTGRES"):
+    DATABASES.append(pytest.param("postgresql", marks=pytest.mark.postgres))
+
+
+@pytest.fixture(params=DATABASES)
 async def crash_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A migrated database shared by the test and the bot process."""
     name = None
