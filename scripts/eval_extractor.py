@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_fscore_support
@@ -58,17 +60,35 @@ def prf(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
     return float(p), float(r), float(f)
 
 
+def _claimbuster_fold(
+    feats: ts.Featurized, texts: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Decisions on one held-out fold: TF-IDF baseline and both offline models."""
+    params = ts.fit_scorer(feats.take(train), y[train])
+    held_out = list(texts[test])
+    return {
+        "tfidf": tfidf_lr(list(texts[train]), y[train], held_out) >= 0.5,
+        **{
+            key: np.array(
+                [is_checkworthy(s) for s in offline_scores(params, held_out, hand_only=h)]
+            )
+            for key, h in (("offline", False), ("offline_lang", True))
+        },
+    }
+
+
 def evaluate_claimbuster(texts: list[str], y: np.ndarray) -> dict[str, tuple[float, float, float]]:
-    """Cross-validated P/R/F1 for the baselines and the offline scorer."""
+    """Cross-validated P/R/F1 for the baselines and the offline scorer (folds run in parallel)."""
     feats = ts.featurize_all(texts)
     arr = np.array(texts, dtype=object)
+    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(y, y))
+    results = Parallel(n_jobs=min(FOLDS, os.cpu_count() or 1))(
+        delayed(_claimbuster_fold)(feats, arr, y, train, test) for train, test in folds
+    )
     decisions = {k: np.zeros(len(y)) for k in ("tfidf", "offline", "offline_lang")}
-    for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(y, y):
-        decisions["tfidf"][test] = tfidf_lr(list(arr[train]), y[train], list(arr[test])) >= 0.5
-        params = ts.fit_scorer(feats.take(train), y[train])
-        for key, hand_only in (("offline", False), ("offline_lang", True)):
-            scores = offline_scores(params, list(arr[test]), hand_only=hand_only)
-            decisions[key][test] = [is_checkworthy(s) for s in scores]
+    for (_, test), fold in zip(folds, results, strict=True):
+        for key, decided in fold.items():
+            decisions[key][test] = decided
     return {
         "everything positive": prf(y, np.ones(len(y))),
         '"has a digit"': prf(y, has_digit(texts)),
