@@ -50,6 +50,8 @@ async def test_simultaneous_votes_give_exact_tallies_and_one_verdict(
             for i, voter in enumerate(voters)
             for card in cards
         ]
+        # Received (confirmed to the sandbox means stored), then processed, then quiet.
+        await sandbox.wait_for(lambda: not sandbox.state.deliverable(), timeout=30)
         await wait_until_drained(db, timeout=60)
         await sandbox.wait_idle(timeout=30)
         tallies = await load.stored_tallies(db)
