@@ -61,7 +61,7 @@ def script_figure(name: str, data: dict) -> Figure:
     """A figure from a script's JSON line, with the issue's target where the script gave none."""
     figure = Figure(
         bench=data.get("bench", name),
-        figure=str(data.get("figure", "?")),
+        figure=str(data.get("figure") or data.get("name") or "?"),
         value=data.get("value"),
         unit=str(data.get("unit", "")),
         target=data.get("target"),

@@ -71,6 +71,8 @@ def format_table(figures: list[Figure]) -> str:
 
 def _decimals(value: float) -> int:
     """Enough decimals to read a figure: none for big numbers, three for small ones."""
+    if float(value).is_integer():
+        return 0
     size = abs(value)
     return 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 1 else 3
 
