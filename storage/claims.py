@@ -78,8 +78,10 @@ async def change_status(
         reason=reason,
         created_at=now,
     )
-    await bump_count(session, team_id=claim.team_id, status=claim.status, delta=-1)
-    await bump_count(session, team_id=claim.team_id, status=to_status, delta=1)
+    # Always lock the two count rows in the same (alphabetical) order: two claims moving in
+    # opposite directions at once (open→in_review, in_review→open) would otherwise deadlock.
+    for status, delta in sorted([(claim.status, -1), (to_status, 1)]):
+        await bump_count(session, team_id=claim.team_id, status=status, delta=delta)
     claim.status = to_status
     claim.status_changed_at = now
     session.add_all([claim, entry])
