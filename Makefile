@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: help venv demo run test lint format eval bench bench-quick sandbox db-upgrade clean
+.PHONY: help venv demo run test lint format eval train-scorer bench bench-quick sandbox db-upgrade clean
 
 help:
 	@echo "make demo    - see the whole workflow in a local sandbox (no token, no network)"
@@ -53,6 +53,10 @@ test: lint
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_extractor.py
+
+# Re-create bot/extraction/scorer_weights.npz from ../shared/data/claims (scikit-learn, dev extra).
+train-scorer: $(STAMP)
+	$(BIN)/python scripts/train_scorer.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
