@@ -116,11 +116,11 @@ async def post_cards(desk: Desk, wanted: int = CARDS, max_articles: int = 40) ->
         raise RuntimeError(f"only {len(desk.cards)} cards after {sent} articles")
 
 
-def press_plan(presses: int) -> list[list[tuple[int, int]]]:
+def press_plan(presses: int, cards: int) -> list[list[tuple[int, int]]]:
     """For each member, (card index, button index) in order; no member presses a card twice."""
     per_member = presses // MEMBERS
     return [
-        [((m * 2 + k) % CARDS, (m + 3 * k) % len(BUTTONS)) for k in range(per_member)]
+        [((m * 2 + k) % cards, (m + 3 * k) % len(BUTTONS)) for k in range(per_member)]
         for m in range(MEMBERS)
     ]
 
@@ -164,7 +164,7 @@ class PressRun:
 
     started: float
     latencies: list[float]
-    last_answer: float
+    last_answer: float  # or, for a cut run, when it was cut
     tallies: dict[int, Counter[str]]
     complete: bool
 
@@ -188,7 +188,8 @@ async def run_presses(desk: Desk, presses: int, deadline: float) -> PressRun:
             last_answer = max(last_answer, answered)
 
     started = time.time()
-    tasks = [asyncio.create_task(member(i, p)) for i, p in enumerate(press_plan(presses))]
+    plan = press_plan(presses, len(desk.cards))
+    tasks = [asyncio.create_task(member(i, p)) for i, p in enumerate(plan)]
     _, unfinished = await asyncio.wait(tasks, timeout=deadline)
     for task in unfinished:
         task.cancel()
@@ -196,7 +197,9 @@ async def run_presses(desk: Desk, presses: int, deadline: float) -> PressRun:
     await watch.close()
     if unfinished:
         log(f"deadline of {deadline:.0f} s: {len(latencies)} of {presses} presses answered")
-    return PressRun(started, latencies, last_answer or time.time(), tallies, not unfinished)
+    # A cut run's rate counts the whole time it ran, stalls included.
+    ended = time.time() if unfinished else (last_answer or time.time())
+    return PressRun(started, latencies, ended, tallies, not unfinished)
 
 
 def votes_line(tally: Counter[str]) -> str:
@@ -246,7 +249,7 @@ def press_figures(kind: str, who: str, run: PressRun, finished: float) -> list[F
     ]
 
 
-async def measure(kind: str, presses: int, deadline: float) -> list[Figure]:
+async def measure(kind: str, presses: int, cards: int, deadline: float) -> list[Figure]:
     """Our bot, then the floor, on one database; memory of our bot before and after."""
     out: list[Figure] = []
     async with Sandbox() as sandbox, fresh_database(kind) as url:
@@ -255,7 +258,7 @@ async def measure(kind: str, presses: int, deadline: float) -> list[Figure]:
         async with BotProcess(sandbox, BOT_COMMAND, database_url=url, **bot_env) as bot:
             await sandbox.wait_idle(timeout=30, quiet=1.0)
             after_start = bot.rss_mb()
-            await post_cards(desk)
+            await post_cards(desk, cards)
             log(f"{kind}: {len(desk.cards)} cards posted; {presses} presses")
             ours = await run_presses(desk, presses, deadline)
             finished = await cards_settled(desk, ours) if ours.complete else ours.last_answer
@@ -290,8 +293,8 @@ async def measure(kind: str, presses: int, deadline: float) -> list[Figure]:
 
 async def run(*, quick: bool = False, db: str | None = None) -> list[Figure]:
     """Figures 1 and 4 on every database."""
-    presses, deadline = (200, 30.0) if quick else (2000, 90.0)
+    presses, cards, deadline = (200, 50, 15.0) if quick else (2000, CARDS, 90.0)
     out: list[Figure] = []
     for kind in database_kinds(db):
-        out += await measure(kind, presses, deadline)
+        out += await measure(kind, presses, cards, deadline)
     return out
