@@ -8,7 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+)
 from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
@@ -119,6 +125,8 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .context_types(ContextTypes(context=DeskContext, bot_data=BotData))
+        # A reply quotes the member's message; if they deleted it meanwhile, send it anyway.
+        .defaults(Defaults(allow_sending_without_reply=True))
         .updater(None)  # updates come through bot.ingest: stored before they are acknowledged
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
