@@ -265,10 +265,13 @@ async def measure(kind: str, presses: int, cards: int, deadline: float) -> list[
             after_votes = bot.rss_mb()
         ours_figures = press_figures(kind, "ours", ours, finished)
         out += ours_figures
-        answers_only = len(ours.latencies) / (ours.last_answer - ours.started)
-        out.append(
-            Figure("votes", "ours: presses/s until the last answer", answers_only, "1/s", db=kind)
-        )
+        if ours.complete:  # the rate of answers alone, before the last card edits
+            answers_only = len(ours.latencies) / (ours.last_answer - ours.started)
+            out.append(
+                Figure(
+                    "votes", "ours: presses/s until the last answer", answers_only, "1/s", db=kind
+                )
+            )
         async with BotProcess(sandbox, FLOOR_COMMAND):
             floor = await run_presses(desk, presses, deadline)
         floor_figures = press_figures(kind, "floor (bare PTB)", floor, floor.last_answer)
