@@ -105,18 +105,24 @@ class Views:
             ids = {i for i in (claim.assignee_id, article.submitted_by) if i}
             users = await team_q.get_users(session, ids)
             voters = await vote_q.voters(session, claim_id=claim_id)
-            tally: dict[str, int] = {}
-            for _, _, rating in voters:
-                tally[rating] = tally.get(rating, 0) + 1
-            return ClaimView(
-                claim=claim,
-                source=article_source(article, users.get(article.submitted_by or 0)),
-                tally=tally,
-                voters=[(name, rating) for _, name, rating in voters],
-                assignee=display_name(users[claim.assignee_id]) if claim.assignee_id else None,
-                note_count=await note_q.note_count(session, claim_id=claim_id),
-                match=await suggestion_for(self.db, claim_id=claim_id),
-            )
+            note_count = await note_q.note_count(session, claim_id=claim_id)
+        # Outside the session: holding one connection while asking for another starves the pool
+        # when many cards refresh at once.
+        match = None
+        if claim.match_claim_id is not None:
+            match = await suggestion_for(self.db, claim_id=claim_id)
+        tally: dict[str, int] = {}
+        for _, _, rating in voters:
+            tally[rating] = tally.get(rating, 0) + 1
+        return ClaimView(
+            claim=claim,
+            source=article_source(article, users.get(article.submitted_by or 0)),
+            tally=tally,
+            voters=[(name, rating) for _, name, rating in voters],
+            assignee=display_name(users[claim.assignee_id]) if claim.assignee_id else None,
+            note_count=note_count,
+            match=match,
+        )
 
     async def team_claim_ids(self, *, chat_id: int, claim_id: int) -> Team:
         """The chat's team, checking that the claim is one of its own."""

@@ -84,22 +84,20 @@ class CardPublisher:
         finally:
             self._pending.pop(claim_id, None)
             self._last_request.pop(claim_id, None)
-        await self.edit_now(claim_id)
-        await self._offer_verdict(claim_id)
+        status = await self.edit_now(claim_id)
+        if status in VERDICT_STATUSES:
+            await self._offer_verdict(claim_id)
 
     async def _offer_verdict(self, claim_id: int) -> None:
         """Show a new verdict on the cards of claims that match this one and still wait."""
-        view = await self.services.views.claim_view(claim_id=claim_id)
-        if view is None or view.claim.status not in VERDICT_STATUSES:
-            return
         for linked in await verdict_offers(self.services.db, claim_id=claim_id):
             await self.edit_now(linked)
 
-    async def edit_now(self, claim_id: int) -> None:
-        """Edit a claim's card in place to show its current state."""
+    async def edit_now(self, claim_id: int) -> str | None:
+        """Edit a claim's card in place to show its current state; returns that status."""
         view = await self.services.views.claim_view(claim_id=claim_id)
         if view is None or view.claim.card_message_id is None or view.claim.card_chat_id is None:
-            return
+            return view.claim.status if view else None
         try:
             await self.application.bot.edit_message_text(
                 render.claim_card(view),
@@ -115,6 +113,7 @@ class CardPublisher:
                 log.warning("Could not edit the card of claim %s: %s", claim_id, error)
         except (Forbidden, TelegramError) as error:
             log.warning("Could not edit the card of claim %s: %s", claim_id, error)
+        return view.claim.status
 
     async def flush(self) -> None:
         """Carry out pending edits now (at shutdown)."""

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.views import Views
     from handlers.cards import CardPublisher
     from handlers.editors import EditorCheck
+    from handlers.membership import SeenMembers
     from storage.db import Database
 
 
@@ -28,6 +29,14 @@ class Services:
     intake: Intake
     cards: CardPublisher
     editors: EditorCheck
+    seen: SeenMembers = field(default_factory=lambda: _seen_members())
+
+
+def _seen_members() -> SeenMembers:
+    """A fresh cache of recently recorded members."""
+    from handlers.membership import SeenMembers
+
+    return SeenMembers()
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import ChatMember, Update
 
@@ -10,6 +11,27 @@ from handlers.context import DeskContext
 from storage import teams as team_q
 
 log = logging.getLogger(__name__)
+
+
+class SeenMembers:
+    """Who this process recorded recently, so a chatty group does not write on every message."""
+
+    def __init__(self, ttl: float = 600.0, limit: int = 50_000) -> None:
+        self.ttl = ttl
+        self.limit = limit
+        self._seen: dict[tuple[int, int], float] = {}
+
+    def needs_recording(self, chat_id: int, user_id: int) -> bool:
+        """True (and remembered) when the member was not recorded within the last `ttl` s."""
+        now = time.monotonic()
+        key = (chat_id, user_id)
+        if now - self._seen.get(key, -self.ttl) < self.ttl:
+            return False
+        if len(self._seen) >= self.limit:
+            self._seen.clear()
+        self._seen[key] = now
+        return True
+
 
 GREETING = (
     "Hello, fact desk! 👋 Forward me articles, channel posts or links (or reply /check to a "
@@ -59,6 +81,12 @@ async def remember_member(update: Update, context: DeskContext) -> None:
     """Note who speaks in which team's group (to route their private forwards)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or user.is_bot or chat.type not in ("group", "supergroup"):
+        return
+    # A button press is always on one of our messages: the team exists and the vote itself
+    # records the member. Someone seen in the last few minutes needs no new write either.
+    if update.callback_query is not None or not context.services.seen.needs_recording(
+        chat.id, user.id
+    ):
         return
     async with context.services.db.write() as session:
         team = await team_q.get_team(session, chat_id=chat.id)

@@ -92,7 +92,7 @@ async def queue_page(
     stmt = (
         select(Claim)
         .where(Claim.team_id == team_id, Claim.status.in_(UNSETTLED))
-        .order_by(Claim.id)
+        .order_by(Claim.created_at, Claim.id)  # walks ix_claim_team_created; no sort of the queue
         .offset(max(page - 1, 0) * size)
         .limit(size + 1)
     )
