@@ -161,8 +161,9 @@ POSTGRES_BUGS = {
     "in handlers/submissions.py parse_message (or bot/intake.py before storing)",
 }
 KNOWN_BUGS = {
-    "/queue huge": "handlers/status.py on_queue: a page number past SQLite's integer range "
-    "reaches the OFFSET and raises OverflowError; the user gets the generic error",
+    "/queue huge": "handlers/status.py on_queue: a page number past the database integer range "
+    "(SQLite OverflowError, PostgreSQL out of range) reaches the OFFSET; the user gets the "
+    "generic error",
 }
 
 CASES: dict[str, tuple[Act, str | None]] = {

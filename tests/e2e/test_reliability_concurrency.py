@@ -87,16 +87,10 @@ def _cards(sandbox: Sandbox, chat: object, count: int) -> list[object] | None:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/claims.py change_status bumps the queue counts in (from, to) order, so two "
-    "claims moving in opposite directions at once (in_review→disputed and disputed→in_review) "
-    "deadlock on the QueueCount rows and one vote fails with the generic error. Bump the two "
-    "counts in a fixed order (sorted by status). Seen in the PostgreSQL crash test.",
-)
 async def test_opposite_status_moves_at_the_same_moment_do_not_deadlock(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Regression: change_status once bumped the counts in (from, to) order and deadlocked."""
     if db.is_sqlite:
         pytest.skip("SQLite runs one writer at a time: no row locks to deadlock on")
     team = Team(chat_id=-100777, title="Desk")
