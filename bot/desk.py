@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import BadArguments, ClaimNotFound, DeskError, NotAnEditor, NoTeam
+from bot.intake import without_controls
 from bot.web.urls import find_urls
 from bot.workflow import RATING_TO_STATUS, decide_status
 from storage import claims as claim_q
@@ -168,7 +169,7 @@ class Desk:
         self, *, chat_id: int, claim_id: int, member: Member, text: str, message_id: int | None
     ) -> ClaimChange:
         """Attach a note to a claim; links in it are kept as evidence."""
-        text = text.strip()
+        text = (without_controls(text) or "").strip()
         if not text:
             raise DeskError("The note is empty: write something after the claim id.")
         async with self.db.write(effect=True) as session:

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.extraction.base import ExtractionResult, Extractor
@@ -75,6 +75,15 @@ class Extracted:
     note: str | None
 
 
+# Control characters (NUL above all: PostgreSQL refuses it in text) except tab and newlines.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(text: str | None) -> str | None:
+    """The text without control characters that no article needs and databases refuse."""
+    return CONTROL_CHARS.sub("", text) if text else text
+
+
 def text_fingerprint(text: str) -> str:
     """A hash of the text that ignores case, spacing, punctuation and Unicode forms."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -137,6 +146,9 @@ class Intake:
         status_message_id: int | None,
     ) -> Received:
         """Store the article, pending extraction; or return the team's earlier copy of it."""
+        draft = replace(
+            draft, text=without_controls(draft.text), title=without_controls(draft.title)
+        )
         fingerprint = text_fingerprint(draft.text)
         canonical = canonical_url(draft.url) if draft.url else None
         async with self.db.write(effect=True) as session:

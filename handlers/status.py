@@ -10,6 +10,7 @@ from handlers.context import DeskContext
 from handlers.publish import NO_PREVIEW
 
 QUEUE_PAGE_SIZE = 10
+MAX_QUEUE_PAGE = 100_000  # far past any real queue, and well inside the database's integers
 
 HELP = (
     "<b>Fact desk</b> — I turn this group into a verification queue.\n\n"
@@ -85,6 +86,9 @@ async def on_queue(update: Update, context: DeskContext) -> None:
             await reply(update, "Use /queue or /queue &lt;page number&gt;, e.g. /queue 2.")
             return
         page = int(context.args[0])
+        if page > MAX_QUEUE_PAGE:
+            await reply(update, f"The queue has no page {page:,}; /queue shows the first.")
+            return
     claims, more, total = await context.services.views.queue(
         chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
     )
