@@ -166,6 +166,7 @@ async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncItera
             worker_id=worker_name(settings),
             receive=receive and settings.receive_updates and not settings.webhook_url,
             poll_timeout=settings.poll_timeout,
+            housekeeping=_housekeeping,
         )
         webhook = None
         receive = receive and settings.receive_updates
@@ -183,6 +184,13 @@ async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncItera
                 await webhook.cleanup()
             await application.stop()
             await _post_shutdown(application)
+
+
+async def _housekeeping(pump: UpdatePump) -> None:
+    """Periodic work the pump runs: re-post cards whose first send failed."""
+    await handlers.repost_unposted_cards(
+        pump.application, worker=pump.worker_id, started_at=pump.started_at
+    )
 
 
 async def _start_webhook(application: Application, pump: UpdatePump, settings: Settings):

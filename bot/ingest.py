@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 import warnings
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -51,6 +51,7 @@ class UpdatePump:
         idle_interval: float = 0.2,
         max_attempts: int = update_q.DEFAULT_MAX_ATTEMPTS,
         housekeeping_seconds: float = 60.0,
+        housekeeping: Callable[[UpdatePump], Awaitable[None]] | None = None,
     ) -> None:
         self.application = application
         self.db = db
@@ -62,6 +63,7 @@ class UpdatePump:
         self.idle_interval = idle_interval
         self.max_attempts = max_attempts
         self.housekeeping_seconds = housekeeping_seconds
+        self.housekeeping = housekeeping
         self.started_at = utcnow()
         self._wake = asyncio.Event()
         self._lanes: dict[int, asyncio.Lock] = {}
@@ -207,10 +209,11 @@ class UpdatePump:
             # Telegram sent something this library version cannot read: skip it, keep the row.
             log.warning("Update %s is unreadable and skipped: %r", stored.update_id, exc)
             update, error = None, f"unreadable: {exc!r}"
+        current = Applying(stored.update_id)
         if update is not None:
             try:
                 async with self._lane(update):
-                    token = applying.set(Applying(stored.update_id))
+                    token = applying.set(current)
                     try:
                         await self.application.process_update(update)
                     finally:
@@ -218,9 +221,16 @@ class UpdatePump:
             except Exception as exc:  # process_update reports handler errors itself
                 log.exception("Update %s could not be processed", stored.update_id)
                 error = repr(exc)
+        if current.marked and error is None:
+            return  # its effect's transaction already marked it done
         try:
             async with self.db.write() as session:
-                await update_q.finish(session, update_id=stored.update_id, error=error)
+                if current.retry:
+                    # A passing database failure (deadlock, lost connection, lock timeout):
+                    # run it again rather than lose its effect; attempts are capped.
+                    await update_q.retry_later(session, update_id=stored.update_id)
+                else:
+                    await update_q.finish(session, update_id=stored.update_id, error=error)
         except Exception:
             log.exception("Could not mark update %s done; it will run again", stored.update_id)
 
@@ -235,14 +245,8 @@ class UpdatePump:
 
     async def _housekeeping(self) -> None:
         """One round of housekeeping."""
-        if getattr(self.application.bot_data, "services", None) is not None:
-            # Imported here: the re-posting lives at the Telegram edge (handlers/), which the
-            # bare pump used by tests and benchmarks does without.
-            from handlers.retry import repost_unposted_cards
-
-            await repost_unposted_cards(
-                self.application, worker=self.worker_id, started_at=self.started_at
-            )
+        if self.housekeeping is not None:
+            await self.housekeeping(self)
         async with self.db.write() as session:
             await update_q.prune_done(session, before=utcnow() - KEEP_DONE)
 

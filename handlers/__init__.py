@@ -21,6 +21,7 @@ from telegram.ext import (
 from handlers import admin, export, intake, matches, membership, notes, private, status, votes
 from handlers.errors import on_error
 from handlers.publish import resume_extractions
+from handlers.retry import repost_unposted_cards
 
 GROUP_COMMANDS = [
     ("status", "The queue at a glance, or /status <id>"),
@@ -111,6 +112,9 @@ async def set_command_menus(application: Application) -> None:
     await bot.set_my_commands(
         [BotCommand(n, d) for n, d in PRIVATE_COMMANDS], scope=BotCommandScopeAllPrivateChats()
     )
+
+
+__all__ = ["register", "repost_unposted_cards", "resume_unfinished", "set_command_menus"]
 
 
 async def resume_unfinished(application: Application) -> None:

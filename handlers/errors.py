@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 
 from bot.errors import DeskError
 from handlers.context import DeskContext
-from storage.db import UpdateAlreadyApplied
+from storage.db import UpdateAlreadyApplied, applying, is_passing_db_failure
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,14 @@ async def on_error(update: object, context: DeskContext) -> None:
     error = context.error
     if isinstance(error, UpdateAlreadyApplied):
         log.info("Update %s was already applied before a restart; skipped", error)
+        return
+    current = applying.get()
+    if current is not None and is_passing_db_failure(error):
+        # The update goes back to the store and runs again; the user gets the answer then.
+        log.warning(
+            "Update %s hit a passing database failure; retrying: %s", current.update_id, error
+        )
+        current.retry = True
         return
     if isinstance(error, DeskError):
         text = str(error)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import event, exc, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -39,10 +39,23 @@ class Applying:
 
     update_id: int
     marked: bool = False
+    retry: bool = False  # set when a passing database failure interrupted the handler
 
 
 # The update the current task is processing, so its effect and "done" commit together.
 applying: ContextVar[Applying | None] = ContextVar("applying", default=None)
+
+
+def is_passing_db_failure(error: BaseException | None) -> bool:
+    """Worth retrying: deadlock, serialization conflict, lock or pool timeout, lost connection."""
+    if isinstance(error, (exc.OperationalError, exc.TimeoutError)):
+        return True
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    text = str(error).lower()
+    return isinstance(error, exc.DBAPIError) and (
+        "deadlock" in text or "could not serialize" in text or "database is locked" in text
+    )
 
 
 class Database:

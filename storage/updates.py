@@ -145,3 +145,12 @@ async def state_counts(session: AsyncSession) -> dict[str, int]:
         select(StoredUpdate.state, func.count()).group_by(StoredUpdate.state)
     )
     return {state: count for state, count in rows.all()}
+
+
+async def retry_later(session: AsyncSession, *, update_id: int) -> None:
+    """Put an update back in the queue after a passing failure (its attempts are counted)."""
+    await session.execute(
+        update(StoredUpdate)
+        .where(StoredUpdate.update_id == update_id, StoredUpdate.state == "processing")
+        .values(state="pending", error="retried after a database failure")
+    )

@@ -131,6 +131,7 @@ class Desk:
     bob: object
     carol: object
     settings: Settings
+    app: object = None
 
     async def say(self, user: object, text: str, **kwargs: object) -> object:
         """A member posts; wait until the bot has handled it."""
@@ -168,6 +169,6 @@ async def desk(sandbox: Sandbox, db_url: str) -> AsyncIterator[Desk]:
     sandbox.add_member(chat, bob)
     sandbox.add_member(chat, carol)
     settings = bot_settings(sandbox, db_url)
-    async with running_bot(settings):
+    async with running_bot(settings) as application:
         await sandbox.wait_idle()
-        yield Desk(sandbox, chat, alice, bob, carol, settings)
+        yield Desk(sandbox, chat, alice, bob, carol, settings, application)
