@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.desk import TeamSettings
+from bot.desk import ClaimChange, TeamSettings
 from bot.errors import BadArguments, NotAnEditor
 from handlers import render
 from handlers.context import DeskContext
@@ -54,12 +55,14 @@ async def on_verdict(update: Update, context: DeskContext) -> None:
     await reply(update, f"🔒 Claim #{claim_id}: verdict {render.status_label(change.status)}.")
 
 
-async def on_reopen(update: Update, context: DeskContext) -> None:
-    """Unlock a claim so votes decide again."""
+async def _claim_action(
+    update: Update, context: DeskContext, action: Callable[..., Awaitable[ClaimChange]], usage: str
+) -> ClaimChange:
+    """Run an editor's action on the claim named in the command, then refresh its card."""
     if not context.args:
-        raise BadArguments("Use /reopen <id>, for example /reopen 17.")
+        raise BadArguments(usage)
     claim_id = parse_claim_id(context.args[0])
-    change = await context.services.desk.reopen(
+    change = await action(
         chat_id=update.effective_chat.id,
         claim_id=claim_id,
         member=member_of(update),
@@ -67,23 +70,22 @@ async def on_reopen(update: Update, context: DeskContext) -> None:
         is_editor=await _is_editor(update, context),
     )
     context.services.cards.refresh(claim_id)
-    await reply(update, f"🔓 Claim #{claim_id} reopened: {render.status_label(change.status)}.")
+    return change
+
+
+async def on_reopen(update: Update, context: DeskContext) -> None:
+    """Unlock a claim so votes decide again."""
+    usage = "Use /reopen <id>, for example /reopen 17."
+    change = await _claim_action(update, context, context.services.desk.reopen, usage)
+    status = render.status_label(change.status)
+    await reply(update, f"🔓 Claim #{change.claim_id} reopened: {status}.")
 
 
 async def on_dismiss(update: Update, context: DeskContext) -> None:
     """Take a claim out of the queue."""
-    if not context.args:
-        raise BadArguments("Use /dismiss <id> [reason], for example /dismiss 17 duplicate.")
-    claim_id = parse_claim_id(context.args[0])
-    await context.services.desk.dismiss(
-        chat_id=update.effective_chat.id,
-        claim_id=claim_id,
-        member=member_of(update),
-        reason=_reason(update, 1),
-        is_editor=await _is_editor(update, context),
-    )
-    context.services.cards.refresh(claim_id)
-    await reply(update, f"🚫 Claim #{claim_id} dismissed.")
+    usage = "Use /dismiss <id> [reason], for example /dismiss 17 duplicate."
+    change = await _claim_action(update, context, context.services.desk.dismiss, usage)
+    await reply(update, f"🚫 Claim #{change.claim_id} dismissed.")
 
 
 def settings_text(settings: TeamSettings) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -75,6 +76,7 @@ class Database:
         if self.is_sqlite:
             _tune_sqlite(self.engine)
             writer = self.engine.execution_options(**{_IMMEDIATE: True})
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = async_sessionmaker(writer, expire_on_commit=False)
 
@@ -92,7 +94,7 @@ class Database:
         a queued article, a note): the stored update is marked done in the same transaction, and
         a re-delivered update whose effect already committed raises UpdateAlreadyApplied.
         """
-        async with self._writer() as session, session.begin():
+        async with self._write_turn(), self._writer() as session, session.begin():
             current = applying.get()
             if effect and current is not None and not current.marked:
                 result = await session.execute(
@@ -105,6 +107,20 @@ class Database:
                     raise UpdateAlreadyApplied(current.update_id)
                 current.marked = True
             yield session
+
+    @asynccontextmanager
+    async def _write_turn(self) -> AsyncIterator[None]:
+        """On SQLite, one writer at a time per process, queued here rather than in SQLite.
+
+        SQLite's busy handler waits by sleeping in growing steps, so writers that collide on the
+        file lock waste most of their time asleep; an asyncio lock hands the turn over at once.
+        Other processes still meet at the file lock and its busy timeout.
+        """
+        if self._write_lock is None:
+            yield
+            return
+        async with self._write_lock:
+            yield
 
     async def upgrade(self) -> None:
         """Bring the schema up to date with the Alembic migrations."""

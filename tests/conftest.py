@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.app import running_bot
 from bot.config import Settings
 from bot.sandbox import Sandbox
 from storage.db import Database
+from storage.scratch import scratch_database
 
 REPO = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
@@ -33,57 +33,23 @@ def shared_dir() -> Path:
     return path
 
 
-async def _create_pg_database() -> tuple[str, str]:
-    """A fresh, empty PostgreSQL database on the test server; returns (url, name)."""
-    import asyncpg
-
-    base = make_url(POSTGRES_URL)
-    name = f"fcb_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(
-        host=base.host,
-        port=base.port or 5432,
-        user=base.username,
-        password=base.password,
-        database=base.database,
-    )
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return base.set(database=name).render_as_string(hide_password=False), name
-
-
-async def _drop_pg_database(name: str) -> None:
-    """Drop a test database, closing any connection left to it."""
-    import asyncpg
-
-    base = make_url(POSTGRES_URL)
-    conn = await asyncpg.connect(
-        host=base.host,
-        port=base.port or 5432,
-        user=base.username,
-        password=base.password,
-        database=base.database,
-    )
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+@asynccontextmanager
+async def fresh_database_url(kind: str, folder: Path) -> AsyncIterator[str]:
+    """An empty database: a SQLite file in `folder`, or a scratch PostgreSQL database."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{folder / 'factcheck.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip(POSTGRES_SKIP)
+    async with scratch_database(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A URL of an empty database: a SQLite file, and a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'factcheck.db'}"
-        return
-    if not POSTGRES_URL:
-        pytest.skip(POSTGRES_SKIP)
-    url, name = await _create_pg_database()
-    try:
+    async with fresh_database_url(request.param, tmp_path) as url:
         yield url
-    finally:
-        await _drop_pg_database(name)
 
 
 @pytest.fixture

@@ -22,11 +22,8 @@ from bot.logs import RedactTokens, setup_logging
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.sandbox.state import Chat, Message, User
 from tests.conftest import (
-    POSTGRES_SKIP,
-    POSTGRES_URL,
-    _create_pg_database,
-    _drop_pg_database,
     bot_settings,
+    fresh_database_url,
 )
 from tests.utils import load
 from tests.utils.web import endless_page, serve_pages
@@ -62,14 +59,8 @@ async def bench(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Bench]:
     """One bot for the module's cases."""
-    pg_name = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('bad') / 'bad.db'}"
-    elif not POSTGRES_URL:
-        pytest.skip(POSTGRES_SKIP)
-    else:
-        url, pg_name = await _create_pg_database()
-    try:
+    folder = tmp_path_factory.mktemp("bad")
+    async with fresh_database_url(request.param, folder) as url:
         async with serve_pages({"/endless": endless_page()}) as pages, Sandbox() as sandbox:
             settings = bot_settings(
                 sandbox,
@@ -82,9 +73,6 @@ async def bench(
                 bench = await _set_up(sandbox, pages.url("/endless"))
                 bench.database = request.param
                 yield bench
-    finally:
-        if pg_name:
-            await _drop_pg_database(pg_name)
 
 
 async def _set_up(sandbox: Sandbox, endless_url: str) -> Bench:

@@ -19,7 +19,7 @@ import pytest
 from bot.ingest import wait_until_drained
 from bot.sandbox import SANDBOX_TOKEN
 from storage.db import Database
-from tests.conftest import POSTGRES_SKIP, POSTGRES_URL, _create_pg_database, _drop_pg_database
+from tests.conftest import fresh_database_url
 from tests.utils import load
 from tests.utils.processes import BotProcess, Processes, SandboxControl
 
@@ -42,21 +42,11 @@ if os.environ.get("CRASH_TEST_POSTGRES"):
 @pytest.fixture(params=DATABASES)
 async def crash_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A migrated database shared by the test and the bot process."""
-    name = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
-    elif not POSTGRES_URL:
-        pytest.skip(POSTGRES_SKIP)
-    else:
-        url, name = await _create_pg_database()
-    db = Database(url)
-    await db.upgrade()  # before the bot starts, so no kill lands in a migration
-    await db.dispose()
-    try:
+    async with fresh_database_url(request.param, tmp_path) as url:
+        db = Database(url)
+        await db.upgrade()  # before the bot starts, so no kill lands in a migration
+        await db.dispose()
         yield url
-    finally:
-        if name:
-            await _drop_pg_database(name)
 
 
 class Chaos:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.ingest import wait_until_drained
 from storage.db import Database
 from storage.models import StatusChange
-from tests.conftest import POSTGRES_SKIP, POSTGRES_URL, _create_pg_database, _drop_pg_database
+from tests.conftest import fresh_database_url
 from tests.utils import load
 from tests.utils.processes import Processes, SandboxControl
 
@@ -25,18 +25,13 @@ MEMBERS = 50
 
 
 @pytest.fixture
-async def shared_pg() -> AsyncIterator[str]:
+async def shared_pg(tmp_path: Path) -> AsyncIterator[str]:
     """A fresh, migrated PostgreSQL database for both workers."""
-    if not POSTGRES_URL:
-        pytest.skip(POSTGRES_SKIP)
-    url, name = await _create_pg_database()
-    db = Database(url)
-    await db.upgrade()  # once, before two processes would race to migrate it
-    await db.dispose()
-    try:
+    async with fresh_database_url("postgresql", tmp_path) as url:
+        db = Database(url)
+        await db.upgrade()  # once, before two processes would race to migrate it
+        await db.dispose()
         yield url
-    finally:
-        await _drop_pg_database(name)
 
 
 async def test_two_workers_share_the_store_and_count_every_vote_once(

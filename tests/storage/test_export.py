@@ -6,17 +6,10 @@ import csv
 import hashlib
 import io
 import json
-import os
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlmodel import SQLModel
 
 import storage.matching  # noqa: F401  (registers the matching tables on the metadata)
 from bot.export import (
@@ -38,35 +31,6 @@ from storage.db import Database
 CHAT = -100_500
 TRICKY = 'He said "no, never",\nthen left; 38 000 «домогосподарств» — ок'
 FORMULA = '=HYPERLINK("http://evil.example","click")'
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """An empty schema: a SQLite file, or a throwaway database on TEST_POSTGRES_URL's server."""
-    server = os.environ.get("TEST_POSTGRES_URL")
-    name = f"fc_test_{uuid.uuid4().hex[:12]}"
-    if request.param == "postgresql":
-        if not server:
-            pytest.skip("PostgreSQL run needs TEST_POSTGRES_URL (postgresql+asyncpg://...)")
-        await _admin(server, f'CREATE DATABASE "{name}"')
-        url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'export.db'}"
-    database = Database(url)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(SQLModel.metadata.create_all)
-    yield database
-    await database.dispose()
-    if request.param == "postgresql":
-        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-async def _admin(server: str, statement: str) -> None:
-    """Run one statement outside a transaction on the server's default database."""
-    engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(statement))
-    await engine.dispose()
 
 
 async def _desk(db: Database) -> dict[str, int]:

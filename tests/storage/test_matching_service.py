@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlmodel import SQLModel
+from sqlalchemy import select
 
 import storage.matching  # noqa: F401  (registers the matching tables on the metadata)
 from bot.errors import ClaimNotFound, DeskError, NotAnEditor
@@ -38,43 +33,6 @@ from storage.models import Claim, ClaimStatus, QueueCount, StatusChange
 
 PAIRS = Path(__file__).resolve().parent.parent / "fixtures" / "matching_pairs.json"
 CHAT = -100_111
-
-
-async def _create_postgres_database(url: str) -> str:
-    """A fresh, uniquely named database on the server, so parallel runs never collide."""
-    name = f"fc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_postgres_database(url: str, name: str) -> None:
-    """Remove a test database made by `_create_postgres_database`."""
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated-by-metadata database: a SQLite file, or a throwaway PostgreSQL database."""
-    server = os.environ.get("TEST_POSTGRES_URL")
-    if request.param == "postgresql":
-        if not server:
-            pytest.skip("PostgreSQL run needs TEST_POSTGRES_URL (postgresql+asyncpg://...)")
-        url = await _create_postgres_database(server)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'matching.db'}"
-    database = Database(url)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(SQLModel.metadata.create_all)
-    yield database
-    await database.dispose()
-    if request.param == "postgresql":
-        await _drop_postgres_database(server, make_url(url).database)
 
 
 async def _team(db: Database, chat_id: int = CHAT) -> int:
