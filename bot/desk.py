@@ -76,21 +76,28 @@ class Desk:
         self.default_quorum = default_quorum
         self.default_cards = default_cards
         self.default_extractor = default_extractor
+        self._known_members: dict[int, Member] = {}
 
     async def _team_claim(
         self, session: AsyncSession, *, chat_id: int, claim_id: int, lock: bool = False
     ) -> tuple[Team, Claim]:
         """The team of a chat and one of its claims; a claim of another team is 'not found'."""
-        team = await team_q.get_team(session, chat_id=chat_id)
-        if team is None:
+        found = await claim_q.get_team_claim(
+            session, chat_id=chat_id, claim_id=claim_id, for_update=lock
+        )
+        if found is not None:
+            return found[1], found[0]
+        if await team_q.get_team(session, chat_id=chat_id) is None:
             raise NoTeam()
-        claim = await claim_q.get_claim(session, claim_id=claim_id, for_update=lock)
-        if claim is None or claim.team_id != team.id:
-            raise ClaimNotFound(claim_id)
-        return team, claim
+        raise ClaimNotFound(claim_id)
 
     async def _remember(self, session: AsyncSession, member: Member) -> None:
-        """Keep the member's name current for cards and /status."""
+        """Keep the member's name current for cards and /status (written when it changes)."""
+        if self._known_members.get(member.id) == member:
+            return
+        if len(self._known_members) > 100_000:
+            self._known_members.clear()
+        self._known_members[member.id] = member
         await team_q.upsert_user(
             session,
             user_id=member.id,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Claim, ClaimStatus, StatusChange, utcnow
+from storage.models import Claim, ClaimStatus, StatusChange, Team, utcnow
 from storage.queue import bump_count
 
 
@@ -157,3 +157,18 @@ async def claim_by_card(session: AsyncSession, *, chat_id: int, message_id: int)
     """The claim whose card is this message (for notes written as replies)."""
     stmt = select(Claim).where(Claim.card_chat_id == chat_id, Claim.card_message_id == message_id)
     return (await session.execute(stmt.limit(1))).scalar_one_or_none()
+
+
+async def get_team_claim(
+    session: AsyncSession, *, chat_id: int, claim_id: int, for_update: bool = False
+) -> tuple[Claim, Team] | None:
+    """A claim with its team, in one query, only if it belongs to the chat's team."""
+    stmt = (
+        select(Claim, Team)
+        .join(Team, Team.id == Claim.team_id)
+        .where(Claim.id == claim_id, Team.chat_id == chat_id)
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=Claim)
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1]) if row else None
