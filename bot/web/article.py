@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import trafilatura
-
 from bot.web.errors import NoArticleText
 from bot.web.fetch import FetchedPage
 
@@ -40,6 +38,10 @@ class ArticleContent:
 
 def parse_article(html: str, url: str | None = None) -> ArticleContent:
     """Extract the main text and metadata from HTML; raise NoArticleText if there is none."""
+    # Imported on first use: trafilatura and its lxml stack cost ~25 MB that a desk which
+    # never receives links need not carry.
+    import trafilatura
+
     doc = trafilatura.bare_extraction(
         html,
         url=url,
