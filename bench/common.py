@@ -11,7 +11,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
+
+from storage.scratch import connect_raw, scratch_database
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(
@@ -95,24 +96,6 @@ def postgres_available() -> bool:
     return True
 
 
-async def _pg_admin(sql: str) -> None:
-    """Run one statement on the server's maintenance database (CREATE/DROP DATABASE)."""
-    import asyncpg
-
-    base = make_url(PG_URL)
-    conn = await asyncpg.connect(
-        host=base.host,
-        port=base.port or 5432,
-        user=base.username,
-        password=base.password,
-        database=base.database,
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 @asynccontextmanager
 async def fresh_database(kind: str) -> AsyncIterator[str]:
     """The URL of an empty database: a SQLite file in a temp dir, or a new PostgreSQL database."""
@@ -120,12 +103,8 @@ async def fresh_database(kind: str) -> AsyncIterator[str]:
         with tempfile.TemporaryDirectory(prefix="fcb-bench-") as folder:
             yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         return
-    name = f"fcb_bench_{uuid.uuid4().hex[:10]}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with scratch_database(PG_URL, prefix="fcb_bench") as url:
+        yield url
 
 
 def database_kinds(only: str | None = None) -> list[str]:
@@ -206,13 +185,8 @@ def _pg_version_asyncpg() -> str:
     """The server version through asyncpg when psql is not installed."""
     import asyncio
 
-    import asyncpg
-
     async def ask() -> str:
-        url = make_url(PG_URL)
-        conn = await asyncpg.connect(
-            host=url.host, port=url.port or 5432, user=url.username, database=url.database
-        )
+        conn = await connect_raw(PG_URL)
         try:
             return str(await conn.fetchval("SHOW server_version"))
         finally:

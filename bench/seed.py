@@ -17,6 +17,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import make_url
 
+from storage.scratch import connect_raw
+
 MAIN_TEAM = 1
 OTHER_TEAMS = (2, 3, 4)
 CHAT_ID = -1001900000001
@@ -261,16 +263,7 @@ def seed_sqlite(path: str, layout: Layout) -> None:
 
 async def seed_postgres(url: str, layout: Layout) -> None:
     """COPY everything in one transaction, with secondary indexes rebuilt at the end; ANALYZE."""
-    import asyncpg
-
-    parts = make_url(url)
-    conn = await asyncpg.connect(
-        host=parts.host,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        database=parts.database,
-    )
+    conn = await connect_raw(url)
     try:
         async with conn.transaction():
             await _without_fk_triggers(conn)

@@ -10,17 +10,8 @@ from typing import Any
 from bot.app import running_bot
 from bot.sandbox import Sandbox
 from tests.conftest import Desk, bot_settings
+from tests.e2e.test_loop import ARTICLE
 
-ARTICLE = (
-    "Ministry: 38,000 households still without power after strikes\n\n"
-    "The energy ministry said on Tuesday that 38,000 households in the Kharkiv region were "
-    "still without electricity after overnight strikes on two substations.\n\n"
-    "Regional governor Oleh Syniehubov told reporters that 14 drones and 3 missiles had been "
-    "launched at the city, and that air defence shot down 11 of the drones.\n\n"
-    "In 2023 the region lost power for a total of 46 days, according to the grid operator "
-    "Ukrenergo.\n\n"
-    "We think the government should do more. Subscribe to our channel for updates!"
-)
 POWER = "38,000 households"
 DRONES = "14 drones"
 
