@@ -94,19 +94,24 @@ class Database:
         a queued article, a note): the stored update is marked done in the same transaction, and
         a re-delivered update whose effect already committed raises UpdateAlreadyApplied.
         """
-        async with self._write_turn(), self._writer() as session, session.begin():
-            current = applying.get()
-            if effect and current is not None and not current.marked:
-                result = await session.execute(
-                    update(StoredUpdate)
-                    .where(StoredUpdate.update_id == current.update_id)
-                    .where(StoredUpdate.state != "done")
-                    .values(state="done", done_at=utcnow())
-                )
-                if not result.rowcount:
-                    raise UpdateAlreadyApplied(current.update_id)
+        current = applying.get()
+        marking = effect and current is not None and not current.marked
+        async with self._write_turn(), self._writer() as session:
+            async with session.begin():
+                if marking:
+                    result = await session.execute(
+                        update(StoredUpdate)
+                        .where(StoredUpdate.update_id == current.update_id)
+                        .where(StoredUpdate.state != "done")
+                        .values(state="done", done_at=utcnow())
+                    )
+                    if not result.rowcount:
+                        raise UpdateAlreadyApplied(current.update_id)
+                yield session
+            # Only once the transaction committed: a rolled-back effect (the claim was not
+            # found, say) leaves the update for the worker to finish.
+            if marking:
                 current.marked = True
-            yield session
 
     @asynccontextmanager
     async def _write_turn(self) -> AsyncIterator[None]:

@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import running_bot
 from bot.config import Settings
+from bot.ingest import wait_until_drained
 from bot.sandbox import Sandbox
 from storage.db import Database
 from storage.scratch import scratch_database
@@ -102,14 +103,25 @@ class Desk:
     async def say(self, user: object, text: str, **kwargs: object) -> object:
         """A member posts; wait until the bot has handled it."""
         message = self.sandbox.send(self.chat, user, text, **kwargs)
-        await self.sandbox.wait_idle()
+        await self.settle()
         return message
 
     async def press(self, user: object, message: object, button: str) -> str:
         """A member presses a button; wait until the bot has handled it."""
         query_id = self.sandbox.press(user, message, button)
-        await self.sandbox.wait_idle()
+        await self.settle()
         return query_id
+
+    async def settle(self) -> None:
+        """Wait until Telegram's side is quiet and the bot's update store is drained.
+
+        The sandbox sees an update confirmed as soon as the bot has stored it, before its
+        handler runs; the store says when it was processed.
+        """
+        await self.sandbox.wait_idle()
+        if self.app is not None:
+            await wait_until_drained(self.app.bot_data.services.db, timeout=20)
+            await self.sandbox.wait_idle()
 
     def last(self, contains: str) -> object:
         """The newest bot message containing the text (fails the test if there is none)."""
