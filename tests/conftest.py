@@ -118,10 +118,12 @@ class Desk:
         The sandbox sees an update confirmed as soon as the bot has stored it, before its
         handler runs; the store says when it was processed.
         """
-        await self.sandbox.wait_idle()
-        if self.app is not None:
-            await wait_until_drained(self.app.bot_data.services.db, timeout=20)
+        if self.app is None:
             await self.sandbox.wait_idle()
+            return
+        await self.sandbox.wait_idle(quiet=0.0)  # the bot has fetched (and so stored) it
+        await wait_until_drained(self.app.bot_data.services.db, timeout=20)
+        await self.sandbox.wait_idle()
 
     def last(self, contains: str) -> object:
         """The newest bot message containing the text (fails the test if there is none)."""
