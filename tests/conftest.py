@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,12 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.app import running_bot
 from bot.config import Settings
 from bot.ingest import wait_until_drained
 from bot.sandbox import Sandbox
 from storage.db import Database
+from storage.models import Article, Claim
 from storage.scratch import scratch_database
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,6 +126,34 @@ class Desk:
             return
         await self.sandbox.wait_idle(quiet=0.0)  # the bot has fetched (and so stored) it
         await wait_until_drained(self.app.bot_data.services.db, timeout=20)
+        await self.sandbox.wait_idle()
+
+    async def published(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Wait until every article's extraction has ended and each of its cards is posted.
+
+        Extraction and card posting run in the background after the update that asked for
+        them is done, so a drained update store does not mean the cards are out yet.
+        """
+        await self.settle()
+        db = self.app.bot_data.services.db
+
+        async def finished() -> bool:
+            async with db.read() as session:
+                busy = await session.scalar(
+                    select(func.count())
+                    .select_from(Article)
+                    .where(Article.extraction_state.in_(["pending", "running"]))
+                )
+                unposted = await session.scalar(
+                    select(func.count()).select_from(Claim).where(Claim.card_state == "unposted")
+                )
+            return not busy and not unposted
+
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not await finished():
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"articles not published within {timeout}s")
+            await asyncio.sleep(0.05)
         await self.sandbox.wait_idle()
 
     def last(self, contains: str) -> object:
