@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.intake import Extracted, Received
 from bot.matching_service import Match
 from bot.views import ClaimDetail, ClaimView, StatusView
+from handlers.shorten import shorten_html
 from storage.models import Article, Claim, ClaimStatus, Rating
 
 MAX_MESSAGE = 4096
@@ -50,12 +51,9 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def fit(html: str) -> str:
-    """Keep a rendered message under Telegram's 4096-character limit (cut at a line)."""
-    if len(html) <= MAX_MESSAGE:
-        return html
-    cut = html[: MAX_MESSAGE - 2].rsplit("\n", 1)[0]
-    return cut + "\n…"
+def fit(html: str, limit: int = MAX_MESSAGE) -> str:
+    """Keep a rendered message within Telegram's limit, cutting text but never markup."""
+    return shorten_html(html, limit)
 
 
 def status_label(status: str) -> str:
