@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import MAXYEAR, UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -80,7 +80,21 @@ def parse_since(value: str | None) -> datetime | None:
             moment = datetime.combine(date.fromisoformat(value), time())
         except ValueError:
             raise ExportError(f"--since wants a date like 2026-11-20, not {value!r}.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return _in_utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """The moment in UTC; one beyond year 1 or 9999 there becomes the edge of time.
+
+    `9999-12-31T23:59:59-23:59` is in year 10000 in UTC, which Python cannot represent
+    (OverflowError); nothing stored is that late (or, at the other end, that early), so the
+    edge filters exactly the same claims.
+    """
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.max if moment.year == MAXYEAR else datetime.min
+        return edge.replace(tzinfo=UTC)
 
 
 def export_filename(team: Team, fmt: str, now: datetime | None = None) -> str:

@@ -1,4 +1,4 @@
-"""Logging set-up that never lets the bot token reach a log line."""
+"""Logging set-up that never lets the bot token or the webhook secret reach a log line."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ import re
 
 # A bot token anywhere in a message: in URLs PTB's HTTP client logs ("/bot123:abc/getMe").
 _TOKEN_RE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
+# The webhook secret wherever it is named: setWebhook's parameters as PTB logs them at DEBUG
+# ("'secret_token': '…'"), a form field ("secret_token=…") or the header Telegram sends.
+_SECRET_RE = re.compile(r"""(secret[-_]token['"]?\s*[:=]\s*['"]?)[^'"\s,&;)}\]]+""", re.IGNORECASE)
 
 
 class RedactTokens(logging.Filter):
-    """Replace bot tokens (the configured one and anything shaped like one) in every record."""
+    """Redact bot tokens and webhook secrets in every record.
+
+    The configured ones, anything shaped like a token and any value named `secret_token`.
+    """
 
     def __init__(self, secrets: list[str] | None = None) -> None:
         super().__init__()
@@ -19,6 +25,7 @@ class RedactTokens(logging.Filter):
     def _clean(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "[REDACTED]")
+        text = _SECRET_RE.sub(r"\1[REDACTED]", text)
         return _TOKEN_RE.sub("[REDACTED]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:

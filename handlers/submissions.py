@@ -17,6 +17,7 @@ from telegram import (
 
 from bot.errors import BadArguments
 from bot.intake import Draft, Intake, Origin
+from bot.web.charsets import decode_document
 from bot.web.errors import FetchError
 from bot.web.urls import find_urls, is_only_links, strip_links
 
@@ -114,25 +115,6 @@ def document_kind(file_name: str | None) -> str | None:
     """'text' or 'html' for supported documents, else None."""
     suffix = PurePath(file_name or "").suffix.lower()
     return TEXT_DOCUMENTS.get(suffix)
-
-
-def decode_document(data: bytes) -> str | None:
-    """Decode an uploaded text file; None when it is binary, not text."""
-    if b"\x00" in data[:4096]:
-        return None
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return None if _looks_binary(text[:4096]) else text
-    return None
-
-
-def _looks_binary(sample: str) -> bool:
-    """Whether decoded text is mostly control characters (an image or archive renamed .txt)."""
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return bool(sample) and controls / len(sample) > 0.05
 
 
 def words_outside_links(parsed: Parsed) -> str:

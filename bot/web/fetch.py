@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import codecs
 import logging
 import re
 import socket
@@ -16,6 +15,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
 from bot.web.addresses import AllowedHosts, address_block_reason, parse_ip
+from bot.web.charsets import decode_page
 from bot.web.errors import (
     ConnectionFailed,
     FetchError,
@@ -243,8 +243,7 @@ class PageFetcher:
         body = await self._read_capped(resp)
         if not declared_type:
             content_type = _sniff_type(body)
-        charset = _pick_charset(resp.charset, body, content_type)
-        text = body.decode(charset, errors="replace")
+        charset, text = decode_page(body, _declared_charsets(resp.charset, body, content_type))
         return FetchedPage(url, str(final), resp.status, content_type, charset, body, text)
 
     async def _read_capped(self, resp: aiohttp.ClientResponse) -> bytes:
@@ -273,22 +272,14 @@ def _sniff_type(body: bytes) -> str:
     raise UnsupportedContentType("an unknown type")
 
 
-def _pick_charset(header: str | None, body: bytes, content_type: str) -> str:
-    """Take the charset from the header, a BOM or a <meta>, falling back to UTF-8."""
-    candidates = [header]
-    if body.startswith(codecs.BOM_UTF8):
-        candidates.insert(0, "utf-8-sig")
+def _declared_charsets(header: str | None, body: bytes, content_type: str) -> list[str | None]:
+    """The charsets a page declares: its Content-Type header, then a <meta> in HTML."""
+    declared = [header]
     if content_type != "text/plain":
         match = _META_CHARSET_RE.search(body[:4096])
         if match:
-            candidates.append(match.group(1).decode("ascii", errors="ignore"))
-    for name in candidates:
-        if name:
-            try:
-                return codecs.lookup(name).name
-            except LookupError:
-                log.debug("unknown charset %r", name)
-    return "utf-8"
+            declared.append(match.group(1).decode("ascii", errors="ignore"))
+    return declared
 
 
 def _translate_client_error(exc: aiohttp.ClientError) -> FetchError:

@@ -15,6 +15,7 @@ from bot.app import running_bot
 from bot.logs import RedactTokens, setup_logging
 from bot.sandbox import Sandbox
 from tests.conftest import bot_settings
+from tests.utils.processes import free_port
 
 TOKEN = "123456789:AAHfakeFAKEfake_secret-part-0123456789"
 
@@ -68,6 +69,27 @@ async def test_token_never_appears_in_any_log_output(
     assert token not in output
     assert token.split(":", 1)[1] not in output
     assert "[REDACTED]" in output
+
+
+async def test_webhook_secret_never_appears_in_a_debug_log(
+    sandbox: Sandbox, tmp_path: Path, captured: io.StringIO
+) -> None:
+    secret = "webhook-SECRET-for-the-log-test-0123456789"
+    port = free_port()
+    settings = bot_settings(
+        sandbox,
+        f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}",
+        webhook_url=f"http://127.0.0.1:{port}/hook",
+        webhook_secret=secret,
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
+    async with running_bot(settings):
+        pass
+    assert sandbox.calls(method="setWebhook")[-1].params["secret_token"] == secret
+    output = captured.getvalue()
+    assert "setWebhook" in output, "PTB logged no call parameters at DEBUG"
+    assert "secret_token" in output and secret not in output
 
 
 def test_redaction_covers_arguments_tracebacks_and_token_shaped_strings() -> None:
