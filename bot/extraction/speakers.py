@@ -1,0 +1,368 @@
+"""The grammar of attribution: "X said", "said X", "according to X" and their kin in a sentence.
+
+Works on tokens, so the noun phrase of a construction is read word by word from the verb outwards:
+names (capitalised words), role nouns ("ministry", "spokesperson"), a few modifiers ("chief",
+"foreign") and a determiner. A phrase that does not start at a clause boundary, or is only a
+sentence opener ("In", "Earlier", "Both"), is no claimant. Verbs inside quotation marks are what
+was said, not who said it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.extraction.lexicon import PRONOUN_START
+from bot.extraction.speaker_words import (
+    DOCUMENT_EN,
+    FEMALE_NAMES,
+    FEMALE_ROLE,
+    MALE_A_NAMES,
+    MALE_NAMES,
+    MALE_ROLE,
+    OPENERS,
+    ORG_SLAVIC,
+    ORG_WORDS,
+    PLURAL_WORDS,
+    ROLE_EN,
+    ROLE_SLAVIC,
+    VERBS_EN,
+    VERBS_SLAVIC,
+)
+
+TOKEN_RE = re.compile(
+    r"(?:[A-Za-zА-Яа-яІіЇїЄєҐґ]\.){2,}|[A-ZА-ЯІЇЄҐ]\.(?=\s+[A-ZА-ЯІЇЄҐ])|\w[\w'’-]*|[^\w\s]"
+)
+VERB_RE = re.compile(rf"(?:{VERBS_EN}|{VERBS_SLAVIC})")
+ACCORDING_RE = re.compile(
+    r"\b(?:according to|за словами|за даними|за інформацією|за повідомленням|по словам"
+    r"|по данным|по информации|по сообщению|як повідом\w+|как сообща\w+|как сообщи\w+"
+    r"|про це (?:повідоми\w*|заяви\w*|сказа\w*)|об этом (?:сообщи\w*|заяви\w*|сказа\w*"
+    r"|рассказа\w*))\s+(?:(?:в|у|во)\s+)?",
+    re.IGNORECASE,
+)
+ATTRIBUTION_ONLY_RE = re.compile(
+    rf"^(?:про це|об этом|this was|that was|as|так)\s+(?:\w+\s+){{0,2}}"
+    rf"(?:{VERBS_EN}|{VERBS_SLAVIC})\b[^,;:]{{0,80}}$",
+    re.IGNORECASE,
+)
+DOC_REF_RE = re.compile(
+    r"(?:(?:the|this|that|a|an|its|their|our)\s+)?(?:new\s+|latest\s+|same\s+)?"
+    r"(?:report|study|paper|survey|analysis|research|data|review|statement|document|figures)"
+    r"|(?:це |це\s)?(?:дослідження|звіт|доповідь|исследование|доклад|отчет|отчёт)",
+    re.IGNORECASE,
+)
+DOCUMENT_RE = re.compile(
+    r"\b(?:a|an|the)\s+(?:new\s+|recent\s+|latest\s+|\w+\s+)?(report|study|paper|survey|analysis"
+    r"|review)\s+(?:(?:published|released|issued|led|conducted|commissioned)\s+)?(by|from|in)\s+"
+    r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'’-]*){0,6})"
+)
+NAMED_SOURCE_RE = re.compile(
+    r"\b(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}(?:Database|Index|Survey|Report|Study|Monitor|Tracker)\b"
+)
+QUOTE_OPEN, QUOTE_CLOSE = "“«„", "”»"
+BOUNDARY_WORDS = frozenset("that and but as while що і й та а але что и но как як".split())
+ADVERBS = frozenset(
+    "also has had have later previously again further recently then publicly repeatedly"
+    " initially already too later reportedly separately earlier also також теж вже уже также"
+    " тоже ранее раніше".split()
+)
+TIME_WORDS = frozenset(
+    "on last this earlier late today yesterday tonight monday tuesday wednesday thursday friday"
+    " saturday sunday week month year night morning evening сьогодні вчора учора сегодня вчера"
+    " в у во понеділок вівторок середу четвер п'ятницю суботу неділю понедельник вторник среду"
+    " четверг пятницу субботу воскресенье".split()
+)
+MODIFIERS = frozenset(
+    "chief senior former deputy foreign prime defence defense national security press general"
+    " executive human rights air health interior finance top lead military local state federal"
+    " regional city emergency company police government union university white house grid"
+    " independent private public acting vice assistant special communications nuclear energy"
+    " employers' employers workers' environment climate economy trade justice education".split()
+)
+FORWARD_STOP_EN = frozenset(
+    "in on at during to after before with that who which whose adding as when while because but"
+    " than if from by into over about told".split()
+)
+FORWARD_STOP_SLAVIC = frozenset(
+    "в у на з із що что і и та а під до від про о об для через після після при із-за".split()
+)
+PERSON_NOUNS = frozenset(
+    "captain woman man soldier officer guard girl boy wife husband mother father sister brother"
+    " daughter son king queen prince princess".split()
+)
+CYRILLIC_RE = re.compile(r"[а-яіїєґё]", re.IGNORECASE)
+ISSUED = frozenset("issued published released statement".split())
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Someone or something that can speak: a name and a kind (m, f, x person, n org, p plural)."""
+
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one sentence says about its source, before the context resolves it."""
+
+    who: str | None = None
+    quoted: str | None = None
+    gender: str | None = None
+    phrases: tuple[str, ...] = ()
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _is_role(word: str) -> bool:
+    low = word.lower().removesuffix("'s").removesuffix("’s")
+    if low in ROLE_EN or low in DOCUMENT_EN:
+        return True
+    return bool(CYRILLIC_RE.match(low)) and low.startswith(ROLE_SLAVIC)
+
+
+def _quote_mask(sentence: str) -> list[bool]:
+    """For each character, whether it lies inside quotation marks (unbalanced ones included)."""
+    inside = [False] * len(sentence)
+    marks = [(i, ch) for i, ch in enumerate(sentence) if ch in QUOTE_OPEN + QUOTE_CLOSE + '"']
+    state, start = False, 0
+    if marks and (marks[0][1] in QUOTE_CLOSE):
+        state = True  # the quotation began in an earlier sentence
+    for i, ch in marks:
+        opening = ch in QUOTE_OPEN or (ch == '"' and not state)
+        if opening and not state:
+            state, start = True, i + 1
+        elif state and not opening:
+            inside[start:i] = [True] * (i - start)
+            state = False
+    if state:
+        inside[start:] = [True] * (len(sentence) - start)
+    return inside
+
+
+def _quoted_parts(sentence: str, mask: list[bool]) -> str | None:
+    """The quoted words of a sentence when they are most of it, else None."""
+    letters = [i for i, ch in enumerate(sentence) if ch.isalnum()]
+    if not letters or sum(mask[i] for i in letters) < 0.5 * len(letters):
+        return None
+    parts = re.findall(
+        r"[^\x00]+", "".join(ch if mask[i] else "\x00" for i, ch in enumerate(sentence))
+    )
+    parts = [p.strip(" ,") for p in parts if p.strip(" ,")]
+    return " ".join(parts) if parts else None
+
+
+def _backward(tokens: list[str], i: int) -> str | None:
+    """The subject noun phrase that ends just before ``tokens[i]``, read from the verb backwards."""
+    j = i - 1
+    while j >= 0 and (tokens[j].lower() in ADVERBS or tokens[j].lower() in TIME_WORDS):
+        j -= 1
+    if j >= 0 and tokens[j] == ",":
+        # "John Kirby, the NSC coordinator, told …": the name is before the appositive.
+        k = j - 1
+        while k >= 0 and tokens[k] != "," and j - k < 15 and tokens[k] not in QUOTE_CLOSE + '"':
+            k -= 1
+        if k < 0 or tokens[k] != ",":
+            return None
+        j = k - 1
+    if j >= 0 and tokens[j].lower() in PRONOUN_START:
+        before = tokens[j - 1] if j > 0 else ""
+        return tokens[j] if j == 0 or not before.isalnum() or before in BOUNDARY_WORDS else None
+    end, words = j, 0
+    while j >= 0 and words < 9:
+        word = tokens[j]
+        low = word.lower()
+        if _is_cap(word) or _is_role(word) or low in MODIFIERS:
+            j -= 1
+            words += 1
+        elif low in ("of", "for", "and") and j + 1 <= end and j > 0 and _is_cap(tokens[j - 1]):
+            j -= 1
+        elif low in ("the", "a", "an"):
+            j -= 1
+            break
+        else:
+            break
+    phrase = tokens[j + 1 : end + 1]
+    before = tokens[j] if j >= 0 else ""
+    if j >= 0 and before.isalnum() and before.lower() not in BOUNDARY_WORDS:
+        # "A statement issued by the UK Foreign Office said": the body, not the statement.
+        issued = j > 0 and (_is_role(tokens[j - 1]) or tokens[j - 1].lower() in ISSUED)
+        if before.lower() not in ("by", "from") or not issued:
+            return None
+    if j < 0:
+        while phrase and phrase[0].lower() in OPENERS:
+            if phrase[0].lower() in ("the", "a", "an"):
+                phrase = [phrase[0].lower(), *phrase[1:]]
+                break
+            phrase = phrase[1:]
+    return _valid_phrase(phrase)
+
+
+def _forward(tokens: list[str], i: int) -> str | None:
+    """The noun phrase that starts at ``tokens[i]`` ("said Foreign Secretary James Cleverly")."""
+    slavic = i < len(tokens) and bool(CYRILLIC_RE.match(tokens[i]))
+    stop = FORWARD_STOP_SLAVIC if slavic else FORWARD_STOP_EN
+    phrase: list[str] = []
+    j = i
+    while j < len(tokens) and len(phrase) < 8:
+        word = tokens[j]
+        low = word.lower()
+        if not word[:1].isalnum() or low in stop:
+            break
+        if low in TIME_WORDS and not phrase:
+            j += 1
+            continue
+        phrase.append(word)
+        j += 1
+    if phrase and phrase[-1].lower() in ("of", "and", "for", "the"):
+        phrase.pop()
+    if slavic:
+        return " ".join(phrase) if any(_is_cap(w) or _is_role(w) for w in phrase) else None
+    return _valid_phrase(phrase)
+
+
+def _valid_phrase(phrase: list[str]) -> str | None:
+    """A phrase that can name a speaker: a pronoun, a name, or a role or document noun."""
+    if not phrase or (len(phrase) == 1 and phrase[0].lower() in ("the", "a", "an")):
+        return None
+    if len(phrase) == 1 and phrase[0].lower() in PRONOUN_START:
+        return phrase[0]
+    glue = ("the", "a", "an", "of", "and", "for")
+    lowercase = [w.lower().replace("’", "'") for w in phrase if not _is_cap(w)]
+    lowercase = [w for w in lowercase if w not in glue]
+    if len(lowercase) > 3 or any(not (_is_role(w) or w in MODIFIERS) for w in lowercase):
+        return None
+    if not any(_is_cap(w) for w in phrase) and not _is_role(phrase[-1]):
+        return None
+    return " ".join(phrase)
+
+
+def _gender_of_verb(verb: str) -> str | None:
+    """Ukrainian and Russian past tense tells the speaker's sex: "заявила" is a woman."""
+    if not CYRILLIC_RE.match(verb):
+        return None
+    return (
+        "f" if verb.lower().endswith("ла") else "m" if verb.lower().endswith(("в", "л")) else None
+    )
+
+
+def find_claimant(sentence: str) -> Found:
+    """The attribution construction of a sentence: who (as written) and the quoted words."""
+    mask = _quote_mask(sentence)
+    spans = [m for m in TOKEN_RE.finditer(sentence) if not mask[m.start()]]
+    tokens = [m.group(0) for m in spans]
+    quoted = _quoted_parts(sentence, mask)
+    phrases: list[str] = []
+    who = gender = None
+    for match in ACCORDING_RE.finditer(sentence):
+        if mask[match.start()]:
+            continue
+        at = next((k for k, m in enumerate(spans) if m.start() >= match.end()), len(tokens))
+        found = _forward(tokens, at)
+        if found:
+            phrases.append(found)
+            who = who or found
+    for k, word in enumerate(tokens):
+        if (_is_cap(word) and k > 0) or not VERB_RE.fullmatch(word.lower()):
+            continue
+        found = _backward(tokens, k)
+        if not found and (k == 0 or tokens[k - 1] in ",—–-" + QUOTE_CLOSE + '"'):
+            found = _forward(tokens, k + 1)
+        if found:
+            phrases.append(found)
+            if who is None:
+                who, gender = found, _gender_of_verb(word)
+    if who is None:
+        return Found(phrases=tuple(phrases))
+    return Found(who, quoted, gender, tuple(phrases))
+
+
+def is_attribution_only(sentence: str) -> bool:
+    """A sentence that only says who said the previous one ("Про це заявив Шмигаль.")."""
+    return bool(ATTRIBUTION_ONLY_RE.match(sentence))
+
+
+def kind_of(name: str, found: Found | None = None) -> str:
+    """A speaker's kind: man (m), woman (f), person (x), organisation (n) or many (p)."""
+    words = name.split()
+    lows = [w.lower().strip("'’") for w in words]
+    if found is not None and found.gender:
+        return found.gender
+    if any(w in FEMALE_ROLE for w in lows) or lows[0] in ("mrs", "ms", "mrs.", "ms."):
+        return "f"
+    if any(w in MALE_ROLE for w in lows) or lows[0] in ("mr", "mr."):
+        return "m"
+    for low in lows:
+        if low in FEMALE_NAMES or (
+            CYRILLIC_RE.match(low)
+            and low.endswith(("а", "я"))
+            and low not in MALE_A_NAMES
+            and _is_cap(words[lows.index(low)])
+            and len(words) >= 2
+        ):
+            return "f"
+        if low in MALE_NAMES:
+            return "m"
+    if lows[-1] in PLURAL_WORDS:
+        return "p"
+    if any(CYRILLIC_RE.match(w) and w.startswith(ORG_SLAVIC) for w in lows):
+        return "n"
+    if any(w in ORG_WORDS for w in lows) or (len(words) == 1 and words[0].isupper()):
+        return "n"
+    if lows[0] == "the" and len(words) > 1 and _is_cap(words[1]):
+        return "n"  # "the United Nations", "the Kremlin": people are not named with "the"
+    if not _is_cap(words[-1]) and lows[-1] not in PERSON_NOUNS and not _is_person_role(lows[-1]):
+        return "n"
+    return "x"
+
+
+def _is_person_role(word: str) -> bool:
+    return word in ROLE_EN and word not in ORG_WORDS and word not in DOCUMENT_EN
+
+
+def people_mentioned(sentence: str) -> list[Speaker]:
+    """Names and person nouns of a sentence, as antecedents a later pronoun could mean."""
+    tokens = TOKEN_RE.findall(sentence)
+    found: list[Speaker] = []
+    run: list[str] = []
+    for k, word in enumerate([*tokens, "."]):
+        initial = k == 0 or tokens[k - 1] in '.:“«"—'
+        if _is_cap(word) and word[:1].isalpha() and not (initial and word.lower() in OPENERS):
+            if not (initial and word.lower() in PRONOUN_START):
+                run.append(word)
+                continue
+        if run:
+            found.append(Speaker(" ".join(run), kind_of(" ".join(run))))
+            run = []
+        if word.lower() in PERSON_NOUNS and k > 0 and tokens[k - 1].lower() in ("the", "a"):
+            found.append(Speaker(f"the {word.lower()}", "x"))
+    return found
+
+
+ROLE_MENTION_RE = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w'’-]+\s+){0,2}?(?:spokesman|spokeswoman|spokesperson|minister"
+    r"|secretary|official|chief executive|director|captain|ambassador|envoy|adviser|mayor"
+    r"|governor|commander)(?:\s+(?:for|of|at)\s+(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]*){0,4})?"
+)
+
+
+def roles_mentioned(sentence: str) -> list[Speaker]:
+    """People described by their role ("a spokesman for the employers"), for "he said" next."""
+    found = []
+    for match in ROLE_MENTION_RE.finditer(sentence):
+        phrase = match.group(0)
+        found.append(Speaker(phrase[0].lower() + phrase[1:], kind_of(phrase)))
+    return found
+
+
+def named_document(sentence: str) -> str | None:
+    """The study or report a sentence names, for a later "the paper"/"the study" to refer to."""
+    match = DOCUMENT_RE.search(sentence)
+    if match:
+        kind, prep, source = match.groups()
+        return f"the {kind} {'in' if prep == 'in' else 'by'} {source}"
+    named = NAMED_SOURCE_RE.search(sentence)
+    return named.group(0) if named else None
