@@ -30,6 +30,7 @@ from bot.extraction.scorer import (
     score_sentence,
 )
 from bot.extraction.sentences import split_sentences
+from bot.extraction.validate import clause_spans, validate_claim
 
 __all__ = [
     "CHECKWORTHY_THRESHOLD",
@@ -57,6 +58,8 @@ class Candidate:
     claim: str = ""
     claimant: str | None = None
     quoted: str | None = None
+    antecedent: str | None = None
+    speakers: tuple[str, ...] = ()
 
 
 def readable(span_text: str) -> str:
@@ -85,17 +88,29 @@ def _is_candidate(sentence: str) -> bool:
 
 
 def _document_sentences(text: str) -> list[Candidate]:
-    """Every sentence of the article body, attributed in reading order."""
+    """Every sentence of the article body, attributed in reading order.
+
+    A sentence longer than a card holds is split at clause boundaries, never cut.
+    """
     context = SpeakerContext()
     found: list[Candidate] = []
     for start, end in kept_blocks(text):
         spans = [trim_span(text, a, b) for a, b in split_sentences(text, start, end)]
+        spans = [part for a, b in spans if a < b for part in clause_spans(text, a, b)]
+        spans = [trim_span(text, a, b) for a, b in spans]
         spans = [(a, b) for a, b in spans if a < b]
         sentences = [readable(text[a:b]) for a, b in spans]
         attributed = attribute_paragraph(sentences, context)
         for (a, b), sentence, who in zip(spans, sentences, attributed, strict=True):
-            found.append(Candidate(a, b, sentence, 0.0, who.claim, who.claimant, who.quoted))
+            candidate = Candidate(a, b, sentence, 0.0, who.claim, who.claimant, who.quoted)
+            candidate.antecedent, candidate.speakers = who.antecedent, who.speakers
+            found.append(candidate)
     return found
+
+
+def attribute_article(text: str) -> list[Candidate]:
+    """The offline analysis of an article's sentences, for validating another extractor's claims."""
+    return _document_sentences(text)
 
 
 def _score(candidate: Candidate) -> float:
@@ -146,16 +161,16 @@ def extract_claims(text: str, *, max_claims: int = 10) -> list[ExtractedClaim]:
         if _is_near_duplicate(words, kept_words):
             continue
         kept_words.append(words)
-        claims.append(
-            ExtractedClaim(
-                text=candidate.claim,
-                quote=text[candidate.start : candidate.end],
-                claimant=candidate.claimant,
-                score=round(candidate.score, 4),
-                start=candidate.start,
-                end=candidate.end,
-            )
+        claim = ExtractedClaim(
+            text=candidate.claim,
+            quote=text[candidate.start : candidate.end],
+            claimant=candidate.claimant,
+            score=round(candidate.score, 4),
+            start=candidate.start,
+            end=candidate.end,
         )
+        # The claimant came from an attribution construction; the text is checked all the same.
+        claims.append(validate_claim(claim, antecedent=candidate.antecedent))
     return claims
 
 

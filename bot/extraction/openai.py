@@ -20,6 +20,7 @@ import openai
 
 from bot.extraction.base import ExtractedClaim, ExtractionResult, Extractor
 from bot.extraction.chunking import Chunk, estimate_tokens, merge_claims, split_into_chunks
+from bot.extraction.offline import attribute_article
 from bot.extraction.openai_prompt import (
     PROMPT_VERSION,
     InvalidModelOutput,
@@ -31,6 +32,7 @@ from bot.extraction.openai_prompt import (
     locate_quote,
     read_answer,
 )
+from bot.extraction.validate import validate_claims
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +231,10 @@ class OpenAIExtractor:
         except* ModelFailure as failures:
             # One failed chunk spoils the article: a partial list would look complete.
             raise failures.exceptions[0] from None
-        return merge_claims([claim for task in tasks for claim in task.result()], max_claims)
+        merged = merge_claims([claim for task in tasks for claim in task.result()], max_claims)
+        # A model may rephrase or misattribute: its texts and claimants meet the offline checks.
+        sentences = await asyncio.to_thread(attribute_article, text)
+        return validate_claims(merged, text, sentences)
 
     async def _claims_for_chunk(
         self, text: str, chunk: Chunk, max_claims: int, usage: ExtractionUsage
