@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 # A bot token anywhere in a message: in URLs PTB's HTTP client logs ("/bot123:abc/getMe").
 _TOKEN_RE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
@@ -59,3 +60,39 @@ def install_redaction(secrets: list[str] | None = None) -> None:
         for old in [f for f in handler.filters if isinstance(f, RedactTokens)]:
             handler.removeFilter(old)
         handler.addFilter(redact)
+
+
+class RateLimit(logging.Filter):
+    """Let through `burst` records of one kind per `window` seconds; count the rest.
+
+    A flood (a failing accept() on every connection of an attack) then costs a few lines, and
+    the next line that gets through says how many were held back.
+    """
+
+    def __init__(self, burst: int = 5, window: float = 10.0) -> None:
+        super().__init__()
+        self.burst, self.window = burst, window
+        self._seen: dict[tuple[str, str], list[float]] = {}  # kind → [window start, n, held]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Whether this record may be written."""
+        now = time.monotonic()
+        key = (record.name, str(record.msg)[:200])
+        if len(self._seen) > 1000:
+            self._seen.clear()
+        start, count, held = self._seen.setdefault(key, [now, 0, 0])
+        if now - start >= self.window:
+            start, count = now, 0
+        if count >= self.burst:
+            self._seen[key] = [start, count, held + 1]
+            return False
+        self._seen[key] = [start, count + 1, 0]
+        if held:
+            record.msg, record.args = f"{record.getMessage()} ({int(held)} like it held back)", None
+        return True
+
+
+def rate_limit_logger(logger: logging.Logger, *, burst: int = 5, window: float = 10.0) -> None:
+    """Put a RateLimit filter on `logger` (once)."""
+    if not any(isinstance(f, RateLimit) for f in logger.filters):
+        logger.addFilter(RateLimit(burst, window))
