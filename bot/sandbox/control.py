@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.sandbox.server import NOT_UNICODE, lone_surrogate_at
 from bot.sandbox.state import Chat, Message, User
 
 if TYPE_CHECKING:
@@ -58,7 +59,18 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
         return message
 
     async def body_of(request: web.Request) -> dict[str, Any]:
-        return await request.json() if request.can_read_body else {}
+        body = await request.json() if request.can_read_body else {}
+        # Telegram never delivers text that is not Unicode: a lone surrogate (a valid JSON
+        # escape) stored here would make every later getUpdates unencodable, so it stops here.
+        where = lone_surrogate_at(body)
+        if where is not None:
+            raise web.HTTPBadRequest(
+                text=readable_json(
+                    {"ok": False, "error_code": 400, "description": f"{NOT_UNICODE} ({where})"}
+                ),
+                content_type="application/json",
+            )
+        return body
 
     async def post_update(request: web.Request) -> web.Response:
         return ok({"update_id": sandbox.push_update(await body_of(request))})

@@ -27,6 +27,29 @@ POLLING = "getupdates"
 WEBHOOK_RETRY_SECONDS = 0.5
 
 
+# Telegram's answer to text that is not valid Unicode.
+NOT_UNICODE = "Bad Request: strings must be encoded in UTF-8"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate_at(value: Any, path: str = "body") -> str | None:
+    """Where a lone surrogate hides in parsed JSON (json.loads joins proper pairs), or None."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return where
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return f"{where} key"
+                stack.append((child, f"{where}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{i}]") for i, child in enumerate(item))
+    return None
+
+
 async def read_params(request: web.Request) -> Params:
     """Collect parameters from the query string and a JSON, urlencoded or multipart body."""
     values: dict[str, Any] = dict(request.query)
@@ -43,6 +66,9 @@ async def read_params(request: web.Request) -> Params:
                     files[name] = (value.filename or name, content, value.content_type)
                 else:
                     values[name] = value
+    where = lone_surrogate_at(values, "parameters")
+    if where is not None:
+        raise ApiError(400, f"{NOT_UNICODE} ({where})")
     return Params(values, files)
 
 
@@ -99,7 +125,10 @@ def build_app(sandbox: Sandbox) -> web.Application:
         token = request.match_info["token"]
         if not TOKEN.match(token):
             return answer(UNAUTHORIZED, 401)
-        params = await read_params(request)
+        try:
+            params = await read_params(request)
+        except ApiError as error:
+            return answer(error.to_api(), error.code)
         return await call_method(sandbox.state, request.match_info["method"], params)
 
     async def download(request: web.Request) -> web.StreamResponse:
