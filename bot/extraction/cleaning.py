@@ -3,13 +3,17 @@
 Everything works on offsets into the ORIGINAL text, so a claim's quote and position always point
 at what the user sent. Dropped: bylines, datelines, "Updated:" stamps, photo captions and credits,
 subscribe/share prompts, author bios, "Related Topics", lines of hashtags or emoji, headings and
-repeated lines.
+repeated lines, and the junk a line's form gives away (``junk.line_junk_kind``: code, references,
+table rows, footers and menus, editors' notes, related-article lists with the headlines under
+them). Symbols that carry meaning (°, №, ‰, currency signs) are not decoration.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from bot.extraction.junk import is_related_header, line_junk_kind
 
 PROMPT_RE = re.compile(
     r"^\W*(subscribe|sign up|follow (us|him|her|them|me)|share (this|on)|read (more|also|next)"
@@ -56,11 +60,14 @@ DATELINE_RE = re.compile(
     r"(\([\w .-]{2,25}\))?\s*[—–-]{1,2}\s+"
 )
 LABEL_RE = re.compile(
-    r"^(breaking|urgent|just in|update|exclusive|opinion|analysis|терміново|важливо|блискавка"
+    r"^(breaking|urgent|just in|exclusive|opinion|analysis|терміново|важливо|блискавка"
     r"|срочно|важно|молния|эксклюзив)\s*[:|—–-]\s*",
     re.IGNORECASE,
 )
 HASHTAG_RE = re.compile(r"[#@][\w_]+|https?://\S+|www\.\S+")
+LINK_RE = re.compile(r"https?://\S+|www\.\S+")
+# Category "So" holds these too, but they are part of what is said: "60°C", "№ 123", "n°2019".
+MEANINGFUL_SYMBOLS = frozenset("°№℃℉‰‱℅™®©")
 TERMINAL = tuple('.!?…:;"”»)')
 
 
@@ -68,6 +75,8 @@ def is_decoration(ch: str) -> bool:
     """Emoji, pictographs, bullets and other symbols that carry no words."""
     if ch in "\u200d\ufe0f\ufe0e\u20e3":
         return True
+    if ch in MEANINGFUL_SYMBOLS:
+        return False
     return unicodedata.category(ch) in ("So", "Sk", "Cn", "Co", "Cs") or ch in "•▪►▶●◾◽★☆|"
 
 
@@ -147,11 +156,22 @@ def _keep_line(text: str, start: int, end: int, seen: set[str]) -> tuple[int, in
     if not key or key in seen:
         return None
     seen.add(key)
-    if not _has_words(line) or _is_furniture_line(line) or _is_heading(line):
+    if (
+        not _has_words(line)
+        or _is_furniture_line(line)
+        or line_junk_kind(line)
+        or _is_heading(line)
+    ):
         return None
     if DATE_ONLY_RE.match(line):
         return None
     return start, end
+
+
+def _is_link_headline(line: str) -> bool:
+    """A headline in a list of links: short, without the full stop that ends a sentence."""
+    stripped = line.strip().lstrip("-–—•*▪► ")
+    return len(stripped.split()) <= 20 and not stripped.endswith((".", "!", "…", ":", ";"))
 
 
 def kept_blocks(text: str) -> list[tuple[int, int]]:
@@ -159,7 +179,16 @@ def kept_blocks(text: str) -> list[tuple[int, int]]:
     blocks: list[tuple[int, int]] = []
     seen: set[str] = set()
     previous_line_end = -1
+    in_related_list = False
     for start, end in _lines(text):
+        line = text[start:end]
+        if is_related_header(line):
+            in_related_list = True
+        elif in_related_list and _is_link_headline(line):
+            # The headlines under "Related:"/"Читайте також" are other articles, not this one.
+            continue
+        else:
+            in_related_list = False
         kept = _keep_line(text, start, end, seen)
         if kept is None:
             previous_line_end = -1

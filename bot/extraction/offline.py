@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from bot.extraction.attribution import SpeakerContext, attribute_paragraph, is_attribution_only
 from bot.extraction.base import ExtractedClaim, ExtractionResult
 from bot.extraction.cleaning import (
-    HASHTAG_RE,
+    LINK_RE,
     clean_article,
     is_boilerplate,
     is_decoration,
     kept_blocks,
     trim_span,
 )
+from bot.extraction.junk import is_junk
 from bot.extraction.lexicon import COMMAND_START
 from bot.extraction.scorer import (
     CHECKWORTHY_THRESHOLD,
@@ -63,8 +64,8 @@ class Candidate:
 
 
 def readable(span_text: str) -> str:
-    """The words of a span without emoji, links or hashtag signs, on one line."""
-    text = HASHTAG_RE.sub(lambda m: m.group(0)[1:] if m.group(0)[0] in "#@" else " ", span_text)
+    """The words of a span without emoji or links, on one line; "#aufschrei" and "60°C" stay."""
+    text = LINK_RE.sub(" ", span_text)
     text = "".join(" " if is_decoration(ch) else ch for ch in text)
     return " ".join(text.split())
 
@@ -84,7 +85,7 @@ def _is_candidate(sentence: str) -> bool:
         return False
     if sentence.rstrip('”"»)’ ').endswith("?") or is_attribution_only(sentence):
         return False
-    return not is_boilerplate(sentence)
+    return not is_boilerplate(sentence) and not is_junk(sentence)
 
 
 def _document_sentences(text: str) -> list[Candidate]:

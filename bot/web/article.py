@@ -51,6 +51,9 @@ def parse_article(html: str, url: str | None = None) -> ArticleContent:
         include_tables=True,
         include_images=False,
         include_links=False,
+        # Code blocks are never claims; tables stay (rows are filtered by the extractor's junk
+        # check) because old sites lay the whole article out in a table.
+        prune_xpath=["//pre"],
         date_extraction_params={
             "extensive_search": True,
             "original_date": True,

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.extraction.cleaning import clean_article, is_boilerplate, kept_blocks, trim_span
+import pytest
+
+from bot.extraction.cleaning import (
+    clean_article,
+    is_boilerplate,
+    is_decoration,
+    kept_blocks,
+    trim_span,
+)
+from bot.extraction.offline import extract_claims, readable
 
 ARTICLE = """Minister Says Budget Will Grow
 
@@ -91,3 +100,73 @@ def test_prompt_at_the_end_of_a_paragraph_costs_only_its_sentence() -> None:
     text = "Росія випустила 40 ракет по Україні цієї ночі. Підписуйтесь на наш канал!"
     assert clean_article(text) == text
     assert is_boilerplate("Підписуйтесь на наш канал!")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Water in the tank reached 60°C on Monday, the plant operator said.",
+        "The decree n°2019-1130 was signed by the prime minister in 2019.",
+        "Закон № 123 ухвалили 12 квітня 2024 року, повідомили в Раді.",
+        "Resolution No. 5 passed with 120 votes in favour on Tuesday.",
+        "Inflation rose to 5.2% in March, the statistics office said.",
+        "Infant mortality fell to 4.1‰ in 2023, the ministry reported.",
+        "The ministry paid €1.2 billion, $3 million and £40 million in 2023.",
+        "Пенсії зросли на 500 ₴, а ціни на пальне — на 2 ₽ і ¥10, йдеться у звіті.",
+        "Thousands joined the #aufschrei campaign in 2013, organisers said.",
+    ],
+)
+def test_symbols_that_carry_meaning_survive_cleaning(sentence: str) -> None:
+    text = f"{sentence}\n\nThe council approved the budget on Tuesday, officials said."
+    assert sentence in clean_article(text)
+    assert readable(sentence) == sentence
+
+
+def test_degree_and_numero_signs_are_not_decoration() -> None:
+    for symbol in "°№‰€$£₴₽¥%":
+        assert not is_decoration(symbol), symbol
+    assert is_decoration("🔥")
+
+
+def test_claims_keep_degrees_and_hashtags_inside_a_sentence() -> None:
+    text = (
+        "Water in the tank reached 60°C on Monday, the plant operator Jan Novak told reporters.\n\n"
+        "Thousands of women joined the #aufschrei campaign in 2013, the organisers said."
+        " #metoo #news"
+    )
+    claims = extract_claims(text)
+    texts = "\n".join(c.text for c in claims)
+    assert "60°C" in texts
+    assert "#aufschrei" in texts
+    assert "#metoo" not in "\n".join(c.quote for c in claims)
+
+
+def test_update_notes_are_dropped_not_trimmed_into_claims() -> None:
+    text = (
+        "The council voted 7 to 2 on Tuesday to cut the route, the mayor said.\n\n"
+        "Update: The council says 400 residents have complained about the vote since Tuesday."
+    )
+    assert "400 residents" not in clean_article(text)
+
+
+def test_headlines_under_a_related_header_are_dropped() -> None:
+    text = (
+        "The council voted 7 to 2 on Tuesday to cut the route, the mayor said.\n"
+        "Читайте також:\n"
+        "Кличко повідомив про пошкодження двох будинків у Києві\n"
+        "Сили ППО знищили 27 з 31 дрона\n"
+        "Police said 40 people were arrested in the city on Wednesday."
+    )
+    cleaned = clean_article(text)
+    assert "Кличко" not in cleaned and "27 з 31" not in cleaned
+    assert "40 people were arrested" in cleaned
+
+
+def test_code_table_and_footer_lines_are_dropped_by_their_form() -> None:
+    text = (
+        "The ministry said the deficit reached 20% of GDP in 2022.\n"
+        "from django.conf import settings\n"
+        "| 2022 | 20% | 1.2 |\n"
+        "© 2024 City News. All rights reserved."
+    )
+    assert clean_article(text) == "The ministry said the deficit reached 20% of GDP in 2022."
