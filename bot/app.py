@@ -158,23 +158,29 @@ async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncItera
     application = build_application(settings)
     services: Services = application.bot_data.services
     async with application:
-        await _post_init(application)
-        await application.start()
-        pump = UpdatePump(
-            application,
-            services.db,
-            worker_id=worker_name(settings),
-            receive=receive and settings.receive_updates and not settings.webhook_url,
-            poll_timeout=settings.poll_timeout,
-            housekeeping=_housekeeping,
-        )
         webhook = None
-        receive = receive and settings.receive_updates
-        if receive and settings.webhook_url:
-            webhook = await _start_webhook(application, pump, settings)
-        elif receive:
-            await application.bot.delete_webhook(drop_pending_updates=False)
-        await pump.start()
+        try:
+            await _post_init(application)
+            await application.start()
+            pump = UpdatePump(
+                application,
+                services.db,
+                worker_id=worker_name(settings),
+                receive=receive and settings.receive_updates and not settings.webhook_url,
+                poll_timeout=settings.poll_timeout,
+                housekeeping=_housekeeping,
+            )
+            receive = receive and settings.receive_updates
+            if receive and settings.webhook_url:
+                webhook = await _start_webhook(application, pump, settings)
+            elif receive:
+                await application.bot.delete_webhook(drop_pending_updates=False)
+            await pump.start()
+        except BaseException:
+            # A start that failed half-way (Telegram unreachable) leaves nothing open behind
+            # it: `factcheck-bot run` tries again, and must find the port and database free.
+            await _abandon_start(application, webhook)
+            raise
         application.bot_data.pump = pump
         try:
             yield application
@@ -184,6 +190,15 @@ async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncItera
                 await webhook.cleanup()
             await application.stop()
             await _post_shutdown(application)
+
+
+async def _abandon_start(application: Application, webhook: object | None) -> None:
+    """Undo a start that failed: stop the webhook server and the Application, close services."""
+    if webhook is not None:
+        await webhook.cleanup()
+    if application.running:
+        await application.stop()
+    await _post_shutdown(application)
 
 
 async def _housekeeping(pump: UpdatePump) -> None:
@@ -205,7 +220,11 @@ async def _start_webhook(application: Application, pump: UpdatePump, settings: S
         path=webhook_path(settings.webhook_url),
         secret=secret,
     )
-    await application.bot.set_webhook(
-        settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
-    )
+    try:
+        await application.bot.set_webhook(
+            settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+    except BaseException:
+        await runner.cleanup()  # the port is free for the next attempt
+        raise
     return runner
