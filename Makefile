@@ -11,7 +11,7 @@ help:
 	@echo "make demo    - see the whole workflow in a local sandbox (no token, no network)"
 	@echo "make run     - run the real bot with TELEGRAM_BOT_TOKEN from .env"
 	@echo "make test    - lint, then the test suite (PostgreSQL tests too when a server answers)"
-	@echo "make eval    - extractor figures on the labeled dev set (../shared/data/claims)"
+	@echo "make eval    - extractor figures: labeled sentences (../shared/data/claims), annotated pages"
 	@echo "make bench   - benchmarks (make bench-quick for a smaller run)"
 
 $(STAMP): pyproject.toml
@@ -51,10 +51,15 @@ test: lint
 		$(BIN)/python -m pytest -q $(PYTEST_ARGS); \
 	fi
 
+# Sentence benchmarks, annotated pages, then claimants and junk (when their scripts exist).
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_extractor.py
+	$(BIN)/python scripts/eval_pages.py
+	@if test -f scripts/eval_claimants.py; then $(BIN)/python scripts/eval_claimants.py; fi
+	@if test -f scripts/eval_junk.py; then $(BIN)/python scripts/eval_junk.py; fi
 
-# Re-create bot/extraction/scorer_weights.npz from ../shared/data/claims (scikit-learn, dev extra).
+# Re-create bot/extraction/scorer_weights.npz from ../shared/data/claims (scikit-learn, dev extra):
+# ClaimBuster + CheckThat! 2024 train/dev, de-duplicated.
 train-scorer: $(STAMP)
 	$(BIN)/python scripts/train_scorer.py
 

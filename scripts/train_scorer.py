@@ -1,9 +1,12 @@
 """Train the offline extractor's check-worthiness scorer and write scorer_weights.npz.
 
-Usage: python scripts/train_scorer.py [--data DIR] [--out PATH]
+Usage: python scripts/train_scorer.py [--data DIR] [--out PATH] [--select]
 
-Trains on ClaimBuster (claimbuster-train.json in DIR/claims). Needs scikit-learn and scipy
-(dev dependencies); the bot itself only needs numpy to use the result.
+Trains on the union of the debate-sentence training sets in DIR/claims: ClaimBuster, CheckThat!
+2024 train and dev, de-duplicated by normalised text (CheckThat! 2024 contains most ClaimBuster
+sentences; a sentence is kept once, with its CheckThat! label). ``--select`` prints the
+cross-validated F1 of each regularisation strength instead (how FULL_C and HAND_C were chosen).
+Needs scikit-learn and scipy (dev dependencies); the bot itself only needs numpy.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import csv
 import json
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +32,10 @@ sys.path.insert(0, str(REPO))
 from bot.extraction.features import HASH_SIZE, N_HAND, featurize  # noqa: E402
 from bot.extraction.scorer import CHECKWORTHY_THRESHOLD, WEIGHTS_PATH, ScorerParams  # noqa: E402
 
+# Chosen by --select (5-fold CV on the de-duplicated union); see docs/extraction.md.
 FULL_C = 6.0
 HAND_C = 1.0
+C_GRID = (0.5, 1.0, 2.0, 4.0, 6.0, 12.0)
 
 
 @dataclass
@@ -61,6 +67,37 @@ def load_claimbuster(data_dir: Path) -> tuple[list[str], np.ndarray]:
     """ClaimBuster sentences and 0/1 labels."""
     rows = json.loads((data_dir / "claims" / "claimbuster-train.json").read_text())
     return [r["text"] for r in rows], np.array([int(r["label"]) for r in rows])
+
+
+def load_checkthat(data_dir: Path, split: str) -> tuple[list[str], np.ndarray]:
+    """CheckThat! 2024 task 1 English sentences ("train" or "dev") and 0/1 labels."""
+    path = data_dir / "claims" / f"checkthat2024-task1-en-{split}.tsv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return [r["Text"] for r in rows], np.array([int(r["class_label"] == "Yes") for r in rows])
+
+
+def normal_text(text: str) -> str:
+    """Lower-cased words only: two sentences that differ in case or punctuation are one."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def union(*sets: tuple[list[str], np.ndarray]) -> tuple[list[str], np.ndarray]:
+    """Concatenate labelled sets, keeping the first copy of each normalised sentence."""
+    seen: dict[str, tuple[str, int]] = {}
+    for texts, labels in sets:
+        for text, label in zip(texts, labels, strict=True):
+            seen.setdefault(normal_text(text), (text, int(label)))
+    return [t for t, _ in seen.values()], np.array([y for _, y in seen.values()], dtype=int)
+
+
+def training_pool(data_dir: Path) -> tuple[list[str], np.ndarray]:
+    """Every training sentence the shipped scorer learns from (CheckThat! first, see above)."""
+    return union(
+        load_checkthat(data_dir, "train"),
+        load_checkthat(data_dir, "dev"),
+        load_claimbuster(data_dir),
+    )
 
 
 def load_clef(data_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -117,30 +154,51 @@ def _design(feats: Featurized, mean: np.ndarray, scale: np.ndarray, hand_only: b
     return hand if hand_only else sparse.hstack([sparse.csr_matrix(hand), feats.ngrams]).tocsr()
 
 
-def _oof_threshold(feats: Featurized, y: np.ndarray, mean, scale, hand_only: bool) -> float:
-    """F1-best probability threshold from 3-fold out-of-fold predictions on the training data."""
+def out_of_fold(
+    feats: Featurized, y: np.ndarray, c: float, *, hand_only: bool, folds: int = 3
+) -> np.ndarray:
+    """P(positive) of every sentence from a model that did not see it (k-fold)."""
+    mean, scale = np.zeros(N_HAND), np.ones(N_HAND)
     scores = np.zeros(len(y))
-    for train, test in StratifiedKFold(3, shuffle=True, random_state=7).split(y, y):
-        model = _fit_lr(
-            _design(feats.take(train), mean, scale, hand_only),
-            y[train],
-            HAND_C if hand_only else FULL_C,
-        )
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=7).split(y, y):
+        model = _fit_lr(_design(feats.take(train), mean, scale, hand_only), y[train], c)
         scores[test] = model.predict_proba(_design(feats.take(test), mean, scale, hand_only))[:, 1]
-    return best_f1_threshold(scores, y[...])
+    return scores
 
 
-def fit_scorer(feats: Featurized, y: np.ndarray) -> ScorerParams:
+def _oof_threshold(feats: Featurized, y: np.ndarray, c: float, hand_only: bool) -> float:
+    """F1-best probability threshold from 3-fold out-of-fold predictions on the training data."""
+    return best_f1_threshold(out_of_fold(feats, y, c, hand_only=hand_only), y)
+
+
+def best_f1(scores: np.ndarray, labels: np.ndarray) -> float:
+    """F1 of the positive class at the F1-best threshold."""
+    predicted = scores >= best_f1_threshold(scores, labels)
+    hits = float((predicted & (labels == 1)).sum())
+    return 2 * hits / max(float(predicted.sum() + labels.sum()), 1.0)
+
+
+def select(feats: Featurized, y: np.ndarray) -> None:
+    """Print the 5-fold cross-validated best F1 of each C for both models."""
+    for hand_only in (False, True):
+        for c in C_GRID:
+            f1 = best_f1(out_of_fold(feats, y, c, hand_only=hand_only, folds=5), y)
+            print(f"{'hand-feature' if hand_only else 'full'} model, C={c:g}: CV F1 {f1:.3f}")
+
+
+def fit_scorer(
+    feats: Featurized, y: np.ndarray, *, full_c: float = FULL_C, hand_c: float = HAND_C
+) -> ScorerParams:
     """Fit both models and shift their biases so the F1-best threshold is the shipped one."""
     # Hand features are 0/1 flags or small log-counts: left unscaled, so a flag that is rare in
     # debates (and common in news) cannot get an outsized push from standardisation.
     mean = np.zeros(N_HAND)
     scale = np.ones(N_HAND)
     shift = _logit(CHECKWORTHY_THRESHOLD)
-    full = _fit_lr(_design(feats, mean, scale, False), y, FULL_C)
-    full_t = _oof_threshold(feats, y, mean, scale, False)
-    lang = _fit_lr(_design(feats, mean, scale, True), y, HAND_C)
-    lang_t = _oof_threshold(feats, y, mean, scale, True)
+    full = _fit_lr(_design(feats, mean, scale, False), y, full_c)
+    full_t = _oof_threshold(feats, y, full_c, False)
+    lang = _fit_lr(_design(feats, mean, scale, True), y, hand_c)
+    lang_t = _oof_threshold(feats, y, hand_c, True)
     coef = full.coef_[0]
     return ScorerParams(
         hand_mean=mean,
@@ -154,12 +212,16 @@ def fit_scorer(feats: Featurized, y: np.ndarray) -> ScorerParams:
 
 
 def main() -> None:
-    """Train on ClaimBuster and write the weights file."""
+    """Train on the union of the training sets and write the weights file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="shared data dir (default: $FACTCHECK_SHARED_DIR)")
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    parser.add_argument("--select", action="store_true", help="cross-validate C_GRID only")
     args = parser.parse_args()
-    texts, labels = load_claimbuster(shared_data_dir(args.data))
+    texts, labels = training_pool(shared_data_dir(args.data))
+    if args.select:
+        select(featurize_all(texts), labels)
+        return
     params = fit_scorer(featurize_all(texts), labels)
     params.save(args.out)
     print(

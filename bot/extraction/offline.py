@@ -24,6 +24,7 @@ from bot.extraction.cleaning import (
 )
 from bot.extraction.junk import is_junk
 from bot.extraction.lexicon import COMMAND_START
+from bot.extraction.ranking import rank_candidates
 from bot.extraction.scorer import (
     CHECKWORTHY_THRESHOLD,
     is_checkworthy,
@@ -44,7 +45,6 @@ __all__ = [
 ]
 
 MIN_WORDS = 4
-DUPLICATE_OVERLAP = 0.8
 COMMANDS = frozenset(COMMAND_START)
 
 
@@ -135,33 +135,11 @@ def _scored_candidates(text: str) -> list[Candidate]:
     return candidates
 
 
-def _word_set(text: str) -> frozenset[str]:
-    """Lower-cased words, the basis of near-duplicate detection."""
-    return frozenset(re.findall(r"\w+", text.lower()))
-
-
-def _is_near_duplicate(words: frozenset[str], kept: list[frozenset[str]]) -> bool:
-    """Whether most words of a sentence already appear in one kept sentence (or vice versa)."""
-    for other in kept:
-        overlap = len(words & other) / max(min(len(words), len(other)), 1)
-        if overlap >= DUPLICATE_OVERLAP:
-            return True
-    return False
-
-
 def extract_claims(text: str, *, max_claims: int = 10) -> list[ExtractedClaim]:
-    """The check-worthy claims of an article, best first, at most ``max_claims``."""
+    """The check-worthy claims of an article, headline claim first, at most ``max_claims``."""
     candidates = [c for c in _scored_candidates(text) if is_checkworthy(c.score)]
-    candidates.sort(key=lambda c: (-c.score, c.start))
     claims: list[ExtractedClaim] = []
-    kept_words: list[frozenset[str]] = []
-    for candidate in candidates:
-        if len(claims) >= max_claims:
-            break
-        words = _word_set(candidate.sentence)
-        if _is_near_duplicate(words, kept_words):
-            continue
-        kept_words.append(words)
+    for candidate in rank_candidates(text, candidates, max_claims):
         claim = ExtractedClaim(
             text=candidate.claim,
             quote=text[candidate.start : candidate.end],

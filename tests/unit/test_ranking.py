@@ -1,0 +1,118 @@
+"""Ranking: the claim the article is about comes first; worries and forecasts come last."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.extraction.base import ExtractedClaim
+from bot.extraction.offline import extract_claims
+from bot.extraction.ranking import headline_of, is_speculation
+
+ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
+
+
+def position(claims: list[ExtractedClaim], fragment: str) -> int | None:
+    """0-based rank of the claim whose quote contains a fragment; None when it is not returned."""
+    return next((i for i, c in enumerate(claims) if fragment in c.quote), None)
+
+
+def assert_desk_order(text: str, top: tuple[str, ...], low: tuple[str, ...]) -> None:
+    """The `top` fragments are in the first five claims; the `low` ones are not (or absent)."""
+    claims = extract_claims(text, max_claims=10)
+    for fragment in top:
+        rank = position(claims, fragment)
+        assert rank is not None and rank < 5, (fragment, [c.quote[:60] for c in claims])
+    for fragment in low:
+        rank = position(claims, fragment)
+        assert rank is None or rank >= 5, (fragment, rank)
+
+
+def test_seed_article_puts_the_crimea_personnel_and_drone_claims_in_the_top_five(
+    shared_dir: Path,
+) -> None:
+    text = (shared_dir / "article-seed-iran-crimea.txt").read_text(encoding="utf-8")
+    assert_desk_order(
+        text,
+        top=(
+            "Iranian military personnel were on the ground in Crimea",
+            "Russia is using Iranian drones launched from the Crimean Peninsula",
+            "have been piloting Iranian UAVs",
+        ),
+        low=("is concerned that Russia may attempt", "It means that the Iranian government"),
+    )
+
+
+def test_briefing_article_puts_the_headline_claims_first_and_the_worries_low() -> None:
+    text = (ARTICLES / "briefing-en.txt").read_text(encoding="utf-8")
+    assert_desk_order(
+        text,
+        top=(
+            "North Korean troops were at the front in Kursk",
+            "have moved to the Kursk region to fight Ukrainian forces",
+            "have been moved by train to the Kursk region",
+        ),
+        low=("is concerned that Russia may attempt", "It means that the North Korean government"),
+    )
+
+
+def test_the_sentence_that_supports_the_headline_outranks_earlier_figures() -> None:
+    text = (
+        "Air defence shot down 40 drones over Kyiv\n\n"
+        "Prices of bread rose by 12% in October, the statistics office said.\n\n"
+        "The city council approved a budget of 2 billion hryvnias for 2025.\n\n"
+        "The air force said on Monday that 40 drones were shot down over Kyiv overnight.\n\n"
+        "Schools in the region will reopen on 3 November."
+    )
+    claims = extract_claims(text)
+    assert claims and "40 drones were shot down over Kyiv" in claims[0].quote
+
+
+def test_of_two_near_duplicates_the_attributed_body_sentence_is_kept() -> None:
+    text = (
+        "Russia launched 40 drones at Kyiv overnight.\n\n"
+        "Russia launched 40 drones at Kyiv overnight, the Ukrainian air force said on Monday.\n\n"
+        "The city's metro stations were used as shelters by 12,000 people."
+    )
+    claims = extract_claims(text)
+    drones = [c for c in claims if "40 drones" in c.quote]
+    assert len(drones) == 1
+    assert drones[0].claimant and "air force" in drones[0].claimant
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The United States is concerned that Russia may attempt to obtain missiles.",
+        "Russia will likely continue to receive additional shipments.",
+        "The company plans to open 40 stores in 2025.",
+        "Міністр висловив стурбованість тим, що Росія може отримати ракети.",
+        "Уряд планує підвищити пенсії на 10%.",
+        "Правительство намерено повысить налоги в 2025 году.",
+        "Россия может получить новые ракеты.",
+    ],
+)
+def test_worries_intentions_and_forecasts_are_speculation(sentence: str) -> None:
+    assert is_speculation(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russia annexed the Crimean Peninsula in 2014.",
+        "The vote took place on 3 May 2024, the commission said.",
+        "Росія випустила 40 ракет по Україні цієї ночі.",
+        "Полиция задержала 15 человек в центре Москвы.",
+    ],
+)
+def test_reported_facts_are_not_speculation(sentence: str) -> None:
+    assert not is_speculation(sentence)
+
+
+def test_headline_is_the_first_line_or_the_first_sentence_of_a_long_one() -> None:
+    assert headline_of("\n  Iran sent troops to Crimea\n\nBody text here.") == (
+        "Iran sent troops to Crimea"
+    )
+    long_line = "The ministry said 40 drones were shot down. " + "More words follow here. " * 20
+    assert headline_of(long_line) == "The ministry said 40 drones were shot down."
