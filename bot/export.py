@@ -395,7 +395,15 @@ async def run_export_cli(
             stats = await write_export(db, sys.stdout.buffer, **options)
         else:
             stats = await _write_file(db, Path(output), options)
-    except (NoTeam, ExportError) as error:
+    except NoTeam:
+        # The chat's wording ("Add me to your team's group") means nothing at a command line.
+        print(
+            f"factcheck-bot export: no team has chat id {chat_id} in this database "
+            "(a supergroup's id looks like -1001234567890)",
+            file=sys.stderr,
+        )
+        return 1
+    except ExportError as error:
         print(f"chat {chat_id}: {error}", file=sys.stderr)
         return 1
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -9,8 +10,11 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from bot.errors import DeskError
 from bot.extraction.base import ExtractionResult, Extractor
+from bot.extraction.language import detect_language, unsupported_language
 from bot.matching_service import match_new_claims
+from bot.submission_text import member_claim_text
 from bot.web.article import ArticleContent, article_from_page_async, parse_article_async
 from bot.web.fetch import PageFetcher
 from bot.web.urls import canonical_url
@@ -18,7 +22,7 @@ from storage import articles as article_q
 from storage import claims as claim_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import Article, Claim, ExtractionState, Team
+from storage.models import Article, Claim, ClaimOrigin, ExtractionState, Team
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,7 @@ class Draft:
     published: datetime | None = None
     origin: Origin | None = None
     context: str | None = None
+    site_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,44 @@ class Received:
 
 @dataclass(frozen=True)
 class Extracted:
-    """An article with its queued claims, and a note about how they were found."""
+    """An article with its queued claims, and a note about how they were found.
+
+    `refused_language` is the code of the unsupported language the article is clearly in
+    (nothing was extracted); `offer_whole` says the member may queue the text as one claim.
+    """
 
     article: Article
     claims: list[Claim]
     note: str | None
+    refused_language: str | None = None
+
+    @property
+    def offer_whole(self) -> bool:
+        """Whether to offer "Queue it anyway": nothing queued from a text a member sent."""
+        return not self.claims
+
+
+@dataclass(frozen=True)
+class QueuedWhole:
+    """The article's text queued as one claim at a member's request (or the earlier one)."""
+
+    article: Article
+    claim: Claim
+    new: bool
+
+
+class StillReading(DeskError):
+    """The article's extraction has not finished: nothing to force in yet."""
+
+    def __init__(self) -> None:
+        super().__init__("I'm still reading that article; wait for its claims.")
+
+
+class ArticleNotFound(DeskError):
+    """No such article in this chat's team (an old or forged button)."""
+
+    def __init__(self) -> None:
+        super().__init__("This button is no longer valid.")
 
 
 # Control characters (NUL above all: PostgreSQL refuses it in text) except tab and newlines.
@@ -151,6 +189,7 @@ class Intake:
         )
         fingerprint = text_fingerprint(draft.text)
         canonical = canonical_url(draft.url) if draft.url else None
+        language = (await asyncio.to_thread(detect_language, draft.text)).code
         async with self.db.write(effect=True) as session:
             earlier = await article_q.find_duplicate(
                 session, team_id=team_id, text_hash=fingerprint, canonical_url=canonical
@@ -159,6 +198,7 @@ class Intake:
                 earlier = await article_q.add_article(
                     session,
                     **self._article_values(draft, fingerprint, canonical),
+                    language=language,
                     team_id=team_id,
                     submitted_by=submitted_by,
                     chat_id=chat_id,
@@ -187,6 +227,7 @@ class Intake:
             "canonical_url": canonical,
             "author": draft.author,
             "published_at": draft.published,
+            "site_name": without_controls(draft.site_name),
             "origin_type": origin.type if origin else None,
             "origin_name": origin.name if origin else None,
             "origin_username": origin.username if origin else None,
@@ -198,18 +239,35 @@ class Intake:
         }
 
     async def extract(self, article_id: int) -> Extracted | None:
-        """Extract and queue an article's claims; None if another worker has it or it is done."""
+        """Extract and queue an article's claims; None if another worker has it or it is done.
+
+        A text in a language the extractor cannot read is refused (nothing queued) unless a
+        member asked for it with /check: then, as when nothing check-worthy is found in what
+        /check was given, the member's text itself becomes one claim.
+        """
         async with self.db.write() as session:
             if not await article_q.claim_extraction(session, article_id=article_id):
                 return None
             article = await article_q.get_article(session, article_id=article_id)
             team = await team_q.get_team_by_id(session, team_id=article.team_id)
-        name = (team.extractor if team else None) or self.default_extractor
+        asked = article.kind == "check"
+        refused = await asyncio.to_thread(unsupported_language, article.text)
+        if refused is not None and not asked:
+            return await self._finish(article_id, [], refused_language=refused)
+        result: ExtractionResult | None = None
+        if refused is None:
+            name = (team.extractor if team else None) or self.default_extractor
+            result = await self._run_extractor(article_id, article.text, name)
+        claims = [claim.model_dump() for claim in result.claims] if result else []
+        if asked and not claims:
+            claims = [member_claim(article.text)]
+        return await self._finish(article_id, claims, result=result)
+
+    async def _run_extractor(self, article_id: int, text: str, name: str) -> ExtractionResult:
+        """Run the team's extractor; a failure marks the article failed and is raised."""
         extractor = self.extractors.get(name) or self.extractors["offline"]
         try:
-            result: ExtractionResult = await extractor.extract(
-                article.text, max_claims=self.max_claims
-            )
+            return await extractor.extract(text, max_claims=self.max_claims)
         except Exception as error:
             log.exception("Extraction of article %s failed", article_id)
             async with self.db.write() as session:
@@ -220,25 +278,60 @@ class Intake:
                     extraction_error=str(error)[:500],
                 )
             raise
+
+    async def _finish(
+        self,
+        article_id: int,
+        claims: list[dict],
+        *,
+        result: ExtractionResult | None = None,
+        refused_language: str | None = None,
+    ) -> Extracted | None:
+        """Queue the claims and mark the extraction done (None if the article moved on)."""
+        note = result.fallback_reason if result else None
         async with self.db.write() as session:
             article = await article_q.get_article(session, article_id=article_id)
             if article.extraction_state != ExtractionState.RUNNING:
                 return None
-            claims = await claim_q.add_claims(
-                session,
-                team_id=article.team_id,
-                article_id=article_id,
-                claims=[claim.model_dump() for claim in result.claims],
+            rows = await claim_q.add_claims(
+                session, team_id=article.team_id, article_id=article_id, claims=claims
             )
             await article_q.set_extraction_state(
                 session,
                 article_id=article_id,
                 state=ExtractionState.DONE,
-                extractor=result.extractor,
-                extraction_note=result.fallback_reason,
+                extractor=result.extractor if result else None,
+                extraction_note=note,
             )
-        await self._match(claims)
-        return Extracted(article, claims, result.fallback_reason)
+        await self._match(rows)
+        return Extracted(article, rows, note, refused_language=refused_language)
+
+    async def queue_whole(self, *, article_id: int, chat_id: int) -> QueuedWhole:
+        """Queue an article's text as one claim ("Queue it anyway"); once, however often asked.
+
+        Only for an article of this chat's team whose extraction is over; if it already has
+        claims (a second press, or two members at once) nothing new is queued.
+        """
+        async with self.db.write() as session:
+            article = await article_q.get_article(session, article_id=article_id, for_update=True)
+            team = None
+            if article is not None:  # the team's chat, which a group upgrade may have moved
+                team = await team_q.get_team_by_id(session, team_id=article.team_id)
+            if team is None or team.chat_id != chat_id:
+                raise ArticleNotFound()
+            if article.extraction_state in (ExtractionState.PENDING, ExtractionState.RUNNING):
+                raise StillReading()
+            earlier = await claim_q.claims_of_article(session, article_id=article_id)
+            if earlier:
+                return QueuedWhole(article, earlier[0], new=False)
+            rows = await claim_q.add_claims(
+                session,
+                team_id=article.team_id,
+                article_id=article_id,
+                claims=[member_claim(article.text)],
+            )
+        await self._match(rows)
+        return QueuedWhole(article, rows[0], new=True)
 
     async def _match(self, claims: list[Claim]) -> None:
         """Link new claims to the same claims checked before (the card then offers the verdict)."""
@@ -248,3 +341,18 @@ class Intake:
             await match_new_claims(self.db, claims, threshold=self.match_threshold)
         except Exception:  # matching is a help, never a reason to lose the claims
             log.exception("Matching the claims of article %s failed", claims[0].article_id)
+
+
+def member_claim(text: str) -> dict:
+    """The column values of a claim that is the member's own text (score: a member asked)."""
+    claim = member_claim_text(text)
+    start = max(text.find(claim[:40]), 0) if claim else 0
+    return {
+        "text": claim,
+        "quote": claim,
+        "claimant": None,
+        "score": 1.0,
+        "start": start,
+        "end": start + len(claim),
+        "origin": ClaimOrigin.MEMBER,
+    }

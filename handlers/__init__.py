@@ -18,7 +18,18 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, export, intake, matches, membership, notes, private, status, votes
+from handlers import (
+    admin,
+    export,
+    intake,
+    matches,
+    membership,
+    notes,
+    private,
+    queue_anyway,
+    status,
+    votes,
+)
 from handlers.errors import on_error
 from handlers.publish import resume_extractions
 from handlers.retry import repost_unposted_cards
@@ -81,6 +92,9 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(admin.on_settings_button, pattern=r"^set:"))
     application.add_handler(CallbackQueryHandler(matches.on_match_button, pattern=r"^m[ak]:"))
     application.add_handler(CallbackQueryHandler(private.on_team_choice, pattern=r"^route:"))
+    application.add_handler(
+        CallbackQueryHandler(queue_anyway.on_queue_anyway, pattern=queue_anyway.PATTERN)
+    )
     application.add_handler(CallbackQueryHandler(votes.on_unknown_button))
 
     application.add_handler(

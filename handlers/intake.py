@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import re
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot.errors import BadArguments
+from bot.intake import Received
 from bot.web.errors import FetchError
 from handlers import render
 from handlers.context import DeskContext
 from handlers.publish import NO_PREVIEW, publish_article
+from handlers.queue_anyway import queue_anyway_keyboard
 from handlers.submissions import (
     ReadDraft,
     command_argument,
@@ -22,11 +25,12 @@ from handlers.submissions import (
     static_reader,
     with_text,
 )
-from storage.models import Team
+from storage.models import ExtractionState, Team
 
 log = logging.getLogger(__name__)
 
-MIN_CHECK_CHARS = 15
+# A member who asks to check something is heard: two words ("Putin dead") are enough.
+MIN_CHECK_WORDS = 2
 CHECK_USAGE = "Send /check with a text or a link, or reply /check to the message to check."
 
 
@@ -65,7 +69,7 @@ def check_reader(update: Update, context: DeskContext) -> ReadDraft:
         read = reader_for(
             intake,
             message.reply_to_message,
-            min_chars=MIN_CHECK_CHARS,
+            min_chars=1,
             max_document_bytes=settings.max_document_bytes,
             kind="check",
         )
@@ -76,8 +80,8 @@ def check_reader(update: Update, context: DeskContext) -> ReadDraft:
             raise BadArguments("That message has no text or link I can check.")
     else:
         raise BadArguments(CHECK_USAGE)
-    if len(parsed.text) < MIN_CHECK_CHARS:
-        raise BadArguments("That is too short to hold a checkable claim.")
+    if len(re.findall(r"\w+", parsed.text)) < MIN_CHECK_WORDS:
+        raise BadArguments("That is too short to hold a checkable claim: send the whole sentence.")
     return static_reader(draft_from_text(parsed, kind="check"))
 
 
@@ -133,10 +137,8 @@ async def queue_submission(
         status_message_id=None if elsewhere else status.message_id,
     )
     if received.duplicate:
-        source = await services.views.source_of(received.article)
-        await _edit(
-            status, render.duplicate_message(received, render.link(source.label, source.link))
-        )
+        asked = draft.kind == "check"
+        await answer_duplicate(update, context, received, status, team=team, asked=asked)
         return
     if elsewhere:
         await _edit(status, render.routed_message(team.title, received.article.id))
@@ -147,14 +149,54 @@ async def queue_submission(
     )
 
 
+async def answer_duplicate(
+    update: Update,
+    context: DeskContext,
+    received: Received,
+    status: Message,
+    *,
+    team: Team,
+    asked: bool,
+) -> None:
+    """Point at the team's earlier copy; when it has no claims, offer to queue it anyway.
+
+    /check always queues: a member who asks to check a text the desk already read without
+    finding claims gets it queued as one claim at once.
+    """
+    services = context.services
+    article = received.article
+    done = article.extraction_state in (ExtractionState.DONE, ExtractionState.FAILED)
+    if asked and done and not received.progress:
+        queued = await services.intake.queue_whole(article_id=article.id, chat_id=team.chat_id)
+        source = await services.views.source_of(queued.article)
+        text = render.queued_whole_message(
+            queued.article, render.link(source.label, source.link), queued.claim
+        )
+        await _edit(status, text)
+        if queued.new:
+            here = team.chat_id == update.effective_chat.id
+            thread_id = _topic(update.effective_message) if here else None
+            await services.cards.post(queued.claim, chat_id=team.chat_id, thread_id=thread_id)
+        return
+    source = await services.views.source_of(article)
+    markup = None
+    if done and not received.progress:
+        markup = queue_anyway_keyboard(article.id, other_language=False)
+    await _edit(
+        status, render.duplicate_message(received, render.link(source.label, source.link)), markup
+    )
+
+
 def _topic(message: Message) -> int | None:
     """The forum topic a message was posted in, so answers and cards go to the same topic."""
     return message.message_thread_id if message.is_topic_message else None
 
 
-async def _edit(status: Message, text: str) -> None:
+async def _edit(status: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Edit the "Got it…" message; a failure here is logged, not raised."""
     try:
-        await status.edit_text(text, parse_mode="HTML", link_preview_options=NO_PREVIEW)
+        await status.edit_text(
+            text, parse_mode="HTML", link_preview_options=NO_PREVIEW, reply_markup=markup
+        )
     except TelegramError as error:
         log.warning("Could not edit the status message: %s", error)

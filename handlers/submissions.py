@@ -17,9 +17,10 @@ from telegram import (
 
 from bot.errors import BadArguments
 from bot.intake import Draft, Intake, Origin
+from bot.submission_text import article_link
 from bot.web.charsets import decode_document
 from bot.web.errors import FetchError
-from bot.web.urls import find_urls, is_only_links, strip_links
+from bot.web.urls import find_urls, is_only_links, strip_links, utf16_slice
 
 TEXT_DOCUMENTS = {
     ".txt": "text",
@@ -41,6 +42,12 @@ class Parsed:
     urls: list[str]
     origin: Origin | None
     only_links: bool
+    positions: tuple[int, ...] = ()  # where each of `urls` is in the text (-1: not known)
+
+    @property
+    def source_link(self) -> str | None:
+        """The link that is the text's own source (not a bio's, a signature's or a footer's)."""
+        return article_link(self.text, list(zip(self.urls, self.positions, strict=True)))
 
 
 def origin_of(origin: MessageOrigin | None) -> Origin | None:
@@ -86,20 +93,36 @@ def parse_message(message: Message) -> Parsed:
     raw_entities = message.entities if message.text else message.caption_entities
     entities = [(e.type, e.offset, e.length, e.url) for e in raw_entities or ()]
     urls = find_urls(text, entities)
+    stripped = text.strip()
+    anchors = {url: len(utf16_slice(text, 0, offset)) for kind, offset, _, url in entities if url}
+    lead = len(text) - len(text.lstrip())
     return Parsed(
-        text=text.strip(),
+        text=stripped,
         urls=urls,
         origin=origin_of(message.forward_origin),
         only_links=is_only_links(text, urls, entities),
+        positions=link_positions(stripped, urls, {u: i - lead for u, i in anchors.items()}),
     )
 
 
+def link_positions(text: str, urls: list[str], anchors: dict[str, int]) -> tuple[int, ...]:
+    """Where each link is in the text: as written (with or without its scheme), or its anchor."""
+    found = []
+    for url in urls:
+        bare = url.split("://", 1)[-1]
+        position = text.find(url)
+        if position < 0:
+            position = text.find(bare)
+        found.append(position if position >= 0 else anchors.get(url, -1))
+    return tuple(found)
+
+
 def draft_from_text(parsed: Parsed, *, kind: str) -> Draft:
-    """A draft whose article is the message text; a link in it is kept as the source."""
+    """A draft whose article is the message text; its own link (if any) is kept as the source."""
     return Draft(
         kind=kind,
         text=parsed.text,
-        url=parsed.urls[0] if parsed.urls else None,
+        url=parsed.source_link,
         origin=parsed.origin,
     )
 
@@ -159,7 +182,7 @@ def reader_for(
 
 def with_text(parsed: Parsed, text: str) -> Parsed:
     """The same message read as another text (the argument of /check)."""
-    return replace(parsed, text=text, origin=None)
+    return replace(parsed, text=text, origin=None, positions=link_positions(text, parsed.urls, {}))
 
 
 def static_reader(draft: Draft) -> ReadDraft:
@@ -185,6 +208,7 @@ def link_reader(intake: Intake, parsed: Parsed, kind: str) -> ReadDraft:
             author=content.author,
             published=content.published,
             origin=parsed.origin,
+            site_name=content.sitename,
         )
 
     return read
@@ -221,6 +245,7 @@ def _document_reader(intake: Intake, message: Message, limit: int) -> ReadDraft 
                 author=content.author,
                 published=content.published,
                 origin=origin,
+                site_name=content.sitename,
             )
         return Draft(kind="document", text=text.strip(), title=document.file_name, origin=origin)
 

@@ -37,9 +37,14 @@ async def add_article(session: AsyncSession, **values: Any) -> Article | None:
     return await session.get(Article, new_id)
 
 
-async def get_article(session: AsyncSession, *, article_id: int) -> Article | None:
-    """An article by id."""
-    return await session.get(Article, article_id)
+async def get_article(
+    session: AsyncSession, *, article_id: int, for_update: bool = False
+) -> Article | None:
+    """An article by id; `for_update` locks its row until the transaction ends (PostgreSQL)."""
+    if not for_update:
+        return await session.get(Article, article_id)
+    stmt = select(Article).where(Article.id == article_id).with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def set_extraction_state(

@@ -74,6 +74,13 @@ VERDICT_STATUSES = frozenset(
 )
 
 
+class ClaimOrigin(StrEnum):
+    """How a claim reached the queue: found by an extractor, or a member's own words."""
+
+    EXTRACTED = "extracted"
+    MEMBER = "member"
+
+
 class ExtractionState(StrEnum):
     """Progress of claim extraction for one article."""
 
@@ -158,6 +165,8 @@ class Article(SQLModel, table=True):
     extraction_error: str | None = None
     extractor: str | None = None
     extraction_note: str | None = None
+    language: str | None = None  # ISO 639-1 code detected from the text
+    site_name: str | None = None  # the outlet, from the page's metadata
     created_at: datetime = Field(sa_column=_ts())
 
 
@@ -192,6 +201,10 @@ class Claim(SQLModel, table=True):
     card_state: str = "unposted"  # unposted, posted, deferred (beyond cards_at_once)
     match_claim_id: int | None = None
     match_score: float | None = None
+    origin: str = Field(
+        default=ClaimOrigin.EXTRACTED,
+        sa_column=sa.Column(sa.String(), nullable=False, server_default="extracted"),
+    )
     created_at: datetime = Field(sa_column=_ts())
     status_changed_at: datetime = Field(sa_column=_ts())
 

@@ -46,7 +46,21 @@ async def _claim(db: Database, chat_id: int = -100) -> int:
 async def test_migration_creates_every_table(db: Database) -> None:
     async with db.read() as session:
         version = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-    assert version == "0001"
+    assert version == "0002"
+
+
+async def test_migrations_match_the_models(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    def differences(sync_conn: object) -> list[object]:
+        context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
+        return compare_metadata(context, SQLModel.metadata)
+
+    async with db.engine.connect() as conn:
+        diff = await conn.run_sync(differences)
+    assert diff == []
 
 
 async def test_second_vote_by_same_user_replaces_first(db: Database) -> None:
