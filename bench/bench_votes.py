@@ -254,7 +254,7 @@ async def measure(kind: str, presses: int, cards: int, deadline: float) -> list[
     out: list[Figure] = []
     async with Sandbox() as sandbox, fresh_database(kind) as url:
         desk = build_desk(sandbox)
-        bot_env = {"MAX_CLAIMS": "50", "CARDS_AT_ONCE": "20"}
+        bot_env = {"MAX_CLAIMS": "50", "CARDS_AT_ONCE": "20", "CARDS_PER_MINUTE": "0"}
         async with BotProcess(sandbox, BOT_COMMAND, database_url=url, **bot_env) as bot:
             await sandbox.wait_idle(timeout=30, quiet=1.0)
             after_start = bot.rss_mb()

@@ -7,7 +7,6 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -41,10 +40,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Play a scenario against a local sandbox and print the conversation."""
-    from bot.sandbox.demo import run_demo
+    from bot.sandbox.demo import DemoError, run_demo
 
     setup_logging("WARNING")
-    return asyncio.run(run_demo(args.script, args.transcript))
+    keep_db = None if args.discard_db else args.keep_db
+    try:
+        return asyncio.run(run_demo(args.script, args.transcript, keep_db))
+    except DemoError as error:
+        print(f"factcheck-bot demo: {error}", file=sys.stderr)
+        return 2
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -82,49 +86,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def missing_database(url: str) -> str | None:
-    """Why there is no database to read at `url` yet (a SQLite file not created), else None."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
-        return None
-    if parsed.database.startswith("file:") or Path(parsed.database).expanduser().exists():
-        return None
-    return (
-        f"no database at {parsed.database}: the bot creates it on its first run "
-        "(or run `factcheck-bot db upgrade`); DATABASE_URL names another one"
-    )
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a team's claims and verdicts as CSV, JSON or ClaimReview."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-
     from bot.export import run_export_cli
 
     settings = _settings()
-    # Opening a SQLite URL creates an empty file: say there is nothing yet instead.
-    missing = missing_database(settings.database_url)
-    if missing:
-        print(f"factcheck-bot export: {missing}", file=sys.stderr)
-        return 1
-    try:
-        return _export(args, settings, run_export_cli)
-    except (SQLAlchemyError, OSError) as error:
-        where = make_url(settings.database_url).render_as_string(hide_password=True)
-        first = str(getattr(error, "orig", None) or error).splitlines()[0]
-        print(
-            f"factcheck-bot export: cannot read the database at {where} ({first}); "
-            "run `factcheck-bot db upgrade` if it was never set up",
-            file=sys.stderr,
-        )
-        return 1
-
-
-def _export(args: argparse.Namespace, settings: Settings, run_export_cli: Any) -> int:
-    """Run the export itself."""
     return asyncio.run(
         run_export_cli(
             settings.database_url,
@@ -141,9 +107,6 @@ def _export(args: argparse.Namespace, settings: Settings, run_export_cli: Any) -
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="factcheck-bot", description=__doc__)
-    parser.add_argument(
-        "--traceback", action="store_true", help="show the traceback of an unexpected error"
-    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("run", help="run the bot (token from .env)").set_defaults(func=cmd_run)
@@ -151,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="play a scenario in a local sandbox, no token needed")
     demo.add_argument("--script", type=Path, help="scenario JSON (default: the built-in demo)")
     demo.add_argument("--transcript", type=Path, help="write events as JSON lines to FILE")
+    demo.add_argument(
+        "--keep-db",
+        type=Path,
+        default=Path("demo.db"),
+        metavar="PATH",
+        help="keep the demo's SQLite database here afterwards (default: demo.db)",
+    )
+    demo.add_argument("--discard-db", action="store_true", help="do not keep the database")
     demo.set_defaults(func=cmd_demo)
 
     sandbox = sub.add_parser("sandbox", help="serve the local Telegram stand-in")
@@ -180,25 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `factcheck-bot` console script.
-
-    An unexpected error is one line too; `--traceback` shows where it came from.
-    """
+    """Entry point of the `factcheck-bot` console script."""
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as error:
-        if args.traceback:
-            raise
-        first = (str(error).splitlines() or [""])[0]
-        print(
-            f"factcheck-bot {args.command}: {type(error).__name__}: {first} "
-            "(--traceback shows where)",
-            file=sys.stderr,
-        )
-        return 1
+    return int(args.func(args) or 0)
 
 
 if __name__ == "__main__":

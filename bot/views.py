@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from bot.errors import ClaimNotFound, NoTeam
 from bot.matching_service import Match, suggestion_for
@@ -16,6 +17,8 @@ from storage import votes as vote_q
 from storage.db import Database
 from storage.models import Article, Claim, Note, StatusChange, Team, User, utcnow
 
+STATUS_LIST = 5  # claims per list in /status
+
 
 @dataclass(frozen=True)
 class Source:
@@ -23,6 +26,7 @@ class Source:
 
     label: str
     link: str | None = None
+    author: str | None = None  # the article's author, for links (a channel's is in the label)
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,10 @@ class StatusView:
     team: Team
     counts: dict[str, int]
     oldest_open: list[Claim]
-    waiting_for_me: list[Claim]
+    waiting_for_me: list[Claim]  # awaiting my vote and not among oldest_open (each shown once)
     recent_verdicts: list[Claim]
     now: datetime = field(default_factory=utcnow)
+    awaiting_me: frozenset[int] = frozenset()  # ids in oldest_open that wait for my vote
 
 
 def article_source(article: Article, submitter: User | None = None) -> Source:
@@ -75,10 +80,24 @@ def article_source(article: Article, submitter: User | None = None) -> Source:
             name = f"{name} ({article.origin_signature})"
         return Source(f"forwarded from {name}", article.origin_link or article.url)
     if article.url:
-        return Source(article.title or article.url, article.url)
+        return Source(outlet(article), article.url, article.author or None)
     if submitter is not None:
         return Source(f"sent by {display_name(submitter)}")
     return Source("sent to the desk")
+
+
+def outlet(article: Article) -> str:
+    """The publication a linked article is from: its site name, else the address's domain.
+
+    Not its title: the summary shows that already, and a card's source line should say whose
+    claim it is.
+    """
+    # site_name arrives with migration 0002 (trafilatura's sitename); older rows have none.
+    site = (getattr(article, "site_name", None) or "").strip()
+    if site:
+        return site
+    host = urlsplit(article.url or "").hostname or ""
+    return host.removeprefix("www.") or article.url or "a web page"
 
 
 def display_name(user: User | None) -> str:
@@ -162,17 +181,23 @@ class Views:
             team = await team_q.get_team(session, chat_id=chat_id)
             if team is None:
                 raise NoTeam()
+            oldest = await queue_q.oldest_open(session, team_id=team.id, limit=STATUS_LIST)
+            shown = [claim.id for claim in oldest]
+            voted = await vote_q.voted_on(session, user_id=user_id, claim_ids=shown)
+            # Enough to fill the second list after dropping the claims the first one shows.
+            waiting = await queue_q.waiting_for_vote(
+                session, team_id=team.id, user_id=user_id, limit=STATUS_LIST + len(shown)
+            )
             return StatusView(
                 team=team,
                 counts=await queue_q.status_counts(session, team_id=team.id),
-                oldest_open=await queue_q.oldest_open(session, team_id=team.id),
-                waiting_for_me=await queue_q.waiting_for_vote(
-                    session, team_id=team.id, user_id=user_id
-                ),
+                oldest_open=oldest,
+                waiting_for_me=[c for c in waiting if c.id not in shown][:STATUS_LIST],
                 recent_verdicts=await queue_q.recent_verdicts(
                     session, team_id=team.id, since=now - timedelta(days=7)
                 ),
                 now=now,
+                awaiting_me=frozenset(i for i in shown if i not in voted),
             )
 
     async def queue(self, *, chat_id: int, page: int, size: int) -> tuple[list[Claim], bool, int]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.budget import reserve_cards
 from bot.intake import Extracted
 from handlers import render
 from handlers.context import Services
-from handlers.queue_anyway import queue_anyway_keyboard
 from storage import teams as team_q
 
 log = logging.getLogger(__name__)
@@ -35,28 +35,31 @@ async def publish_article(application: Application, article_id: int) -> None:
         team = await team_q.get_team_by_id(session, team_id=article.team_id)
     if team is None or not team.active:
         return
-    limit = team.cards_at_once or services.settings.cards_at_once
-    posted = min(len(extracted.claims), limit)
+    # Within the group's message budget (bot/budget.py): the cards that do not fit now are
+    # deferred in the same transaction that decided it, and the summary lists them.
+    plan = await reserve_cards(
+        services.db,
+        team_id=team.id,
+        article_id=article.id,
+        claim_ids=[c.id for c in extracted.claims],
+        cards_at_once=team.cards_at_once or services.settings.cards_at_once,
+        cards_per_minute=services.settings.cards_per_minute,
+    )
+    posted = plan.post
     found = await services.views.source_of(article)
     source = render.link(found.label, found.link)
-    await _summary(application, extracted, source, posted)
-    if extracted.claims[posted:]:
-        await services.desk.defer_cards(claim_ids=[c.id for c in extracted.claims[posted:]])
+    await _summary(application, extracted, source, posted, busy=plan.busy)
     for claim in extracted.claims[:posted]:
         await services.cards.post(claim, chat_id=team.chat_id, thread_id=article.thread_id)
 
 
 async def _summary(
-    application: Application, extracted: Extracted, source: str, posted: int
+    application: Application, extracted: Extracted, source: str, posted: int, *, busy: bool
 ) -> None:
     """Edit the status message into the article's summary (or send it if that fails)."""
     article = extracted.article
-    text = render.summary_message(extracted, source, posted)
-    markup = None
-    if extracted.offer_whole:  # nothing queued: the member may still queue the text as one claim
-        other_language = extracted.refused_language is not None
-        markup = queue_anyway_keyboard(article.id, other_language=other_language)
-    if await _edit(application, article.chat_id, article.status_message_id, text, markup):
+    text = render.summary_message(extracted, source, posted, busy=busy)
+    if await _edit(application, article.chat_id, article.status_message_id, text):
         return
     try:
         await application.bot.send_message(
@@ -65,18 +68,13 @@ async def _summary(
             parse_mode="HTML",
             message_thread_id=article.thread_id,
             link_preview_options=NO_PREVIEW,
-            reply_markup=markup,
         )
     except TelegramError as error:
         log.warning("Could not post the summary of article %s: %s", article.id, error)
 
 
 async def _edit(
-    application: Application,
-    chat_id: int | None,
-    message_id: int | None,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
+    application: Application, chat_id: int | None, message_id: int | None, text: str
 ) -> bool:
     """Edit a message the bot sent; False when there is none or Telegram refuses."""
     if chat_id is None or message_id is None:
@@ -88,7 +86,6 @@ async def _edit(
             message_id=message_id,
             parse_mode="HTML",
             link_preview_options=NO_PREVIEW,
-            reply_markup=markup,
         )
     except TelegramError as error:
         log.warning("Could not edit message %s in %s: %s", message_id, chat_id, error)

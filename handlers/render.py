@@ -7,12 +7,11 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.extraction.language import language_name
 from bot.intake import Extracted, Received
 from bot.matching_service import Match
-from bot.views import ClaimDetail, ClaimView, StatusView
+from bot.views import ClaimDetail, ClaimView, Source, StatusView
 from handlers.shorten import shorten_html
-from storage.models import Article, Claim, ClaimOrigin, ClaimStatus, Rating
+from storage.models import Article, Claim, ClaimStatus, Rating
 
 MAX_MESSAGE = 4096
 
@@ -47,9 +46,16 @@ STATUS_ORDER = list(STATUS_LABEL)
 
 
 def clip(text: str, limit: int) -> str:
-    """Shorten plain text to `limit` characters with an ellipsis."""
+    """Shorten plain text to `limit` characters with an ellipsis, at a word boundary."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    # "by about 8…" reads as a different number: end on a whole word unless the only space is
+    # near the start (a URL, a very long word), where a cut word is the lesser evil.
+    if " " in cut[limit // 2 :] and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–—-") + "…"
 
 
 def fit(html: str, limit: int = MAX_MESSAGE) -> str:
@@ -70,13 +76,50 @@ def link(text: str, url: str | None) -> str:
 
 
 def age(then: datetime, now: datetime) -> str:
-    """A short age such as '5m', '3h' or '2d'."""
+    """A short age such as 'just now', '5m', '3h' or '2d'."""
     seconds = max(int((now - then).total_seconds()), 0)
+    if seconds < 60:
+        return "just now"
     if seconds < 3600:
         return f"{max(seconds // 60, 1)}m"
     if seconds < 86400:
         return f"{seconds // 3600}h"
     return f"{seconds // 86400}d"
+
+
+# Quotation marks a claim may carry itself ("“We have…,” Kirby said", «…», „…“).
+QUOTE_MARKS = '“”„«»"'
+# What a person would say for the reasons the desk records (editors' own reasons are shown as
+# they wrote them).
+REASON_WORDS = {
+    "votes": "after a vote",
+    "consensus": "by the votes",
+    "editor's decision": "by an editor",
+    "reopened": "reopened by an editor",
+    "unassigned": "given back",
+}
+
+
+def quoted(text: str) -> str:
+    """The claim in quotation marks, unless it carries its own (one pair of marks, never two)."""
+    return text if any(mark in text for mark in QUOTE_MARKS) else f"“{text}”"
+
+
+def source_line(source: Source) -> str:
+    """Where a claim comes from: the outlet (linked) and, when known, the author."""
+    line = link(clip(source.label, 120), source.link)
+    if source.author:
+        line += f" · ✍️ {escape(clip(source.author, 60))}"
+    return line
+
+
+def history_change(from_status: str, to_status: str, reason: str | None) -> str:
+    """'🆕 open → 🔎 in review, after a vote' for one entry of a claim's history."""
+    moved = f"{status_label(from_status)} → {status_label(to_status)}"
+    if not reason:
+        return moved
+    words = REASON_WORDS.get(reason)
+    return f"{moved}, {words}" if words else f"{moved}: {escape(clip(reason, 100))}"
 
 
 def claim_card(view: ClaimView) -> str:
@@ -85,12 +128,10 @@ def claim_card(view: ClaimView) -> str:
     lines = [
         f"<b>Claim #{claim.id}</b> · {status_label(claim.status)}" + (" 🔒" if claim.locked else "")
     ]
-    lines.append(f"“{escape(clip(claim.text, 600))}”")
-    if claim.origin == ClaimOrigin.MEMBER:
-        lines.append("🙋 asked by a member")
+    lines.append(quoted(escape(clip(claim.text, 600))))
     if claim.claimant:
         lines.append(f"🗣 {escape(clip(claim.claimant, 80))}")
-    lines.append(f"📰 {link(clip(view.source.label, 120), view.source.link)}")
+    lines.append(f"📰 {source_line(view.source)}")
     if view.tally:
         tallies = " · ".join(
             f"{RATING_LABEL[r].split()[0]} {view.tally[r]}"
@@ -170,26 +211,10 @@ def duplicate_message(received: Received, source: str) -> str:
         progress = "still being read"
     else:
         progress = progress_line(received.progress)
-    hint = ""
-    if article.extraction_state in ("done", "failed") and not received.progress:
-        hint = "\nQueue it anyway to check the whole text as one claim."
     return fit(
         f"♻️ Already in the queue as article #{article.id} — nothing new queued.\n"
-        f"{article_heading(article, source)}\nClaims: {progress}{hint}"
+        f"{article_heading(article, source)}\nClaims: {progress}"
     )
-
-
-def language_refusal(code: str) -> str:
-    """The plain answer to an article in a language the extractor cannot read."""
-    return (
-        f"This looks like {language_name(code)}; I extract claims from English, Ukrainian and "
-        "Russian only."
-    )
-
-
-def queued_whole_message(article: Article, source: str, claim: Claim) -> str:
-    """The summary once a member queued the article's text as one claim ("Queue it anyway")."""
-    return fit(f"{article_heading(article, source)}\n🙋 Queued as one claim: #{claim.id}.")
 
 
 def routed_message(team_title: str, article_id: int) -> str:
@@ -200,26 +225,39 @@ def routed_message(team_title: str, article_id: int) -> str:
     )
 
 
-def summary_message(extracted: Extracted, source: str, posted: int) -> str:
-    """The summary that replaces "Got it…" once claims are queued."""
+def summary_message(extracted: Extracted, source: str, posted: int, *, busy: bool = False) -> str:
+    """The summary that replaces "Got it…" once claims are queued.
+
+    `busy`: the group's message budget, not cards-at-once, kept cards back (bot/budget.py).
+    """
     article, claims = extracted.article, extracted.claims
     lines = [article_heading(article, source)]
-    if extracted.refused_language:
-        lines.append(language_refusal(extracted.refused_language))
-    elif not claims:
-        lines.append(
-            "No checkable claims found in it. Queue it anyway to check the whole text as one "
-            "claim, or use /check with a specific sentence."
-        )
+    if not claims:
+        lines.append("No checkable claims found in it. Use /check with a specific sentence.")
     else:
-        lines.append(f"Queued {len(claims)} claims" + (":" if posted < len(claims) else "."))
+        count = f"{len(claims)} claim" + ("s" if len(claims) != 1 else "")
+        lines.append(f"Queued {count}" + (":" if posted < len(claims) else "."))
         for claim in claims[posted:]:
             lines.append(f"• #{claim.id} {escape(clip(claim.text, 140))}")
         if posted < len(claims):
-            lines.append(f"Cards for the first {posted} are below; the rest are in /queue.")
+            lines.append(deferred_line(posted, busy))
     if extracted.note:
         lines.append(f"<i>{escape(extracted.note)}</i>")
     return fit("\n".join(lines))
+
+
+def deferred_line(posted: int, busy: bool) -> str:
+    """Where the claims without a card are, and why they have none."""
+    if posted == 0:
+        return (
+            "No cards this time: many articles came in at once, so I keep the chat readable. "
+            "They wait in /queue; /claim &lt;id&gt; brings one up to vote on."
+        )
+    why = " (the chat is busy)" if busy else ""
+    return (
+        f"Cards for the first {posted} are below{why}; the rest are in /queue. "
+        "/claim &lt;id&gt; brings one up to vote on."
+    )
 
 
 def claim_line(claim: Claim, now: datetime | None = None) -> str:
@@ -238,15 +276,21 @@ def status_message(view: StatusView) -> str:
         lines.append(
             " · ".join(f"{status_label(s)} {counts[s]}" for s in STATUS_ORDER if counts.get(s))
         )
+    # Each claim is listed once: the oldest carry 🗳 when they wait for this member's vote, and
+    # the second list holds only the other claims that do.
+    oldest = "⏳ Waiting longest" + (" · 🗳 needs your vote" if view.awaiting_me else "")
+    also = "🗳 Also waiting for your vote" if view.oldest_open else "🗳 Waiting for your vote"
     sections = [
-        ("⏳ Waiting longest", view.oldest_open),
-        ("🗳 Waiting for your vote", view.waiting_for_me),
+        (oldest, view.oldest_open),
+        (also, view.waiting_for_me),
         ("🏁 Verdicts, last 7 days", view.recent_verdicts),
     ]
     for heading, claims in sections:
         if claims:
             lines.append(f"\n<b>{heading}</b>")
-            lines.extend(claim_line(c, view.now) for c in claims)
+            lines.extend(
+                claim_line(c, view.now) + (" 🗳" if c.id in view.awaiting_me else "") for c in claims
+            )
     if not total:
         lines.append("Nothing queued yet: forward an article or use /check.")
     return fit("\n".join(lines))
@@ -272,10 +316,9 @@ def claim_detail_message(detail: ClaimDetail) -> str:
     if detail.history:
         lines.append("\n<b>History</b>")
         for name, change in detail.history[-10:]:
-            why = f" — {escape(clip(change.reason, 100))}" if change.reason else ""
             lines.append(
                 f"• {change.created_at:%Y-%m-%d %H:%M} {escape(clip(name, 30))}: "
-                f"{change.from_status} → {change.to_status}{why}"
+                + history_change(change.from_status, change.to_status, change.reason)
             )
     return fit("\n".join(lines))
 

@@ -75,7 +75,25 @@ async def on_claim(update: Update, context: DeskContext) -> None:
     detail = await context.services.views.claim_detail(
         chat_id=update.effective_chat.id, claim_id=claim_id
     )
-    await reply(update, render.claim_detail_message(detail))
+    claim = detail.view.claim
+    if claim.card_message_id is not None:
+        await reply(update, render.claim_detail_message(detail))
+        return
+    # A claim without a card (held back by cards-at-once or the group's message budget): this
+    # answer becomes its card, with the buttons to vote on it; votes then keep it current.
+    message = await update.effective_message.reply_text(
+        render.claim_detail_message(detail),
+        parse_mode="HTML",
+        link_preview_options=NO_PREVIEW,
+        allow_sending_without_reply=True,
+        reply_markup=render.claim_keyboard(claim.id, detail.view.match),
+    )
+    await context.services.desk.record_card(
+        claim_id=claim.id,
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+    )
 
 
 async def on_queue(update: Update, context: DeskContext) -> None:

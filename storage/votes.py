@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,3 +54,13 @@ async def voters(session: AsyncSession, *, claim_id: int) -> list[tuple[int, str
         .order_by(Vote.created_at, Vote.id)
     )
     return [(uid, first or username or str(uid), rating) for uid, first, username, rating in rows]
+
+
+async def voted_on(session: AsyncSession, *, user_id: int, claim_ids: Sequence[int]) -> set[int]:
+    """Which of these claims the member has voted on (for /status's 🗳 marks)."""
+    if not claim_ids:
+        return set()
+    rows = await session.execute(
+        select(Vote.claim_id).where(Vote.user_id == user_id, Vote.claim_id.in_(list(claim_ids)))
+    )
+    return set(rows.scalars())

@@ -86,6 +86,9 @@ def bot_settings(sandbox: Sandbox, database_url: str, **overrides: object) -> Se
         "rate_limit": False,
         "card_edit_delay_seconds": 0.2,
         "min_article_chars": 200,
+        # Tests forward many articles within a minute; tests/e2e/test_first_minutes.py turns the
+        # per-group card budget back on and checks it.
+        "cards_per_minute": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

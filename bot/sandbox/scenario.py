@@ -18,6 +18,9 @@ __all__ = ["ScenarioResult", "format_event", "format_transcript", "play_scenario
 
 Event = dict[str, Any]
 ID_REFERENCE = re.compile(r"\{id:([^}]+)\}")
+# How factcheck-bot's cards begin: "Claim #17 · 🆕 open". Events name the claim a card shows, so
+# a transcript tells claim ids ("claim #3") from Telegram's message ids ("message #6").
+CARD = re.compile(r"^\s*Claim #(\d+)\b")
 BOT_KINDS = {
     "sendmessage": "message",
     "senddocument": "document",
@@ -40,6 +43,13 @@ class ScenarioResult:
     failures: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     failed_step: int | None = None
+    chat_id: int | None = None  # the scenario's group (for `factcheck-bot export --chat`)
+
+
+def card_claim(text: str | None) -> int | None:
+    """The claim id a card shows ("Claim #17 · …"), or None for any other message."""
+    found = CARD.match(text or "")
+    return int(found.group(1)) if found else None
 
 
 def bot_event(step: int, method: str, params: dict[str, Any], result: Any) -> Event | None:
@@ -60,8 +70,15 @@ def bot_event(step: int, method: str, params: dict[str, Any], result: Any) -> Ev
         text=message.get("text", message.get("caption", "")),
         buttons=[[b.get("text", "") for b in row] for row in markup.get("inline_keyboard", [])],
     )
-    if message.get("reply_to_message"):
-        event["reply_to"] = message["reply_to_message"]["message_id"]
+    claim = card_claim(event["text"])
+    if claim is not None:
+        event["claim"] = claim
+    replied = message.get("reply_to_message")
+    if replied:
+        event["reply_to"] = replied["message_id"]
+        sender = replied.get("from") or {}
+        if sender.get("username") or sender.get("first_name"):
+            event["reply_to_from"] = sender.get("username") or sender.get("first_name")
     if method.lower() == "editmessagereplymarkup":
         event["part"] = "buttons"
     if kind == "document":
@@ -124,7 +141,14 @@ class Player:
         return ID_REFERENCE.sub(lambda match: self.number_in(match.group(1)), value)
 
     def number_in(self, phrase: str) -> str:
-        """The first "#123" in the newest bot message containing the phrase (a claim id)."""
+        """The claim id of the newest card containing the phrase; else the first "#123" in the
+        newest bot message containing it (a list such as /status names many claims)."""
+        assert self.chat is not None
+        wanted = self.text(phrase).casefold()
+        for message in reversed(self.sandbox.bot_messages(self.chat)):
+            claim = card_claim(message.content)
+            if claim is not None and wanted in message.content.casefold():
+                return str(claim)
         message = self.bot_message(phrase)
         found = re.search(r"#(\d+)", message.content)
         if found is None:
@@ -149,7 +173,7 @@ class Player:
         self.chat = chat
         members = self.scenario.get("members", [])
         for index, member in enumerate(members):
-            status = "member"
+            status = member.get("status", "member")  # member, left, kicked, restricted
             if member.get("admin"):
                 status = "creator" if index == 0 else "administrator"
             self.sandbox.add_member(chat, self.user(member["name"]), status)
@@ -157,7 +181,7 @@ class Player:
         self.sandbox.add_member(chat, self.sandbox.bot_user, bot_status, notify=True)
         names = ", ".join(m["name"] + (" (admin)" if m.get("admin") else "") for m in members)
         self.emit({"step": 0, "from": "sandbox", "kind": "setup", "chat": chat.title,
-                   "type": chat.type, "members": names})  # fmt: skip
+                   "chat_id": chat.id, "type": chat.type, "members": names})  # fmt: skip
         await self.settle(0)
 
     # -- steps -------------------------------------------------------------------------------
@@ -195,18 +219,26 @@ class Player:
             target = self.bot_message(spec["press"]["on"])
             label = self.button(target, spec["press"]["button"])
             sandbox.press(user, target, spec["press"]["button"])
-            return {**base, "action": "press", "button": label, "message_id": target.message_id}
+            return {**base, "action": "press", "button": label, "message_id": target.message_id,
+                    **self.about(target)}  # fmt: skip
         if "reply" in spec:
             target = self.bot_message(spec["reply"]["to"])
             sent = sandbox.send(chat, user, self.text(spec["reply"]["text"]), reply_to=target)
             return {**base, "action": "reply", "reply_to": target.message_id,
-                    "message_id": sent.message_id, "text": sent.text}  # fmt: skip
+                    "message_id": sent.message_id, "text": sent.text,
+                    **self.about(target)}  # fmt: skip
         if "document" in spec:
             path = self.base_dir / spec["document"]
             sent = sandbox.send(chat, user, document=(path.name, path.read_bytes(), "text/plain"))
             return {**base, "action": "document", "filename": path.name,
                     "message_id": sent.message_id}  # fmt: skip
         raise StepFailed(f"unknown step: {sorted(spec)}")
+
+    @staticmethod
+    def about(target: Message) -> Event:
+        """{"claim": id} when the message a user acts on is a claim's card."""
+        claim = card_claim(target.content)
+        return {"claim": claim} if claim is not None else {}
 
     def origin(self, forward: dict[str, Any]) -> tuple[dict[str, Any], str]:
         """The forward origin of a forward step, and how the transcript names it."""
@@ -261,8 +293,13 @@ class Player:
             except (StepFailed, TimeoutError, KeyError, OSError) as error:
                 message = f"step {step} ({describe(spec)}) failed: {error}"
                 self.emit({"step": step, "from": "sandbox", "kind": "failure", "text": message})
-                return ScenarioResult(False, [message], self.events, step)
-        return ScenarioResult(True, [], self.events)
+                return ScenarioResult(False, [message], self.events, step, self.chat_id)
+        return ScenarioResult(True, [], self.events, chat_id=self.chat_id)
+
+    @property
+    def chat_id(self) -> int | None:
+        """The scenario's group, once it exists."""
+        return self.chat.id if self.chat is not None else None
 
 
 def describe(spec: dict[str, Any]) -> str:

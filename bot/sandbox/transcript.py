@@ -1,4 +1,10 @@
-"""Readable transcripts of scenario events: who said what, buttons, edits, toasts."""
+"""Readable transcripts of scenario events: who said what, buttons, edits, toasts.
+
+Telegram's message ids and the desk's claim ids are both small numbers, so the transcript
+always says which is which: "message #6" is a message in the chat, "claim #3" a claim in the
+queue (a card is "message #6 · card of claim #3"). Bot messages are shown whole, wrapped; only
+what a user forwards or sends (an article they pasted) is cut to its first lines.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,19 @@ import textwrap
 from typing import Any
 
 WIDTH = 88
-MAX_LINES = 14  # bot messages longer than this are cut in the transcript (not in the chat)
+INDENT = "      "
 USER_LINES = 4  # forwarded articles: the first lines are enough to recognise them
 
 
-def _clip(text: str, lines: int) -> list[str]:
-    """Wrap text to the transcript width (blank runs collapsed) and keep the first lines."""
+def wrap(text: str, lines: int | None = None) -> list[str]:
+    """Wrap text to the transcript width (blank runs collapsed); keep `lines` lines if given."""
     wrapped: list[str] = []
     for paragraph in text.strip().splitlines() or [""]:
         if paragraph.strip() or (wrapped and wrapped[-1]):
             wrapped += textwrap.wrap(
-                paragraph, WIDTH - 10, break_on_hyphens=False, break_long_words=False
+                paragraph, WIDTH - len(INDENT), break_on_hyphens=False, break_long_words=False
             ) or [""]
-    if len(wrapped) > lines:
+    if lines is not None and len(wrapped) > lines:
         shown = wrapped[:lines]
         while shown and not shown[-1]:
             shown.pop()
@@ -27,33 +33,46 @@ def _clip(text: str, lines: int) -> list[str]:
     return wrapped
 
 
-def _block(head: str, text: str, lines: int, indent: str = "      ") -> list[str]:
-    """A head line followed by the text, indented under it."""
-    body = _clip(text, lines)
+def _block(head: str, text: str, lines: int | None = None) -> list[str]:
+    """A head line followed by the text, indented under it (on the same line when short)."""
+    body = wrap(text, lines)
     if not body or body == [""]:
         return [head]
     if len(body) == 1 and len(head) + len(body[0]) < WIDTH:
         return [f"{head} {body[0]}"]
-    return [head, *(f"{indent}{line}" for line in body)]
+    return [head, *(f"{INDENT}{line}" for line in body)]
 
 
 def _buttons(rows: list[list[str]]) -> list[str]:
     """Keyboard rows as `[✅ True] [❌ False]`."""
-    return ["      " + " ".join(f"[{label}]" for label in row) for row in rows if row]
+    return [INDENT + " ".join(f"[{label}]" for label in row) for row in rows if row]
+
+
+def message_name(event: dict[str, Any], key: str = "message_id") -> str:
+    """'message #6', or 'message #6 · card of claim #3' when it shows a claim's card."""
+    name = f"message #{event.get(key)}"
+    if event.get("claim") is not None:
+        name += f" · card of claim #{event['claim']}"
+    return name
+
+
+def _target(event: dict[str, Any], key: str) -> str:
+    """What a user acted on: 'the card of claim #3 (message #6)' or 'message #6'."""
+    if event.get("claim") is not None:
+        return f"the card of claim #{event['claim']} (message #{event[key]})"
+    return f"message #{event[key]}"
 
 
 def _user(event: dict[str, Any]) -> list[str]:
     """Lines for a user's action."""
     who, action = f"👤 {event['from']}", event.get("action")
-    number = f"#{event['message_id']}" if event.get("message_id") else ""
     if action == "forward":
-        return _block(
-            f"{who} forwarded {number} from {event['origin']}:", event["text"], USER_LINES
-        )
+        head = f"{who} forwarded message #{event['message_id']} from {event['origin']}:"
+        return _block(head, event["text"], USER_LINES)
     if action == "press":
-        return [f"{who} pressed [{event['button']}] on #{event['message_id']}"]
+        return [f"{who} pressed [{event['button']}] on {_target(event, 'message_id')}"]
     if action == "reply":
-        return _block(f"{who} replied to #{event['reply_to']}:", event["text"], USER_LINES)
+        return _block(f"{who} replied to {_target(event, 'reply_to')}:", event["text"], USER_LINES)
     if action == "document":
         return [f"{who} sent a document: {event['filename']}"]
     return _block(f"{who}:", event.get("text") or "", USER_LINES)
@@ -65,17 +84,19 @@ def _bot(event: dict[str, Any]) -> list[str]:
     if kind == "answer":
         text = event.get("text") or "(answered silently)"
         return [f"   ↳ {'alert' if event.get('show_alert') else 'toast'}: {text}"]
-    number = f"#{event.get('message_id')}"
     if kind == "edit" and event.get("part") == "buttons":
-        return [f"✎ edited {number} buttons:", *_buttons(event.get("buttons", []))]
+        return [f"✎ bot edited the buttons of {message_name(event)}:", *_buttons(event["buttons"])]
     if kind == "edit":
-        head = f"✎ edited {number}:"
+        head = f"✎ bot edited {message_name(event)}:"
     elif kind == "document":
-        head = f"🤖 bot {number} 📎 {event.get('filename')}"
+        head = f"🤖 bot · {message_name(event)} · 📎 {event.get('filename')}"
     else:
-        reply = f" (reply to #{event['reply_to']})" if event.get("reply_to") else ""
-        head = f"🤖 bot {number}{reply}:"
-    return [*_block(head, event.get("text") or "", MAX_LINES), *_buttons(event.get("buttons", []))]
+        head = f"🤖 bot · {message_name(event)}"
+        if event.get("reply_to"):
+            whom = event.get("reply_to_from")
+            head += f" · reply to {whom}" if whom else f" · reply to message #{event['reply_to']}"
+        head += ":"
+    return [*_block(head, event.get("text") or ""), *_buttons(event.get("buttons", []))]
 
 
 def format_event(event: dict[str, Any]) -> str:

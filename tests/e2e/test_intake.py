@@ -76,7 +76,7 @@ async def test_short_forward_of_any_origin_is_queued_with_its_source(
 ) -> None:
     cards = await queue_article(desk, SHORT_CLAIM, forward_origin=origin)
     assert len(cards) == 1 and "3,000 dead starlings" in cards[0].content
-    assert f"Source: {shown}" in desk.last("Queued 1 claims").content
+    assert f"Source: {shown}" in desk.last("Queued 1 claim.").content
 
 
 async def test_photo_caption_forward_is_queued(desk: Desk) -> None:
@@ -173,7 +173,7 @@ async def test_check_with_text_with_reply_and_addressed_to_the_bot(desk: Desk) -
     await ask(desk, desk.alice, "/check@factdesk_bot", "Queued 1", reply_to=chatter)
     await desk.sandbox.wait_for(lambda: any("starlings" in c.content for c in desk.cards()))
     await ask(desk, desk.alice, "/check", "Send /check with a text or a link")
-    await ask(desk, desk.alice, "/check hi", "too short")  # one word; two are queued
+    await ask(desk, desk.alice, "/check hi there", "too short")
 
 
 async def test_check_reply_works_without_seeing_the_original(desk: Desk, shared_dir: Path) -> None:

@@ -106,8 +106,8 @@ async def test_scenario_plays_against_a_real_bot(
     assert reply["text"] == "source: http://pages/report"
     transcript = format_transcript(result.events)
     assert "[✅ True] [❌ False]" in transcript
-    assert "✎ edited #" in transcript and "↳ toast: Voted false" in transcript
-    assert "👤 alice forwarded #1 from channel “Daily News”" in transcript
+    assert "✎ bot edited message #" in transcript and "↳ toast: Voted false" in transcript
+    assert "👤 alice forwarded message #1 from channel “Daily News”" in transcript
     assert "✔ saw “Verdict set: 7 false”" in transcript
 
 
@@ -173,8 +173,8 @@ async def test_builtin_demo_passes_against_the_real_bot(
     from bot.sandbox.demo import run_demo
 
     transcript = tmp_path / "demo.jsonl"
-    assert await run_demo(None, transcript) == 0
+    assert await run_demo(None, transcript, keep_db=None) == 0
     printed = capsys.readouterr().out
-    assert "[✅ True] [🟡 Misleading] [❌ False]" in printed and "✎ edited #" in printed
+    assert "[✅ True] [🟡 Misleading] [❌ False]" in printed and "✎ bot edited message #" in printed
     events = [json.loads(line) for line in transcript.read_text(encoding="utf-8").splitlines()]
     assert any(e["kind"] == "answer" for e in events)
