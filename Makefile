@@ -14,11 +14,14 @@ help:
 	@echo "make eval    - extractor figures: labeled sentences (../shared/data/claims), annotated pages"
 	@echo "make bench   - benchmarks (make bench-quick for a smaller run)"
 
+# The first run spends about a minute in pip: say so, and let pip's progress show.
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)…"; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing factcheck-bot into $(VENV) (first run, about a minute)…"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
+	@echo "Installed. Next time this step is skipped."
 
 venv: $(STAMP)
 

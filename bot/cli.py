@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -86,11 +87,49 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def missing_database(url: str) -> str | None:
+    """Why there is no database to read at `url` yet (a SQLite file not created), else None."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    if parsed.database.startswith("file:") or Path(parsed.database).expanduser().exists():
+        return None
+    return (
+        f"no database at {parsed.database}: the bot creates it on its first run "
+        "(or run `factcheck-bot db upgrade`); DATABASE_URL names another one"
+    )
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a team's claims and verdicts as CSV, JSON or ClaimReview."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.export import run_export_cli
 
     settings = _settings()
+    # Opening a SQLite URL creates an empty file: say there is nothing yet instead.
+    missing = missing_database(settings.database_url)
+    if missing:
+        print(f"factcheck-bot export: {missing}", file=sys.stderr)
+        return 1
+    try:
+        return _export(args, settings, run_export_cli)
+    except (SQLAlchemyError, OSError) as error:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        first = str(getattr(error, "orig", None) or error).splitlines()[0]
+        print(
+            f"factcheck-bot export: cannot read the database at {where} ({first}); "
+            "run `factcheck-bot db upgrade` if it was never set up",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _export(args: argparse.Namespace, settings: Settings, run_export_cli: Any) -> int:
+    """Run the export itself."""
     return asyncio.run(
         run_export_cli(
             settings.database_url,
@@ -107,6 +146,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="factcheck-bot", description=__doc__)
+    parser.add_argument(
+        "--traceback", action="store_true", help="show the traceback of an unexpected error"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("run", help="run the bot (token from .env)").set_defaults(func=cmd_run)
@@ -151,9 +193,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `factcheck-bot` console script."""
+    """Entry point of the `factcheck-bot` console script.
+
+    An unexpected error is one line too; `--traceback` shows where it came from.
+    """
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if args.traceback:
+            raise
+        first = (str(error).splitlines() or [""])[0]
+        print(
+            f"factcheck-bot {args.command}: {type(error).__name__}: {first} "
+            "(--traceback shows where)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

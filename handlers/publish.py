@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import LinkPreviewOptions
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import TelegramError
 from telegram.ext import Application
 
@@ -12,6 +12,7 @@ from bot.budget import reserve_cards
 from bot.intake import Extracted
 from handlers import render
 from handlers.context import Services
+from handlers.queue_anyway import queue_anyway_keyboard
 from storage import teams as team_q
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,11 @@ async def _summary(
     """Edit the status message into the article's summary (or send it if that fails)."""
     article = extracted.article
     text = render.summary_message(extracted, source, posted, busy=busy)
-    if await _edit(application, article.chat_id, article.status_message_id, text):
+    markup = None
+    if extracted.offer_whole:  # nothing queued: the member may still queue the text as one claim
+        other_language = extracted.refused_language is not None
+        markup = queue_anyway_keyboard(article.id, other_language=other_language)
+    if await _edit(application, article.chat_id, article.status_message_id, text, markup):
         return
     try:
         await application.bot.send_message(
@@ -68,13 +73,18 @@ async def _summary(
             parse_mode="HTML",
             message_thread_id=article.thread_id,
             link_preview_options=NO_PREVIEW,
+            reply_markup=markup,
         )
     except TelegramError as error:
         log.warning("Could not post the summary of article %s: %s", article.id, error)
 
 
 async def _edit(
-    application: Application, chat_id: int | None, message_id: int | None, text: str
+    application: Application,
+    chat_id: int | None,
+    message_id: int | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
     """Edit a message the bot sent; False when there is none or Telegram refuses."""
     if chat_id is None or message_id is None:
@@ -86,6 +96,7 @@ async def _edit(
             message_id=message_id,
             parse_mode="HTML",
             link_preview_options=NO_PREVIEW,
+            reply_markup=markup,
         )
     except TelegramError as error:
         log.warning("Could not edit message %s in %s: %s", message_id, chat_id, error)

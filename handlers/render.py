@@ -7,11 +7,12 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.extraction.language import language_name
 from bot.intake import Extracted, Received
 from bot.matching_service import Match
 from bot.views import ClaimDetail, ClaimView, Source, StatusView
 from handlers.shorten import shorten_html
-from storage.models import Article, Claim, ClaimStatus, Rating
+from storage.models import Article, Claim, ClaimOrigin, ClaimStatus, Rating
 
 MAX_MESSAGE = 4096
 
@@ -129,6 +130,8 @@ def claim_card(view: ClaimView) -> str:
         f"<b>Claim #{claim.id}</b> · {status_label(claim.status)}" + (" 🔒" if claim.locked else "")
     ]
     lines.append(quoted(escape(clip(claim.text, 600))))
+    if claim.origin == ClaimOrigin.MEMBER:
+        lines.append("🙋 asked by a member")
     if claim.claimant:
         lines.append(f"🗣 {escape(clip(claim.claimant, 80))}")
     lines.append(f"📰 {source_line(view.source)}")
@@ -211,10 +214,26 @@ def duplicate_message(received: Received, source: str) -> str:
         progress = "still being read"
     else:
         progress = progress_line(received.progress)
+    hint = ""
+    if article.extraction_state in ("done", "failed") and not received.progress:
+        hint = "\nQueue it anyway to check the whole text as one claim."
     return fit(
         f"♻️ Already in the queue as article #{article.id} — nothing new queued.\n"
-        f"{article_heading(article, source)}\nClaims: {progress}"
+        f"{article_heading(article, source)}\nClaims: {progress}{hint}"
     )
+
+
+def language_refusal(code: str) -> str:
+    """The plain answer to an article in a language the extractor cannot read."""
+    return (
+        f"This looks like {language_name(code)}; I extract claims from English, Ukrainian and "
+        "Russian only."
+    )
+
+
+def queued_whole_message(article: Article, source: str, claim: Claim) -> str:
+    """The summary once a member queued the article's text as one claim ("Queue it anyway")."""
+    return fit(f"{article_heading(article, source)}\n🙋 Queued as one claim: #{claim.id}.")
 
 
 def routed_message(team_title: str, article_id: int) -> str:
@@ -232,8 +251,13 @@ def summary_message(extracted: Extracted, source: str, posted: int, *, busy: boo
     """
     article, claims = extracted.article, extracted.claims
     lines = [article_heading(article, source)]
-    if not claims:
-        lines.append("No checkable claims found in it. Use /check with a specific sentence.")
+    if extracted.refused_language:
+        lines.append(language_refusal(extracted.refused_language))
+    elif not claims:
+        lines.append(
+            "No checkable claims found in it. Queue it anyway to check the whole text as one "
+            "claim, or use /check with a specific sentence."
+        )
     else:
         count = f"{len(claims)} claim" + ("s" if len(claims) != 1 else "")
         lines.append(f"Queued {count}" + (":" if posted < len(claims) else "."))

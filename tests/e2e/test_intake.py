@@ -173,7 +173,7 @@ async def test_check_with_text_with_reply_and_addressed_to_the_bot(desk: Desk) -
     await ask(desk, desk.alice, "/check@factdesk_bot", "Queued 1", reply_to=chatter)
     await desk.sandbox.wait_for(lambda: any("starlings" in c.content for c in desk.cards()))
     await ask(desk, desk.alice, "/check", "Send /check with a text or a link")
-    await ask(desk, desk.alice, "/check hi there", "too short")
+    await ask(desk, desk.alice, "/check hi", "too short")  # one word; two are queued
 
 
 async def test_check_reply_works_without_seeing_the_original(desk: Desk, shared_dir: Path) -> None:
