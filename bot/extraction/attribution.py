@@ -45,6 +45,9 @@ CONNECTIVE_RE = re.compile(
 )
 # Kinds a pronoun may stand for: "he" a man or a person of unknown sex, "it" an organisation.
 COMPATIBLE = {"m": {"m", "x"}, "f": {"f", "x"}, "n": {"n"}, "p": {"p", "n"}}
+BACK_REFERENCE_ROLES = frozenset(
+    "spokesperson spokesman spokeswoman official minister ambassador envoy adviser".split()
+)
 WINDOW = 3  # sentences back in which a pronoun looks for its antecedent
 SPEAKER_WINDOW = 6  # sentences back in which "he said" looks for its speaker
 
@@ -70,13 +73,14 @@ class SpeakerContext:
     roles: list[tuple[int, Speaker]] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     index: int = 0
+    cyrillic: bool = False
 
     def learn(self, sentence: str) -> None:
         """Remember the full names, people and documents a sentence mentions."""
         for person in people_mentioned(sentence):
             words = person.name.split()
             if len(words) >= 2 and person.kind in ("m", "f", "x"):
-                self.people.setdefault(words[-1].lower(), person.name)
+                self.people.setdefault(words[-1].lower(), " ".join(words[-2:]))
             self.mentions.append((self.index, self._known(person)))
         self.roles += [(self.index, role) for role in roles_mentioned(sentence)]
         document = named_document(sentence)
@@ -97,14 +101,22 @@ class SpeakerContext:
 
         Also tells whether that was in the sentence just before (then the text may name them).
         """
-        fits = COMPATIBLE.get(kind, set())
+        fits = COMPATIBLE.get(kind, set()) | (self.slavic_extra(kind))
         pool = [(at, s) for at, s in self.speakers if self.index - at <= SPEAKER_WINDOW]
         pool += [(at, s) for at, s in self.roles if self.index - at <= 2]
+        if kind in ("n", "p"):
+            # "The Bank of England raised rates. It said …": the body named just before.
+            orgs = [(at, s) for at, s in self.mentions if self.index - at == 1 and s.kind == "n"]
+            pool += orgs if len(orgs) == 1 else []
         pool = [(at, s) for at, s in pool if s.kind in fits]
         if not pool:
             return None, False
         at, speaker = max(pool, key=lambda pair: pair[0])
         return speaker.name, self.index - at == 1
+
+    def slavic_extra(self, kind: str) -> set[str]:
+        """Ukrainian and Russian "він"/"она" may stand for a body ("Генштаб", "Минобороны")."""
+        return {"n"} if self.cyrillic and kind in ("m", "f") else set()
 
     def recent_speaker(self) -> str | None:
         """The speaker of the sentence just before, for a quotation that continues it."""
@@ -129,10 +141,18 @@ class SpeakerContext:
         if who is None:
             return None
         pronoun = PRONOUN_START.get(who.lower())
+        self.cyrillic = bool(CYRILLIC_RE.search(who))
         if pronoun:
             return self.pronoun_speaker(found.gender or pronoun)[0]
         if DOC_REF_RE.fullmatch(who):
             return self.documents[-1] if self.documents else None
+        noun = who.lower().removeprefix("the ")
+        if who.lower().startswith("the ") and noun in BACK_REFERENCE_ROLES:
+            # "the spokesperson wrote": the spokesperson introduced before, if there was one.
+            for _, earlier in reversed(self.speakers + self.roles):
+                head = re.split(r"\s(?:for|of|at)\s", earlier.name.lower())[0].split()
+                if noun in head and earlier.name.lower() != who.lower():
+                    return earlier.name
         return self.full_name(who)
 
 
@@ -221,7 +241,9 @@ def attribute_paragraph(sentences: list[str], context: SpeakerContext) -> list[A
             claimant = group_claimant.get(groups[i]) or next((c for c in later if c), None)
             if claimant is None and sentence.rstrip()[-1:] in CLOSE_QUOTE:
                 claimant = context.recent_speaker()
-        content = found[i].quoted or (sentence if quoted else None)
+        # Words quoted in a sentence that names its speaker are only the quoted part ("“Next
+        # prisoner,” says Hadvar, reading …" is no quotation to re-attribute as a whole).
+        content = found[i].quoted if found[i].who else (sentence if quoted else None)
         antecedent = None
         if claimant and content:
             said = _strip_quotes(content)

@@ -12,17 +12,21 @@ VERBS_EN = (
     r"|acknowledged|denied|denies|admitted|declared|found|finds|concluded|showed|shows|stressed"
     r"|emphasised|emphasized|maintained|countered|replied|responded|suggested|predicted|asserted"
     r"|indicated|accused|accuses|cautioned|conceded|observed|recalled|commented|pointed|told"
+    r"|say|tell"
 )
 VERBS_SLAVIC = (
     r"заяви\w*|повідоми\w*|сказа\w*|зазначи\w*|додав|додала|додали|наголоси\w*|підтверди\w*"
     r"|розповів|розповіла|розповіли|написа\w*|заявил\w*|сообщил\w*|отметил\w*|добавил\w*"
     r"|подчеркну\w*|подтверди\w*|рассказа\w*|уточни\w*|пише|пишет|повідомляє|сообщает"
+    r"|попереди\w*|предупреди\w*|попереджа\w*|предупрежда\w*|нагада\w*|напомни\w*|наголошу\w*|заявля\w*|зазнача\w*|сообща\w*|утвержда\w*"
 )
 
 # Heads of a noun phrase that can speak without a capital letter: "the ministry said".
 ROLE_EN = frozenset(
     """
     spokesman spokeswoman spokesperson spokespeople minister ministry secretary president
+    lawmakers legislators observers diplomats diplomat leader leaders commission residents
+    witnesses activists critics campaigners organisers organizers officials medics rescuers
     official officials police government office department agency military army navy force forces
     company firm group report study paper survey analysis research researchers scientists experts
     analysts authorities prosecutors prosecutor investigators source sources coordinator director
@@ -75,6 +79,27 @@ ROLE_SLAVIC = (
     "сил",
     "мвс",
     "мвд",
+    "експерт",
+    "эксперт",
+    "аналітик",
+    "аналитик",
+    "науковц",
+    "учен",
+    "учён",
+    "дипломат",
+    "депутат",
+    "синоптик",
+    "адвокат",
+    "юрист",
+    "лікар",
+    "врач",
+    "свідк",
+    "свидетел",
+    "очевид",
+    "мешкан",
+    "жител",
+    "рятувальник",
+    "спасател",
 )
 ORG_WORDS = frozenset(
     """
@@ -103,7 +128,7 @@ OPENERS = frozenset(
     first second finally overall separately elsewhere previously recently currently citing
     according despite amid under over about against between through speaking asked writing
     meanwhile moreover furthermore additionally indeed thus nevertheless nonetheless what who
-    we i you his her their our my your ми мы я ви вы ти ты
+    we i you his her their our my your ми мы я ви вы ти ты про це об этом часом тем
     які також раніше водночас тим після крім окрім проте утім втім натомість згодом нині
     також также ранее между тем после кроме однако впрочем позже ныне при у в на з із за по
     """.split()

@@ -37,10 +37,25 @@ VERB_RE = re.compile(rf"(?:{VERBS_EN}|{VERBS_SLAVIC})")
 ACCORDING_RE = re.compile(
     r"\b(?:according to|за словами|за даними|за інформацією|за повідомленням|по словам"
     r"|по данным|по информации|по сообщению|як повідом\w+|как сообща\w+|как сообщи\w+"
-    r"|про це (?:повідоми\w*|заяви\w*|сказа\w*)|об этом (?:сообщи\w*|заяви\w*|сказа\w*"
+    r"|про це (?:повідом\w*|заяв\w*|сказа\w*)|об этом (?:сообщ\w*|заяв\w*|сказа\w*"
     r"|рассказа\w*))\s+(?:(?:в|у|во)\s+)?",
     re.IGNORECASE,
 )
+# "За його словами" / "по его словам": according to him, whoever spoke last.
+PRONOUN_ACCORDING_RE = re.compile(
+    r"\b(?:за\s+(?P<uk>його|її|їхніми)\s+словами|по\s+(?P<ru>его|ее|её|их)\s+словам)", re.IGNORECASE
+)
+POSSESSIVE_TO_PRONOUN = {
+    "його": "він",
+    "її": "вона",
+    "їхніми": "вони",
+    "его": "он",
+    "ее": "она",
+    "её": "она",
+    "их": "они",
+}
+# "added" reports speech in "he added that …", "…,” he added."; not in "El Niño added to the heat".
+NOT_REPORTING_AFTER = frozenset("to a an the up its their his her".split())
 ATTRIBUTION_ONLY_RE = re.compile(
     rf"^(?:про це|об этом|this was|that was|as|так)\s+(?:\w+\s+){{0,2}}"
     rf"(?:{VERBS_EN}|{VERBS_SLAVIC})\b[^,;:]{{0,80}}$",
@@ -53,7 +68,7 @@ DOC_REF_RE = re.compile(
     re.IGNORECASE,
 )
 DOCUMENT_RE = re.compile(
-    r"\b(?:a|an|the)\s+(?:new\s+|recent\s+|latest\s+|\w+\s+)?(report|study|paper|survey|analysis"
+    r"\b(?:[Aa]n?|[Tt]he)\s+(?:new\s+|recent\s+|latest\s+|\w+\s+)?(report|study|paper|survey|analysis"
     r"|review)\s+(?:(?:published|released|issued|led|conducted|commissioned)\s+)?(by|from|in)\s+"
     r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'’-]*){0,6})"
 )
@@ -63,7 +78,7 @@ NAMED_SOURCE_RE = re.compile(
 QUOTE_OPEN, QUOTE_CLOSE = "“«„", "”»"
 BOUNDARY_WORDS = frozenset("that and but as while що і й та а але что и но как як".split())
 ADVERBS = frozenset(
-    "also has had have later previously again further recently then publicly repeatedly"
+    "also has had have later previously again further recently then publicly repeatedly there here"
     " initially already too later reportedly separately earlier also також теж вже уже также"
     " тоже ранее раніше".split()
 )
@@ -93,6 +108,10 @@ PERSON_NOUNS = frozenset(
 )
 CYRILLIC_RE = re.compile(r"[а-яіїєґё]", re.IGNORECASE)
 ISSUED = frozenset("issued published released statement".split())
+SOURCE_NOUNS = frozenset(
+    "estimates data figures statistics report survey poll research study".split()
+)
+SOURCE_PREPS = frozenset("by from of".split())
 
 
 @dataclass(frozen=True)
@@ -171,22 +190,38 @@ def _backward(tokens: list[str], i: int) -> str | None:
     if j >= 0 and tokens[j].lower() in PRONOUN_START:
         before = tokens[j - 1] if j > 0 else ""
         return tokens[j] if j == 0 or not before.isalnum() or before in BOUNDARY_WORDS else None
-    end, words = j, 0
+    end, words, extra = j, 0, 0
     while j >= 0 and words < 9:
         word = tokens[j]
         low = word.lower()
+        left = tokens[j - 1] if j > 0 else ""
+        adjective = word.isalpha() and low not in FORWARD_STOP_EN | BOUNDARY_WORDS | ADVERBS
         if _is_cap(word) or _is_role(word) or low in MODIFIERS:
             j -= 1
             words += 1
-        elif low in ("of", "for", "and") and j + 1 <= end and j > 0 and _is_cap(tokens[j - 1]):
+        elif CYRILLIC_RE.match(word) and left[:1].isalpha() and _names_or_role(left, j - 1):
+            # "міністр оборони Рустем Умєров": a genitive after a role or a name.
             j -= 1
+            words += 1
+        elif adjective and extra < 2 and _is_role(tokens[end]) and end > j:
+            # "the electoral commission", "the opposition leader": an adjective of a role.
+            j -= 1
+            words += 1
+            extra += 1
+        elif low in ("of", "for", "and", "at") and j > 0 and (_is_cap(left) or _is_role(left)):
+            j -= 1  # "Ministry of Defence", "analysts at Counterpoint"
         elif low in ("the", "a", "an"):
             j -= 1
+            if j > 0 and tokens[j].lower() in ("for", "of", "at") and _is_role(tokens[j - 1]):
+                j -= 1  # "A spokesperson for the agency"
+                continue
             break
         else:
             break
     phrase = tokens[j + 1 : end + 1]
     before = tokens[j] if j >= 0 else ""
+    if j >= 0 and all(t.lower() in OPENERS for t in tokens[: j + 1]):
+        j = -1  # "Тим часом Генштаб ЗСУ повідомив": only openers before the speaker
     if j >= 0 and before.isalnum() and before.lower() not in BOUNDARY_WORDS:
         # "A statement issued by the UK Foreign Office said": the body, not the statement.
         issued = j > 0 and (_is_role(tokens[j - 1]) or tokens[j - 1].lower() in ISSUED)
@@ -201,12 +236,30 @@ def _backward(tokens: list[str], i: int) -> str | None:
     return _valid_phrase(phrase)
 
 
-def _forward(tokens: list[str], i: int) -> str | None:
+def _names_or_role(word: str, at: int) -> bool:
+    """Whether a word can govern a genitive in a speaker's title ("міністр оборони")."""
+    if _is_role(word):
+        return True
+    return _is_cap(word) and not (at == 0 and word.lower() in OPENERS)
+
+
+def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | None:
     """The noun phrase that starts at ``tokens[i]`` ("said Foreign Secretary James Cleverly")."""
     slavic = i < len(tokens) and bool(CYRILLIC_RE.match(tokens[i]))
     stop = FORWARD_STOP_SLAVIC if slavic else FORWARD_STOP_EN
     phrase: list[str] = []
     j = i
+    while j < len(tokens) and tokens[j].lower() in ("в", "у", "во"):
+        j += 1  # "сообщили в Гидрометцентре"
+    if according:
+        # "according to estimates by the research firm IDC": the source, not the estimates.
+        k = j + (j < len(tokens) and tokens[j].lower() in ("a", "an", "the", "new"))
+        if (
+            k + 1 < len(tokens)
+            and tokens[k].lower() in SOURCE_NOUNS
+            and tokens[k + 1] in SOURCE_PREPS
+        ):
+            j = k + 2
     while j < len(tokens) and len(phrase) < 8:
         word = tokens[j]
         low = word.lower()
@@ -221,6 +274,8 @@ def _forward(tokens: list[str], i: int) -> str | None:
         phrase.pop()
     if slavic:
         return " ".join(phrase) if any(_is_cap(w) or _is_role(w) for w in phrase) else None
+    if according and len(phrase) <= 6 and any(_is_cap(w) for w in phrase):
+        return " ".join(phrase)  # "according to" is attribution enough: "CME Group’s tool"
     return _valid_phrase(phrase)
 
 
@@ -230,10 +285,11 @@ def _valid_phrase(phrase: list[str]) -> str | None:
         return None
     if len(phrase) == 1 and phrase[0].lower() in PRONOUN_START:
         return phrase[0]
-    glue = ("the", "a", "an", "of", "and", "for")
+    glue = ("the", "a", "an", "of", "and", "for", "at")
     lowercase = [w.lower().replace("’", "'") for w in phrase if not _is_cap(w)]
     lowercase = [w for w in lowercase if w not in glue]
-    if len(lowercase) > 3 or any(not (_is_role(w) or w in MODIFIERS) for w in lowercase):
+    odd = [w for w in lowercase if not (_is_role(w) or w in MODIFIERS or CYRILLIC_RE.match(w))]
+    if len(lowercase) > 4 or len(odd) > 2 or (odd and not _is_role(phrase[-1])):
         return None
     if not any(_is_cap(w) for w in phrase) and not _is_role(phrase[-1]):
         return None
@@ -261,13 +317,29 @@ def find_claimant(sentence: str) -> Found:
         if mask[match.start()]:
             continue
         at = next((k for k, m in enumerate(spans) if m.start() >= match.end()), len(tokens))
-        found = _forward(tokens, at)
+        found = _forward(tokens, at, according=True)
         if found:
             phrases.append(found)
             who = who or found
+    for match in PRONOUN_ACCORDING_RE.finditer(sentence):
+        if not mask[match.start()]:
+            possessive = (match.group("uk") or match.group("ru")).lower()
+            phrases.append(POSSESSIVE_TO_PRONOUN[possessive])
+            who = who or POSSESSIVE_TO_PRONOUN[possessive]
     for k, word in enumerate(tokens):
         if (_is_cap(word) and k > 0) or not VERB_RE.fullmatch(word.lower()):
             continue
+        following = tokens[k + 1].lower() if k + 1 < len(tokens) else ""
+        if word.lower() in ("added", "adds", "add") and following in NOT_REPORTING_AFTER:
+            continue
+        if (
+            word.lower() in ("declared", "announced")
+            and following.isalnum()
+            and following != "that"
+        ):
+            continue  # "declared a state of emergency" is an act, not a statement
+        if word.lower() == "say" and tokens[k - 3 : k] == ["went", "on", "to"]:
+            k -= 3  # "she went on to say"
         found = _backward(tokens, k)
         if not found and (k == 0 or tokens[k - 1] in ",—–-" + QUOTE_CLOSE + '"'):
             found = _forward(tokens, k + 1)
@@ -276,6 +348,11 @@ def find_claimant(sentence: str) -> Found:
             if who is None:
                 who, gender = found, _gender_of_verb(word)
     if who is None:
+        document = DOCUMENT_RE.search(sentence)
+        if document and re.match(rf"\s+(?:{VERBS_EN})\b", sentence[document.end() :]):
+            # "A new study published in Nature found …": the study speaks.
+            who = named_document(sentence)
+            return Found(who, quoted, None, (*phrases, who or ""))
         return Found(phrases=tuple(phrases))
     return Found(who, quoted, gender, tuple(phrases))
 
@@ -334,6 +411,10 @@ def people_mentioned(sentence: str) -> list[Speaker]:
             if not (initial and word.lower() in PRONOUN_START):
                 run.append(word)
                 continue
+        following = tokens[k + 1] if k + 1 < len(tokens) else ""
+        if run and word in ("of", "for") and _is_cap(following):
+            run.append(word)  # "Bank of England", "Ministry of Defence"
+            continue
         if run:
             found.append(Speaker(" ".join(run), kind_of(" ".join(run))))
             run = []
@@ -345,7 +426,7 @@ def people_mentioned(sentence: str) -> list[Speaker]:
 ROLE_MENTION_RE = re.compile(
     r"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w'’-]+\s+){0,2}?(?:spokesman|spokeswoman|spokesperson|minister"
     r"|secretary|official|chief executive|director|captain|ambassador|envoy|adviser|mayor"
-    r"|governor|commander)(?:\s+(?:for|of|at)\s+(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]*){0,4})?"
+    r"|governor|commander)(?:\s+(?:for|of|at)\s+(?:the\s+)?[\w'’-]+(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’-]*){0,5})?"
 )
 
 

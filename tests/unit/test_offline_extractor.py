@@ -44,7 +44,7 @@ def test_quotes_and_offsets_point_into_the_text(name: str) -> None:
     for claim in claims:
         assert text[claim.start : claim.end] == claim.quote
         assert 0.0 <= claim.score <= 1.0 and is_checkworthy(claim.score)
-        assert len(claim.text) <= 301
+        assert not claim.text.endswith("…") or claim.quote.rstrip().endswith("…")
     assert len({c.quote for c in claims}) == len(claims)  # ranked by desk order, each once
 
 
@@ -148,12 +148,17 @@ def test_repeated_sentences_come_out_once() -> None:
     assert sum("40 drones" in c.quote for c in claims) == 1
 
 
-def test_long_claims_are_trimmed_at_a_clause() -> None:
-    clause = "the ministry said 40 drones were shot down over Kyiv on Monday"
-    text = "In 2023, " + ", and ".join([clause] * 8) + "."
-    (claim,) = extract_claims(text)
-    assert len(claim.text) <= 300 and claim.text.endswith("…")
-    assert claim.quote == text
+def test_long_sentences_are_kept_whole_or_split_at_a_clause() -> None:
+    clause = "the ministry said {} drones were shot down over Kyiv on Monday"
+    whole = "In 2023, " + ", and ".join(clause.format(n) for n in range(40, 48)) + "."
+    (claim,) = extract_claims(whole)
+    assert claim.quote == whole and claim.text == whole
+    overlong = "In 2023, " + "; ".join(clause.format(n) for n in range(40, 52)) + "."
+    claims = extract_claims(overlong)
+    assert len(claims) >= 2
+    for part in claims:
+        assert overlong[part.start : part.end] == part.quote and len(part.quote) <= 600
+        assert part.text == part.quote and not part.text.endswith("…")
 
 
 def test_empty_and_furniture_only_texts_have_no_claims() -> None:
