@@ -129,7 +129,11 @@ def claim_card(view: ClaimView) -> str:
     lines = [
         f"<b>Claim #{claim.id}</b> · {status_label(claim.status)}" + (" 🔒" if claim.locked else "")
     ]
-    lines.append(quoted(escape(clip(claim.text, 600))))
+    lines.append(quoted(escape(clip(claim.text, 800))))
+    original = " ".join(claim.quote.split())
+    if original and original != " ".join(claim.text.split()):
+        # The text is reworded (attribution, pronoun): the article's own words, whole, one tap away.
+        lines.append(f"<blockquote expandable>{escape(original)}</blockquote>")
     if claim.origin == ClaimOrigin.MEMBER:
         lines.append("🙋 asked by a member")
     if claim.claimant:

@@ -6,6 +6,7 @@ example tests reproduce the failures of issue 11 (changed meaning, cut claims, g
 
 from __future__ import annotations
 
+import html
 import re
 
 from hypothesis import given, settings
@@ -14,6 +15,9 @@ from hypothesis import strategies as st
 from bot.extraction.base import ExtractedClaim
 from bot.extraction.offline import attribute_article, extract_claims
 from bot.extraction.validate import MAX_CLAIM_CHARS, validate_claim, validate_claims
+from bot.views import ClaimView, Source
+from handlers import render
+from storage.models import Claim
 
 FIRST = ["John", "Olena", "Maria", "Jerome", "Tom", "Iryna", "Kathy", "Dmytro", "Sarah"]
 LAST = ["Kirby", "Harmash", "Zakharova", "Powell", "Balmforth", "Koval", "Hochul", "Kuleba"]
@@ -239,3 +243,21 @@ def test_resolved_pronoun_is_kept_only_with_its_antecedent() -> None:
     assert validate_claim(claim, antecedent="Volodymyr Kudrytskyi").text == text
     assert validate_claim(claim).text == quote
     assert validate_claim(claim, antecedent="Tom Balmforth").text == quote
+
+
+def test_card_offers_the_whole_quote_when_the_text_is_reworded() -> None:
+    quote = (
+        "“But in the other 75 percent, emissions from power plants kept rising by 2% a year, "
+        "and coal plants ran for " + "longer and longer hours, " * 12 + "” Houser said."
+    )
+    text = "According to Trevor Houser, in the other 75 percent, emissions kept rising."
+
+    def card(text: str) -> str:
+        claim = Claim(id=7, team_id=1, article_id=1, text=text, quote=quote)
+        source = Source("Reuters", None)
+        view = ClaimView(claim, source, tally={}, voters=[], assignee=None, note_count=0)
+        return render.claim_card(view)
+
+    reworded = card(text)
+    assert f"<blockquote expandable>{html.escape(' '.join(quote.split()))}</blockquote>" in reworded
+    assert "blockquote" not in card(quote)
