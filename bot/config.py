@@ -27,7 +27,6 @@ class Settings(BaseSettings):
     max_claims: int = Field(default=10, ge=1, le=50)
     quorum: int = Field(default=2, ge=1, le=50)
     cards_at_once: int = Field(default=5, ge=1, le=20)
-    cards_per_minute: int = Field(default=10, ge=0, le=100)  # per group; 0 = no budget
     editor_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     admin_cache_seconds: int = Field(default=300, ge=0)
     card_edit_delay_seconds: float = Field(default=1.0, ge=0.0, le=30.0)
@@ -52,7 +51,7 @@ class Settings(BaseSettings):
 
     webhook_url: str | None = None
     webhook_secret: SecretStr = SecretStr("")
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind a reverse proxy (docs/reliability.md)
     webhook_port: int = Field(default=8443, ge=1, le=65535)
 
     poll_timeout: int = Field(default=10, ge=0, le=50)

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import running_bot
+from bot.config import Settings
 from bot.ingest import UpdatePump, wait_until_drained
 from bot.sandbox import Sandbox
 from bot.webhook import SECRET_HEADER, Limits, WebhookServer, start_webhook_server
@@ -228,3 +229,8 @@ async def test_an_inline_message_callback_is_handled_without_an_error(
     assert (row.state, row.error) == ("done", None)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]
+
+
+def test_the_webhook_listens_on_loopback_unless_told_otherwise() -> None:
+    # Exposing it is a reverse proxy's job (docs/reliability.md), not the default.
+    assert Settings(_env_file=None).webhook_listen == "127.0.0.1"
