@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     max_claims: int = Field(default=10, ge=1, le=50)
     quorum: int = Field(default=2, ge=1, le=50)
     cards_at_once: int = Field(default=5, ge=1, le=20)
+    cards_per_minute: int = Field(default=10, ge=0, le=100)  # per group; 0 = no budget
     editor_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     admin_cache_seconds: int = Field(default=300, ge=0)
     card_edit_delay_seconds: float = Field(default=1.0, ge=0.0, le=30.0)
