@@ -9,6 +9,10 @@ Reads the labelled junk set in ``tests/fixtures/junk/``:
   giving junk precision (the share of returned claims that are junk; target <= 5 %) with the
   junk filter and without it.
 
+The annotated news and blog pages of ``tests/fixtures/annotated/`` (written for the ranking
+evaluation, not for this filter) are run the same way when present: their ``junk`` fragments and
+``claims`` give junk precision and the claims kept on pages the patterns were not written from.
+
 With the shared development data present (``--data`` or ``FACTCHECK_SHARED_DIR``) it also reports
 the false-drop rate on the check-worthy sentences of ClaimBuster and CheckThat! 2024 (train),
 which the filter was not written against.
@@ -36,6 +40,8 @@ from bot.extraction import cleaning, offline  # noqa: E402
 from bot.extraction.junk import JUNK_KINDS, junk_kind  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures" / "junk"
+ANNOTATED = REPO / "tests" / "fixtures" / "annotated"
+LANGUAGES = ("en", "uk", "ru")
 
 
 @dataclass
@@ -68,23 +74,45 @@ def load_pages(folder: Path = FIXTURES / "pages") -> dict[str, tuple[str, dict[s
     }
 
 
+def load_annotated(folder: Path = ANNOTATED) -> dict[str, tuple[str, dict[str, list[str]]]]:
+    """The annotated pages in the extracted languages, as (text, claim and junk fragments)."""
+    pages: dict[str, tuple[str, dict[str, list[str]]]] = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        page = json.loads(path.read_text(encoding="utf-8"))
+        if page.get("language") in LANGUAGES:
+            claims = [claim["quote"] for claim in page.get("claims", [])]
+            pages[path.stem] = (page["text"], {"claims": claims, "junk": page.get("junk", [])})
+    return pages
+
+
 @contextmanager
 def junk_filter_off() -> Iterator[None]:
     """The extractor as it was before the junk filter, for comparison."""
-    saved = offline.is_junk, cleaning.line_junk_kind, cleaning.is_related_header
+    saved = offline.is_junk, cleaning.line_junk_kind, cleaning.is_related_header, cleaning.junk_kind
     offline.is_junk = lambda sentence: False
     cleaning.line_junk_kind = lambda line: None
     cleaning.is_related_header = lambda line: False
+    cleaning.junk_kind = lambda sentence: None
     try:
         yield
     finally:
-        offline.is_junk, cleaning.line_junk_kind, cleaning.is_related_header = saved
+        (
+            offline.is_junk,
+            cleaning.line_junk_kind,
+            cleaning.is_related_header,
+            cleaning.junk_kind,
+        ) = saved
 
 
 def _inside(quote: str, lines: list[str]) -> bool:
     """Whether a returned quote comes from one of the lines (or spans one of them)."""
     quote = " ".join(quote.split())
     return any(quote in line or line in quote for line in lines)
+
+
+def _found(line: str, quotes: list[str]) -> bool:
+    """Whether a labelled claim is among the returned quotes (whole, or split into parts)."""
+    return any(quote in line or line in quote for quote in quotes)
 
 
 def page_figures(pages: dict[str, tuple[str, dict[str, list[str]]]]) -> PageFigures:
@@ -99,9 +127,7 @@ def page_figures(pages: dict[str, tuple[str, dict[str, list[str]]]]) -> PageFigu
                 figures.junk_quotes.append(claim.quote)
         figures.real_claims_labelled += len(labels["claims"])
         quotes = [" ".join(c.quote.split()) for c in claims]
-        figures.real_claims_returned += sum(
-            any(q in line for q in quotes) for line in labels["claims"]
-        )
+        figures.real_claims_returned += sum(_found(line, quotes) for line in labels["claims"])
     return figures
 
 
@@ -161,17 +187,21 @@ def shared_false_drops(data: Path) -> dict[str, tuple[int, int]]:
 
 def evaluate(data: Path | None) -> dict[str, object]:
     """All figures, as plain data."""
-    pages = load_pages()
-    with_filter = page_figures(pages)
-    with junk_filter_off():
-        without_filter = page_figures(pages)
-    report: dict[str, object] = {
-        "pages": len(pages),
-        "with_junk_filter": asdict(with_filter) | {"junk_precision": with_filter.junk_precision},
-        "without_junk_filter": asdict(without_filter)
-        | {"junk_precision": without_filter.junk_precision},
-        "lines": row_figures(load_rows()),
-    }
+    report: dict[str, object] = {}
+    for name, pages in (("pages", load_pages()), ("annotated_pages", load_annotated())):
+        if not pages:
+            continue
+        with_filter = page_figures(pages)
+        with junk_filter_off():
+            without_filter = page_figures(pages)
+        report[name] = {
+            "count": len(pages),
+            "with_junk_filter": asdict(with_filter)
+            | {"junk_precision": with_filter.junk_precision},
+            "without_junk_filter": asdict(without_filter)
+            | {"junk_precision": without_filter.junk_precision},
+        }
+    report["lines"] = row_figures(load_rows())
     if data is not None and data.is_dir():
         report["shared_false_drops"] = shared_false_drops(data)
     return report
@@ -179,15 +209,24 @@ def evaluate(data: Path | None) -> dict[str, object]:
 
 def _print(report: dict[str, object]) -> None:
     """The figures for a reader."""
-    print(f"Pages: {report['pages']} (tests/fixtures/junk/pages)")
-    for name in ("without_junk_filter", "with_junk_filter"):
-        page = report[name]
-        assert isinstance(page, dict)
-        print(
-            f"  {name.replace('_', ' ')}: {page['claims_returned']} claims returned, "
-            f"{page['junk_returned']} junk = junk precision {page['junk_precision']:.1%}; "
-            f"real claims returned {page['real_claims_returned']}/{page['real_claims_labelled']}"
-        )
+    titles = {
+        "pages": "Pages of the junk set (tests/fixtures/junk/pages)",
+        "annotated_pages": "Annotated pages of the ranking evaluation (tests/fixtures/annotated)",
+    }
+    for key, title in titles.items():
+        if key not in report:
+            continue
+        pages = report[key]
+        assert isinstance(pages, dict)
+        print(f"{title}: {pages['count']}")
+        for name in ("without_junk_filter", "with_junk_filter"):
+            page = pages[name]
+            print(
+                f"  {name.replace('_', ' ')}: {page['claims_returned']} claims returned, "
+                f"{page['junk_returned']} junk = junk precision {page['junk_precision']:.1%}; "
+                f"labelled claims returned {page['real_claims_returned']}"
+                f"/{page['real_claims_labelled']}"
+            )
     lines = report["lines"]
     assert isinstance(lines, dict)
     print(f"Lines: {lines['junk_rows']} junk, {lines['claim_rows']} real claims (junk_lines.jsonl)")

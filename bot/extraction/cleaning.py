@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.extraction.junk import is_related_header, line_junk_kind
+from bot.extraction.junk import has_fact_anchor, is_related_header, junk_kind, line_junk_kind
 
 PROMPT_RE = re.compile(
     r"^\W*(subscribe|sign up|follow (us|him|her|them|me)|share (this|on)|read (more|also|next)"
@@ -69,6 +69,9 @@ LINK_RE = re.compile(r"https?://\S+|www\.\S+")
 # Category "So" holds these too, but they are part of what is said: "60°C", "№ 123", "n°2019".
 MEANINGFUL_SYMBOLS = frozenset("°№℃℉‰‱℅™®©")
 TERMINAL = tuple('.!?…:;"”»)')
+FIRST_SENTENCE_RE = re.compile(r"[^\n]*?[.!?…](?=\s|$)|[^\n]+")
+# A page is a story when at least this many paragraphs, and a third of them, open as fiction.
+NARRATIVE_PARAGRAPHS = 3
 
 
 def is_decoration(ch: str) -> bool:
@@ -204,7 +207,17 @@ def kept_blocks(text: str) -> list[tuple[int, int]]:
         else:
             blocks.append(kept)
         previous_line_end = kept[1]
-    return blocks
+    return _without_narrative(text, blocks)
+
+
+def _without_narrative(text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """On a page that reads as a story or a diary, only paragraphs with a fact anchor stay."""
+    openings = [FIRST_SENTENCE_RE.match(text, a, b) for a, b in blocks]
+    narrative = sum(bool(m) and junk_kind(m.group(0)) == "fiction" for m in openings)
+    if narrative < NARRATIVE_PARAGRAPHS or narrative * 3 < len(blocks):
+        return blocks
+    # A game diary's "Hadvar draws his sword" is fiction even with a name in it.
+    return [(a, b) for a, b in blocks if has_fact_anchor(text[a:b])]
 
 
 def clean_article(text: str) -> str:

@@ -30,6 +30,8 @@ from bot.extraction.junk_patterns import (
     FOOTER_RE,
     FORECAST_WORD_RE,
     FUTURE_RE,
+    HOURS_RE,
+    LONG_WORD_RE,
     MARKET_RE,
     MENU_SPLIT_RE,
     MENU_WORD_RE,
@@ -47,6 +49,7 @@ from bot.extraction.junk_patterns import (
     REFERENCE_WEAK_RE,
     RELATED_RE,
     REPORTING_RE,
+    SOCIAL_RE,
     TABLE_SEPARATOR_RE,
     TERMINAL,
     WEATHER_RE,
@@ -64,6 +67,12 @@ JunkKind = Literal[
     "call_to_action",
     "fiction",
 ]
+# Longer lines are prose, whatever marks they carry.
+MAX_ROW_WORDS = 40
+MAX_CODE_WORDS = 40
+MAX_REFERENCE_WORDS = 70
+MAX_MENU_WORDS = 25
+
 JUNK_KINDS: tuple[JunkKind, ...] = (
     "code",
     "reference",
@@ -96,10 +105,12 @@ def _is_code(text: str) -> bool:
     """Source code or a shell command: a code opener, or code tokens dense among few words."""
     if CODE_START_RE.match(text):
         return True
-    if not CODE_HINT_RE.search(text):
+    words = len(text.split())
+    # Every code token holds a hint character, so too few hints rule the line out cheaply.
+    if len(CODE_HINT_RE.findall(text)) * 3 < words:
         return False
     tokens = CODE_TOKEN_RE.findall(text)
-    return len(tokens) >= 2 and len(tokens) * 3 >= len(text.split())
+    return len(tokens) >= 2 and len(tokens) * 3 >= words
 
 
 def _is_reference(text: str, low: str) -> bool:
@@ -116,12 +127,11 @@ def _is_table_row(text: str) -> bool:
     """Cells of a table: pipe- or tab-separated, or mostly numbers with hardly any prose."""
     if text.count("|") >= 2 or text.count("\t") >= 2 or TABLE_SEPARATOR_RE.match(text):
         return True
-    tokens = text.split()
-    if len(tokens) < 3:
+    tokens = len(text.split())
+    if not 3 <= tokens <= MAX_ROW_WORDS:
         return False
-    numbers = sum(bool(NUMBER_TOKEN_RE.match(t.strip(",;"))) for t in tokens)
-    long_words = sum(len(t) > 3 and t.isalpha() for t in tokens)
-    return numbers >= 3 and numbers >= 0.5 * len(tokens) and long_words <= 2
+    numbers = len(NUMBER_TOKEN_RE.findall(text))
+    return numbers >= 3 and numbers >= 0.5 * tokens and len(LONG_WORD_RE.findall(text)) <= 2
 
 
 def _is_footer(low: str) -> bool:
@@ -139,8 +149,12 @@ def _is_navigation(text: str, low: str) -> bool:
     items = [item for item in MENU_SPLIT_RE.split(text.strip()) if item]
     if len(items) >= 3 and all(len(item.split()) <= 4 for item in items):
         return True
+    if HOURS_RE.match(low):
+        return True
     # "Main Terms Policy Disclaimer Contacts": a menu flattened into one line.
-    return not text.endswith(TERMINAL) and len(MENU_WORD_RE.findall(low)) >= 3
+    if text.endswith(TERMINAL):
+        return False
+    return len(MENU_WORD_RE.findall(low)) >= 3 or len(SOCIAL_RE.findall(low)) >= 3
 
 
 def _is_update_note(low: str) -> bool:
@@ -191,12 +205,15 @@ def _line_kind(text: str, low: str) -> JunkKind | None:
     """``line_junk_kind`` on a stripped line and its lower-cased copy."""
     if not text:
         return None
-    if _is_table_row(text):
+    words = len(text.split())
+    # A paragraph of prose is no table row, code line or reference entry, even when it cites
+    # "pp. 5–7" or names a function: it is judged sentence by sentence instead.
+    if words <= MAX_ROW_WORDS and _is_table_row(text):
         # "Privacy Policy | Terms of Use | Contact Us" is a menu laid out like a row.
         return "navigation" if len(NAV_TERM_RE.findall(low)) >= 2 else "table"
-    if _is_code(text):
+    if words <= MAX_CODE_WORDS and _is_code(text):
         return "code"
-    if _is_reference(text, low):
+    if words <= MAX_REFERENCE_WORDS and _is_reference(text, low):
         return "reference"
     if _is_update_note(low):
         return "update_note"
@@ -204,7 +221,7 @@ def _line_kind(text: str, low: str) -> JunkKind | None:
         return "related"
     if _is_footer(low):
         return "navigation"
-    if len(text.split()) <= 25 and _is_navigation(text, low) and not _has_fact_anchor(text, low):
+    if words <= MAX_MENU_WORDS and _is_navigation(text, low) and not _has_fact_anchor(text, low):
         return "navigation"
     return None
 

@@ -75,7 +75,8 @@ YEAR_RE = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 
 # --- table rows ------------------------------------------------------------------------------
 TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
-NUMBER_TOKEN_RE = re.compile(r"^[(+−–-]?[$€£₴₽¥]?\d[\d.,:/%‰°]*[%‰)]?$")
+NUMBER_TOKEN_RE = re.compile(r"(?<!\S)[(+−–-]?[$€£₴₽¥]?\d[\d.,:/%‰°]*[%‰)]?[,;]?(?!\S)")
+LONG_WORD_RE = re.compile(r"(?<!\S)[^\W\d_]{4,}(?!\S)")
 
 # --- navigation and footers ------------------------------------------------------------------
 FOOTER_RE = caseless(
@@ -108,6 +109,12 @@ COOKIE_RE = caseless(
     r"|\b(?:сайт\w*|site|website)\b.{0,80}\b(?:cookie|cookies|куки)\b)",
 )
 MENU_SPLIT_RE = re.compile(r"\s+[|·•/»>]\s+|\s{2,}|\t")
+# A row of social networks, or opening hours: the furniture of a site's header and footer.
+SOCIAL_RE = caseless(
+    r"\b(?:facebook|twitter|instagram|telegram|whatsapp|viber|vkontakte|vk|youtube|tiktok|linkedin"
+    r"|email|e-mail|rss|x\.com|threads)\b"
+)
+HOURS_RE = caseless(r"^(?:пн|пон|mon|monday|понеділок|понедельник)\w*\s*[-–—]\s*\w+\s*:?\s*\d")
 MENU_WORD_RE = caseless(
     r"\b(?:home|about|contacts?|terms|policy|disclaimer|privacy|help|faq|login|search|menu|news"
     r"|sport"
@@ -117,7 +124,10 @@ MENU_WORD_RE = caseless(
 
 # --- related-article lists -------------------------------------------------------------------
 RELATED_RE = caseless(
-    r"^\W*(?:related(?:\s+(?:articles?|stories|content|coverage|news|posts?|reading|topics))?"
+    r"^\W*(?:view all|see all|show more|load more|читати (?:далі|повністю)|дивитися (?:все|всі)"
+    r"|читать (?:дальше|далее|полностью)|смотреть все|показати (?:все|ще)|показать (?:все|еще)"
+    r"|related(?:\s+(?:articles?|stories|content|coverage|news|posts?|reading|topics))?"
+    r"|featured(?: stories| articles)?|top news|in other news|more news|головне|главное(?: сейчас)?"
     r"|read (?:more|also|next|the full story)|see also|also read|more (?:from|on|about|stories|news"
     r"|like this)\b|more:|recommended(?: for you| reading)?|you (?:may|might) (?:also )?(?:like"
     r"|enjoy"
@@ -193,6 +203,7 @@ FACT_PAST_RE = caseless(
 # --- calls to action -------------------------------------------------------------------------
 CTA_START_RE = caseless(
     r"^\W*(?:please\s+)?(?:subscribe|donate|click|tap|download|register|unsubscribe|sign up|sign in"
+    r"|заказать|замовити|позвонить|позвоните|зателефонуйте|зателефонувати|call now"
     r"|log in|sign (?:the|our|this|up)|share (?:this|it|on|with|the (?:article|story|post)|your)"
     r"|follow (?:us|me|our|the link)|join (?:us|our|the (?:conversation|discussion|campaign"
     r"|movement))"

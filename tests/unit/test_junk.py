@@ -117,6 +117,45 @@ def test_claims_near_junk_vocabulary_are_not_junk(text: str) -> None:
     assert junk_kind(text) is None
 
 
+GAME_DIARY = """Skyrim diary, day one
+
+Hadvar draws his sword and looks at the dragon circling above Helgen.
+
+The captain says Ulfric Stormcloak murdered High King Torygg in Solitude.
+
+She turns her attention to him.
+
+Hadvar tells her that the Imperial Legion captured Ulfric Stormcloak at Darkwater Crossing.
+
+He grabs her arm and pulls her toward the keep.
+
+They run through the burning courtyard while Ralof shouts at the guards.
+
+I wake up in a cart with my hands bound.
+
+Bethesda released Skyrim on 11 November 2011 and sold 7 million copies in the first week.
+"""
+
+
+def test_a_game_diary_yields_only_its_real_fact() -> None:
+    # The characters' reported speech ("The captain says Ulfric … murdered …") reads as a claim
+    # sentence by sentence; the page as a whole is a story.
+    quotes = [claim.quote for claim in extract_claims(GAME_DIARY)]
+    assert quotes == [
+        "Bethesda released Skyrim on 11 November 2011 and sold 7 million copies in the first week."
+    ]
+
+
+def test_a_news_story_with_one_narrative_paragraph_keeps_its_paragraphs() -> None:
+    text = (
+        "She turns her attention to the crowd.\n\n"
+        "The council voted 7 to 2 on Tuesday to cut the route, Mayor Anna Kovalenko said.\n\n"
+        "Ridership on the route fell by 40% between 2019 and 2023, officials said.\n\n"
+        "The city spent $4.2 million on the route in 2023, according to the annual report."
+    )
+    assert len(extract_claims(text)) == 3
+
+
 def _labelled_rows() -> list[dict[str, str]]:
     with (JUNK / "junk_lines.jsonl").open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
