@@ -104,6 +104,10 @@ class SpeakerContext:
         fits = COMPATIBLE.get(kind, set()) | (self.slavic_extra(kind))
         pool = [(at, s) for at, s in self.speakers if self.index - at <= SPEAKER_WINDOW]
         pool += [(at, s) for at, s in self.roles if self.index - at <= 2]
+        # "Secretary Antony Blinken arrived … He told reporters": a man or woman just named.
+        pool += [
+            (at, s) for at, s in self.mentions if self.index - at == 1 and s.kind in ("m", "f")
+        ]
         if kind in ("n", "p"):
             # "The Bank of England raised rates. It said …": the body named just before.
             orgs = [(at, s) for at, s in self.mentions if self.index - at == 1 and s.kind == "n"]

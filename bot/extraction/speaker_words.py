@@ -27,6 +27,7 @@ ROLE_EN = frozenset(
     spokesman spokeswoman spokesperson spokespeople minister ministry secretary president
     lawmakers legislators observers diplomats diplomat leader leaders commission residents
     witnesses activists critics campaigners organisers organizers officials medics rescuers
+    workers volunteers employees teachers nurses farmers drivers passengers doctors
     official officials police government office department agency military army navy force forces
     company firm group report study paper survey analysis research researchers scientists experts
     analysts authorities prosecutors prosecutor investigators source sources coordinator director
@@ -89,6 +90,14 @@ ROLE_SLAVIC = (
     "дипломат",
     "депутат",
     "синоптик",
+    "председател",
+    "заступник",
+    "заместител",
+    "директор",
+    "керівник",
+    "руководител",
+    "правлін",
+    "правлен",
     "адвокат",
     "юрист",
     "лікар",
@@ -106,7 +115,7 @@ ORG_WORDS = frozenset(
     ministry office department agency government army navy forces force union council committee
     company firm group police service authorities court administration organisation organization
     institute university commission bank fund party house kremlin pentagon nato un eu
-    operator ukrenergo association federation
+    operator ukrenergo association federation military ministries
     """.split()
 )
 PLURAL_WORDS = frozenset(

@@ -35,7 +35,8 @@ TOKEN_RE = re.compile(
 )
 VERB_RE = re.compile(rf"(?:{VERBS_EN}|{VERBS_SLAVIC})")
 ACCORDING_RE = re.compile(
-    r"\b(?:according to|за словами|за даними|за інформацією|за повідомленням|по словам"
+    r"\b(?:according to|згідно з даними|відповідно до даних|согласно данным|следует из данных"
+    r"|за словами|за даними|за інформацією|за повідомленням|по словам"
     r"|по данным|по информации|по сообщению|як повідом\w+|как сообща\w+|как сообщи\w+"
     r"|про це (?:повідом\w*|заяв\w*|сказа\w*)|об этом (?:сообщ\w*|заяв\w*|сказа\w*"
     r"|рассказа\w*))\s+(?:(?:в|у|во)\s+)?",
@@ -186,6 +187,9 @@ def _backward(tokens: list[str], i: int) -> str | None:
             k -= 1
         if k < 0 or tokens[k] != ",":
             return None
+        inner = tokens[k + 1 : j]
+        if 2 <= len(inner) <= 4 and all(_is_cap(w) and w.isalpha() for w in inner):
+            return " ".join(inner)  # "Russia’s ambassador to the US, Anatoly Antonov, said"
         j = k - 1
     if j >= 0 and tokens[j].lower() in PRONOUN_START:
         before = tokens[j - 1] if j > 0 else ""
@@ -195,7 +199,8 @@ def _backward(tokens: list[str], i: int) -> str | None:
         word = tokens[j]
         low = word.lower()
         left = tokens[j - 1] if j > 0 else ""
-        adjective = word.isalpha() and low not in FORWARD_STOP_EN | BOUNDARY_WORDS | ADVERBS
+        bare = low.removesuffix("’s").removesuffix("'s")
+        adjective = bare.isalpha() and low not in FORWARD_STOP_EN | BOUNDARY_WORDS | ADVERBS
         if _is_cap(word) or _is_role(word) or low in MODIFIERS:
             j -= 1
             words += 1
@@ -372,21 +377,17 @@ def kind_of(name: str, found: Found | None = None) -> str:
         return "f"
     if any(w in MALE_ROLE for w in lows) or lows[0] in ("mr", "mr."):
         return "m"
-    for low in lows:
-        if low in FEMALE_NAMES or (
-            CYRILLIC_RE.match(low)
-            and low.endswith(("а", "я"))
-            and low not in MALE_A_NAMES
-            and _is_cap(words[lows.index(low)])
-            and len(words) >= 2
-        ):
-            return "f"
-        if low in MALE_NAMES:
-            return "m"
+    if any(w in FEMALE_NAMES for w in lows) or _cyrillic_female(words):
+        return "f"
+    if any(w in MALE_NAMES for w in lows):
+        return "m"
     if lows[-1] in PLURAL_WORDS:
         return "p"
     if any(CYRILLIC_RE.match(w) and w.startswith(ORG_SLAVIC) for w in lows):
         return "n"
+    if len(words) > 2 and all(_is_cap(w) and w.isalpha() for w in words[-2:]):
+        if not set(lows[-2:]) & ORG_WORDS:
+            return "x"  # "NATO Secretary General Jens Stoltenberg": a title, then a person
     if any(w in ORG_WORDS for w in lows) or (len(words) == 1 and words[0].isupper()):
         return "n"
     if lows[0] == "the" and len(words) > 1 and _is_cap(words[1]):
@@ -394,6 +395,16 @@ def kind_of(name: str, found: Found | None = None) -> str:
     if not _is_cap(words[-1]) and lows[-1] not in PERSON_NOUNS and not _is_person_role(lows[-1]):
         return "n"
     return "x"
+
+
+def _cyrillic_female(words: list[str]) -> bool:
+    """ "Олена Коваль", "Ірина Венедіктова": a Slavic woman's first name or surname."""
+    if len(words) < 2 or not CYRILLIC_RE.match(words[-1]):
+        return False
+    first, last = words[-2].lower(), words[-1].lower()
+    if _is_cap(words[-2]) and first.endswith(("а", "я")) and first not in MALE_A_NAMES:
+        return True
+    return last.endswith(("ська", "цька", "ова", "ева", "єва", "іна", "ина", "ая"))
 
 
 def _is_person_role(word: str) -> bool:
