@@ -9,6 +9,7 @@ import pytest
 
 from bot.extraction.junk import junk_kind, line_junk_kind
 from bot.extraction.offline import extract_claims
+from bot.web.article import parse_article
 
 JUNK = Path(__file__).resolve().parents[1] / "fixtures" / "junk"
 ARTICLE = (JUNK / "issue11_article.txt").read_text(encoding="utf-8")
@@ -189,3 +190,17 @@ def test_real_claims_of_the_fixture_pages_are_kept() -> None:
         quotes = [" ".join(c.quote.split()) for c in extract_claims(text, max_claims=50)]
         missing += [line for line in lines["claims"] if not any(q in line for q in quotes)]
     assert not missing
+
+
+def test_code_blocks_of_a_fetched_page_never_reach_the_extractor() -> None:
+    html = (
+        "<html><body><article><h1>Testing with Django</h1>"
+        "<p>Our front-end tests started failing on the build server in June 2015, after the"
+        " upgrade to Django 1.8 that the team shipped on 2 June.</p>"
+        "<pre><code>from django.conf import settings\nsettings.DEBUG = True</code></pre>"
+        "<p>The fix cut the test suite's running time from 14 minutes to 6 minutes on the build"
+        " server, the team measured.</p></article></body></html>"
+    )
+    article = parse_article(html, "https://blog.example.com/django")
+    assert "django.conf" not in article.text and "settings.DEBUG" not in article.text
+    assert "from 14 minutes to 6 minutes" in article.text
