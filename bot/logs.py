@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 
 # A bot token anywhere in a message: in URLs PTB's HTTP client logs ("/bot123:abc/getMe").
 _TOKEN_RE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
@@ -69,14 +70,16 @@ class RateLimit(logging.Filter):
     the next line that gets through says how many were held back.
     """
 
-    def __init__(self, burst: int = 5, window: float = 10.0) -> None:
+    def __init__(
+        self, burst: int = 5, window: float = 10.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__()
-        self.burst, self.window = burst, window
+        self.burst, self.window, self.clock = burst, window, clock
         self._seen: dict[tuple[str, str], list[float]] = {}  # kind → [window start, n, held]
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Whether this record may be written."""
-        now = time.monotonic()
+        now = self.clock()
         key = (record.name, str(record.msg)[:200])
         if len(self._seen) > 1000:
             self._seen.clear()

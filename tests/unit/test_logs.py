@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.app import running_bot
-from bot.logs import RedactTokens, setup_logging
+from bot.logs import RateLimit, RedactTokens, setup_logging
 from bot.sandbox import Sandbox
 from tests.conftest import bot_settings
 from tests.utils.processes import free_port
@@ -113,3 +113,27 @@ def test_redaction_covers_arguments_tracebacks_and_token_shaped_strings() -> Non
     assert "ZZZanotherTokenShapedValue" not in output
     assert output.count("[REDACTED]") == 3
     assert "ValueError" in output
+
+
+def test_a_flood_of_one_error_is_rate_limited_and_counted() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    log = logging.getLogger("test_logs.flood")
+    log.addHandler(handler)
+    log.propagate = False
+    now = [0.0]
+    rate_limit = RateLimit(burst=5, window=10.0, clock=lambda: now[0])
+    log.addFilter(rate_limit)
+    try:
+        for _ in range(1000):
+            log.error("socket.accept() out of system resource")
+        log.error("another kind of error")
+        now[0] = 10.5  # the window passes: the next line says how many were held back
+        log.error("socket.accept() out of system resource")
+    finally:
+        log.removeFilter(rate_limit)
+        log.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 7
+    assert lines[5] == "another kind of error"
+    assert lines[6] == "socket.accept() out of system resource (995 like it held back)"
