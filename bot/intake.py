@@ -7,14 +7,14 @@ import hashlib
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 
 from bot.errors import DeskError
 from bot.extraction.base import ExtractionResult, Extractor
 from bot.extraction.language import detect_language, unsupported_language
+from bot.intake_types import Draft, Extracted, Origin, QueuedWhole, Received
 from bot.matching_service import match_new_claims
-from bot.submission_text import member_claim_text
+from bot.submission_text import member_claim
 from bot.web.article import ArticleContent, article_from_page_async, parse_article_async
 from bot.web.fetch import PageFetcher
 from bot.web.urls import canonical_url
@@ -22,81 +22,20 @@ from storage import articles as article_q
 from storage import claims as claim_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import Article, Claim, ClaimOrigin, ExtractionState, Team
+from storage.models import Claim, ExtractionState, Team
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a forwarded message first appeared."""
-
-    type: str
-    name: str | None = None
-    username: str | None = None
-    chat_id: int | None = None
-    message_id: int | None = None
-    signature: str | None = None
-    date: datetime | None = None
-
-    @property
-    def link(self) -> str | None:
-        """The public t.me link of a channel post, when the channel has a username."""
-        if self.type in ("channel", "chat") and self.username and self.message_id:
-            return f"https://t.me/{self.username}/{self.message_id}"
-        return None
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An article ready to be queued: its text and what is known of its source."""
-
-    kind: str
-    text: str
-    title: str | None = None
-    url: str | None = None
-    author: str | None = None
-    published: datetime | None = None
-    origin: Origin | None = None
-    context: str | None = None
-    site_name: str | None = None
-
-
-@dataclass(frozen=True)
-class Received:
-    """The outcome of submitting a draft: a new article, or the team's earlier copy."""
-
-    article: Article
-    duplicate: bool
-    progress: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """An article with its queued claims, and a note about how they were found.
-
-    `refused_language` is the code of the unsupported language the article is clearly in
-    (nothing was extracted); `offer_whole` says the member may queue the text as one claim.
-    """
-
-    article: Article
-    claims: list[Claim]
-    note: str | None
-    refused_language: str | None = None
-
-    @property
-    def offer_whole(self) -> bool:
-        """Whether to offer "Queue it anyway": nothing queued from a text a member sent."""
-        return not self.claims
-
-
-@dataclass(frozen=True)
-class QueuedWhole:
-    """The article's text queued as one claim at a member's request (or the earlier one)."""
-
-    article: Article
-    claim: Claim
-    new: bool
+__all__ = [
+    "ArticleNotFound",
+    "Draft",
+    "Extracted",
+    "Intake",
+    "Origin",
+    "QueuedWhole",
+    "Received",
+    "StillReading",
+]
 
 
 class StillReading(DeskError):
@@ -341,18 +280,3 @@ class Intake:
             await match_new_claims(self.db, claims, threshold=self.match_threshold)
         except Exception:  # matching is a help, never a reason to lose the claims
             log.exception("Matching the claims of article %s failed", claims[0].article_id)
-
-
-def member_claim(text: str) -> dict:
-    """The column values of a claim that is the member's own text (score: a member asked)."""
-    claim = member_claim_text(text)
-    start = max(text.find(claim[:40]), 0) if claim else 0
-    return {
-        "text": claim,
-        "quote": claim,
-        "claimant": None,
-        "score": 1.0,
-        "start": start,
-        "end": start + len(claim),
-        "origin": ClaimOrigin.MEMBER,
-    }

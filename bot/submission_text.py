@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from bot.web.urls import strip_links
+from storage.models import ClaimOrigin
 
 # A claim the member asked for is shown whole on its card, which has room for this much.
 MEMBER_CLAIM_CHARS = 600
@@ -106,3 +107,18 @@ def member_claim_text(text: str) -> str:
             break
         kept = joined
     return kept
+
+
+def member_claim(text: str) -> dict:
+    """The column values of a claim that is the member's own text (score: a member asked)."""
+    claim = member_claim_text(text)
+    start = max(text.find(claim[:40]), 0) if claim else 0
+    return {
+        "text": claim,
+        "quote": claim,
+        "claimant": None,
+        "score": 1.0,
+        "start": start,
+        "end": start + len(claim),
+        "origin": ClaimOrigin.MEMBER,
+    }

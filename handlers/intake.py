@@ -180,11 +180,13 @@ async def answer_duplicate(
         return
     source = await services.views.source_of(article)
     markup = None
-    if done and not received.progress:
+    # The button works in the team's group only (in private it would name another chat).
+    if done and not received.progress and team.chat_id == update.effective_chat.id:
         markup = queue_anyway_keyboard(article.id, other_language=False)
-    await _edit(
-        status, render.duplicate_message(received, render.link(source.label, source.link)), markup
+    text = render.duplicate_message(
+        received, render.link(source.label, source.link), offer_whole=markup is not None
     )
+    await _edit(status, text, markup)
 
 
 def _topic(message: Message) -> int | None:

@@ -211,16 +211,17 @@ def article_heading(article: Article, source: str) -> str:
     return "\n".join(lines)
 
 
-def duplicate_message(received: Received, source: str) -> str:
-    """The answer to an article the team already has: where it is and how far it got."""
+def duplicate_message(received: Received, source: str, *, offer_whole: bool = False) -> str:
+    """The answer to an article the team already has: where it is and how far it got.
+
+    `offer_whole`: a "Queue it anyway" button comes with it (the article has no claims).
+    """
     article = received.article
     if article.extraction_state in ("pending", "running"):
         progress = "still being read"
     else:
         progress = progress_line(received.progress)
-    hint = ""
-    if article.extraction_state in ("done", "failed") and not received.progress:
-        hint = "\nQueue it anyway to check the whole text as one claim."
+    hint = "\nQueue it anyway to check the whole text as one claim." if offer_whole else ""
     return fit(
         f"♻️ Already in the queue as article #{article.id} — nothing new queued.\n"
         f"{article_heading(article, source)}\nClaims: {progress}{hint}"

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
+from bot.sandbox import Sandbox
+from storage.db import Database
+from storage.models import Article
 from tests.conftest import Desk
 from tests.e2e.test_desk import answer, ask, card_of
+from tests.e2e.test_intake_links import link_desk
 
 CHATTER = (
     "Good morning everyone! Have a lovely weekend and stay safe out there, friends. "
@@ -106,6 +112,16 @@ async def test_duplicate_of_a_text_without_claims_offers_queue_it_anyway_again(
     assert len(desk.cards()) == 1
 
 
+async def test_a_duplicate_sent_in_private_offers_no_button_there(desk: Desk) -> None:
+    await ask(desk, desk.alice, CHATTER, "No checkable claims", forward_origin=CHANNEL)
+    private = desk.sandbox.private_chat(desk.bob)
+    desk.sandbox.send(private, desk.bob, CHATTER, forward_origin=CHANNEL)
+    await desk.sandbox.wait_for(lambda: desk.sandbox.find_bot_message(private, "Already in"))
+    await desk.settle()
+    reply = desk.sandbox.find_bot_message(private, "Already in the queue")
+    assert reply.buttons == [] and "Queue it anyway" not in reply.content
+
+
 async def test_check_of_a_text_read_before_without_claims_queues_it(desk: Desk) -> None:
     await ask(desk, desk.alice, CHATTER, "No checkable claims", forward_origin=CHANNEL)
     await ask(desk, desk.bob, f"/check {CHATTER}", "Queued as one claim")
@@ -156,3 +172,15 @@ async def test_pasted_seed_article_takes_no_source_from_the_author_bio(
     for card in desk.cards():
         assert "twitter.com" not in (card.html or ""), card.content
     assert "twitter.com" not in (desk.last("Queued").html or "")
+
+
+async def test_a_fetched_page_keeps_its_outlets_name(sandbox: Sandbox, db_url: str) -> None:
+    async with link_desk(sandbox, db_url) as (desk, server):
+        await ask(desk, desk.bob, server.url("/wire"), "Queued")
+    db = Database(db_url)
+    try:
+        async with db.read() as session:
+            rows = await session.execute(select(Article.site_name, Article.language))
+            assert rows.all() == [("Meridian Wire", "en")]
+    finally:
+        await db.dispose()
