@@ -14,7 +14,8 @@ evaluation, not for this filter) are run the same way when present: their ``junk
 ``claims`` give junk precision and the claims kept on pages the patterns were not written from.
 
 With the shared development data present (``--data`` or ``FACTCHECK_SHARED_DIR``) it also reports
-the false-drop rate on the check-worthy sentences of ClaimBuster and CheckThat! 2024 (train),
+the false-drop rate on the check-worthy sentences of ClaimBuster (train) and CheckThat! 2024
+(train and dev),
 which the filter was not written against.
 
     python scripts/eval_junk.py [--json] [--data DIR]
@@ -173,12 +174,14 @@ def shared_false_drops(data: Path) -> dict[str, tuple[int, int]]:
             sum(bool(junk_kind(t)) for t in texts),
             len(texts),
         )
-    checkthat = data / "claims" / "checkthat2024-task1-en-train.tsv"
-    if checkthat.is_file():
+    for split in ("train", "dev"):
+        checkthat = data / "claims" / f"checkthat2024-task1-en-{split}.tsv"
+        if not checkthat.is_file():
+            continue
         with checkthat.open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
         texts = [r["Text"] for r in rows if r.get("class_label") == "Yes"]
-        results["checkthat2024_train_checkworthy"] = (
+        results[f"checkthat2024_{split}_checkworthy"] = (
             sum(bool(junk_kind(t)) for t in texts),
             len(texts),
         )
