@@ -11,12 +11,11 @@ Reads the labelled junk set in ``tests/fixtures/junk/``:
 
 The annotated news and blog pages of ``tests/fixtures/annotated/`` (written for the ranking
 evaluation, not for this filter) are run the same way when present: their ``junk`` fragments and
-``claims`` give junk precision and the claims kept on pages the patterns were not written from.
+``claims`` give junk precision and the claims kept on pages written for another purpose.
 
 With the shared development data present (``--data`` or ``FACTCHECK_SHARED_DIR``) it also reports
 the false-drop rate on the check-worthy sentences of ClaimBuster (train) and CheckThat! 2024
-(train and dev),
-which the filter was not written against.
+(train and dev), which the filter was not written against.
 
     python scripts/eval_junk.py [--json] [--data DIR]
 """
