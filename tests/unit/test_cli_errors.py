@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -139,3 +140,19 @@ def test_the_installed_command_fails_in_one_line(command_line: Path) -> None:
     )
     assert done.returncode == 1
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_extract_reads_stdin_in_any_charset(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(UKRAINIAN.encode("cp1251"))))
+    assert cli.main(["extract", "-"]) == 0
+    assert "Харків" in capsys.readouterr().out
+
+
+def test_db_upgrade_of_an_unreachable_server_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://checker:secret@127.0.0.1:1/desk")
+    line = one_line_error(capsys, ["db", "upgrade"])
+    assert line.startswith("factcheck-bot db: ") and "secret" not in line
