@@ -13,7 +13,7 @@ about the form of the text and win regardless.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from bot.extraction.junk_patterns import (
     CLIMATE_RE,
@@ -73,17 +73,7 @@ MAX_CODE_WORDS = 40
 MAX_REFERENCE_WORDS = 70
 MAX_MENU_WORDS = 25
 
-JUNK_KINDS: tuple[JunkKind, ...] = (
-    "code",
-    "reference",
-    "table",
-    "navigation",
-    "related",
-    "update_note",
-    "forecast",
-    "call_to_action",
-    "fiction",
-)
+JUNK_KINDS: tuple[JunkKind, ...] = get_args(JunkKind)
 
 
 def has_fact_anchor(text: str) -> bool:
@@ -92,6 +82,7 @@ def has_fact_anchor(text: str) -> bool:
 
 
 def _has_fact_anchor(text: str, low: str) -> bool:
+    """``has_fact_anchor`` with the lower-cased text already at hand."""
     if not DIGIT_RE.search(text):
         return False
     return bool(MID_CAPITAL_RE.search(text) or PAST_RE.search(low))

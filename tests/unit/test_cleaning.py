@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.extraction.cleaning import (
     clean_article,
@@ -11,6 +13,7 @@ from bot.extraction.cleaning import (
     kept_blocks,
     trim_span,
 )
+from bot.extraction.junk import JUNK_KINDS, junk_kind, line_junk_kind
 from bot.extraction.offline import extract_claims, readable
 
 ARTICLE = """Minister Says Budget Will Grow
@@ -32,6 +35,24 @@ Related Topics
 🇺🇦🇺🇦🔥
 Reuters contributed to this report.
 """
+
+
+# Body lines and furniture of the kinds above, mixed in any order by the property tests.
+LINES = [
+    "The council voted 7 to 2 on Tuesday to cut the number 12 bus route, the mayor said.",
+    "Сили ППО знищили 27 з 31 ворожих дронів цієї ночі, повідомили в ЗСУ.",
+    "Минобороны России сообщило об уничтожении 11 беспилотников над Крымом.",
+    "Related:",
+    "Читайте також:",
+    "Council raises parking fees in the city centre",
+    "from django.conf import settings",
+    "| 2019 | 1,200,000 | $2.10 |",
+    "© 2024 City News. All rights reserved.",
+    "Update July 3rd, 8:05AM ET: The council says the vote will be repeated.",
+    "She turns her attention to him.",
+    "Water in the tank reached 60°C on Monday, the operator said. #aufschrei",
+    "⚡️ Терміново: вибухи у Києві 🔥",
+]
 
 
 def test_only_the_body_survives() -> None:
@@ -170,3 +191,21 @@ def test_code_table_and_footer_lines_are_dropped_by_their_form() -> None:
         "© 2024 City News. All rights reserved."
     )
     assert clean_article(text) == "The ministry said the deficit reached 20% of GDP in 2022."
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=12), st.sampled_from(["\n", "\n\n"]))
+def test_kept_blocks_always_point_into_the_original_text(lines: list[str], gap: str) -> None:
+    text = gap.join(lines)
+    for start, end in kept_blocks(text):
+        assert 0 <= start < end <= len(text)
+        assert text[start:end].strip() == text[start:end]
+    for claim in extract_claims(text):
+        assert text[claim.start : claim.end] == claim.quote
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_the_junk_check_takes_any_text(text: str) -> None:
+    assert junk_kind(text) in (None, *JUNK_KINDS)
+    assert line_junk_kind(text) in (None, *JUNK_KINDS)
