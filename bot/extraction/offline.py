@@ -135,11 +135,16 @@ def _scored_candidates(text: str) -> list[Candidate]:
     return candidates
 
 
-def extract_claims(text: str, *, max_claims: int = 10) -> list[ExtractedClaim]:
-    """The check-worthy claims of an article, headline claim first, at most ``max_claims``."""
+def extract_claims(
+    text: str, *, max_claims: int = 10, headline: str | None = None
+) -> list[ExtractedClaim]:
+    """The check-worthy claims of an article, headline claim first, at most ``max_claims``.
+
+    ``headline`` is the page title when the text does not start with it (a fetched page).
+    """
     candidates = [c for c in _scored_candidates(text) if is_checkworthy(c.score)]
     claims: list[ExtractedClaim] = []
-    for candidate in rank_candidates(text, candidates, max_claims):
+    for candidate in rank_candidates(text, candidates, max_claims, headline=headline):
         claim = ExtractedClaim(
             text=candidate.claim,
             quote=text[candidate.start : candidate.end],

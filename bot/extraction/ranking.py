@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 DUPLICATE_OVERLAP = 0.8
+# A headline line is dropped when a body sentence carries this share of its words: the body says
+# it in full, usually with who said it ("Russia launched 31 drones …, the air force said").
+RESTATED_HEADLINE = 0.6
 HEADLINE_MAX_WORDS = 30
 STEM = 5  # words are compared on their first letters ("дрони"/"дронів"), or as prefixes
 
@@ -105,6 +108,7 @@ class ArticleFrame:
     """What a desk knows about an article before reading on: its headline and its lede."""
 
     headline: frozenset[str]
+    headline_end: int  # where the headline line ends in the text; 0 when it is not in the text
     lead_end: int
     length: int
     main_speaker: str | None
@@ -124,25 +128,40 @@ def headline_overlap(words: frozenset[str], headline: frozenset[str]) -> int:
 
 def headline_of(text: str) -> str:
     """The article's first line, or its first sentence when the first line is a paragraph."""
-    for line in text.splitlines():
-        line = line.strip()
+    return _headline_line(text)[0]
+
+
+def _headline_line(text: str) -> tuple[str, int]:
+    """The headline and where its title line ends (0 when the first line is a paragraph)."""
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.strip()
+        offset += len(raw)
         if len(WORD_RE.findall(line)) >= 3:
-            words = line.split()
-            if len(words) <= HEADLINE_MAX_WORDS:
-                return line
+            if len(line.split()) <= HEADLINE_MAX_WORDS:
+                return line, offset
             first = re.split(r"(?<=[.!?])\s+", line, maxsplit=1)[0]
-            return " ".join(first.split()[:HEADLINE_MAX_WORDS])
-    return ""
+            return " ".join(first.split()[:HEADLINE_MAX_WORDS]), 0
+    return "", 0
 
 
-def frame_article(text: str, candidates: Sequence[Rankable]) -> ArticleFrame:
-    """Headline words, the end of the lede (the first two candidate sentences) and main speaker."""
+def frame_article(
+    text: str, candidates: Sequence[Rankable], headline: str | None = None
+) -> ArticleFrame:
+    """Headline words, the end of the lede (the first two candidate sentences) and main speaker.
+
+    Without a ``headline`` (a fetched page's title), the text's first line stands for it.
+    """
     ordered = sorted(candidates, key=lambda c: c.start)
     lead_end = ordered[min(1, len(ordered) - 1)].start if ordered else 0
     speakers = Counter(_surname(c.claimant) for c in ordered if c.claimant)
     main = speakers.most_common(1)[0][0] if speakers else None
     latest = max((int(y) for y in YEAR_RE.findall(text)), default=0)
-    return ArticleFrame(stems(headline_of(text)), lead_end, max(len(text), 1), main, latest)
+    first_line, first_end = _headline_line(text)
+    if headline and stems(headline) != stems(first_line):
+        first_end = 0  # the title came apart from the text, which starts with its lede
+    title = stems(headline or first_line)
+    return ArticleFrame(title, first_end, lead_end, max(len(text), 1), main, latest)
 
 
 def _surname(claimant: str) -> str:
@@ -180,6 +199,23 @@ def is_background(sentence: str, latest_year: int) -> bool:
     """History rather than news: every year the sentence names is before the article's latest."""
     years = [int(y) for y in YEAR_RE.findall(sentence)]
     return bool(years) and max(years) < latest_year
+
+
+def is_headline(candidate: Rankable, frame: ArticleFrame) -> bool:
+    """Whether the candidate is the headline line itself."""
+    return candidate.start < frame.headline_end
+
+
+def _restated(candidates: Sequence[Rankable], frame: ArticleFrame) -> bool:
+    """Whether a body sentence says most of what the headline says."""
+    if not frame.headline:
+        return False
+    need = RESTATED_HEADLINE * len(frame.headline)
+    return any(
+        headline_overlap(stems(c.sentence), frame.headline) >= need
+        for c in candidates
+        if not is_headline(c, frame)
+    )
 
 
 def rank_score(candidate: Rankable, frame: ArticleFrame) -> float:
@@ -224,13 +260,17 @@ def _duplicate_of(words: frozenset[str], kept: list[frozenset[str]]) -> int | No
     return None
 
 
-def rank_candidates(text: str, candidates: Sequence[C], max_claims: int) -> list[C]:
+def rank_candidates(
+    text: str, candidates: Sequence[C], max_claims: int, *, headline: str | None = None
+) -> list[C]:
     """The best ``max_claims`` candidates in desk order, one of each group of near-duplicates.
 
     Of two near-duplicates the attributed one is kept (the body sentence that says who said it
     rather than the headline that paraphrases it), else the earlier-ranked one.
     """
-    frame = frame_article(text, candidates)
+    frame = frame_article(text, candidates, headline)
+    if _restated(candidates, frame):
+        candidates = [c for c in candidates if not is_headline(c, frame)]
     ranks = {id(c): rank_score(c, frame) for c in candidates}
     ranked = sorted(candidates, key=lambda c: (-ranks[id(c)], c.start))
     kept: list[C] = []

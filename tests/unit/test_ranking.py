@@ -116,3 +116,27 @@ def test_headline_is_the_first_line_or_the_first_sentence_of_a_long_one() -> Non
     )
     long_line = "The ministry said 40 drones were shot down. " + "More words follow here. " * 20
     assert headline_of(long_line) == "The ministry said 40 drones were shot down."
+
+
+def test_a_fetched_page_title_given_as_headline_steers_the_ranking() -> None:
+    # A fetched page's text starts with its lede; the title arrives apart from it.
+    text = (
+        "Prices of bread rose by 12% in October, the statistics office said on Monday.\n\n"
+        "The city council approved a budget of 2 billion hryvnias for 2025.\n\n"
+        "The air force said that 40 drones were shot down over Kyiv overnight."
+    )
+    untitled = extract_claims(text)
+    titled = extract_claims(text, headline="Air defence shot down 40 drones over Kyiv")
+    assert "Prices of bread" in untitled[0].quote
+    assert "40 drones were shot down over Kyiv" in titled[0].quote
+
+
+def test_a_headline_the_body_restates_gives_way_to_the_body_sentence() -> None:
+    text = (
+        "Russian drones struck Ukrainian grain ports in 2 regions overnight\n\n"
+        "Russia sent 40 drones against Ukraine's grain ports overnight, the air force said.\n\n"
+        "The city council approved a budget of 2 billion hryvnias for 2025."
+    )
+    claims = extract_claims(text)
+    assert claims and claims[0].quote.startswith("Russia sent 40 drones")
+    assert not any(c.start < text.index("\n") for c in claims)
