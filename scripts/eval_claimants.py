@@ -26,8 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.extraction.attribution import SpeakerContext, attribute_paragraph  # noqa: E402
-from bot.extraction.speaker_words import ROLE_EN  # noqa: E402
-from bot.extraction.speakers import MODIFIERS  # noqa: E402
+from bot.extraction.speaker_words import MODIFIERS, ROLE_EN  # noqa: E402
 
 FIXTURE = REPO / "tests" / "fixtures" / "claimants.json"
 TITLE_WORDS = ROLE_EN | MODIFIERS | {"of", "for", "at", "and"}

@@ -15,18 +15,15 @@ import re
 from dataclasses import dataclass, field
 
 from bot.extraction.lexicon import PRONOUN_START
-from bot.extraction.speaker_words import CONNECTIVES
-from bot.extraction.speakers import (
-    DOC_REF_RE,
-    Found,
+from bot.extraction.mentions import (
     Speaker,
-    find_claimant,
-    is_attribution_only,
     kind_of,
     named_document,
     people_mentioned,
     roles_mentioned,
 )
+from bot.extraction.speaker_words import CONNECTIVES
+from bot.extraction.speakers import DOC_REF_RE, Found, find_claimant, is_attribution_only
 
 __all__ = [
     "Attribution",
@@ -258,7 +255,9 @@ def attribute_paragraph(sentences: list[str], context: SpeakerContext) -> list[A
         results.append(Attribution(claim, claimant, said, antecedent, found[i].phrases))
         if claimant:
             group_claimant.setdefault(groups[i], claimant)
-            context.speakers.append((context.index, Speaker(claimant, kind_of(claimant, found[i]))))
+            context.speakers.append(
+                (context.index, Speaker(claimant, kind_of(claimant, found[i].gender)))
+            )
         context.learn(sentence)
     return results
 

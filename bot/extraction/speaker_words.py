@@ -203,3 +203,34 @@ FEMALE_NAMES = frozenset(
 )
 # Cyrillic first names ending in -а/-я that are male.
 MALE_A_NAMES = frozenset("микола ілля никита илья кузьма фома лука".split())
+
+BOUNDARY_WORDS = frozenset("that and but as while що і й та а але что и но как як".split())
+ADVERBS = frozenset(
+    "also has had have later previously again further recently then publicly repeatedly there here"
+    " initially already too later reportedly separately earlier also також теж вже уже также"
+    " тоже ранее раніше".split()
+)
+TIME_WORDS = frozenset(
+    "on last this earlier late today yesterday tonight monday tuesday wednesday thursday friday"
+    " saturday sunday week month year night morning evening сьогодні вчора учора сегодня вчера"
+    " в у во понеділок вівторок середу четвер п'ятницю суботу неділю понедельник вторник среду"
+    " четверг пятницу субботу воскресенье".split()
+)
+MODIFIERS = frozenset(
+    "chief senior former deputy foreign prime defence defense national security press general"
+    " executive human rights air health interior finance top lead military local state federal"
+    " regional city emergency company police government union university white house grid"
+    " independent private public acting vice assistant special communications nuclear energy"
+    " employers' employers workers' environment climate economy trade justice education".split()
+)
+FORWARD_STOP_EN = frozenset(
+    "in on at during to after before with that who which whose adding as when while because but"
+    " than if from by into over about told".split()
+)
+FORWARD_STOP_SLAVIC = frozenset(
+    "в у на з із що что і и та а під до від про о об для через після після при із-за".split()
+)
+PERSON_NOUNS = frozenset(
+    "captain woman man soldier officer guard girl boy wife husband mother father sister brother"
+    " daughter son king queen prince princess".split()
+)

@@ -13,26 +13,22 @@ import re
 from dataclasses import dataclass
 
 from bot.extraction.lexicon import PRONOUN_START
+from bot.extraction.mentions import CYRILLIC_RE, DOCUMENT_RE, TOKEN_RE, named_document
 from bot.extraction.speaker_words import (
+    ADVERBS,
+    BOUNDARY_WORDS,
     DOCUMENT_EN,
-    FEMALE_NAMES,
-    FEMALE_ROLE,
-    MALE_A_NAMES,
-    MALE_NAMES,
-    MALE_ROLE,
+    FORWARD_STOP_EN,
+    FORWARD_STOP_SLAVIC,
+    MODIFIERS,
     OPENERS,
-    ORG_SLAVIC,
-    ORG_WORDS,
-    PLURAL_WORDS,
     ROLE_EN,
     ROLE_SLAVIC,
+    TIME_WORDS,
     VERBS_EN,
     VERBS_SLAVIC,
 )
 
-TOKEN_RE = re.compile(
-    r"(?:[A-Za-zА-Яа-яІіЇїЄєҐґ]\.){2,}|[A-ZА-ЯІЇЄҐ]\.(?=\s+[A-ZА-ЯІЇЄҐ])|\w[\w'’-]*|[^\w\s]"
-)
 VERB_RE = re.compile(rf"(?:{VERBS_EN}|{VERBS_SLAVIC})")
 ACCORDING_RE = re.compile(
     r"\b(?:according to|згідно з даними|відповідно до даних|согласно данным|следует из данных"
@@ -68,59 +64,12 @@ DOC_REF_RE = re.compile(
     r"|(?:це |це\s)?(?:дослідження|звіт|доповідь|исследование|доклад|отчет|отчёт)",
     re.IGNORECASE,
 )
-DOCUMENT_RE = re.compile(
-    r"\b(?:[Aa]n?|[Tt]he)\s+(?:new\s+|recent\s+|latest\s+|\w+\s+)?(report|study|paper|survey|analysis"
-    r"|review)\s+(?:(?:published|released|issued|led|conducted|commissioned)\s+)?(by|from|in)\s+"
-    r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'’-]*){0,6})"
-)
-NAMED_SOURCE_RE = re.compile(
-    r"\b(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}(?:Database|Index|Survey|Report|Study|Monitor|Tracker)\b"
-)
 QUOTE_OPEN, QUOTE_CLOSE = "“«„", "”»"
-BOUNDARY_WORDS = frozenset("that and but as while що і й та а але что и но как як".split())
-ADVERBS = frozenset(
-    "also has had have later previously again further recently then publicly repeatedly there here"
-    " initially already too later reportedly separately earlier also також теж вже уже также"
-    " тоже ранее раніше".split()
-)
-TIME_WORDS = frozenset(
-    "on last this earlier late today yesterday tonight monday tuesday wednesday thursday friday"
-    " saturday sunday week month year night morning evening сьогодні вчора учора сегодня вчера"
-    " в у во понеділок вівторок середу четвер п'ятницю суботу неділю понедельник вторник среду"
-    " четверг пятницу субботу воскресенье".split()
-)
-MODIFIERS = frozenset(
-    "chief senior former deputy foreign prime defence defense national security press general"
-    " executive human rights air health interior finance top lead military local state federal"
-    " regional city emergency company police government union university white house grid"
-    " independent private public acting vice assistant special communications nuclear energy"
-    " employers' employers workers' environment climate economy trade justice education".split()
-)
-FORWARD_STOP_EN = frozenset(
-    "in on at during to after before with that who which whose adding as when while because but"
-    " than if from by into over about told".split()
-)
-FORWARD_STOP_SLAVIC = frozenset(
-    "в у на з із що что і и та а під до від про о об для через після після при із-за".split()
-)
-PERSON_NOUNS = frozenset(
-    "captain woman man soldier officer guard girl boy wife husband mother father sister brother"
-    " daughter son king queen prince princess".split()
-)
-CYRILLIC_RE = re.compile(r"[а-яіїєґё]", re.IGNORECASE)
 ISSUED = frozenset("issued published released statement".split())
 SOURCE_NOUNS = frozenset(
     "estimates data figures statistics report survey poll research study".split()
 )
 SOURCE_PREPS = frozenset("by from of".split())
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """Someone or something that can speak: a name and a kind (m, f, x person, n org, p plural)."""
-
-    name: str
-    kind: str
 
 
 @dataclass(frozen=True)
@@ -365,96 +314,3 @@ def find_claimant(sentence: str) -> Found:
 def is_attribution_only(sentence: str) -> bool:
     """A sentence that only says who said the previous one ("Про це заявив Шмигаль.")."""
     return bool(ATTRIBUTION_ONLY_RE.match(sentence))
-
-
-def kind_of(name: str, found: Found | None = None) -> str:
-    """A speaker's kind: man (m), woman (f), person (x), organisation (n) or many (p)."""
-    words = name.split()
-    lows = [w.lower().strip("'’") for w in words]
-    if found is not None and found.gender:
-        return found.gender
-    if any(w in FEMALE_ROLE for w in lows) or lows[0] in ("mrs", "ms", "mrs.", "ms."):
-        return "f"
-    if any(w in MALE_ROLE for w in lows) or lows[0] in ("mr", "mr."):
-        return "m"
-    if any(w in FEMALE_NAMES for w in lows) or _cyrillic_female(words):
-        return "f"
-    if any(w in MALE_NAMES for w in lows):
-        return "m"
-    if lows[-1] in PLURAL_WORDS:
-        return "p"
-    if any(CYRILLIC_RE.match(w) and w.startswith(ORG_SLAVIC) for w in lows):
-        return "n"
-    if len(words) > 2 and all(_is_cap(w) and w.isalpha() for w in words[-2:]):
-        if not set(lows[-2:]) & ORG_WORDS:
-            return "x"  # "NATO Secretary General Jens Stoltenberg": a title, then a person
-    if any(w in ORG_WORDS for w in lows) or (len(words) == 1 and words[0].isupper()):
-        return "n"
-    if lows[0] == "the" and len(words) > 1 and _is_cap(words[1]):
-        return "n"  # "the United Nations", "the Kremlin": people are not named with "the"
-    if not _is_cap(words[-1]) and lows[-1] not in PERSON_NOUNS and not _is_person_role(lows[-1]):
-        return "n"
-    return "x"
-
-
-def _cyrillic_female(words: list[str]) -> bool:
-    """ "Олена Коваль", "Ірина Венедіктова": a Slavic woman's first name or surname."""
-    if len(words) < 2 or not CYRILLIC_RE.match(words[-1]):
-        return False
-    first, last = words[-2].lower(), words[-1].lower()
-    if _is_cap(words[-2]) and first.endswith(("а", "я")) and first not in MALE_A_NAMES:
-        return True
-    return last.endswith(("ська", "цька", "ова", "ева", "єва", "іна", "ина", "ая"))
-
-
-def _is_person_role(word: str) -> bool:
-    return word in ROLE_EN and word not in ORG_WORDS and word not in DOCUMENT_EN
-
-
-def people_mentioned(sentence: str) -> list[Speaker]:
-    """Names and person nouns of a sentence, as antecedents a later pronoun could mean."""
-    tokens = TOKEN_RE.findall(sentence)
-    found: list[Speaker] = []
-    run: list[str] = []
-    for k, word in enumerate([*tokens, "."]):
-        initial = k == 0 or tokens[k - 1] in '.:“«"—'
-        if _is_cap(word) and word[:1].isalpha() and not (initial and word.lower() in OPENERS):
-            if not (initial and word.lower() in PRONOUN_START):
-                run.append(word)
-                continue
-        following = tokens[k + 1] if k + 1 < len(tokens) else ""
-        if run and word in ("of", "for") and _is_cap(following):
-            run.append(word)  # "Bank of England", "Ministry of Defence"
-            continue
-        if run:
-            found.append(Speaker(" ".join(run), kind_of(" ".join(run))))
-            run = []
-        if word.lower() in PERSON_NOUNS and k > 0 and tokens[k - 1].lower() in ("the", "a"):
-            found.append(Speaker(f"the {word.lower()}", "x"))
-    return found
-
-
-ROLE_MENTION_RE = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w'’-]+\s+){0,2}?(?:spokesman|spokeswoman|spokesperson|minister"
-    r"|secretary|official|chief executive|director|captain|ambassador|envoy|adviser|mayor"
-    r"|governor|commander)(?:\s+(?:for|of|at)\s+(?:the\s+)?[\w'’-]+(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’-]*){0,5})?"
-)
-
-
-def roles_mentioned(sentence: str) -> list[Speaker]:
-    """People described by their role ("a spokesman for the employers"), for "he said" next."""
-    found = []
-    for match in ROLE_MENTION_RE.finditer(sentence):
-        phrase = match.group(0)
-        found.append(Speaker(phrase[0].lower() + phrase[1:], kind_of(phrase)))
-    return found
-
-
-def named_document(sentence: str) -> str | None:
-    """The study or report a sentence names, for a later "the paper"/"the study" to refer to."""
-    match = DOCUMENT_RE.search(sentence)
-    if match:
-        kind, prep, source = match.groups()
-        return f"the {kind} {'in' if prep == 'in' else 'by'} {source}"
-    named = NAMED_SOURCE_RE.search(sentence)
-    return named.group(0) if named else None
