@@ -332,8 +332,7 @@ def claim_detail_message(detail: ClaimDetail) -> str:
         claim_card(view),
         f"\nFrom article #{article.id}: {escape(clip(article.title or '', 120))}",
     ]
-    if view.claim.quote and view.claim.quote != view.claim.text:
-        lines.append(f"Quote: <i>{escape(clip(view.claim.quote, 400))}</i>")
+    # The card above already shows the whole quote whenever the claim text rewords it.
     if detail.notes:
         lines.append("\n<b>Notes</b>")
         for name, note in detail.notes[-10:]:
