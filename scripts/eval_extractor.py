@@ -112,7 +112,8 @@ def mean_average_precision(scores: np.ndarray, y: np.ndarray, groups: np.ndarray
 def rows_without(pool_texts: list[str], excluded: list[str]) -> np.ndarray:
     """Indices of pool sentences whose normalised text is not among the excluded ones."""
     banned = {ts.normal_text(t) for t in excluded}
-    return np.array([i for i, t in enumerate(pool_texts) if ts.normal_text(t) not in banned])
+    kept = [i for i, t in enumerate(pool_texts) if ts.normal_text(t) not in banned]
+    return np.array(kept, dtype=int)
 
 
 def held_out_scores(

@@ -149,3 +149,45 @@ def test_every_annotated_page_is_consistent_with_its_text() -> None:
         for fragment in fragments:
             eval_pages.span_of(page["text"], fragment)
         assert page["claims"], page["id"]
+
+
+def _synthetic_sets(n: int = 48) -> eval_extractor.Datasets:
+    """Small labelled sets in the shapes of the real ones: figures are checkable, opinions not."""
+    rng = np.random.default_rng(3)
+    facts = [
+        f"The state spent {k} million dollars on {k % 7 + 2} new schools in 19{k % 90 + 10}."
+        for k in range(n)
+    ]
+    places = ("team", "town", "city", "future", "people", "idea")
+    words = ("wonderful", "great", "beautiful", "amazing", "fantastic", "terrible", "sad", "proud")
+    views = [f"I really think our {p} is the most {w} thing of all." for p in places for w in words]
+    views = views[:n]
+    texts = facts + views
+    labels = np.array([1] * len(facts) + [0] * len(views))
+    order = rng.permutation(len(texts))
+    texts, labels = [texts[i] for i in order], labels[order]
+    third = len(texts) // 3
+    cb = (texts[:third], labels[:third])
+    ct_train = (texts[third : 2 * third], labels[third : 2 * third])
+    ct_dev = (texts[2 * third :], labels[2 * third :])
+    # CLEF sentences are other sentences: the union-trained models must not have seen them.
+    clef_texts = [f"The city hired {k} new nurses in 20{k % 20 + 10}." for k in range(n)]
+    clef_texts += [f"Honestly, the {p} looks {w} to me today." for p in places for w in words][:n]
+    clef_labels = np.array([1] * n + [0] * n)
+    debates = np.array([f"debate{i % 6}" for i in range(2 * n)])
+    order = rng.permutation(2 * n)
+    clef = ([clef_texts[i] for i in order], clef_labels[order], debates)
+    return eval_extractor.Datasets(
+        cb, ct_train, ct_dev, clef, train_scorer.union(ct_train, ct_dev, cb)
+    )
+
+
+def test_evaluate_reports_every_dataset_from_models_that_did_not_see_it() -> None:
+    figures = eval_extractor.evaluate(_synthetic_sets(), jobs=1)
+    assert set(figures) == {"claimbuster", "checkthat2024_cv", "checkthat2024_dev", "clef2019"}
+    for dataset in ("claimbuster", "checkthat2024_cv", "checkthat2024_dev"):
+        rows = figures[dataset]
+        assert rows[eval_extractor.OFFLINE][2] > rows["everything positive"][2], dataset
+        assert eval_extractor.LANG in rows and eval_extractor.TFIDF_UNION in rows
+    clef = figures["clef2019"]
+    assert clef[eval_extractor.OFFLINE] > clef["everything positive (line order)"]
