@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ from bot.extraction.attribution import SpeakerContext, attribute_paragraph  # no
 from bot.extraction.speaker_words import MODIFIERS, ROLE_EN  # noqa: E402
 
 FIXTURE = REPO / "tests" / "fixtures" / "claimants.json"
+CLAIMBUSTER_LABELS = REPO / "tests" / "fixtures" / "claimants_claimbuster.json"
+SHARED_DATA = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO.parent / "shared")) / "data"
 TITLE_WORDS = ROLE_EN | MODIFIERS | {"of", "for", "at", "and"}
 
 
@@ -89,7 +92,11 @@ def is_right(predicted: str | None, label: object) -> bool:
 
 def evaluate(path: Path = FIXTURE) -> dict[str, Tally]:
     """Attribute every snippet and tally the answers, by language and overall."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    return _tally(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _tally(data: dict[str, list[dict[str, object]]]) -> dict[str, Tally]:
+    """Attribute each snippet in reading order and count right and wrong answers."""
     tallies: dict[str, Tally] = {"all": Tally()}
     for snippet in data["snippets"]:
         context = SpeakerContext()
@@ -125,14 +132,40 @@ def evaluate(path: Path = FIXTURE) -> dict[str, Tally]:
     return tallies
 
 
+def evaluate_claimbuster(data_dir: Path) -> dict[str, Tally] | None:
+    """The same figures on real debate sentences (ids and labels in the fixture), if present."""
+    source = data_dir / "claims" / "claimbuster-train.json"
+    if not source.is_file():
+        return None
+    texts = {r["sentence_id"]: r["text"] for r in json.loads(source.read_text(encoding="utf-8"))}
+    labels = json.loads(CLAIMBUSTER_LABELS.read_text(encoding="utf-8"))["labels"]
+    snippets = [
+        {
+            "id": f"cb-{x['sentence_id']}",
+            "lang": "en",
+            "set": f"claimbuster batch-{x['batch']}",
+            "paragraphs": [[[texts[x["sentence_id"]], x["claimant"]]]],
+        }
+        for x in labels
+    ]
+    tallies = _tally({"snippets": snippets})
+    tallies["claimbuster (real)"] = tallies.pop("all")
+    del tallies["en"]
+    return tallies
+
+
 def main() -> None:
     """Print the figures (and optionally the errors) for the labelled set."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--errors", action="store_true", help="list the wrong answers")
     parser.add_argument("--data", type=Path, default=FIXTURE, help="labelled set (JSON)")
+    parser.add_argument("--shared", type=Path, default=SHARED_DATA, help="shared data directory")
     args = parser.parse_args()
     tallies = evaluate(args.data)
+    real = evaluate_claimbuster(args.shared)
+    if real is not None:
+        tallies.update(real)
     if args.json:
         print(json.dumps({k: t.figures() for k, t in tallies.items()}, indent=2))
     else:

@@ -207,6 +207,7 @@ MALE_A_NAMES = frozenset("микола ілля никита илья кузьм
 BOUNDARY_WORDS = frozenset("that and but as while що і й та а але что и но как як".split())
 ADVERBS = frozenset(
     "also has had have later previously again further recently then publicly repeatedly there here"
+    " once often long subsequently openly privately famously"
     " initially already too later reportedly separately earlier also також теж вже уже также"
     " тоже ранее раніше".split()
 )

@@ -52,19 +52,24 @@ POSSESSIVE_TO_PRONOUN = {
     "их": "они",
 }
 # "added" reports speech in "he added that …", "…,” he added."; not in "El Niño added to the heat".
-NOT_REPORTING_AFTER = frozenset("to a an the up its their his her".split())
+NOT_REPORTING_AFTER = frozenset(
+    "to a an the up its their his her some more about nearly $ £ €".split()
+)
 ATTRIBUTION_ONLY_RE = re.compile(
     rf"^(?:про це|об этом|this was|that was|as|так)\s+(?:\w+\s+){{0,2}}"
     rf"(?:{VERBS_EN}|{VERBS_SLAVIC})\b[^,;:]{{0,80}}$",
     re.IGNORECASE,
 )
 DOC_REF_RE = re.compile(
-    r"(?:(?:the|this|that|a|an|its|their|our)\s+)?(?:new\s+|latest\s+|same\s+)?"
+    r"(?:(?:the|this|that|a|an|its|their|our|one|another)\s+)?(?:new\s+|latest\s+|same\s+)?"
     r"(?:report|study|paper|survey|analysis|research|data|review|statement|document|figures)"
     r"|(?:це |це\s)?(?:дослідження|звіт|доповідь|исследование|доклад|отчет|отчёт)",
     re.IGNORECASE,
 )
 QUOTE_OPEN, QUOTE_CLOSE = "“«„", "”»"
+RELATIVE_END = frozenset(". , ; and or but is was are were about in to before".split())
+PERSONAL = frozenset("i me we us you я ми мы ви вы ти ты".split())
+DETERMINERS = frozenset("the a an".split())
 ISSUED = frozenset("issued published released statement".split())
 SOURCE_NOUNS = frozenset(
     "estimates data figures statistics report survey poll research study".split()
@@ -174,6 +179,9 @@ def _backward(tokens: list[str], i: int) -> str | None:
             break
     phrase = tokens[j + 1 : end + 1]
     before = tokens[j] if j >= 0 else ""
+    after = tokens[i + 1].lower() if i + 1 < len(tokens) else "."
+    if before.lower() in ("that", "what", "which") and after in RELATIVE_END:
+        return None  # "everything that the president has said and …": an object, not a source
     if j >= 0 and all(t.lower() in OPENERS for t in tokens[: j + 1]):
         j = -1  # "Тим часом Генштаб ЗСУ повідомив": only openers before the speaker
     if j >= 0 and before.isalnum() and before.lower() not in BOUNDARY_WORDS:
@@ -233,12 +241,26 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
     return _valid_phrase(phrase)
 
 
+def _is_personal(word: str) -> bool:
+    """First or second person, or a pronoun with a contraction ("I'll", "He's")."""
+    low = word.lower().replace("’", "'")
+    return low in PERSONAL or ("'" in low and low.split("'")[0] in PERSONAL | set(PRONOUN_START))
+
+
 def _valid_phrase(phrase: list[str]) -> str | None:
     """A phrase that can name a speaker: a pronoun, a name, or a role or document noun."""
     if not phrase or (len(phrase) == 1 and phrase[0].lower() in ("the", "a", "an")):
         return None
     if len(phrase) == 1 and phrase[0].lower() in PRONOUN_START:
         return phrase[0]
+    if any(_is_personal(w) for w in phrase):
+        return None  # "as I said", "I'll tell you", "He's added": no one the text names
+    possessive = phrase[0].lower() in ("his", "her", "their")
+    if possessive and not all(_is_role(w) or w.lower() in MODIFIERS for w in phrase[1:]):
+        return None  # "His own analysis says"; but "his lawyer told the court"
+    if not (_is_cap(phrase[0]) or _is_role(phrase[0]) or phrase[0].lower() in DETERMINERS):
+        if not possessive:
+            return None
     glue = ("the", "a", "an", "of", "and", "for", "at")
     lowercase = [w.lower().replace("’", "'") for w in phrase if not _is_cap(w)]
     lowercase = [w for w in lowercase if w not in glue]
@@ -284,8 +306,12 @@ def find_claimant(sentence: str) -> Found:
         if (_is_cap(word) and k > 0) or not VERB_RE.fullmatch(word.lower()):
             continue
         following = tokens[k + 1].lower() if k + 1 < len(tokens) else ""
-        if word.lower() in ("added", "adds", "add") and following in NOT_REPORTING_AFTER:
+        if word.lower() in ("added", "adds", "add") and (
+            following in NOT_REPORTING_AFTER or following[:1].isdigit()
+        ):
             continue
+        if following in ("up", "off", "out") and word.lower().startswith(("show", "told", "tell")):
+            continue  # "showed up", "told off": not speech
         if (
             word.lower() in ("declared", "announced")
             and following.isalnum()
