@@ -200,7 +200,7 @@ class Intake:
         claims = [claim.model_dump() for claim in result.claims] if result else []
         if asked and not claims:
             claims = [member_claim(article.text)]
-        return await self._finish(article_id, claims, result=result)
+        return await self._finish(article_id, claims, result=result, refused_language=refused)
 
     async def _run_extractor(self, article_id: int, text: str, name: str) -> ExtractionResult:
         """Run the team's extractor; a failure marks the article failed and is raised."""

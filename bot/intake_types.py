@@ -57,7 +57,8 @@ class Extracted:
     """An article with its queued claims, and a note about how they were found.
 
     `refused_language` is the code of the unsupported language the article is clearly in
-    (nothing was extracted); `offer_whole` says the member may queue the text as one claim.
+    (nothing was extracted; a /check of it is queued as sent); `offer_whole` says the member
+    may queue the text as one claim.
     """
 
     article: Article

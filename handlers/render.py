@@ -256,7 +256,7 @@ def summary_message(extracted: Extracted, source: str, posted: int, *, busy: boo
     """
     article, claims = extracted.article, extracted.claims
     lines = [article_heading(article, source)]
-    if extracted.refused_language:
+    if extracted.refused_language and not claims:
         lines.append(language_refusal(extracted.refused_language))
     elif not claims:
         lines.append(
@@ -270,6 +270,9 @@ def summary_message(extracted: Extracted, source: str, posted: int, *, busy: boo
             lines.append(f"• #{claim.id} {escape(clip(claim.text, 140))}")
         if posted < len(claims):
             lines.append(deferred_line(posted, busy))
+    if extracted.refused_language and claims:  # /check in another language: queued as sent
+        name = language_name(extracted.refused_language)
+        lines.append(f"This looks like {name}: your text is queued as it is, as one claim.")
     if extracted.note:
         lines.append(f"<i>{escape(extracted.note)}</i>")
     return fit("\n".join(lines))

@@ -65,10 +65,11 @@ async def test_ukrainian_and_russian_articles_are_extracted(desk: Desk) -> None:
 
 async def test_check_of_a_german_sentence_is_queued_as_the_member_asked(desk: Desk) -> None:
     sentence = "Impfungen verursachen bei Kindern Autismus, sagt ein virales Video."
-    await ask(desk, desk.bob, f"/check {sentence}", "Queued 1 claim")
+    summary = await ask(desk, desk.bob, f"/check {sentence}", "Queued 1 claim")
+    assert "This looks like German: your text is queued as it is, as one claim." in summary.content
+    assert summary.buttons == []
     await desk.sandbox.wait_for(lambda: desk.cards())
-    assert sentence in desk.cards()[0].content
-    assert not desk.sandbox.find_bot_message(desk.chat, "This looks like")
+    assert sentence in desk.cards()[0].content and "asked by a member" in desk.cards()[0].content
 
 
 async def test_short_foreign_forward_is_not_refused_on_weak_evidence(desk: Desk) -> None:
