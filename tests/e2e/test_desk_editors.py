@@ -52,8 +52,8 @@ async def test_verdict_locks_reopen_unlocks_and_history_shows_both(desk: Desk) -
 
     said = await ask(desk, desk.bob, f"/claim {number}", "History")
     history = said.content.split("History", 1)[1]
-    assert "Alice: open → false — Ukrenergo's own figure is 31,000" in history
-    assert "Alice: false → true — new evidence" in history
+    assert "Alice: 🆕 open → ❌ false: Ukrenergo's own figure is 31,000" in history
+    assert "Alice: ❌ false → ✅ true: new evidence" in history
 
 
 async def test_dismiss_takes_a_claim_out_of_the_queue_with_its_reason(desk: Desk) -> None:
@@ -64,7 +64,7 @@ async def test_dismiss_takes_a_claim_out_of_the_queue_with_its_reason(desk: Desk
     said = await ask(desk, desk.bob, "/queue", "Open queue")
     assert DRONES not in said.content
     said = await ask(desk, desk.bob, f"/status {number}", "History")
-    assert "open → dismissed — duplicate of #1" in said.content
+    assert "🆕 open → 🚫 dismissed: duplicate of #1" in said.content
 
 
 async def test_anonymous_group_admin_counts_as_an_editor(desk: Desk) -> None:
@@ -93,7 +93,7 @@ async def test_anonymous_admin_update_from_telegram(desk: Desk, shared_dir: Path
     await desk.sandbox.wait_idle()
     assert desk.last(f"Claim #{number}: verdict ❌ false")
     said = await ask(desk, desk.bob, f"/claim {number}", "History")
-    assert "open → false — Annexation is documented." in said.content
+    assert "🆕 open → ❌ false: Annexation is documented." in said.content
 
 
 async def test_editor_ids_setting_makes_a_member_an_editor(sandbox: Sandbox, db_url: str) -> None:
@@ -212,7 +212,7 @@ async def test_malformed_or_stale_buttons_change_nothing(desk: Desk, db_url: str
     reply = await answer(desk, await desk.press(desk.bob, card, "False"))
     assert reply == f"There is no claim #{number} in this team's queue."
     said = await ask(desk, desk.bob, "/status", "Queue of")
-    assert "Waiting for your vote" in said.content
+    assert "🗳 needs your vote" in said.content
     assert POWER not in desk.last("Queue of").content
 
 
