@@ -112,8 +112,13 @@ class SpeakerContext:
         pool = [(at, s) for at, s in pool if s.kind in fits]
         if not pool:
             return None, False
-        at, speaker = max(pool, key=lambda pair: pair[0])
-        return speaker.name, self.index - at == 1
+        latest = max(at for at, _ in pool)
+        spoke = [s for at, s in self.speakers if at == latest and s.kind in fits]
+        named = {s.name.split()[-1].lower(): s for at, s in pool if at == latest}
+        if not spoke and len(named) > 1:
+            return None, False  # "The minister met John Smith. He said …": which of them?
+        speaker = spoke[-1] if spoke else next(iter(named.values()))
+        return speaker.name, self.index - latest == 1
 
     def slavic_extra(self, kind: str) -> set[str]:
         """Ukrainian and Russian "він"/"она" may stand for a body ("Генштаб", "Минобороны")."""

@@ -184,3 +184,13 @@ def test_claimant_precision_on_the_labelled_set_is_at_least_ninety_percent() -> 
     assert figures["sentences"] >= 150
     assert figures["precision"] >= 0.9, tallies["all"].errors
     assert figures["accuracy"] >= 0.9, tallies["all"].errors
+
+
+def test_he_said_after_two_people_named_together_has_no_claimant() -> None:
+    said = attribute(
+        [
+            "The minister met John Smith in London on Monday.",
+            "He said the talks had gone well and 12 agreements were signed.",
+        ]
+    )
+    assert said[1] == (None, "He said the talks had gone well and 12 agreements were signed.")
