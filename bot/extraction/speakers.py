@@ -67,6 +67,7 @@ DOC_REF_RE = re.compile(
     re.IGNORECASE,
 )
 QUOTE_OPEN, QUOTE_CLOSE = "“«„", "”»"
+DASHES = frozenset("— – -".split())
 RELATIVE_END = frozenset(". , ; and or but is was are were about in to before".split())
 PERSONAL = frozenset("i me we us you я ми мы ви вы ти ты".split())
 DETERMINERS = frozenset("the a an".split())
@@ -145,6 +146,18 @@ def _backward(tokens: list[str], i: int) -> str | None:
         if 2 <= len(inner) <= 4 and all(_is_cap(w) and w.isalpha() for w in inner):
             return " ".join(inner)  # "Russia’s ambassador to the US, Anatoly Antonov, said"
         j = k - 1
+    elif j >= 0 and tokens[j] in DASHES:
+        # "Kirby — who spoke at the briefing — said": the same, between dashes.
+        k = j - 1
+        while k >= 0 and tokens[k] in DASHES:
+            k -= 1
+        while k >= 0 and tokens[k] not in DASHES and j - k < 20:
+            k -= 1
+        if k < 0 or tokens[k] not in DASHES:
+            return None
+        while k >= 0 and tokens[k] in DASHES:
+            k -= 1
+        j = k
     if j >= 0 and tokens[j].lower() in PRONOUN_START:
         before = tokens[j - 1] if j > 0 else ""
         return tokens[j] if j == 0 or not before.isalnum() or before in BOUNDARY_WORDS else None
