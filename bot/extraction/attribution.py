@@ -214,7 +214,7 @@ def _said_text(body: str, claimant: str) -> str:
 def _resolved_text(sentence: str, context: SpeakerContext) -> tuple[str, str | None]:
     """The sentence with a dangling connective dropped and a leading pronoun resolved."""
     text = drop_connective(sentence)
-    match = re.match(r"^(\w+)\b(\s+(?:also|then|later|further|також|також|также|тоже)\b)?", text)
+    match = re.match(r"^(\w+)\b(\s+(?:also|then|later|further|також|теж|также|тоже)\b)?", text)
     if not match or match.group(1).lower() not in PRONOUN_START:
         return text, None
     kind = PRONOUN_START[match.group(1).lower()]
