@@ -14,14 +14,20 @@ help:
 	@echo "make eval    - extractor figures: labeled sentences (../shared/data/claims), annotated pages"
 	@echo "make bench   - benchmarks (make bench-quick for a smaller run)"
 
-# The first run spends about a minute in pip: say so, and let pip's progress show.
+# The first run spends about a minute in pip: say so, and let pip's progress show. Later
+# updates (pyproject.toml changed) stay quiet: pip would list every package as already there.
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)…"; $(PYTHON) -m venv $(VENV); }
-	@echo "Installing factcheck-bot into $(VENV) (first run, about a minute)…"
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --disable-pip-version-check -e ".[dev]"
+	@if [ -x $(BIN)/python ]; then \
+		echo "Updating $(VENV): pyproject.toml changed…" && \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"; \
+	else \
+		echo "Installing factcheck-bot into $(VENV) (first run, about a minute)…" && \
+		$(PYTHON) -m venv $(VENV) && \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip && \
+		$(BIN)/python -m pip install --disable-pip-version-check -e ".[dev]"; \
+	fi
 	@touch $(STAMP)
-	@echo "Installed. Next time this step is skipped."
+	@echo "$(VENV) is ready."
 
 venv: $(STAMP)
 
