@@ -24,11 +24,13 @@ from bot.extraction.base import Extractor
 from bot.extraction.offline import OfflineExtractor
 from bot.ingest import UpdatePump
 from bot.intake import Intake
+from bot.membership import MemberGate
 from bot.views import Views
 from bot.web.fetch import PageFetcher
 from handlers.cards import CardPublisher
 from handlers.context import BotData, DeskContext, Services
 from handlers.editors import EditorCheck
+from handlers.membership import TelegramMembers
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,7 @@ def build_services(settings: Settings, application: Application) -> Services:
         intake=intake,
         cards=CardPublisher(application, delay=settings.card_edit_delay_seconds),
         editors=EditorCheck(settings.editor_ids, ttl=settings.admin_cache_seconds),
+        members=MemberGate(TelegramMembers(application.bot)),
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import BadArguments, ClaimNotFound, DeskError, NotAnEditor, NoTeam
+from bot.errors import BadArguments, ClaimNotFound, DeskError, NotAnEditor, NoTeam, NotItsCard
 from bot.intake import without_controls
 from bot.web.urls import find_urls
 from bot.workflow import RATING_TO_STATUS, decide_status
@@ -61,6 +61,12 @@ class ClaimChange:
     detail: str = ""
 
 
+def _check_card(claim: Claim, card_message_id: int | None) -> None:
+    """Refuse a card button pressed anywhere but on that claim's own card (forged data)."""
+    if card_message_id is not None and claim.card_message_id != card_message_id:
+        raise NotItsCard()
+
+
 class Desk:
     """Operations on one team's queue; every write is one transaction."""
 
@@ -107,13 +113,23 @@ class Desk:
         )
 
     async def cast_vote(
-        self, *, chat_id: int, claim_id: int, member: Member, rating: Rating
+        self,
+        *,
+        chat_id: int,
+        claim_id: int,
+        member: Member,
+        rating: Rating,
+        card_message_id: int | None = None,
     ) -> VoteOutcome:
-        """Record, replace or withdraw a member's vote, then let consensus move the claim."""
+        """Record, replace or withdraw a member's vote, then let consensus move the claim.
+
+        With `card_message_id` (a button press), that message must be the claim's card.
+        """
         async with self.db.write(effect=True) as session:
             team, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
+            _check_card(claim, card_message_id)
             await self._remember(session, member)
             previous = await vote_q.get_vote(session, claim_id=claim_id, user_id=member.id)
             if previous == rating:
@@ -139,12 +155,15 @@ class Desk:
             )
         return VoteOutcome(claim_id, action, rating, after, after != before, claim.locked)
 
-    async def toggle_assignee(self, *, chat_id: int, claim_id: int, member: Member) -> ClaimChange:
+    async def toggle_assignee(
+        self, *, chat_id: int, claim_id: int, member: Member, card_message_id: int | None = None
+    ) -> ClaimChange:
         """Take a claim ("I'll check"), or give it back when pressed again by its assignee."""
         async with self.db.write(effect=True) as session:
             _, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
+            _check_card(claim, card_message_id)
             await self._remember(session, member)
             if claim.assignee_id == member.id:
                 await claim_q.set_assignee(session, claim=claim, user_id=None)
@@ -330,7 +349,7 @@ class Desk:
             if value not in extractors:
                 raise BadArguments(f"The {value[:20]} extractor is not available on this bot.")
             values: dict[str, object] = {"extractor": value}
-        elif name in SETTING_RANGES and value.isdigit():
+        elif name in SETTING_RANGES and value.isascii() and value.isdigit() and len(value) < 4:
             column, low, high = SETTING_RANGES[name]
             values = {column: min(max(int(value), low), high)}
         else:

@@ -36,3 +36,24 @@ class BadArguments(DeskError):
 
 class ClaimLocked(DeskError):
     """The claim has an editor's verdict; votes no longer change it."""
+
+
+class NotItsCard(DeskError):
+    """A card button pressed on a message that is not that claim's card (forged data)."""
+
+    def __init__(self) -> None:
+        super().__init__("This button is no longer valid.")
+
+
+class NotAMember(DeskError):
+    """Only current members of the team's group act on its queue."""
+
+    def __init__(self, team: str, action: str) -> None:
+        super().__init__(f"Only members of {team} can {action}.")
+
+
+class MembershipUnknown(DeskError):
+    """Telegram would not say whether the user is in the group (a passing failure)."""
+
+    def __init__(self) -> None:
+        super().__init__("I could not check that you are in this group just now; try again.")

@@ -23,6 +23,7 @@ from telegram.error import Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
+from bot.inbound import read_update
 from storage import updates as update_q
 from storage.db import Applying, Database, applying
 from storage.models import StoredUpdate, utcnow
@@ -204,7 +205,10 @@ class UpdatePump:
         """Run the handlers for one update, in its user's lane, then mark it done."""
         error: str | None = None
         try:
-            update = Update.de_json(json.loads(stored.payload), self.application.bot)
+            # The one place raw updates become service input: NUL goes here, for every field,
+            # and a payload without the fields Telegram always sends is skipped as unreadable.
+            payload = read_update(json.loads(stored.payload))
+            update = Update.de_json(payload, self.application.bot)
         except Exception as exc:
             # Telegram sent something this library version cannot read: skip it, keep the row.
             log.warning("Update %s is unreadable and skipped: %r", stored.update_id, exc)

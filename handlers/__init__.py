@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from handlers import (
     admin,
+    buttons,
     export,
     intake,
     matches,
@@ -86,19 +87,26 @@ def register(application: Application) -> None:
     ]
     for name, callback in command_handlers:
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
-    application.add_handler(CallbackQueryHandler(votes.on_vote, pattern=r"^v:"))
-    application.add_handler(CallbackQueryHandler(votes.on_assign, pattern=r"^a:"))
-    application.add_handler(CallbackQueryHandler(status.on_queue_page, pattern=r"^q:"))
-    application.add_handler(CallbackQueryHandler(admin.on_settings_button, pattern=r"^set:"))
-    application.add_handler(CallbackQueryHandler(matches.on_match_button, pattern=r"^m[ak]:"))
-    application.add_handler(CallbackQueryHandler(private.on_team_choice, pattern=r"^route:"))
-    application.add_handler(
-        CallbackQueryHandler(queue_anyway.on_queue_anyway, pattern=queue_anyway.PATTERN)
-    )
+    # One pattern per button kind, from its codec (handlers/buttons.py).
+    button_handlers = [
+        (buttons.VoteButton, votes.on_vote),
+        (buttons.TakeButton, votes.on_assign),
+        (buttons.QueueButton, status.on_queue_page),
+        (buttons.SettingButton, admin.on_settings_button),
+        (buttons.MatchButton, matches.on_match_button),
+        (buttons.TeamButton, private.on_team_choice),
+        (buttons.QueueWholeButton, queue_anyway.on_queue_anyway),
+    ]
+    for kind, callback in button_handlers:
+        application.add_handler(CallbackQueryHandler(callback, pattern=buttons.pattern(kind)))
     application.add_handler(CallbackQueryHandler(votes.on_unknown_button))
 
     application.add_handler(
         ChatMemberHandler(membership.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    # Someone joined, left or was banned: who may vote changed (bot/membership.py).
+    application.add_handler(
+        ChatMemberHandler(membership.on_member_change, ChatMemberHandler.CHAT_MEMBER)
     )
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))
 

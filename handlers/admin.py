@@ -9,10 +9,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.desk import ClaimChange, TeamSettings
-from bot.errors import BadArguments, NotAnEditor
-from handlers import render
+from bot.errors import BadArguments, DeskError, NotAnEditor
+from handlers import buttons, render
+from handlers.arguments import parse_claim_id
+from handlers.buttons import SettingButton, answer
 from handlers.context import DeskContext
-from handlers.status import parse_claim_id, reply
+from handlers.membership import require_member
+from handlers.status import reply
 from handlers.votes import member_of
 
 VERDICT_USAGE = (
@@ -43,6 +46,7 @@ async def on_verdict(update: Update, context: DeskContext) -> None:
     rating = render.RATING_NAMES.get(args[1].lower())
     if rating is None or rating.value == "not_claim":
         raise BadArguments(f"“{args[1][:20]}” is not a verdict. {VERDICT_USAGE}")
+    await require_member(update, context, "set verdicts on its claims")
     change = await context.services.desk.set_verdict(
         chat_id=update.effective_chat.id,
         claim_id=claim_id,
@@ -62,6 +66,7 @@ async def _claim_action(
     if not context.args:
         raise BadArguments(usage)
     claim_id = parse_claim_id(context.args[0])
+    await require_member(update, context, "change its claims")
     change = await action(
         chat_id=update.effective_chat.id,
         claim_id=claim_id,
@@ -100,23 +105,28 @@ def settings_text(settings: TeamSettings) -> str:
 def settings_keyboard(settings: TeamSettings, extractors: list[str]) -> InlineKeyboardMarkup:
     """Buttons that change the quorum, the cards at once and, where offered, the extractor."""
     quorum, cards = settings.quorum, settings.cards_at_once
+
+    def button(label: str, name: str, value: object) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=SettingButton(name, str(value)).encode())
+
     rows = [
         [
-            InlineKeyboardButton("Quorum −", callback_data=f"set:quorum:{max(quorum - 1, 1)}"),
-            InlineKeyboardButton("Quorum +", callback_data=f"set:quorum:{min(quorum + 1, 9)}"),
+            button("Quorum −", "quorum", max(quorum - 1, 1)),
+            button("Quorum +", "quorum", min(quorum + 1, 9)),
         ],
         [
-            InlineKeyboardButton("Cards −", callback_data=f"set:cards:{max(cards - 1, 1)}"),
-            InlineKeyboardButton("Cards +", callback_data=f"set:cards:{min(cards + 1, 20)}"),
+            button("Cards −", "cards", max(cards - 1, 1)),
+            button("Cards +", "cards", min(cards + 1, 20)),
         ],
     ]
     # Only backends the operator configured are offered (OpenAI needs a key or an endpoint).
     if len(extractors) > 1:
         rows.append(
             [
-                InlineKeyboardButton(
+                button(
                     ("✓ " if name == settings.extractor else "") + f"Extractor: {name}",
-                    callback_data=f"set:extractor:{name}"[:64],
+                    "extractor",
+                    name,
                 )
                 for name in extractors
             ]
@@ -144,20 +154,24 @@ async def on_settings(update: Update, context: DeskContext) -> None:
 async def on_settings_button(update: Update, context: DeskContext) -> None:
     """Apply a settings button pressed by an editor."""
     query = update.callback_query
-    fields = (query.data or "").split(":")
-    if len(fields) != 3:
-        await query.answer("This button is no longer valid.")
+    button = buttons.pressed(query, SettingButton)
+    if button is None:
+        await answer(query, buttons.INVALID)
         return
-    if not await _is_editor(update, context):
-        await query.answer(str(NotAnEditor("change settings")), show_alert=True)
+    try:
+        await require_member(update, context, "change its settings")
+        if not await _is_editor(update, context):
+            raise NotAnEditor("change settings")
+        settings = await context.services.desk.change_setting(
+            chat_id=update.effective_chat.id,
+            name=button.name,
+            value=button.value,
+            extractors=frozenset(_extractors(context)),
+        )
+    except DeskError as error:
+        await answer(query, str(error), alert=True)
         return
-    settings = await context.services.desk.change_setting(
-        chat_id=update.effective_chat.id,
-        name=fields[1],
-        value=fields[2],
-        extractors=frozenset(_extractors(context)),
-    )
-    await query.answer("Saved")
+    await answer(query, "Saved")
     try:
         await query.edit_message_text(
             settings_text(settings),

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.desk import Desk
     from bot.intake import Intake
+    from bot.membership import MemberGate
     from bot.views import Views
     from handlers.cards import CardPublisher
     from handlers.editors import EditorCheck
@@ -29,6 +30,7 @@ class Services:
     intake: Intake
     cards: CardPublisher
     editors: EditorCheck
+    members: MemberGate
     seen: SeenMembers = field(default_factory=lambda: _seen_members())
 
 

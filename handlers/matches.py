@@ -4,32 +4,33 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.errors import DeskError
+from bot.errors import DeskError, NotItsCard
 from bot.matching_service import accept_match, decline_match
-from handlers import render
+from handlers import buttons, render
+from handlers.buttons import MatchButton, answer
 from handlers.context import DeskContext
-
-
-def _ids(data: str) -> tuple[int, int] | None:
-    """(claim id, matched claim id) from 'ma:12:45'; None when malformed."""
-    parts = data.split(":")
-    if len(parts) != 3 or not (parts[1].isdigit() and parts[2].isdigit()):
-        return None
-    return int(parts[1]), int(parts[2])
+from handlers.membership import require_member
 
 
 async def on_match_button(update: Update, context: DeskContext) -> None:
     """Accept a matching claim's verdict for this claim (editors), or keep checking it."""
     query = update.callback_query
-    ids = _ids(query.data or "")
-    if ids is None:
-        await query.answer("This button is no longer valid.", show_alert=True)
+    button = buttons.pressed(query, MatchButton)
+    if button is None:
+        await answer(query, buttons.INVALID, alert=True)
         return
-    claim_id, matched_id = ids
+    claim_id, matched_id = button.claim_id, button.matched_id
     services = context.services
     chat = update.effective_chat
     try:
-        if (query.data or "").startswith("ma:"):
+        await require_member(update, context, "decide on its claims")
+        # A card button counts only on that claim's own card (the data could be forged).
+        card_of = await services.desk.note_target(
+            chat_id=chat.id, card_message_id=query.message.message_id
+        )
+        if card_of != claim_id:
+            raise NotItsCard()
+        if button.accept:
             is_editor = await services.editors.is_editor(
                 context.bot, chat, update.effective_user, update.effective_message
             )
@@ -53,7 +54,7 @@ async def on_match_button(update: Update, context: DeskContext) -> None:
             )
             text = f"Claim #{claim_id} stays in the queue"
     except DeskError as error:
-        await query.answer(str(error), show_alert=True)
+        await answer(query, str(error), alert=True)
         return
-    await query.answer(text)
+    await answer(query, text)
     await services.cards.edit_now(claim_id)

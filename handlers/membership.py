@@ -1,4 +1,4 @@
-"""The bot's own membership: added to a group, removed from it, group upgraded."""
+"""Membership: the bot's own (added, removed, group upgraded) and the members' (who may act)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import logging
 import time
 
 from telegram import ChatMember, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ExtBot
 
+from bot.errors import MembershipUnknown
+from bot.membership import MemberStatus
 from handlers.context import DeskContext
 from storage import teams as team_q
 
@@ -31,6 +35,51 @@ class SeenMembers:
             self._seen.clear()
         self._seen[key] = now
         return True
+
+
+class TelegramMembers:
+    """The `MemberDirectory` of `bot.membership`: getChatMember through the bot's client."""
+
+    def __init__(self, bot: ExtBot) -> None:
+        self.bot = bot
+
+    async def status(self, chat_id: int, user_id: int) -> MemberStatus | None:
+        """The user's status in the chat; None when Telegram knows no such member."""
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
+        except BadRequest as error:
+            # "user not found", "member not found", "PARTICIPANT_ID_INVALID": not in the group.
+            log.info("No membership of %s in %s: %s", user_id, chat_id, error)
+            return None
+        except TelegramError as error:
+            log.warning("Could not check membership of %s in %s: %s", user_id, chat_id, error)
+            raise MembershipUnknown() from error
+        return MemberStatus(member.status, bool(getattr(member, "is_member", False)))
+
+
+async def require_member(update: Update, context: DeskContext, action: str) -> None:
+    """Refuse (NotAMember, with the reason) unless the sender is in this group now.
+
+    An anonymous admin speaks as the group itself: only admins can, so that passes.
+    """
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type not in ("group", "supergroup"):
+        return
+    if update.callback_query is None and message is not None and message.sender_chat is not None:
+        if message.sender_chat.id == chat.id:
+            return
+    await context.services.members.require(
+        chat_id=chat.id, user_id=user.id if user else 0, team=chat.title or "", action=action
+    )
+
+
+async def on_member_change(update: Update, context: DeskContext) -> None:
+    """Forget the cached membership of a user who joined, left or was banned."""
+    change = update.chat_member
+    member = change.new_chat_member or change.old_chat_member
+    if change.chat is None or member is None or member.user is None:
+        return  # not a change Telegram would send
+    context.services.members.forget(change.chat.id, member.user.id)
 
 
 GREETING = (
@@ -79,6 +128,7 @@ async def on_migrate(update: Update, context: DeskContext) -> None:
 
 async def remember_member(update: Update, context: DeskContext) -> None:
     """Note who speaks in which team's group (to route their private forwards)."""
+    _forget_joins_and_leaves(update, context)
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or user.is_bot or chat.type not in ("group", "supergroup"):
         return
@@ -106,3 +156,15 @@ async def remember_member(update: Update, context: DeskContext) -> None:
             username=user.username,
         )
         await team_q.record_membership(session, team_id=team.id, user_id=user.id)
+
+
+def _forget_joins_and_leaves(update: Update, context: DeskContext) -> None:
+    """A join or leave message changes who may act: drop those users' cached answers."""
+    message = update.message
+    if message is None:
+        return
+    changed = list(message.new_chat_members or ())
+    if message.left_chat_member is not None:
+        changed.append(message.left_chat_member)
+    for user in changed:
+        context.services.members.forget(message.chat.id, user.id)

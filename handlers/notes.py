@@ -8,9 +8,10 @@ from telegram import ReactionTypeEmoji, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.errors import BadArguments
+from bot.errors import BadArguments, DeskError
+from handlers.arguments import parse_claim_id
 from handlers.context import DeskContext
-from handlers.status import parse_claim_id
+from handlers.membership import require_member
 from handlers.votes import member_of
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,11 @@ async def on_card_reply(update: Update, context: DeskContext) -> None:
     )
     if claim_id is None:
         return
+    try:
+        await require_member(update, context, "add notes to its claims")
+    except DeskError as error:
+        await message.reply_text(str(error), allow_sending_without_reply=True)
+        raise ApplicationHandlerStop from None  # nor is a refused note an article
     await _add(update, context, claim_id, message.text or message.caption or "")
     raise ApplicationHandlerStop  # a note is not also an article to queue
 
@@ -37,6 +43,7 @@ async def on_note(update: Update, context: DeskContext) -> None:
     if len(args) < 2:
         raise BadArguments("Use /note <id> <text>, for example /note 17 The ministry denied it.")
     claim_id = parse_claim_id(args[0])
+    await require_member(update, context, "add notes to its claims")
     text = (update.effective_message.text or "").split(maxsplit=2)[2]
     await _add(update, context, claim_id, text)
 

@@ -9,6 +9,8 @@ from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from handlers import buttons
+from handlers.buttons import TeamButton, answer
 from handlers.context import DeskContext
 from handlers.intake import check_reader, queue_submission
 from handlers.status import reply
@@ -83,11 +85,11 @@ async def _route(update: Update, context: DeskContext, read: ReadDraft) -> None:
 async def on_team_choice(update: Update, context: DeskContext) -> None:
     """Send a waiting private forward to the team the member picked."""
     query = update.callback_query
-    fields = (query.data or "").split(":")
-    if len(fields) != 2 or not fields[1].isdigit():
-        await query.answer("This button is no longer valid.")
+    button = buttons.pressed(query, TeamButton)  # only a team this question offered
+    if button is None:
+        await answer(query, buttons.INVALID)
         return
-    team = await context.services.views.active_team(team_id=int(fields[1]))
+    team = await context.services.views.active_team(team_id=button.team_id)
     # The button's data could be forged: check membership again, not just the list we offered.
     if team is None or not await is_member(context.bot, team.chat_id, query.from_user.id):
         await query.answer("You are not a member of that team's group.", show_alert=True)
@@ -114,7 +116,7 @@ def team_keyboard(teams: list[Team]) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
-                team.title[:60] or f"Team {team.id}", callback_data=f"route:{team.id}"
+                team.title[:60] or f"Team {team.id}", callback_data=TeamButton(team.id).encode()
             )
         ]
         for team in teams[:20]

@@ -11,6 +11,7 @@ from bot.extraction.language import language_name
 from bot.intake import Extracted, Received
 from bot.matching_service import Match
 from bot.views import ClaimDetail, ClaimView, Source, StatusView
+from handlers.buttons import MatchButton, QueueButton, TakeButton, VoteButton
 from handlers.shorten import shorten_html
 from storage.models import Article, Claim, ClaimOrigin, ClaimStatus, Rating
 
@@ -164,13 +165,13 @@ def claim_card(view: ClaimView) -> str:
 def claim_keyboard(claim_id: int, match: Match | None = None) -> InlineKeyboardMarkup:
     """The rating buttons and "I'll check" under a card; with a match, its offer too."""
     ratings = [
-        InlineKeyboardButton(label, callback_data=f"v:{claim_id}:{rating.value}")
+        InlineKeyboardButton(label, callback_data=VoteButton(claim_id, rating).encode())
         for rating, label in RATING_BUTTONS
     ]
     rows = [
         ratings[:3],
         ratings[3:],
-        [InlineKeyboardButton("🙋 I'll check", callback_data=f"a:{claim_id}")],
+        [InlineKeyboardButton("🙋 I'll check", callback_data=TakeButton(claim_id).encode())],
     ]
     if match is not None:
         offer = []
@@ -178,11 +179,14 @@ def claim_keyboard(claim_id: int, match: Match | None = None) -> InlineKeyboardM
             offer.append(
                 InlineKeyboardButton(
                     f"✔ Accept #{match.claim_id}'s verdict",
-                    callback_data=f"ma:{claim_id}:{match.claim_id}",
+                    callback_data=MatchButton(claim_id, match.claim_id, True).encode(),
                 )
             )
         offer.append(
-            InlineKeyboardButton("Keep checking", callback_data=f"mk:{claim_id}:{match.claim_id}")
+            InlineKeyboardButton(
+                "Keep checking",
+                callback_data=MatchButton(claim_id, match.claim_id, False).encode(),
+            )
         )
         rows.append(offer)
     return InlineKeyboardMarkup(rows)
@@ -368,7 +372,9 @@ def queue_keyboard(page: int, more: bool) -> InlineKeyboardMarkup | None:
     """Previous/next buttons for /queue."""
     buttons = []
     if page > 1:
-        buttons.append(InlineKeyboardButton("◀ Previous", callback_data=f"q:{page - 1}"))
+        previous = QueueButton(page - 1).encode()
+        buttons.append(InlineKeyboardButton("◀ Previous", callback_data=previous))
     if more:
-        buttons.append(InlineKeyboardButton("Next ▶", callback_data=f"q:{page + 1}"))
+        following = QueueButton(page + 1).encode()
+        buttons.append(InlineKeyboardButton("Next ▶", callback_data=following))
     return InlineKeyboardMarkup([buttons]) if buttons else None

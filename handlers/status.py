@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.errors import DeskError
-from handlers import render
+from handlers import buttons, render
+from handlers.arguments import parse_claim_id, parse_page
+from handlers.buttons import QueueButton, answer
 from handlers.context import DeskContext
 from handlers.publish import NO_PREVIEW
 
 QUEUE_PAGE_SIZE = 10
-MAX_QUEUE_PAGE = 100_000  # far past any real queue, and well inside the database's integers
 
 HELP = (
     "<b>Fact desk</b> — I turn this group into a verification queue.\n\n"
@@ -32,16 +33,6 @@ PRIVATE_START = (
     "@BotFather, so I can see forwards). Then forward articles there — or forward them to me "
     "here and I'll route them to your team.\n\n" + HELP
 )
-
-
-def parse_claim_id(argument: str) -> int:
-    """A claim id from '17' or '#17'; BadArguments otherwise."""
-    from bot.errors import BadArguments
-
-    value = argument.strip().lstrip("#")
-    if not value.isdigit() or len(value) > 12:
-        raise BadArguments(f"“{argument[:30]}” is not a claim id; claim ids are numbers like 17.")
-    return int(value)
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> None:
@@ -98,15 +89,7 @@ async def on_claim(update: Update, context: DeskContext) -> None:
 
 async def on_queue(update: Update, context: DeskContext) -> None:
     """List open claims, one page at a time."""
-    page = 1
-    if context.args:
-        if not context.args[0].isdigit() or int(context.args[0]) < 1:
-            await reply(update, "Use /queue or /queue &lt;page number&gt;, e.g. /queue 2.")
-            return
-        page = int(context.args[0])
-        if page > MAX_QUEUE_PAGE:
-            await reply(update, f"The queue has no page {page:,}; /queue shows the first.")
-            return
+    page = parse_page(context.args[0]) if context.args else 1
     claims, more, total = await context.services.views.queue(
         chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
     )
@@ -120,19 +103,19 @@ async def on_queue(update: Update, context: DeskContext) -> None:
 async def on_queue_page(update: Update, context: DeskContext) -> None:
     """Turn a /queue page with its buttons."""
     query = update.callback_query
-    data = (query.data or "").split(":")
-    if len(data) != 2 or not data[1].isdigit():
-        await query.answer("This button is no longer valid.")
+    button = buttons.pressed(query, QueueButton)  # only on a /queue page's own message
+    if button is None:
+        await answer(query, buttons.INVALID)
         return
-    page = max(int(data[1]), 1)
+    page = button.page
     try:
         claims, more, total = await context.services.views.queue(
             chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
         )
     except DeskError as error:
-        await query.answer(str(error), show_alert=True)
+        await answer(query, str(error), alert=True)
         return
-    await query.answer()
+    await answer(query)
     await query.edit_message_text(
         render.queue_message(claims, page, total),
         parse_mode="HTML",

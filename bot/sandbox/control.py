@@ -186,7 +186,14 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
         body = await body_of(request)
         if "rate_limit_per_minute" in body:
             sandbox.set_rate_limit(body["rate_limit_per_minute"])
-        return ok({"rate_limit_per_minute": sandbox.state.rate_limit_per_minute})
+        if "callback_answer_seconds" in body:
+            sandbox.set_callback_answer_window(body["callback_answer_seconds"])
+        return ok(
+            {
+                "rate_limit_per_minute": sandbox.state.rate_limit_per_minute,
+                "callback_answer_seconds": sandbox.state.callback_answer_seconds,
+            }
+        )
 
     app.router.add_post("/sandbox/updates", post_update)
     app.router.add_get("/sandbox/calls", get_calls)

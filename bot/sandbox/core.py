@@ -95,6 +95,10 @@ class Sandbox(World):
         """The bot as a sandbox User."""
         return self.state.bot
 
+    def set_callback_answer_window(self, seconds: float | None) -> None:
+        """Refuse answers to button presses older than `seconds`, as Telegram does (None: off)."""
+        self.state.callback_answer_seconds = seconds
+
     def set_rate_limit(self, per_minute: int | None) -> None:
         """Answer 429 after `per_minute` bot messages a minute into one group (None: off)."""
         self.state.rate_limit_per_minute = per_minute

@@ -279,7 +279,10 @@ def set_message_reaction(state: SandboxState, params: Params) -> bool:
 def answer_callback_query(state: SandboxState, params: Params) -> bool:
     """Answer a callback query once; a second answer or an unknown id fails like Telegram."""
     record = state.callbacks.get(params.str("callback_query_id") or "")
-    if record is None or record.answers:
+    window = state.callback_answer_seconds
+    age = time.monotonic() - record.pressed_at if record is not None else 0.0
+    late = window is not None and age > window
+    if record is None or record.answers or late:
         raise bad_request(QUERY_TOO_OLD.removeprefix("Bad Request: "))
     answer = {"text": params.str("text"), "show_alert": params.bool("show_alert")}
     if params.values.get("url"):

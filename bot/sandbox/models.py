@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,9 +79,20 @@ class Member:
             data.update(can_be_edited=False, is_anonymous=False)
         elif self.status == "kicked":
             data["until_date"] = 0
+        elif self.status == "restricted":
+            # Still in the group, but may not post: the fields PTB's ChatMemberRestricted needs.
+            data.update(dict.fromkeys(RESTRICTED_RIGHTS, False))
+            data.update(is_member=True, until_date=0)
         return data
 
 
+RESTRICTED_RIGHTS = (
+    "can_change_info", "can_invite_users", "can_pin_messages", "can_send_messages",
+    "can_send_polls", "can_send_other_messages", "can_add_web_page_previews",
+    "can_manage_topics", "can_send_audios", "can_send_documents", "can_send_photos",
+    "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_edit_tag",
+    "can_react_to_messages",
+)  # fmt: skip
 ADMIN_RIGHTS = (
     "can_manage_chat",
     "can_delete_messages",
@@ -235,6 +247,7 @@ class CallbackRecord:
     message: Message
     data: str
     answers: list[dict[str, Any]] = field(default_factory=list)
+    pressed_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass

@@ -63,6 +63,8 @@ class SandboxState:
         self.allowed_updates: list[str] = []
         self.webhook = Webhook()
         self.rate_limit_per_minute: int | None = None  # off unless a test turns it on
+        # Telegram refuses answers to callback queries older than ~15 s; None: never refuses.
+        self.callback_answer_seconds: float | None = None
         self.migrated: dict[int, int] = {}  # old group id -> supergroup id
         self.sent_times: dict[int, list[float]] = {}
         self.poll_generation = 0  # which getUpdates call is the current one

@@ -107,14 +107,17 @@ class World:
         self, chat: Chat, user: User, status: str = "member", *, notify: bool = False,
         by: User | None = None,
     ) -> None:  # fmt: skip
-        """Set a membership; with notify, the bot gets my_chat_member (bot) or a join message."""
+        """Set a membership; with notify, the bot gets my_chat_member (bot), or chat_member and,
+        for a join, the join message (Telegram sends chat_member to bots that are admins)."""
         old, _ = self.state.set_member(chat, user, status)
         if not notify:
             return
         actor = by or self._some_admin(chat) or user
         if user.id == self.state.bot.id:
             self._push_my_chat_member(chat, actor, old.status if old else "left", status)
-        elif status in ("member", "administrator"):
+            return
+        self._push_chat_member(chat, actor, user, old.status if old else "left", status)
+        if status in ("member", "administrator"):
             message = self._new_message(chat, actor)
             message.extra["new_chat_members"] = [user.to_api()]
             self.state.push_update({"message": self.state.store_message(message).to_api()})
@@ -230,6 +233,17 @@ class World:
             if member.status in ("creator", "administrator") and not member.user.is_bot:
                 return member.user
         return None
+
+    def _push_chat_member(self, chat: Chat, actor: User, user: User, old: str, new: str) -> None:
+        """Tell the bot a member's status changed."""
+        event = {
+            "chat": chat.to_api(),
+            "from": actor.to_api(),
+            "date": now(),
+            "old_chat_member": Member(user, old).to_api(),
+            "new_chat_member": Member(user, new).to_api(),
+        }
+        self.state.push_update({"chat_member": event})
 
     def _push_my_chat_member(self, chat: Chat, actor: User, old: str, new: str) -> None:
         """Tell the bot its own membership changed."""

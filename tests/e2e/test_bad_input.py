@@ -121,6 +121,34 @@ def user_api(bench: Bench) -> dict[str, Any]:
 
 # What each case does: a function of the bench that pushes one update (or a few).
 Act = Callable[[Bench], Any]
+HUGE = "99999999999999999999"
+
+
+def vote_as(name: str, **names: str) -> Act:
+    """A new member called `name` (NUL and all) presses ❌ False on the team's card."""
+
+    def act(bench: Bench) -> None:
+        user = bench.sandbox.add_user(name, **names)
+        bench.sandbox.add_member(bench.chat, user)
+        bench.sandbox.press(user, bench.own_card, "False")
+
+    return act
+
+
+def say(text: str, *, as_admin: bool = False) -> Act:
+    """Bob (or Alice, an admin) sends `text`; `{own}` is the team's own claim id."""
+
+    def act(bench: Bench) -> None:
+        user = bench.alice if as_admin else bench.bob
+        bench.sandbox.send(bench.chat, user, text.format(own=_claim_id(bench.own_card)))
+
+    return act
+
+
+def press(data: str) -> Act:
+    """Bob presses forged callback data on the team's card."""
+    return lambda b: b.sandbox.press_data(b.bob, b.own_card, data)
+
 
 LONG_TEXT = (load.article_text(9, random.Random(9)).replace("\n\n", " ") + " ") * 20
 ODD_TEXT = (
@@ -209,9 +237,44 @@ CASES: dict[str, tuple[Act, str | None]] = {
         lambda b: b.sandbox.send(b.chat, b.bob, f"/claim {b.foreign_claim}"),
         "no claim #",
     ),
-    "/verdict with a huge id": (
-        lambda b: b.sandbox.send(b.chat, b.alice, "/verdict 99999999999999999999 false"),
-        "not a claim id",
+    "/verdict with a huge id": (say(f"/verdict {HUGE} false", as_admin=True), "no claim #"),
+    # Unicode digits: str.isdigit() says yes, int() says no (issue 13, item 6).
+    "/claim ²": (say("/claim ²"), "not a claim id"),
+    "/status ³": (say("/status ³"), "not a claim id"),
+    "/note ² x": (say("/note ² x"), "not a claim id"),
+    "/verdict ² false": (say("/verdict ² false", as_admin=True), "not a claim id"),
+    "/reopen ¹": (say("/reopen ¹", as_admin=True), "not a claim id"),
+    "/dismiss ¹": (say("/dismiss ¹", as_admin=True), "not a claim id"),
+    "/queue ²": (say("/queue ²"), "/queue"),
+    "/claim with Arabic-Indic digits": (say("/claim ١٢"), "not a claim id"),
+    "vote with a superscript id": (press("v:²:true"), INVALID_BUTTON),
+    "take with a superscript id": (press("a:¹"), INVALID_BUTTON),
+    "queue page in superscript": (press("q:²"), INVALID_BUTTON),
+    "match with superscript ids": (press("ma:¹:²"), INVALID_BUTTON),
+    "setting with a superscript value": (press("set:quorum:²"), INVALID_BUTTON),
+    # Ids no database column holds (issue 13, item 7): 20 digits, and one past PostgreSQL's int.
+    "/claim with a huge id": (say(f"/claim {HUGE}"), "no claim #"),
+    "/claim 2147483648": (say("/claim 2147483648"), "no claim #"),
+    "/note with a huge id": (say(f"/note {HUGE} x"), "no claim #"),
+    "/reopen with a huge id": (say(f"/reopen {HUGE}", as_admin=True), "no claim #"),
+    "/dismiss with a 4,000-digit id": (say("/dismiss " + "9" * 4000, as_admin=True), "no claim #"),
+    "vote with a huge id": (press(f"v:{HUGE}:true"), INVALID_BUTTON),
+    "take with a huge id": (press(f"a:{HUGE}"), INVALID_BUTTON),
+    "queue page past the cap": (press(f"q:{HUGE}"), INVALID_BUTTON),
+    # NUL outside article text (issue 13, item 10): PostgreSQL refuses it in any text column.
+    "vote by a user with NUL in their names": (
+        vote_as("Eve\x00", last_name="N\x00ul", username="eve\x00"),
+        "Your vote",
+    ),
+    "forward from a channel with NUL in its title and signature": (
+        lambda b: b.sandbox.send(
+            b.chat, b.bob, load.article_text(11, random.Random(11)),
+            forward_origin={"channel": "News\x00Desk", "signature": "J.\x00P."},
+        ),
+        "Queued",
+    ),
+    "/verdict reason with NUL": (
+        say("/verdict {own} false Denied\x00 by the ministry", as_admin=True), "verdict"
     ),
     "/verdict with a bad rating": (
         lambda b: b.sandbox.send(b.chat, b.alice, f"/verdict {_claim_id(b.own_card)} maybe"),

@@ -1,0 +1,109 @@
+"""Ids and pages members type, and the text of every update: fuzzed (issue 13, items 6, 7, 10)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.errors import BadArguments, ClaimNotFound, DeskError
+from bot.inbound import MAX_TELEGRAM_INT, NotAnUpdate, clean_update
+from handlers.arguments import MAX_QUEUE_PAGE, MAX_ROW_ID, parse_claim_id, parse_page
+
+FUZZ = settings(max_examples=300, deadline=None)
+# Digits of every script, signs, spaces, "#", and plain text: what follows "/claim ".
+unicode_digits = st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=6)
+arguments = st.one_of(
+    st.text(max_size=40),
+    unicode_digits,
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
+    st.integers(min_value=0, max_value=10**40).map(lambda n: f"#{n}"),
+    st.text("0123456789", min_size=1, max_size=5000),
+)
+
+
+@FUZZ
+@given(arguments)
+def test_a_claim_id_argument_is_a_bounded_number_or_a_clear_answer(argument: str) -> None:
+    try:
+        claim_id = parse_claim_id(argument)
+    except DeskError as error:  # BadArguments or ClaimNotFound: a sentence for the chat
+        assert len(str(error)) < 200
+        return
+    assert 0 <= claim_id <= MAX_ROW_ID
+    assert argument.strip().removeprefix("#").isascii()
+
+
+@FUZZ
+@given(arguments)
+def test_a_page_argument_is_a_bounded_page_or_a_clear_answer(argument: str) -> None:
+    try:
+        page = parse_page(argument)
+    except BadArguments as error:
+        assert len(str(error)) < 200
+        return
+    assert 1 <= page <= MAX_QUEUE_PAGE
+
+
+@FUZZ
+@given(unicode_digits.filter(lambda text: not text.isascii()))
+def test_digits_of_other_scripts_are_not_ids(argument: str) -> None:
+    with pytest.raises(BadArguments, match="not a claim id"):
+        parse_claim_id(argument)
+
+
+@pytest.mark.parametrize("argument", ["99999999999999999999", "2147483648", "9" * 4300])
+def test_a_number_too_large_for_any_claim_is_no_claim(argument: str) -> None:
+    with pytest.raises(ClaimNotFound, match="no claim #"):
+        parse_claim_id(argument)
+
+
+def test_ids_and_pages_in_ascii_digits_are_read() -> None:
+    assert parse_claim_id("#0017") == 17
+    assert parse_claim_id(str(MAX_ROW_ID)) == MAX_ROW_ID
+    assert parse_page("2") == 2
+    with pytest.raises(BadArguments, match="no page"):
+        parse_page(str(MAX_QUEUE_PAGE + 1))
+    with pytest.raises(BadArguments, match="/queue"):
+        parse_page("0")
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-MAX_TELEGRAM_INT, max_value=MAX_TELEGRAM_INT)
+    | st.floats(allow_nan=False)
+    | st.text(st.characters(exclude_categories=["Cs"]), max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+def strings_in(value: Any) -> list[str]:
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_in(item)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *strings_in(v)]]
+    return []
+
+
+@FUZZ
+@given(json_values)
+def test_no_string_of_an_update_keeps_a_nul_and_nothing_else_changes(value: Any) -> None:
+    cleaned = clean_update(json.loads(json.dumps(value)))
+    assert not any("\x00" in s for s in strings_in(cleaned))
+    assert json.dumps(cleaned) == json.dumps(value).replace("\\u0000", " ")
+
+
+def test_numbers_beyond_53_bits_are_not_from_telegram() -> None:
+    with pytest.raises(NotAnUpdate):
+        clean_update({"message": {"chat": {"id": 2**63}}})
+    assert clean_update({"id": -(2**53)}) == {"id": -(2**53)}
