@@ -82,6 +82,9 @@ def demo_settings(sandbox: Sandbox, workdir: Path, pages: PageServer | None) -> 
         fetch_allowed_hosts=frozenset({pages.host_port} if pages else set()),
         poll_timeout=1,  # short long polls: the demo shuts down quickly
         rate_limit=False,  # the sandbox does not throttle unless asked
+        # Every claim gets a card, so the scenario's steps find theirs however the extractor
+        # ranks them.
+        cards_at_once=10,
         card_edit_delay_seconds=0.2,
         _env_file=None,
     )
