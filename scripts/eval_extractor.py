@@ -72,11 +72,13 @@ def has_digit(texts: list[str]) -> np.ndarray:
     return np.array([float(any(ch.isdigit() for ch in t)) for t in texts])
 
 
-def tfidf_lr(train: list[str], y: np.ndarray, test: list[str]) -> np.ndarray:
+def tfidf_lr(
+    train: list[str], y: np.ndarray, test: list[str], weights: np.ndarray | None = None
+) -> np.ndarray:
     """The README baseline: TF-IDF 1-2-grams + balanced logistic regression; P(positive)."""
     vectorizer = TfidfVectorizer(ngram_range=(1, 2))
     model = LogisticRegression(class_weight="balanced", max_iter=2000)
-    model.fit(vectorizer.fit_transform(train), y)
+    model.fit(vectorizer.fit_transform(train), y, sample_weight=weights)
     return model.predict_proba(vectorizer.transform(test))[:, 1]
 
 
@@ -116,19 +118,28 @@ def rows_without(pool_texts: list[str], excluded: list[str]) -> np.ndarray:
     return np.array(kept, dtype=int)
 
 
+@dataclass(frozen=True)
+class TrainingSet:
+    """The scorer's training sentences (the union, then the CLEF ones) with their weights."""
+
+    texts: list[str]
+    y: np.ndarray
+    weights: np.ndarray
+    feats: ts.Featurized
+    pool_size: int  # the first rows are the union; the rest are CLEF sentences
+
+
 def held_out_scores(
-    feats: ts.Featurized,
-    texts: list[str],
-    y: np.ndarray,
-    train: np.ndarray,
-    test_texts: list[str],
+    train_set: TrainingSet, train: np.ndarray, test_texts: list[str]
 ) -> dict[str, np.ndarray]:
     """Scores on unseen sentences: both offline models and TF-IDF, trained on `train` rows."""
-    params = ts.fit_scorer(feats.take(train), y[train])
+    y, weights = train_set.y[train], train_set.weights[train]
+    params = ts.fit_scorer(train_set.feats.take(train), y, weights=weights)
+    texts = [train_set.texts[i] for i in train]
     return {
         OFFLINE: offline_scores(params, test_texts, hand_only=False),
         LANG: offline_scores(params, test_texts, hand_only=True),
-        TFIDF_UNION: tfidf_lr([texts[i] for i in train], y[train], test_texts),
+        TFIDF_UNION: tfidf_lr(texts, y, test_texts, weights),
     }
 
 
@@ -143,25 +154,38 @@ def _decided(scores: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def evaluate(data: Datasets, jobs: int = JOBS) -> dict[str, dict]:
     """All figures: ClaimBuster and CheckThat! 2024 by CV, CheckThat! dev held out, CLEF MAP."""
     pool_texts, pool_y = data.pool
-    feats = ts.featurize_all(pool_texts)
+    texts, y, weights = ts.with_clef(data.pool, data.clef)
+    train_set = TrainingSet(texts, y, weights, ts.featurize_all(texts), len(pool_texts))
+    extra = np.arange(len(pool_texts), len(texts))
     folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(pool_y, pool_y))
-    dev_train = rows_without(pool_texts, data.ct_dev[0])
-    clef_train = rows_without(pool_texts, data.clef[0])
-    tasks = [(train, [pool_texts[i] for i in test]) for train, test in folds]
-    tasks += [(dev_train, data.ct_dev[0]), (clef_train, data.clef[0])]
+    # Every fold trains on the CLEF sentences too; each is judged on union sentences only.
+    tasks = [
+        (np.concatenate([train, extra]), [pool_texts[i] for i in test]) for train, test in folds
+    ]
+    tasks.append((rows_without(texts, data.ct_dev[0]), data.ct_dev[0]))
+    clef_texts, clef_y, groups = data.clef
+    clef_folds = list(GroupKFold(FOLDS).split(clef_texts, clef_y, groups))
+    for _, test in clef_folds:  # leave debates out: their sentences leave the training too
+        tasks.append(
+            (rows_without(texts, [clef_texts[i] for i in test]), [clef_texts[i] for i in test])
+        )
     results = Parallel(n_jobs=jobs)(
-        delayed(held_out_scores)(feats, pool_texts, pool_y, train, test) for train, test in tasks
+        delayed(held_out_scores)(train_set, train, test) for train, test in tasks
     )
     oof = {name: np.zeros(len(pool_y)) for name in results[0]}
     for (_, test), fold in zip(folds, results[:FOLDS], strict=True):
         for name, decided in _decided(fold).items():
             oof[name][test] = decided
+    clef_scores = {name: np.zeros(len(clef_y)) for name in results[0]}
+    for (_, test), fold in zip(clef_folds, results[FOLDS + 1 :], strict=True):
+        for name, scores in fold.items():
+            clef_scores[name][test] = scores
     row_of = {ts.normal_text(t): i for i, t in enumerate(pool_texts)}
     return {
         "claimbuster": _claimbuster(data, oof, row_of),
         "checkthat2024_cv": _checkthat_cv(data, oof, row_of),
         "checkthat2024_dev": _checkthat_dev(data, _decided(results[FOLDS])),
-        "clef2019": _clef(data, results[FOLDS + 1]),
+        "clef2019": _clef(data, clef_scores),
     }
 
 
