@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
-from telegram.ext import ExtBot
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.errors import MembershipUnknown
 from handlers import buttons
 from handlers.buttons import TeamButton, answer
 from handlers.context import DeskContext
@@ -19,11 +18,11 @@ from storage.models import Team
 
 log = logging.getLogger(__name__)
 
-# Each candidate team costs one getChatMember call; a bot in more groups than this asks fewer.
+# Each candidate team costs one getChatMember call (cached by the member gate); a bot in more
+# groups than this asks fewer.
 MAX_TEAMS_CHECKED = 50
 # Forwards waiting for the sender to pick a team; the oldest are forgotten first.
 MAX_PENDING = 500
-MEMBER_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER}
 
 PRIVATE_HINT = (
     "Forward me an article or a channel post, send a link or a document, or use "
@@ -91,7 +90,7 @@ async def on_team_choice(update: Update, context: DeskContext) -> None:
         return
     team = await context.services.views.active_team(team_id=button.team_id)
     # The button's data could be forged: check membership again, not just the list we offered.
-    if team is None or not await is_member(context.bot, team.chat_id, query.from_user.id):
+    if team is None or not await is_member(context, team.chat_id, query.from_user.id):
         await query.answer("You are not a member of that team's group.", show_alert=True)
         return
     question = query.message
@@ -127,17 +126,13 @@ def team_keyboard(teams: list[Team]) -> InlineKeyboardMarkup:
 async def teams_of_user(context: DeskContext, user_id: int) -> list[Team]:
     """The active teams whose group Telegram says the user belongs to."""
     teams = (await context.services.views.active_teams())[:MAX_TEAMS_CHECKED]
-    checks = await asyncio.gather(*(is_member(context.bot, t.chat_id, user_id) for t in teams))
+    checks = await asyncio.gather(*(is_member(context, t.chat_id, user_id) for t in teams))
     return [team for team, member in zip(teams, checks, strict=True) if member]
 
 
-async def is_member(bot: ExtBot, chat_id: int, user_id: int) -> bool:
-    """Whether the user is in the group now (asked of Telegram; False if it will not say)."""
+async def is_member(context: DeskContext, chat_id: int, user_id: int) -> bool:
+    """Whether the user is in the group now (the desk's one rule; False if Telegram won't say)."""
     try:
-        member = await bot.get_chat_member(chat_id, user_id)
-    except TelegramError as error:
-        log.info("Membership of %s in %s unknown: %s", user_id, chat_id, error)
+        return await context.services.members.is_member(chat_id, user_id)
+    except MembershipUnknown:
         return False
-    if member.status == ChatMember.RESTRICTED:
-        return bool(getattr(member, "is_member", False))
-    return member.status in MEMBER_STATUSES
