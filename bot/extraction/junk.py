@@ -13,6 +13,7 @@ about the form of the text and win regardless.
 
 from __future__ import annotations
 
+import re
 from typing import Literal, get_args
 
 from bot.extraction.junk_patterns import (
@@ -92,8 +93,17 @@ def _has_fact_anchor(text: str, low: str) -> bool:
 # for lower-cased text (``caseless``), which is several times faster than re.IGNORECASE.
 
 
+MARKUP_TAG_RE = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?>")
+MIN_PROSE_WORDS = 8
+
+
 def _is_code(text: str) -> bool:
     """Source code or a shell command: a code opener, or code tokens dense among few words."""
+    # Tags typed around prose ("<b>Breaking</b>: officials said …") are markup, not a program:
+    # judge the words between them, unless hardly any are left.
+    prose = MARKUP_TAG_RE.sub(" ", text)
+    if prose != text and len(prose.split()) >= MIN_PROSE_WORDS:
+        text = prose.strip()
     if CODE_START_RE.match(text):
         return True
     words = len(text.split())

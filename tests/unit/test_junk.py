@@ -204,3 +204,12 @@ def test_code_blocks_of_a_fetched_page_never_reach_the_extractor() -> None:
     article = parse_article(html, "https://blog.example.com/django")
     assert "django.conf" not in article.text and "settings.DEBUG" not in article.text
     assert "from 14 minutes to 6 minutes" in article.text
+
+
+def test_tags_typed_around_a_claim_do_not_make_it_code() -> None:
+    sentence = (
+        "<b>Breaking</b> & <i>more</i>: officials said 4,000 <script>alert(1)</script> "
+        "residents were evacuated from 12 villages on Monday."
+    )
+    assert junk_kind(sentence) is None
+    assert junk_kind('<div class="card"><script>alert(1)</script></div>') == "code"
