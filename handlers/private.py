@@ -91,7 +91,7 @@ async def on_team_choice(update: Update, context: DeskContext) -> None:
     team = await context.services.views.active_team(team_id=button.team_id)
     # The button's data could be forged: check membership again, not just the list we offered.
     if team is None or not await is_member(context, team.chat_id, query.from_user.id):
-        await query.answer("You are not a member of that team's group.", show_alert=True)
+        await answer(query, "You are not a member of that team's group.", alert=True)
         return
     question = query.message
     read = context.bot_data.pending_private.pop(f"{question.chat.id}:{question.message_id}", None)
@@ -104,9 +104,9 @@ async def on_team_choice(update: Update, context: DeskContext) -> None:
             max_document_bytes=context.services.settings.max_document_bytes,
         )
     if read is None:
-        await query.answer("I no longer have that message; forward it again.", show_alert=True)
+        await answer(query, "I no longer have that message; forward it again.", alert=True)
         return
-    await query.answer(f"Sending to {team.title}"[:200])
+    await answer(query, f"Sending to {team.title}")
     await queue_submission(update, context, read, team=team, status=question)
 
 
