@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot.errors import DeskError
 from handlers import buttons, render
@@ -116,12 +117,17 @@ async def on_queue_page(update: Update, context: DeskContext) -> None:
         await answer(query, str(error), alert=True)
         return
     await answer(query)
-    await query.edit_message_text(
-        render.queue_message(claims, page, total),
-        parse_mode="HTML",
-        reply_markup=render.queue_keyboard(page, more),
-        link_preview_options=NO_PREVIEW,
-    )
+    try:
+        await query.edit_message_text(
+            render.queue_message(claims, page, total),
+            parse_mode="HTML",
+            reply_markup=render.queue_keyboard(page, more),
+            link_preview_options=NO_PREVIEW,
+        )
+    except BadRequest as error:
+        # A double tap on "Next ▶" asks for the page already shown; Telegram refuses the edit.
+        if "not modified" not in str(error).lower():
+            raise
 
 
 async def on_mine(update: Update, context: DeskContext) -> None:
