@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import BadArguments, ClaimNotFound, DeskError
-from bot.inbound import MAX_TELEGRAM_INT, NotAnUpdate, clean_update
+from bot.inbound import MAX_TELEGRAM_INT, NotAnUpdate, clean_update, read_update
 from handlers.arguments import MAX_QUEUE_PAGE, MAX_ROW_ID, parse_claim_id, parse_page
 
 FUZZ = settings(max_examples=300, deadline=None)
@@ -107,3 +107,42 @@ def test_numbers_beyond_53_bits_are_not_from_telegram() -> None:
     with pytest.raises(NotAnUpdate):
         clean_update({"message": {"chat": {"id": 2**63}}})
     assert clean_update({"id": -(2**53)}) == {"id": -(2**53)}
+
+
+USER = {"id": 5, "is_bot": False, "first_name": "Bob"}
+CHAT = {"id": -100123, "type": "supergroup", "title": "Fact desk"}
+MESSAGE = {"message_id": 7, "date": 1_760_000_000, "chat": CHAT, "from": USER, "text": "/status"}
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"update_id": 1, "message": MESSAGE},
+        {"update_id": 2, "message": {**MESSAGE, "reply_to_message": MESSAGE, "text": None}},
+        {"update_id": 3, "callback_query": {"id": "9", "from": USER, "chat_instance": "1",
+                                            "inline_message_id": "AAE", "data": "v:1:true"}},
+        {"update_id": 4, "poll": {"id": "p"}},  # a kind no handler reads is not checked
+    ],
+)  # fmt: skip
+def test_updates_telegram_sends_are_read(update: dict[str, Any]) -> None:
+    assert read_update(update) == update
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"update_id": 1, "message": {**MESSAGE, "chat": None}},
+        {"update_id": 1, "message": {**MESSAGE, "text": 17}},
+        {"update_id": 1, "message": {**MESSAGE, "message_id": True}},
+        {"update_id": 1, "message": {**MESSAGE, "entities": [{"type": "url"}]}},
+        {"update_id": 1, "message": {**MESSAGE, "reply_to_message": {"text": "x"}}},
+        {"update_id": 1, "callback_query": {"id": "9", "from": {"id": 5}, "chat_instance": "1"}},
+        {"update_id": 1, "chat_member": {"chat": CHAT, "from": USER, "date": 1,
+                                         "old_chat_member": {"status": "member", "user": USER}}},
+        {"message": MESSAGE},
+        [],
+    ],
+)  # fmt: skip
+def test_payloads_telegram_never_sends_are_not_updates(update: Any) -> None:
+    with pytest.raises(NotAnUpdate):
+        read_update(update)
