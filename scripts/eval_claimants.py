@@ -75,7 +75,11 @@ def names_speaker(predicted: str, label: str) -> bool:
     if got == want:
         return True
     extra = [w for w in predicted.split() if w.strip(".,'’").lower() not in want]
-    titled = all(w[:1].isupper() or w.lower() in TITLE_WORDS for w in extra)
+    # Ukrainian and Russian titles are lower-case genitives ("Міністр енергетики Герман …").
+    titled = all(
+        w[:1].isupper() or w.lower() in TITLE_WORDS or (w.islower() and not w.isascii())
+        for w in extra
+    )
     if set(want) <= set(got) and titled and got[-1] == want[-1]:
         return True
     # A shorter form of the same name: "Kathy Hochul" for "Governor Kathy Hochul".

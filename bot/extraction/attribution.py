@@ -22,7 +22,7 @@ from bot.extraction.mentions import (
     people_mentioned,
     roles_mentioned,
 )
-from bot.extraction.speaker_words import CONNECTIVES
+from bot.extraction.speaker_words import CONNECTIVES, ORG_WORDS, VERBS_EN
 from bot.extraction.speakers import DOC_REF_RE, Found, find_claimant, is_attribution_only
 
 __all__ = [
@@ -44,6 +44,10 @@ CONNECTIVE_RE = re.compile(
 COMPATIBLE = {"m": {"m", "x"}, "f": {"f", "x"}, "n": {"n"}, "p": {"p", "n"}}
 BACK_REFERENCE_ROLES = frozenset(
     "spokesperson spokesman spokeswoman official minister ambassador envoy adviser".split()
+)
+# ", it said in a filing." at the end of a sentence: "it" is the sentence's own subject.
+TRAILING_PRONOUN_RE = re.compile(
+    rf",\s+(?:it|he|she|they)\s+(?:also\s+|later\s+)?(?:{VERBS_EN})\b[^,;:]{{0,60}}[.!]?$"
 )
 WINDOW = 3  # sentences back in which a pronoun looks for its antecedent
 SPEAKER_WINDOW = 6  # sentences back in which "he said" looks for its speaker
@@ -141,7 +145,7 @@ class SpeakerContext:
         }
         return next(iter(names.values())) if len(names) == 1 else None
 
-    def resolve(self, found: Found) -> str | None:
+    def resolve(self, found: Found, sentence: str = "") -> str | None:
         """Turn the phrase of a construction into a claimant, or None when it is not known."""
         who = found.who
         if who is None:
@@ -149,7 +153,9 @@ class SpeakerContext:
         pronoun = PRONOUN_START.get(who.lower())
         self.cyrillic = bool(CYRILLIC_RE.search(who))
         if pronoun:
-            return self.pronoun_speaker(found.gender or pronoun)[0]
+            trailing = TRAILING_PRONOUN_RE.search(sentence)
+            own = sentence_subject(sentence, pronoun) if trailing else None
+            return own or self.pronoun_speaker(found.gender or pronoun)[0]
         if DOC_REF_RE.fullmatch(who):
             return self.documents[-1] if self.documents else None
         noun = who.lower().removeprefix("the ")
@@ -160,6 +166,19 @@ class SpeakerContext:
                 if noun in head and earlier.name.lower() != who.lower():
                     return earlier.name
         return self.full_name(who)
+
+
+def sentence_subject(sentence: str, kind: str) -> str | None:
+    """The body a sentence opens with ("The company will …, it said"), when a pronoun of that
+    kind can stand for it: "the" and an organisation word, or a name the reader knows is a body."""
+    match = re.match(r"^(?:The|the)\s+(\w+)\b", sentence)
+    if match and match.group(1).lower() in ORG_WORDS and kind == "n":
+        return match.group(0)
+    people = people_mentioned(sentence)
+    first = people[0] if people else None
+    if first and sentence.startswith(first.name) and first.kind in COMPATIBLE.get(kind, set()):
+        return first.name if first.kind != "x" or kind in ("m", "f") else None
+    return None
 
 
 def drop_connective(text: str) -> str:
@@ -240,7 +259,7 @@ def attribute_paragraph(sentences: list[str], context: SpeakerContext) -> list[A
     group_claimant: dict[int, str] = {}
     for i, sentence in enumerate(sentences):
         context.index += 1
-        claimant = context.resolve(found[i])
+        claimant = context.resolve(found[i], sentence)
         quoted = groups[i] != i or sentence.lstrip()[:1] in OPEN_QUOTE
         if claimant is None and quoted and found[i].who is None:
             later = [context.resolve(f) for j, f in enumerate(found) if groups[j] == groups[i]]

@@ -25,8 +25,11 @@ from bot.extraction.speaker_words import (
     ROLE_EN,
 )
 
+# A name in guillemets ("«Укренерго»", "«Газпроме»") is one word: who, not what was said.
+NAME_QUOTE_RE = re.compile(r"«[A-ZА-ЯІЇЄҐ][\w'’-]*(?:\s[\w'’-]+){0,3}»")
 TOKEN_RE = re.compile(
-    r"(?:[A-Za-zА-Яа-яІіЇїЄєҐґ]\.){2,}|[A-ZА-ЯІЇЄҐ]\.(?=\s+[A-ZА-ЯІЇЄҐ])|\w[\w'’-]*|[^\w\s]"
+    rf"{NAME_QUOTE_RE.pattern}|(?:[A-Za-zА-Яа-яІіЇїЄєҐґ]\.){{2,}}|[A-ZА-ЯІЇЄҐ]\.(?=\s+[A-ZА-ЯІЇЄҐ])"
+    r"|\w[\w'’-]*|[^\w\s]"
 )
 CYRILLIC_RE = re.compile(r"[а-яіїєґё]", re.IGNORECASE)
 DOCUMENT_RE = re.compile(
@@ -48,7 +51,7 @@ class Speaker:
 
 
 def _is_cap(word: str) -> bool:
-    return word[:1].isupper()
+    return word.lstrip("«")[:1].isupper()
 
 
 def kind_of(name: str, gender: str | None = None) -> str:

@@ -18,7 +18,8 @@ VERBS_SLAVIC = (
     r"заяви\w*|повідоми\w*|сказа\w*|зазначи\w*|додав|додала|додали|наголоси\w*|підтверди\w*"
     r"|розповів|розповіла|розповіли|написа\w*|заявил\w*|сообщил\w*|отметил\w*|добавил\w*"
     r"|подчеркну\w*|подтверди\w*|рассказа\w*|уточни\w*|пише|пишет|повідомляє|сообщает"
-    r"|попереди\w*|предупреди\w*|попереджа\w*|предупрежда\w*|нагада\w*|напомни\w*|наголошу\w*|заявля\w*|зазнача\w*|сообща\w*|утвержда\w*"
+    r"|попереди\w*|предупреди\w*|попереджа\w*|предупрежда\w*|нагада\w*|напомни\w*|наголошу\w*"
+    r"|заявля\w*|зазнача\w*|сообща\w*|утвержда\w*|повідомля\w*|подсчита\w*|підрахува\w*"
 )
 
 # Heads of a noun phrase that can speak without a capital letter: "the ministry said".
@@ -36,9 +37,16 @@ ROLE_EN = frozenset(
     court judge regulator watchdog union employers organisation organization institute
     university lawyer lawyers attorney attorneys adviser advisor representative service staff
     monitors mission operator ceo founder manager economist economists doctors body
+    broadcaster broadcasters newspaper outlet channel magazine daily tabloid network website
+    customs coastguard
     """.split()
 )
 DOCUMENT_EN = frozenset("report study paper survey analysis research data review".split())
+# Sources that only "according to" makes speak: "according to the release notes", "… court filings".
+ACCORDING_SOURCES = frozenset(
+    "notes filing filings records documents figures statistics estimates results minutes"
+    " transcript transcripts census data".split()
+)
 DOCUMENT_SLAVIC = ("дослідженн", "звіт", "доповід", "исследовани", "доклад", "отчет", "отчёт")
 ROLE_SLAVIC = (
     "міністр",
@@ -140,6 +148,7 @@ OPENERS = frozenset(
     we i you his her their our my your ми мы я ви вы ти ты про це об этом часом тем
     які також раніше водночас тим після крім окрім проте утім втім натомість згодом нині
     також также ранее между тем после кроме однако впрочем позже ныне при у в на з із за по
+    one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands
     """.split()
 )
 # Ukrainian and Russian stems of bodies rather than people ("Повітряні сили", "МВД").
@@ -229,7 +238,7 @@ FORWARD_STOP_EN = frozenset(
     " than if from by into over about told".split()
 )
 FORWARD_STOP_SLAVIC = frozenset(
-    "в у на з із що что і и та а під до від про о об для через після після при із-за".split()
+    "в у на з із що что і и та а під до від про о об для через після після при із-за со".split()
 )
 PERSON_NOUNS = frozenset(
     "captain woman man soldier officer guard girl boy wife husband mother father sister brother"

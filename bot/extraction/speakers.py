@@ -13,17 +13,22 @@ import re
 from dataclasses import dataclass
 
 from bot.extraction.lexicon import PRONOUN_START
-from bot.extraction.mentions import CYRILLIC_RE, DOCUMENT_RE, TOKEN_RE, named_document
+from bot.extraction.mentions import (
+    CYRILLIC_RE,
+    DOCUMENT_RE,
+    TOKEN_RE,
+    named_document,
+)
+from bot.extraction.noun_phrases import QUANTIFIERS, is_cap, is_role, valid_phrase
+from bot.extraction.quotes import QUOTE_CLOSE, quote_mask, quoted_parts
 from bot.extraction.speaker_words import (
+    ACCORDING_SOURCES,
     ADVERBS,
     BOUNDARY_WORDS,
-    DOCUMENT_EN,
     FORWARD_STOP_EN,
     FORWARD_STOP_SLAVIC,
     MODIFIERS,
     OPENERS,
-    ROLE_EN,
-    ROLE_SLAVIC,
     TIME_WORDS,
     VERBS_EN,
     VERBS_SLAVIC,
@@ -66,11 +71,8 @@ DOC_REF_RE = re.compile(
     r"|(?:це |це\s)?(?:дослідження|звіт|доповідь|исследование|доклад|отчет|отчёт)",
     re.IGNORECASE,
 )
-QUOTE_OPEN, QUOTE_CLOSE = "“«„", "”»"
 DASHES = frozenset("— – -".split())
 RELATIVE_END = frozenset(". , ; and or but is was are were about in to before".split())
-PERSONAL = frozenset("i me we us you я ми мы ви вы ти ты".split())
-DETERMINERS = frozenset("the a an".split())
 ISSUED = frozenset("issued published released statement".split())
 SOURCE_NOUNS = frozenset(
     "estimates data figures statistics report survey poll research study".split()
@@ -88,63 +90,43 @@ class Found:
     phrases: tuple[str, ...] = ()
 
 
-def _is_cap(word: str) -> bool:
-    return word[:1].isupper()
+def _skip_adverbs(tokens: list[str], j: int) -> int:
+    """Step back over "also", "has", "on Monday" and a parenthesised acronym ("(ONS)")."""
+    while j >= 0:
+        if tokens[j].lower() in ADVERBS or tokens[j].lower() in TIME_WORDS:
+            j -= 1
+        elif j >= 2 and tokens[j] == ")" and tokens[j - 2] == "(" and tokens[j - 1].isupper():
+            j -= 3  # "the Office for National Statistics (ONS) said": the name before it
+        else:
+            return j
+    return j
 
 
-def _is_role(word: str) -> bool:
-    low = word.lower().removesuffix("'s").removesuffix("’s")
-    if low in ROLE_EN or low in DOCUMENT_EN:
-        return True
-    return bool(CYRILLIC_RE.match(low)) and low.startswith(ROLE_SLAVIC)
+def _coordinated(tokens: list[str], j: int) -> bool:
+    """Whether the phrase after ``tokens[j]`` opens a second clause (", and Meta said …")."""
+    return j > 0 and tokens[j - 1] == "," and tokens[j].lower() in ("and", "but", "while")
 
 
-def _quote_mask(sentence: str) -> list[bool]:
-    """For each character, whether it lies inside quotation marks (unbalanced ones included)."""
-    inside = [False] * len(sentence)
-    marks = [(i, ch) for i, ch in enumerate(sentence) if ch in QUOTE_OPEN + QUOTE_CLOSE + '"']
-    state, start = False, 0
-    if marks and (marks[0][1] in QUOTE_CLOSE):
-        state = True  # the quotation began in an earlier sentence
-    for i, ch in marks:
-        opening = ch in QUOTE_OPEN or (ch == '"' and not state)
-        if opening and not state:
-            state, start = True, i + 1
-        elif state and not opening:
-            inside[start:i] = [True] * (i - start)
-            state = False
-    if state:
-        inside[start:] = [True] * (len(sentence) - start)
-    return inside
+def _backward(tokens: list[str], i: int) -> tuple[str | None, bool]:
+    """The subject noun phrase that ends just before ``tokens[i]``, read from the verb backwards,
+    and whether it opens a second clause of the sentence."""
+    phrase, j = _backward_at(tokens, i)
+    return phrase, phrase is not None and _coordinated(tokens, j)
 
 
-def _quoted_parts(sentence: str, mask: list[bool]) -> str | None:
-    """The quoted words of a sentence when they are most of it, else None."""
-    letters = [i for i, ch in enumerate(sentence) if ch.isalnum()]
-    if not letters or sum(mask[i] for i in letters) < 0.5 * len(letters):
-        return None
-    parts = re.findall(
-        r"[^\x00]+", "".join(ch if mask[i] else "\x00" for i, ch in enumerate(sentence))
-    )
-    parts = [p.strip(" ,") for p in parts if p.strip(" ,")]
-    return " ".join(parts) if parts else None
-
-
-def _backward(tokens: list[str], i: int) -> str | None:
-    """The subject noun phrase that ends just before ``tokens[i]``, read from the verb backwards."""
-    j = i - 1
-    while j >= 0 and (tokens[j].lower() in ADVERBS or tokens[j].lower() in TIME_WORDS):
-        j -= 1
+def _backward_at(tokens: list[str], i: int) -> tuple[str | None, int]:
+    """The phrase before the verb at ``i`` and the index of the token before it."""
+    j = _skip_adverbs(tokens, i - 1)
     if j >= 0 and tokens[j] == ",":
         # "John Kirby, the NSC coordinator, told …": the name is before the appositive.
         k = j - 1
         while k >= 0 and tokens[k] != "," and j - k < 15 and tokens[k] not in QUOTE_CLOSE + '"':
             k -= 1
         if k < 0 or tokens[k] != ",":
-            return None
+            return None, j
         inner = tokens[k + 1 : j]
-        if 2 <= len(inner) <= 4 and all(_is_cap(w) and w.isalpha() for w in inner):
-            return " ".join(inner)  # "Russia’s ambassador to the US, Anatoly Antonov, said"
+        if 2 <= len(inner) <= 4 and all(is_cap(w) and w.isalpha() for w in inner):
+            return " ".join(inner), k  # "Russia’s ambassador to the US, Anatoly Antonov, said"
         j = k - 1
     elif j >= 0 and tokens[j] in DASHES:
         # "Kirby — who spoke at the briefing — said": the same, between dashes.
@@ -154,13 +136,14 @@ def _backward(tokens: list[str], i: int) -> str | None:
         while k >= 0 and tokens[k] not in DASHES and j - k < 20:
             k -= 1
         if k < 0 or tokens[k] not in DASHES:
-            return None
+            return None, j
         while k >= 0 and tokens[k] in DASHES:
             k -= 1
         j = k
     if j >= 0 and tokens[j].lower() in PRONOUN_START:
         before = tokens[j - 1] if j > 0 else ""
-        return tokens[j] if j == 0 or not before.isalnum() or before in BOUNDARY_WORDS else None
+        pronoun = j == 0 or not before.isalnum() or before in BOUNDARY_WORDS
+        return (tokens[j] if pronoun else None), j - 1
     end, words, extra = j, 0, 0
     while j >= 0 and words < 9:
         word = tokens[j]
@@ -168,23 +151,30 @@ def _backward(tokens: list[str], i: int) -> str | None:
         left = tokens[j - 1] if j > 0 else ""
         bare = low.removesuffix("’s").removesuffix("'s")
         adjective = bare.isalpha() and low not in FORWARD_STOP_EN | BOUNDARY_WORDS | ADVERBS
-        if _is_cap(word) or _is_role(word) or low in MODIFIERS:
+        # "many experts say": nobody in particular; but "his lawyer told the court".
+        adjective = adjective and (low not in OPENERS or low in ("his", "her", "their"))
+        if is_cap(word) or is_role(word) or low in MODIFIERS:
             j -= 1
             words += 1
         elif CYRILLIC_RE.match(word) and left[:1].isalpha() and _names_or_role(left, j - 1):
             # "міністр оборони Рустем Умєров": a genitive after a role or a name.
             j -= 1
             words += 1
-        elif adjective and extra < 2 and _is_role(tokens[end]) and end > j:
+        elif adjective and extra < 2 and is_role(tokens[end]) and end > j:
             # "the electoral commission", "the opposition leader": an adjective of a role.
             j -= 1
             words += 1
             extra += 1
-        elif low in ("of", "for", "and", "at") and j > 0 and (_is_cap(left) or _is_role(left)):
+        elif low in ("of", "for", "and", "at") and j > 0 and (is_cap(left) or is_role(left)):
             j -= 1  # "Ministry of Defence", "analysts at Counterpoint"
+        elif words == 0 and bare.isalpha() and left in ("for", "of") and j > 1:
+            if not is_role(tokens[j - 2]):
+                break
+            j -= 1  # "a spokesperson for customs": the body a role speaks for
+            words += 1
         elif low in ("the", "a", "an"):
             j -= 1
-            if j > 0 and tokens[j].lower() in ("for", "of", "at") and _is_role(tokens[j - 1]):
+            if j > 0 and tokens[j].lower() in ("for", "of", "at") and is_role(tokens[j - 1]):
                 j -= 1  # "A spokesperson for the agency"
                 continue
             break
@@ -194,33 +184,35 @@ def _backward(tokens: list[str], i: int) -> str | None:
     before = tokens[j] if j >= 0 else ""
     after = tokens[i + 1].lower() if i + 1 < len(tokens) else "."
     if before.lower() in ("that", "what", "which") and after in RELATIVE_END:
-        return None  # "everything that the president has said and …": an object, not a source
+        return None, j  # "everything that the president has said and …": an object, not a source
     if j >= 0 and all(t.lower() in OPENERS for t in tokens[: j + 1]):
         j = -1  # "Тим часом Генштаб ЗСУ повідомив": only openers before the speaker
     if j >= 0 and before.isalnum() and before.lower() not in BOUNDARY_WORDS:
         # "A statement issued by the UK Foreign Office said": the body, not the statement.
-        issued = j > 0 and (_is_role(tokens[j - 1]) or tokens[j - 1].lower() in ISSUED)
+        issued = j > 0 and (is_role(tokens[j - 1]) or tokens[j - 1].lower() in ISSUED)
         if before.lower() not in ("by", "from") or not issued:
-            return None
+            return None, j
     if j < 0:
         while phrase and phrase[0].lower() in OPENERS:
+            if phrase[0].lower() in QUANTIFIERS and len(phrase) > 1 and not is_cap(phrase[1]):
+                return None, j  # "Many economists say": nobody in particular
             if phrase[0].lower() in ("the", "a", "an"):
                 phrase = [phrase[0].lower(), *phrase[1:]]
                 break
             phrase = phrase[1:]
-    return _valid_phrase(phrase)
+    return valid_phrase(phrase), j
 
 
 def _names_or_role(word: str, at: int) -> bool:
     """Whether a word can govern a genitive in a speaker's title ("міністр оборони")."""
-    if _is_role(word):
+    if is_role(word):
         return True
-    return _is_cap(word) and not (at == 0 and word.lower() in OPENERS)
+    return is_cap(word) and not (at == 0 and word.lower() in OPENERS)
 
 
 def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | None:
     """The noun phrase that starts at ``tokens[i]`` ("said Foreign Secretary James Cleverly")."""
-    slavic = i < len(tokens) and bool(CYRILLIC_RE.match(tokens[i]))
+    slavic = i < len(tokens) and bool(CYRILLIC_RE.match(tokens[i].lstrip("«")))
     stop = FORWARD_STOP_SLAVIC if slavic else FORWARD_STOP_EN
     phrase: list[str] = []
     j = i
@@ -238,7 +230,8 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
     while j < len(tokens) and len(phrase) < 8:
         word = tokens[j]
         low = word.lower()
-        if not word[:1].isalnum() or low in stop:
+        acronym = len(word) > 1 and word.isupper()  # "according to the WHO"
+        if not word.lstrip("«")[:1].isalnum() or (low in stop and not acronym):
             break
         if low in TIME_WORDS and not phrase:
             j += 1
@@ -248,41 +241,12 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
     if phrase and phrase[-1].lower() in ("of", "and", "for", "the"):
         phrase.pop()
     if slavic:
-        return " ".join(phrase) if any(_is_cap(w) or _is_role(w) for w in phrase) else None
-    if according and len(phrase) <= 6 and any(_is_cap(w) for w in phrase):
+        return " ".join(phrase) if any(is_cap(w) or is_role(w) for w in phrase) else None
+    if according and len(phrase) <= 6 and any(is_cap(w) for w in phrase):
         return " ".join(phrase)  # "according to" is attribution enough: "CME Group’s tool"
-    return _valid_phrase(phrase)
-
-
-def _is_personal(word: str) -> bool:
-    """First or second person, or a pronoun with a contraction ("I'll", "He's")."""
-    low = word.lower().replace("’", "'")
-    return low in PERSONAL or ("'" in low and low.split("'")[0] in PERSONAL | set(PRONOUN_START))
-
-
-def _valid_phrase(phrase: list[str]) -> str | None:
-    """A phrase that can name a speaker: a pronoun, a name, or a role or document noun."""
-    if not phrase or (len(phrase) == 1 and phrase[0].lower() in ("the", "a", "an")):
-        return None
-    if len(phrase) == 1 and phrase[0].lower() in PRONOUN_START:
-        return phrase[0]
-    if any(_is_personal(w) for w in phrase):
-        return None  # "as I said", "I'll tell you", "He's added": no one the text names
-    possessive = phrase[0].lower() in ("his", "her", "their")
-    if possessive and not all(_is_role(w) or w.lower() in MODIFIERS for w in phrase[1:]):
-        return None  # "His own analysis says"; but "his lawyer told the court"
-    if not (_is_cap(phrase[0]) or _is_role(phrase[0]) or phrase[0].lower() in DETERMINERS):
-        if not possessive:
-            return None
-    glue = ("the", "a", "an", "of", "and", "for", "at")
-    lowercase = [w.lower().replace("’", "'") for w in phrase if not _is_cap(w)]
-    lowercase = [w for w in lowercase if w not in glue]
-    odd = [w for w in lowercase if not (_is_role(w) or w in MODIFIERS or CYRILLIC_RE.match(w))]
-    if len(lowercase) > 4 or len(odd) > 2 or (odd and not _is_role(phrase[-1])):
-        return None
-    if not any(_is_cap(w) for w in phrase) and not _is_role(phrase[-1]):
-        return None
-    return " ".join(phrase)
+    if according and 2 <= len(phrase) <= 4 and phrase[-1].lower() in ACCORDING_SOURCES:
+        return " ".join(phrase)  # "according to the release notes", "… court filings"
+    return valid_phrase(phrase)
 
 
 def _gender_of_verb(verb: str) -> str | None:
@@ -296,12 +260,13 @@ def _gender_of_verb(verb: str) -> str | None:
 
 def find_claimant(sentence: str) -> Found:
     """The attribution construction of a sentence: who (as written) and the quoted words."""
-    mask = _quote_mask(sentence)
+    mask = quote_mask(sentence)
     spans = [m for m in TOKEN_RE.finditer(sentence) if not mask[m.start()]]
     tokens = [m.group(0) for m in spans]
-    quoted = _quoted_parts(sentence, mask)
+    quoted = quoted_parts(sentence, mask)
     phrases: list[str] = []
     who = gender = None
+    unsure = False
     for match in ACCORDING_RE.finditer(sentence):
         if mask[match.start()]:
             continue
@@ -316,7 +281,7 @@ def find_claimant(sentence: str) -> Found:
             phrases.append(POSSESSIVE_TO_PRONOUN[possessive])
             who = who or POSSESSIVE_TO_PRONOUN[possessive]
     for k, word in enumerate(tokens):
-        if (_is_cap(word) and k > 0) or not VERB_RE.fullmatch(word.lower()):
+        if (is_cap(word) and k > 0) or not VERB_RE.fullmatch(word.lower()):
             continue
         following = tokens[k + 1].lower() if k + 1 < len(tokens) else ""
         if word.lower() in ("added", "adds", "add") and (
@@ -333,14 +298,17 @@ def find_claimant(sentence: str) -> Found:
             continue  # "declared a state of emergency" is an act, not a statement
         if word.lower() == "say" and tokens[k - 3 : k] == ["went", "on", "to"]:
             k -= 3  # "she went on to say"
-        found = _backward(tokens, k)
+        found, second_clause = _backward(tokens, k)
         if not found and (k == 0 or tokens[k - 1] in ",—–-" + QUOTE_CLOSE + '"'):
             found = _forward(tokens, k + 1)
         if found:
             phrases.append(found)
-            if who is None:
+            if who is None and second_clause:
+                # "Amazon announced 18,000 cuts, and Meta said …": Meta speaks for half of it.
+                unsure = True
+            elif who is None and not unsure:
                 who, gender = found, _gender_of_verb(word)
-    if who is None:
+    if who is None and not unsure:
         document = DOCUMENT_RE.search(sentence)
         if document and re.match(rf"\s+(?:{VERBS_EN})\b", sentence[document.end() :]):
             # "A new study published in Nature found …": the study speaks.

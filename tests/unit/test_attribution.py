@@ -194,3 +194,56 @@ def test_he_said_after_two_people_named_together_has_no_claimant() -> None:
         ]
     )
     assert said[1] == (None, "He said the talks had gone well and 12 agreements were signed.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        # A body named with its acronym in brackets speaks.
+        (
+            "Unemployment fell to 3.9% in May, the Bureau of Labor Statistics (BLS) said.",
+            "the Bureau of Labor Statistics",
+        ),
+        # An acronym that spells a stop word is still a name.
+        ("Polio cases rose to 12 this year, according to the WHO.", "the WHO"),
+        # A lower-case description before a role or the name it introduces.
+        ("Seven people were killed in the blast, rescue officials said.", "rescue officials"),
+        ("Flights resumed on Sunday, state broadcaster RTS reported.", "state broadcaster RTS"),
+        (
+            "About 40 people were held, a spokesman for immigration said.",
+            "a spokesman for immigration",
+        ),
+        ("According to the court filings, the firm owed $2 million.", "the court filings"),
+        # A trailing "it said" is the body the sentence opens with.
+        ("The bank will close 40 branches next year, it said in a statement.", "The bank"),
+        # A name in guillemets after the verb is who said it.
+        (
+            "Ціни на газ для населення не зміняться до кінця року, повідомили в «Нафтогазі».",
+            "«Нафтогазі»",
+        ),
+        ("Раніше Генштаб повідомляв про 40 атак за добу.", "Генштаб"),
+        ("За рік затримали 300 людей, підрахували в «Меморіалі».", "«Меморіалі»"),
+    ],
+)
+def test_more_attribution_constructions_name_the_speaker(sentence: str, claimant: str) -> None:
+    assert attribute([sentence])[0][0] == claimant
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A number opening the sentence; "states" is a noun here.
+        "Three states, including Texas, already require the labels.",
+        # The speaker of a second clause does not speak for the first.
+        "Ford cut 3,000 jobs last year, and GM said on Tuesday it would cut 1,500 more.",
+        # Nobody in particular.
+        "Many economists say the rise in prices will be temporary.",
+    ],
+)
+def test_no_claimant_where_no_one_is_credited_with_the_whole_sentence(sentence: str) -> None:
+    assert attribute([sentence])[0][0] is None
+
+
+def test_a_quotation_in_guillemets_still_belongs_to_its_speaker() -> None:
+    said = attribute(["«Росія не виконує домовленостей», — заявив Кулеба."])
+    assert said == [("Кулеба", "Кулеба: «Росія не виконує домовленостей»")]
