@@ -22,7 +22,7 @@ from storage import articles as article_q
 from storage import claims as claim_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import Claim, ExtractionState, Team
+from storage.models import Article, Claim, ExtractionState, Team
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ class ArticleNotFound(DeskError):
 
 # Control characters (NUL above all: PostgreSQL refuses it in text) except tab and newlines.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FILE_NAME_RE = re.compile(r"\.(?:txt|md|markdown|html?)$", re.IGNORECASE)
 
 
 def without_controls(text: str | None) -> str | None:
@@ -72,6 +73,15 @@ def guess_title(text: str) -> str:
     """The first line of a text, shortened, as a title."""
     first = text.strip().split("\n", 1)[0].strip()
     return first if len(first) <= 120 else first[:117].rstrip() + "…"
+
+
+def page_headline(article: Article) -> str | None:
+    """A fetched page's own title, to rank the claim it announces first; None for a title
+    guessed from the text's first line or an uploaded file's name."""
+    title = (article.title or "").strip()
+    if not title or title == guess_title(article.text) or FILE_NAME_RE.search(title):
+        return None
+    return title
 
 
 class Intake:
@@ -196,17 +206,20 @@ class Intake:
         result: ExtractionResult | None = None
         if refused is None:
             name = (team.extractor if team else None) or self.default_extractor
-            result = await self._run_extractor(article_id, article.text, name)
+            headline = page_headline(article)
+            result = await self._run_extractor(article_id, article.text, name, headline)
         claims = [claim.model_dump() for claim in result.claims] if result else []
         if asked and not claims:
             claims = [member_claim(article.text)]
         return await self._finish(article_id, claims, result=result, refused_language=refused)
 
-    async def _run_extractor(self, article_id: int, text: str, name: str) -> ExtractionResult:
+    async def _run_extractor(
+        self, article_id: int, text: str, name: str, headline: str | None = None
+    ) -> ExtractionResult:
         """Run the team's extractor; a failure marks the article failed and is raised."""
         extractor = self.extractors.get(name) or self.extractors["offline"]
         try:
-            return await extractor.extract(text, max_claims=self.max_claims)
+            return await extractor.extract(text, max_claims=self.max_claims, headline=headline)
         except Exception as error:
             log.exception("Extraction of article %s failed", article_id)
             async with self.db.write() as session:

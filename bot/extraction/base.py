@@ -31,6 +31,12 @@ class Extractor(Protocol):
 
     name: str
 
-    async def extract(self, text: str, *, max_claims: int) -> ExtractionResult:
-        """Return at most ``max_claims`` claims from ``text``, best first."""
+    async def extract(
+        self, text: str, *, max_claims: int, headline: str | None = None
+    ) -> ExtractionResult:
+        """Return at most ``max_claims`` claims from ``text``, in desk order.
+
+        ``headline`` is the page's own title when the text does not start with it (a fetched
+        page): the claim it announces comes first. An extractor may ignore it.
+        """
         ...

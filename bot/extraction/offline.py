@@ -163,7 +163,11 @@ class OfflineExtractor:
 
     name = "offline"
 
-    async def extract(self, text: str, *, max_claims: int) -> ExtractionResult:
+    async def extract(
+        self, text: str, *, max_claims: int, headline: str | None = None
+    ) -> ExtractionResult:
         """Extract claims in a worker thread so the event loop stays free."""
-        claims = await asyncio.to_thread(extract_claims, text, max_claims=max_claims)
+        claims = await asyncio.to_thread(
+            extract_claims, text, max_claims=max_claims, headline=headline
+        )
         return ExtractionResult(claims=claims, extractor=self.name)

@@ -162,24 +162,32 @@ class OpenAIExtractor:
         if self._owns_client:
             await self._client.close()
 
-    async def extract(self, text: str, *, max_claims: int) -> ExtractionResult:
-        """Return at most ``max_claims`` claims from ``text``, best first."""
-        result, _usage = await self.extract_with_usage(text, max_claims=max_claims)
+    async def extract(
+        self, text: str, *, max_claims: int, headline: str | None = None
+    ) -> ExtractionResult:
+        """Return at most ``max_claims`` claims from ``text``, best first.
+
+        The model reads the headline in the text itself; ``headline`` (a fetched page's title)
+        only steers the fallback's ranking.
+        """
+        result, _usage = await self.extract_with_usage(
+            text, max_claims=max_claims, headline=headline
+        )
         return result
 
     async def extract_with_usage(
-        self, text: str, *, max_claims: int
+        self, text: str, *, max_claims: int, headline: str | None = None
     ) -> tuple[ExtractionResult, ExtractionUsage]:
         """Like ``extract``, also returning the calls and tokens this article cost."""
         usage = ExtractionUsage()
         try:
-            result = await self._extract(text, max_claims, usage)
+            result = await self._extract(text, max_claims, usage, headline)
         finally:
             self.stats.add(usage)
         return result, usage
 
     async def _extract(
-        self, text: str, max_claims: int, usage: ExtractionUsage
+        self, text: str, max_claims: int, usage: ExtractionUsage, headline: str | None = None
     ) -> ExtractionResult:
         """Serve from the cache, else ask the model, else fall back."""
         if max_claims <= 0 or not text.strip():
@@ -193,7 +201,7 @@ class OpenAIExtractor:
             claims = await self._extract_with_model(text, max_claims, usage)
         except ModelFailure as failure:
             usage.fallbacks += 1
-            return await self._fall_back(text, max_claims, failure.reason)
+            return await self._fall_back(text, max_claims, failure.reason, headline)
         result = ExtractionResult(claims=claims, extractor=self.name)
         await self._store(key, result)
         return result
@@ -315,9 +323,11 @@ class OpenAIExtractor:
         usage.completion_tokens += answer.completion_tokens or 0
         return answer.claims
 
-    async def _fall_back(self, text: str, max_claims: int, reason: str) -> ExtractionResult:
+    async def _fall_back(
+        self, text: str, max_claims: int, reason: str, headline: str | None = None
+    ) -> ExtractionResult:
         """Return the fallback extractor's claims, saying why the model was not used."""
-        result = await self._fallback.extract(text, max_claims=max_claims)
+        result = await self._fallback.extract(text, max_claims=max_claims, headline=headline)
         return result.model_copy(update={"fallback_reason": reason})
 
     def _failure(self, template: str) -> ModelFailure:

@@ -36,7 +36,9 @@ class FixedFallback:
     def __init__(self) -> None:
         self.calls = 0
 
-    async def extract(self, text: str, *, max_claims: int) -> ExtractionResult:
+    async def extract(
+        self, text: str, *, max_claims: int, headline: str | None = None
+    ) -> ExtractionResult:
         """Return one claim quoting the article's first ten characters."""
         self.calls += 1
         claim = ExtractedClaim(
