@@ -6,7 +6,8 @@ replaced by its one antecedent, a dangling "But"/"However" dropped, quotation ma
 "he said" tail removed. Every number, name and content word of the text must come from the quote,
 the claimant or the antecedent; negations must survive; a pronoun must not become a noun phrase of
 its own sentence; nothing ends in "…" unless the quote does. A claim that fails gets its quote,
-verbatim. A claimant no attribution construction near the quote supports is dropped.
+verbatim. A claimant no attribution construction near the quote supports is dropped, and so is
+a model's claim whose quote the junk filter refuses.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.extraction.base import ExtractedClaim
+from bot.extraction.junk import is_junk
 from bot.extraction.speaker_words import NEGATIONS
 from bot.extraction.speakers import find_claimant
 
@@ -158,9 +160,15 @@ def same_speaker(a: str, b: str) -> bool:
 def validate_claims(
     claims: Sequence[ExtractedClaim], article: str, sentences: Sequence[SentenceFacts]
 ) -> list[ExtractedClaim]:
-    """Validate another extractor's claims against the offline analysis of the same article."""
+    """Validate another extractor's claims against the offline analysis of the same article.
+
+    A claim whose quote is junk (code, a reference, an update note, a call to action …) is
+    dropped: a model is no better than the offline extractor at telling page furniture from news.
+    """
     checked = []
     for claim in claims:
+        if is_junk(claim.quote):
+            continue
         at = [k for k, s in enumerate(sentences) if s.start < claim.end and s.end > claim.start]
         near = sentences[max(at[0] - 1, 0) : at[-1] + 2] if at else []
         known = [s.claimant for s in near if s.claimant]

@@ -438,3 +438,25 @@ async def test_a_local_server_needs_no_api_key(stub: OpenAIStub) -> None:
 def test_openai_itself_needs_an_api_key() -> None:
     with pytest.raises(ValueError, match="OPENAI_API_KEY"):
         OpenAIExtractor(api_key="", model="gpt-4o-mini", fallback=FixedFallback())
+
+
+async def test_model_claims_that_are_page_junk_are_dropped(stub: OpenAIStub) -> None:
+    article = (
+        "Riverton approves its budget\n\n"
+        "The council voted 7 to 2 on Tuesday to approve a budget of $412 million.\n\n"
+        "Update July 3rd, 8:05AM ET: The council confirmed the vote took place on Tuesday.\n\n"
+        "Subscribe to our newsletter to get the latest budget news every morning.\n\n"
+        "from django.conf import settings"
+    )
+    quotes = [
+        "The council voted 7 to 2 on Tuesday to approve a budget of $412 million.",
+        "Update July 3rd, 8:05AM ET: The council confirmed the vote took place on Tuesday.",
+        "Subscribe to our newsletter to get the latest budget news every morning.",
+        "from django.conf import settings",
+    ]
+    stub.script(("ok", {"claims": [claim(q, q) for q in quotes]}))
+
+    result = await make_extractor(stub).extract(article, max_claims=10)
+
+    assert result.extractor == "openai"
+    assert [c.quote for c in result.claims] == quotes[:1]
