@@ -40,7 +40,7 @@ RATING_SCALE: dict[str, tuple[int | None, str, str]] = {
 }
 BEST_RATING, WORST_RATING = 5, 1
 CSV_COLUMNS = (
-    "claim_id", "created_at", "claim", "claimant", "status", "verdict", "verdict_date",
+    "claim_id", "created_at", "claim", "claimant", "origin", "status", "verdict", "verdict_date",
     *(f"votes_{rating.value}" for rating in Rating), "notes", "article_id", "article_title",
     "source", "source_type", "url", "published_at",
 )  # fmt: skip
@@ -146,7 +146,8 @@ def csv_row(claim: Claim, article: Article, tally: dict[str, int], notes: int) -
     verdict, verdict_at = verdict_of(claim)
     source, source_type = source_of(article)
     cells = [
-        claim.id, _iso(claim.created_at), claim.text, claim.claimant or "", claim.status,
+        claim.id, _iso(claim.created_at), claim.text, claim.claimant or "", str(claim.origin),
+        claim.status,
         verdict or "", verdict_at.date().isoformat() if verdict_at else "",
         *(tally.get(rating.value, 0) for rating in Rating), notes, article.id,
         article.title or "", source, source_type, appearance_url(article) or "",
@@ -170,7 +171,8 @@ def claim_detail(claim: Claim, article: Article, page: dict[str, Any]) -> dict[s
     match = page["matches"].get(cid)
     return {
         "id": cid, "text": claim.text, "quote": claim.quote, "claimant": claim.claimant,
-        "score": claim.score, "status": claim.status, "locked": claim.locked,
+        "origin": str(claim.origin), "score": claim.score, "status": claim.status,
+        "locked": claim.locked,
         "verdict": verdict, "verdict_at": _iso(verdict_at) or None,
         "created_at": _iso(claim.created_at), "status_changed_at": _iso(claim.status_changed_at),
         "assignee_id": claim.assignee_id,

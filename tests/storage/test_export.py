@@ -60,7 +60,8 @@ async def _desk(db: Database) -> dict[str, int]:
         )  # fmt: skip
         b = await claim_q.add_claims(
             session, team_id=team.id, article_id=post.id,
-            claims=[{"text": "Unproven thing", "quote": ""}, {"text": "Open one", "quote": ""}],
+            claims=[{"text": "Unproven thing", "quote": ""},
+                    {"text": "Open one", "quote": "", "origin": "member"}],
         )  # fmt: skip
         for claim, status in ((a[0], "false"), (a[1], "true"), (b[0], "unproven")):
             await claim_q.change_status(
@@ -107,6 +108,7 @@ async def test_csv_round_trips_unicode_commas_quotes_and_newlines(db: Database) 
         "", "Канал Новини", "channel"
     )  # fmt: skip
     assert post["url"] == "https://t.me/novyny/77"
+    assert (tricky["origin"], post["origin"]) == ("extracted", "member")
 
 
 async def test_json_has_full_detail(db: Database) -> None:
@@ -126,6 +128,7 @@ async def test_json_has_full_detail(db: Database) -> None:
     ]
     assert tricky["article"]["published_at"].startswith("2026-11-01T09:30")
     assert claims[ids["open"]]["verdict"] is None
+    assert (tricky["origin"], claims[ids["open"]]["origin"]) == ("extracted", "member")
 
 
 async def test_claimreview_fields_typed_as_schema_org_expects(db: Database) -> None:
