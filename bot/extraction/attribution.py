@@ -16,13 +16,17 @@ from dataclasses import dataclass, field
 
 from bot.extraction.lexicon import PRONOUN_START
 from bot.extraction.mentions import (
+    COMPATIBLE,
+    GENERIC_BODIES,
     Speaker,
     kind_of,
     named_document,
     people_mentioned,
     roles_mentioned,
+    sentence_body,
+    sentence_subject,
 )
-from bot.extraction.speaker_words import CONNECTIVES, ORG_WORDS, VERBS_EN
+from bot.extraction.speaker_words import CONNECTIVES, VERBS_EN
 from bot.extraction.speakers import DOC_REF_RE, Found, find_claimant, is_attribution_only
 
 __all__ = [
@@ -40,8 +44,6 @@ FIRST_PERSON_RE = re.compile(r"\b(I|we|We|our|Our|my|My|я|ми|мы|наш\w*|�
 CONNECTIVE_RE = re.compile(
     r"^(?:" + "|".join(re.escape(c) for c in CONNECTIVES) + r")\b,?\s+(?=\S)", re.IGNORECASE
 )
-# Kinds a pronoun may stand for: "he" a man or a person of unknown sex, "it" an organisation.
-COMPATIBLE = {"m": {"m", "x"}, "f": {"f", "x"}, "n": {"n"}, "p": {"p", "n"}}
 BACK_REFERENCE_ROLES = frozenset(
     "spokesperson spokesman spokeswoman official minister ambassador envoy adviser".split()
 )
@@ -158,6 +160,8 @@ class SpeakerContext:
             return own or self.pronoun_speaker(found.gender or pronoun)[0]
         if DOC_REF_RE.fullmatch(who):
             return self.documents[-1] if self.documents else None
+        if who.lower().removeprefix("the ") in GENERIC_BODIES and who.lower().startswith("the "):
+            return sentence_body(sentence) or who  # "Microsoft will cut …, the company said"
         noun = who.lower().removeprefix("the ")
         if who.lower().startswith("the ") and noun in BACK_REFERENCE_ROLES:
             # "the spokesperson wrote": the spokesperson introduced before, if there was one.
@@ -166,19 +170,6 @@ class SpeakerContext:
                 if noun in head and earlier.name.lower() != who.lower():
                     return earlier.name
         return self.full_name(who)
-
-
-def sentence_subject(sentence: str, kind: str) -> str | None:
-    """The body a sentence opens with ("The company will …, it said"), when a pronoun of that
-    kind can stand for it: "the" and an organisation word, or a name the reader knows is a body."""
-    match = re.match(r"^(?:The|the)\s+(\w+)\b", sentence)
-    if match and match.group(1).lower() in ORG_WORDS and kind == "n":
-        return match.group(0)
-    people = people_mentioned(sentence)
-    first = people[0] if people else None
-    if first and sentence.startswith(first.name) and first.kind in COMPATIBLE.get(kind, set()):
-        return first.name if first.kind != "x" or kind in ("m", "f") else None
-    return None
 
 
 def drop_connective(text: str) -> str:

@@ -37,6 +37,12 @@ DOCUMENT_RE = re.compile(
     r"|review)\s+(?:(?:published|released|issued|led|conducted|commissioned)\s+)?(by|from|in)\s+"
     r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'’-]*){0,6})"
 )
+# Kinds a pronoun may stand for: "he" a man or a person of unknown sex, "it" an organisation.
+COMPATIBLE = {"m": {"m", "x"}, "f": {"f", "x"}, "n": {"n"}, "p": {"p", "n"}}
+# "the company said" after a sentence that opens with the company's name.
+GENERIC_BODIES = frozenset(
+    "company firm airline carrier bank group drugmaker carmaker retailer lender insurer".split()
+)
 NAMED_SOURCE_RE = re.compile(
     r"\b(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,5}(?:Database|Index|Survey|Report|Study|Monitor|Tracker)\b"
 )
@@ -145,3 +151,26 @@ def named_document(sentence: str) -> str | None:
         return f"the {kind} {'in' if prep == 'in' else 'by'} {source}"
     named = NAMED_SOURCE_RE.search(sentence)
     return named.group(0) if named else None
+
+
+def sentence_subject(sentence: str, kind: str) -> str | None:
+    """The body a sentence opens with ("The company will …, it said"), when a pronoun of that
+    kind can stand for it: "the" and an organisation word, or a name the reader knows is a body."""
+    match = re.match(r"^(?:The|the)\s+(\w+)\b", sentence)
+    if match and match.group(1).lower() in ORG_WORDS and kind == "n":
+        return match.group(0)
+    people = people_mentioned(sentence)
+    first = people[0] if people else None
+    if first and sentence.startswith(first.name) and first.kind in COMPATIBLE.get(kind, set()):
+        return first.name if first.kind != "x" or kind in ("m", "f") else None
+    return None
+
+
+def sentence_body(sentence: str) -> str | None:
+    """The company a sentence opens with by a one-word name ("Ryanair carried …, the airline
+    said"); a longer name may be a person's, so none."""
+    people = people_mentioned(sentence)
+    first = people[0] if people else None
+    if first and sentence.startswith(first.name) and first.kind in ("n", "x"):
+        return first.name if " " not in first.name or first.kind == "n" else None
+    return None

@@ -38,7 +38,7 @@ ROLE_EN = frozenset(
     university lawyer lawyers attorney attorneys adviser advisor representative service staff
     monitors mission operator ceo founder manager economist economists doctors body
     broadcaster broadcasters newspaper outlet channel magazine daily tabloid network website
-    customs coastguard
+    customs coastguard airline carrier drugmaker carmaker retailer lender insurer
     """.split()
 )
 DOCUMENT_EN = frozenset("report study paper survey analysis research data review".split())
@@ -149,6 +149,7 @@ OPENERS = frozenset(
     які також раніше водночас тим після крім окрім проте утім втім натомість згодом нині
     також также ранее между тем после кроме однако впрочем позже ныне при у в на з із за по
     one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands
+    як как
     """.split()
 )
 # Ukrainian and Russian stems of bodies rather than people ("Повітряні сили", "МВД").

@@ -165,6 +165,10 @@ def _backward_at(tokens: list[str], i: int) -> tuple[str | None, int]:
             j -= 1
             words += 1
             extra += 1
+        elif low in ("питань", "вопросам") and left in ("з", "по") and j > 1:
+            j -= 2  # "Голова комітету з питань нацбезпеки …": a committee's name
+        elif low == "in" and j > 0 and is_role(left) and is_cap(tokens[j + 1]):
+            j -= 1  # "officials in Swat", "police in London"
         elif low in ("of", "for", "and", "at") and j > 0 and (is_cap(left) or is_role(left)):
             j -= 1  # "Ministry of Defence", "analysts at Counterpoint"
         elif words == 0 and bare.isalpha() and left in ("for", "of") and j > 1:
@@ -205,7 +209,7 @@ def _backward_at(tokens: list[str], i: int) -> tuple[str | None, int]:
 
 def _names_or_role(word: str, at: int) -> bool:
     """Whether a word can govern a genitive in a speaker's title ("міністр оборони")."""
-    if is_role(word):
+    if is_role(word) or word.lower() in ("питань", "вопросам"):
         return True
     return is_cap(word) and not (at == 0 and word.lower() in OPENERS)
 
@@ -299,7 +303,8 @@ def find_claimant(sentence: str) -> Found:
         if word.lower() == "say" and tokens[k - 3 : k] == ["went", "on", "to"]:
             k -= 3  # "she went on to say"
         found, second_clause = _backward(tokens, k)
-        if not found and (k == 0 or tokens[k - 1] in ",—–-" + QUOTE_CLOSE + '"'):
+        opened = k == 1 and tokens[0].lower() in ("як", "как")  # "Як зазначив X, …"
+        if not found and (k == 0 or opened or tokens[k - 1] in ",—–-" + QUOTE_CLOSE + '"'):
             found = _forward(tokens, k + 1)
         if found:
             phrases.append(found)

@@ -247,3 +247,37 @@ def test_no_claimant_where_no_one_is_credited_with_the_whole_sentence(sentence: 
 def test_a_quotation_in_guillemets_still_belongs_to_its_speaker() -> None:
     said = attribute(["«Росія не виконує домовленостей», — заявив Кулеба."])
     assert said == [("Кулеба", "Кулеба: «Росія не виконує домовленостей»")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        # "As X said, …" in Ukrainian and Russian: the speaker follows the verb.
+        (
+            "Як заявив міністр закордонних справ Андрій Сибіга, переговори триватимуть.",
+            "міністр закордонних справ Андрій Сибіга",
+        ),
+        (
+            "Как сообщил глава Минздрава Михаил Мурашко, вакцина поступит в июне.",
+            "глава Минздрава Михаил Мурашко",
+        ),
+        # A role with where it serves.
+        (
+            "Two men have been charged over the attack, police in Manchester said.",
+            "police in Manchester",
+        ),
+        # A committee's name with "з питань".
+        (
+            "Голова комітету з питань освіти Сергій Бабак заявив, що закон набуде чинності.",
+            "Голова комітету з питань освіти Сергій Бабак",
+        ),
+        # "the airline said" after a sentence that opens with the airline's one-word name …
+        ("Lufthansa cancelled 300 flights on Monday, the airline said.", "Lufthansa"),
+        # … but a two-word name may be a person's: the company stays the company.
+        ("Southern Water was fined £90 million, the company said.", "the company"),
+    ],
+)
+def test_speaker_after_the_verb_and_back_references_in_one_sentence(
+    sentence: str, claimant: str
+) -> None:
+    assert attribute([sentence])[0][0] == claimant
