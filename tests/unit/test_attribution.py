@@ -18,6 +18,7 @@ from bot.extraction.offline import extract_claims
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
 import eval_claimants
+import eval_pages
 
 
 def claim_with(claims: list[ExtractedClaim], fragment: str) -> ExtractedClaim:
@@ -281,3 +282,9 @@ def test_speaker_after_the_verb_and_back_references_in_one_sentence(
     sentence: str, claimant: str
 ) -> None:
     assert attribute([sentence])[0][0] == claimant
+
+
+def test_claimant_accuracy_on_the_annotated_news_pages_is_at_least_ninety_percent() -> None:
+    tally = eval_pages.evaluate_pages(eval_pages.load_pages(eval_pages.PAGES_DIR))
+    assert tally.claimants >= 50
+    assert tally.figures()["claimant_accuracy"] >= 0.9, tally.misses
