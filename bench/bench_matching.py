@@ -31,8 +31,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from bot.matching import index_terms  # noqa: E402
-from bot.matching_service import find_match  # noqa: E402
+from bot.matching.matching import index_terms  # noqa: E402
+from bot.matching.service import find_match  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.matching import ClaimTerm, ClaimTermCount  # noqa: E402
 from storage.models import Article, Claim, QueueCount, Team, utcnow  # noqa: E402

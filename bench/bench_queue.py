@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from bench.common import Figure, database_kinds, emit, fresh_database, log, median_ms
 from bench.seed import seed
-from bot.views import Views
+from bot.desk.views import Views
 from storage.db import Database
 
 FULL_SIZES = (1_000, 100_000, 1_000_000)

@@ -104,7 +104,7 @@ def register(application: Application) -> None:
     application.add_handler(
         ChatMemberHandler(membership.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER)
     )
-    # Someone joined, left or was banned: who may vote changed (bot/membership.py).
+    # Someone joined, left or was banned: who may vote changed (bot/desk/membership.py).
     application.add_handler(
         ChatMemberHandler(membership.on_member_change, ChatMemberHandler.CHAT_MEMBER)
     )

@@ -8,8 +8,8 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.desk import ClaimChange, TeamSettings
-from bot.errors import BadArguments, DeskError, NotAnEditor
+from bot.desk.desk import ClaimChange, TeamSettings
+from bot.desk.errors import BadArguments, DeskError, NotAnEditor
 from handlers import buttons, render
 from handlers.arguments import parse_claim_id
 from handlers.buttons import SettingButton, answer

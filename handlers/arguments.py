@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.errors import BadArguments, ClaimNotFound
+from bot.desk.errors import BadArguments, ClaimNotFound
 
 # Claims and teams have `Integer` primary keys: 32-bit on PostgreSQL. A larger id names no row.
 MAX_ROW_ID = 2**31 - 1

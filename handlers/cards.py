@@ -10,7 +10,7 @@ from telegram import LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
-from bot.matching_service import verdict_offers
+from bot.matching.service import verdict_offers
 from handlers import render
 from storage.models import VERDICT_STATUSES
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from telegram.ext import CallbackContext, ExtBot
 
 if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.desk import Desk
-    from bot.intake import Intake
-    from bot.membership import MemberGate
-    from bot.views import Views
+    from bot.app.config import Settings
+    from bot.desk.desk import Desk
+    from bot.desk.membership import MemberGate
+    from bot.desk.views import Views
+    from bot.intake.intake import Intake
     from handlers.cards import CardPublisher
     from handlers.editors import EditorCheck
     from handlers.membership import SeenMembers
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Services:
-    """Everything the handlers call, built once by `bot.app.build_application`."""
+    """Everything the handlers call, built once by `bot.app.factory.build_application`."""
 
     settings: Settings
     db: Database

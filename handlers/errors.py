@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.errors import DeskError
+from bot.desk.errors import DeskError
 from handlers.context import DeskContext
 from storage.db import UpdateAlreadyApplied, applying, is_passing_db_failure
 

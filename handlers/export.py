@@ -7,8 +7,8 @@ import tempfile
 
 from telegram import Update
 
-from bot.errors import BadArguments, NotAnEditor
-from bot.export import export_filename, parse_since, write_export
+from bot.desk.errors import BadArguments, NotAnEditor
+from bot.desk.export import export_filename, parse_since, write_export
 from handlers.context import DeskContext
 
 FORMATS = ("csv", "json", "claimreview")

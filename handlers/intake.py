@@ -8,9 +8,9 @@ import re
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
-from bot.errors import BadArguments
-from bot.intake import Received
-from bot.web.errors import FetchError
+from bot.desk.errors import BadArguments
+from bot.intake.intake import Received
+from bot.intake.web.errors import FetchError
 from handlers import render
 from handlers.context import DeskContext
 from handlers.publish import NO_PREVIEW, publish_article

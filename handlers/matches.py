@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.errors import DeskError, NotItsCard
-from bot.matching_service import accept_match, decline_match
+from bot.desk.errors import DeskError, NotItsCard
+from bot.matching.service import accept_match, decline_match
 from handlers import buttons, render
 from handlers.buttons import MatchButton, answer
 from handlers.context import DeskContext

@@ -9,8 +9,8 @@ from telegram import ChatMember, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
-from bot.errors import MembershipUnknown
-from bot.membership import MemberStatus
+from bot.desk.errors import MembershipUnknown
+from bot.desk.membership import MemberStatus
 from handlers.context import DeskContext
 from storage import teams as team_q
 
@@ -38,7 +38,7 @@ class SeenMembers:
 
 
 class TelegramMembers:
-    """The `MemberDirectory` of `bot.membership`: getChatMember through the bot's client."""
+    """The `MemberDirectory` of `bot.desk.membership`: getChatMember through the bot's client."""
 
     def __init__(self, bot: ExtBot) -> None:
         self.bot = bot

@@ -8,7 +8,7 @@ from telegram import ReactionTypeEmoji, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.errors import BadArguments, DeskError
+from bot.desk.errors import BadArguments, DeskError
 from handlers.arguments import parse_claim_id
 from handlers.context import DeskContext
 from handlers.membership import require_member

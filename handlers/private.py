@@ -7,7 +7,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.errors import MembershipUnknown
+from bot.desk.errors import MembershipUnknown
 from handlers import buttons
 from handlers.buttons import TeamButton, answer
 from handlers.context import DeskContext

@@ -8,8 +8,8 @@ from telegram import InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.budget import reserve_cards
-from bot.intake import Extracted
+from bot.desk.budget import reserve_cards
+from bot.intake.intake import Extracted
 from handlers import render
 from handlers.context import Services
 from handlers.queue_anyway import queue_anyway_keyboard
@@ -36,7 +36,7 @@ async def publish_article(application: Application, article_id: int) -> None:
         team = await team_q.get_team_by_id(session, team_id=article.team_id)
     if team is None or not team.active:
         return
-    # Within the group's message budget (bot/budget.py): the cards that do not fit now are
+    # Within the group's message budget (bot/desk/budget.py): the cards that do not fit now are
     # deferred in the same transaction that decided it, and the summary lists them.
     plan = await reserve_cards(
         services.db,

@@ -12,7 +12,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
-from bot.errors import DeskError
+from bot.desk.errors import DeskError
 from handlers import buttons, render
 from handlers.buttons import QueueWholeButton, answer
 from handlers.context import DeskContext

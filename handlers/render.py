@@ -7,10 +7,10 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.desk.views import ClaimDetail, ClaimView, Source, StatusView
 from bot.extraction.language import language_name
-from bot.intake import Extracted, Received
-from bot.matching_service import Match
-from bot.views import ClaimDetail, ClaimView, Source, StatusView
+from bot.intake.intake import Extracted, Received
+from bot.matching.service import Match
 from handlers.buttons import MatchButton, QueueButton, TakeButton, VoteButton
 from handlers.shorten import shorten_html
 from storage.models import Article, Claim, ClaimOrigin, ClaimStatus, Rating
@@ -256,7 +256,7 @@ def routed_message(team_title: str, article_id: int) -> str:
 def summary_message(extracted: Extracted, source: str, posted: int, *, busy: bool = False) -> str:
     """The summary that replaces "Got it…" once claims are queued.
 
-    `busy`: the group's message budget, not cards-at-once, kept cards back (bot/budget.py).
+    `busy`: the group's message budget, not cards-at-once, kept cards back (bot/desk/budget.py).
     """
     article, claims = extracted.article, extracted.claims
     lines = [article_heading(article, source)]

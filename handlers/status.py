@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.errors import DeskError
+from bot.desk.errors import DeskError
 from handlers import buttons, render
 from handlers.arguments import parse_claim_id, parse_page
 from handlers.buttons import QueueButton, answer

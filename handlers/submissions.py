@@ -15,12 +15,12 @@ from telegram import (
     MessageOriginUser,
 )
 
-from bot.errors import BadArguments
-from bot.intake import Draft, Intake, Origin
-from bot.submission_text import article_link
-from bot.web.charsets import decode_document
-from bot.web.errors import FetchError
-from bot.web.urls import find_urls, is_only_links, strip_links, utf16_slice
+from bot.desk.errors import BadArguments
+from bot.intake.intake import Draft, Intake, Origin
+from bot.intake.submission_text import article_link
+from bot.intake.web.charsets import decode_document
+from bot.intake.web.errors import FetchError
+from bot.intake.web.urls import find_urls, is_only_links, strip_links, utf16_slice
 
 TEXT_DOCUMENTS = {
     ".txt": "text",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.desk import Member
-from bot.errors import DeskError
+from bot.desk.desk import Member
+from bot.desk.errors import DeskError
 from handlers import buttons, render
 from handlers.buttons import TakeButton, VoteButton, answer
 from handlers.context import DeskContext

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.matching import DEFAULT_THRESHOLD, compare
+from bot.matching.matching import DEFAULT_THRESHOLD, compare
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "matching_pairs.json"
 SWEEP = (60.0, 65.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0)

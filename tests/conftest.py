@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import running_bot
-from bot.config import Settings
-from bot.ingest import wait_until_drained
+from bot.app.config import Settings
+from bot.app.factory import running_bot
+from bot.app.pump import wait_until_drained
 from bot.sandbox import Sandbox
 from storage.db import Database
 from storage.models import Article, Claim

@@ -71,7 +71,7 @@ async def serve_pages(scenario: dict[str, Any], base_dir: Path) -> AsyncIterator
 
 def demo_settings(sandbox: Sandbox, workdir: Path, pages: PageServer | None) -> Any:
     """Settings for the demo bot: the sandbox, a throwaway SQLite file, the offline extractor."""
-    from bot.config import Settings
+    from bot.app.config import Settings
 
     return Settings(
         telegram_bot_token=sandbox.token,
@@ -169,7 +169,7 @@ async def run_demo(
 
     The database is kept at `keep_db` afterwards (None: thrown away).
     """
-    from bot.app import running_bot
+    from bot.app.factory import running_bot
 
     path = Path(script) if script else DEMO_SCENARIO
     scenario = json.loads(path.read_text(encoding="utf-8"))

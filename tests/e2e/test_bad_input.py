@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.app import running_bot
-from bot.logs import RedactTokens, setup_logging
+from bot.app.factory import running_bot
+from bot.app.logs import RedactTokens, setup_logging
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.sandbox.state import Chat, Message, User
 from tests.conftest import (

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import wait_until_drained
+from bot.app.pump import wait_until_drained
 from bot.sandbox import SANDBOX_TOKEN
 from storage.db import Database
 from tests.conftest import fresh_database_url

@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from bot.app import running_bot
+from bot.app.factory import running_bot
 from bot.sandbox import Sandbox
 from tests.conftest import Desk, bot_settings
 from tests.e2e.test_loop import ARTICLE

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import running_bot
+from bot.app.factory import running_bot
 from bot.sandbox import Sandbox
 from bot.sandbox.demo import DEMO_SCENARIO, run_demo
 from tests.conftest import Desk, bot_settings

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.app import running_bot
-from bot.intake import guess_title, page_headline
+from bot.app.factory import running_bot
+from bot.intake.intake import guess_title, page_headline
 from bot.sandbox import Sandbox
 from storage.models import Article, Claim
 from tests.conftest import Desk, bot_settings

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import running_bot
+from bot.app.factory import running_bot
 from bot.sandbox import Sandbox
 from tests.conftest import bot_settings
 from tests.e2e.test_loop import ARTICLE

@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from bot.app import running_bot
-from bot.ingest import wait_until_drained
+from bot.app.factory import running_bot
+from bot.app.pump import wait_until_drained
 from bot.sandbox import Sandbox
 from storage import claims as claim_q
 from storage.db import Database

@@ -9,7 +9,7 @@ import time
 
 from sqlalchemy import update
 
-from bot.app import running_bot
+from bot.app.factory import running_bot
 from bot.sandbox import Sandbox
 from handlers.retry import is_due, repost_unposted_cards
 from storage.cards import posting_mark

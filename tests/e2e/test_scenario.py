@@ -169,7 +169,7 @@ def test_builtin_demo_scenario_is_well_formed() -> None:
 async def test_builtin_demo_passes_against_the_real_bot(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("bot.app")
+    pytest.importorskip("bot.app.factory")
     from bot.sandbox.demo import run_demo
 
     transcript = tmp_path / "demo.jsonl"

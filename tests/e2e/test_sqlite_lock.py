@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.dblock import DatabaseInUse, lock_database, sqlite_path
+from bot.app.dblock import DatabaseInUse, lock_database, sqlite_path
 from storage.db import Database
 from tests.utils.processes import Processes, SandboxControl
 

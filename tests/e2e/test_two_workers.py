@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.ingest import wait_until_drained
+from bot.app.pump import wait_until_drained
 from storage.db import Database
 from storage.models import StatusChange
 from tests.conftest import fresh_database_url

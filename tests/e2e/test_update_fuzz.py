@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app import running_bot
-from bot.ingest import wait_until_drained
+from bot.app.factory import running_bot
+from bot.app.pump import wait_until_drained
 from bot.sandbox import Sandbox
 from storage import updates as update_q
 from tests.conftest import POSTGRES_SKIP, POSTGRES_URL, bot_settings

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.app import running_bot
-from bot.ingest import UpdatePump
+from bot.app.factory import running_bot
+from bot.app.pump import UpdatePump
+from bot.app.webhook import SECRET_HEADER, build_webhook_app, start_webhook_server
 from bot.sandbox import Sandbox
-from bot.webhook import SECRET_HEADER, build_webhook_app, start_webhook_server
 from storage.db import Database
 from storage.models import StoredUpdate
 from tests.conftest import bot_settings

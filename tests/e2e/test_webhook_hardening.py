@@ -14,11 +14,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.app import running_bot
-from bot.config import Settings
-from bot.ingest import UpdatePump, wait_until_drained
+from bot.app.config import Settings
+from bot.app.factory import running_bot
+from bot.app.pump import UpdatePump, wait_until_drained
+from bot.app.webhook import SECRET_HEADER, Limits, WebhookServer, start_webhook_server
 from bot.sandbox import Sandbox
-from bot.webhook import SECRET_HEADER, Limits, WebhookServer, start_webhook_server
 from storage.db import Database
 from storage.models import StoredUpdate
 from tests.conftest import bot_settings

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import storage.matching  # noqa: F401  (registers the matching tables on the metadata)
-from bot.export import (
+from bot.desk.export import (
     BEST_RATING,
     CSV_COLUMNS,
     WORST_RATING,

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 import storage.matching  # noqa: F401  (registers the matching tables on the metadata)
-from bot.errors import ClaimNotFound, DeskError, NotAnEditor
-from bot.matching import compare
-from bot.matching_service import (
+from bot.desk.errors import ClaimNotFound, DeskError, NotAnEditor
+from bot.matching.matching import compare
+from bot.matching.service import (
     accept_match,
     decline_match,
     find_match,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.views import Views
+from bot.desk.views import Views
 from storage import articles as article_q
 from storage import claims as claim_q
 from storage import matching as match_q

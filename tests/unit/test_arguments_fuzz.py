@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.errors import BadArguments, ClaimNotFound, DeskError
-from bot.inbound import MAX_TELEGRAM_INT, NotAnUpdate, clean_update, read_update
+from bot.desk.errors import BadArguments, ClaimNotFound, DeskError
+from bot.intake.inbound import MAX_TELEGRAM_INT, NotAnUpdate, clean_update, read_update
 from handlers.arguments import MAX_QUEUE_PAGE, MAX_ROW_ID, parse_claim_id, parse_page
 
 FUZZ = settings(max_examples=300, deadline=None)

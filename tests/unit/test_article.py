@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.web.article import (
+from bot.intake.web.article import (
     ArticleContent,
     page_language,
     parse_article,
@@ -15,7 +15,7 @@ from bot.web.article import (
     parse_plain_text,
     parse_published,
 )
-from bot.web.errors import FetchError, NoArticleText
+from bot.intake.web.errors import FetchError, NoArticleText
 from tests.utils.web import FIXTURE_PAGES
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import Chat, InlineKeyboardMarkup, Message
 
-from bot.desk import TeamSettings
+from bot.desk.desk import TeamSettings
 from handlers import buttons, render
 from handlers.admin import settings_keyboard
 from handlers.arguments import MAX_QUEUE_PAGE, MAX_ROW_ID

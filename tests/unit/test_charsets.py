@@ -8,9 +8,9 @@ import codecs
 
 import pytest
 
+from bot.intake.web.charsets import decode_document, decode_page, text_charset
+from bot.intake.web.fetch import PageFetcher
 from bot.sandbox import Sandbox
-from bot.web.charsets import decode_document, decode_page, text_charset
-from bot.web.fetch import PageFetcher
 from tests.e2e.test_desk import ARTICLE, ask, open_desk
 from tests.utils.web import page, serve_pages
 

@@ -12,10 +12,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.desk.views import ClaimView, Source
 from bot.extraction.base import ExtractedClaim
 from bot.extraction.offline import attribute_article, extract_claims
 from bot.extraction.validate import MAX_CLAIM_CHARS, validate_claim, validate_claims
-from bot.views import ClaimView, Source
 from handlers import render
 from storage.models import Claim
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli, extract_cli
+from bot.app import cli, extract_cli
 from tests.conftest import REPO
 
 UKRAINIAN = (

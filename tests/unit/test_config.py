@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bot.config import Settings, TokenError, check_token
+from bot.app.config import Settings, TokenError, check_token
 
 
 def test_missing_token_is_one_clear_line() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.export import parse_since
+from bot.desk.export import parse_since
 from storage.db import Database
 from tests.storage.test_export import CHAT, _collect, _desk
 

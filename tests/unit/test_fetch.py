@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.web import fetch as fetch_module
-from bot.web.addresses import AllowedHosts, address_block_reason
-from bot.web.article import article_from_page
-from bot.web.errors import (
+from bot.intake.web import fetch as fetch_module
+from bot.intake.web.addresses import AllowedHosts, address_block_reason
+from bot.intake.web.article import article_from_page
+from bot.intake.web.errors import (
     ConnectionFailed,
     FetchError,
     ForbiddenAddress,
@@ -23,7 +23,7 @@ from bot.web.errors import (
     UnsupportedContentType,
     UnsupportedUrl,
 )
-from bot.web.fetch import PageFetcher, VettingResolver
+from bot.intake.web.fetch import PageFetcher, VettingResolver
 from tests.utils.web import (
     StaticResolver,
     endless_page,

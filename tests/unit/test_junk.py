@@ -9,7 +9,7 @@ import pytest
 
 from bot.extraction.junk import junk_kind, line_junk_kind
 from bot.extraction.offline import extract_claims
-from bot.web.article import parse_article
+from bot.intake.web.article import parse_article
 
 JUNK = Path(__file__).resolve().parents[1] / "fixtures" / "junk"
 ARTICLE = (JUNK / "issue11_article.txt").read_text(encoding="utf-8")

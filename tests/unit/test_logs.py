@@ -11,8 +11,8 @@ import pytest
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot.app import running_bot
-from bot.logs import RateLimit, RedactTokens, setup_logging
+from bot.app.factory import running_bot
+from bot.app.logs import RateLimit, RedactTokens, setup_logging
 from bot.sandbox import Sandbox
 from tests.conftest import bot_settings
 from tests.utils.processes import free_port

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.matching import (
+from bot.matching.matching import (
     DEFAULT_THRESHOLD,
     compare,
     extract_numbers,

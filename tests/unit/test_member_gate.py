@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import MembershipUnknown, NotAMember
-from bot.membership import MemberGate, MemberStatus
+from bot.desk.errors import MembershipUnknown, NotAMember
+from bot.desk.membership import MemberGate, MemberStatus
 
 
 class Directory:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.budget import plan_cards
-from bot.views import ClaimView, Source, StatusView, article_source
+from bot.desk.budget import plan_cards
+from bot.desk.views import ClaimView, Source, StatusView, article_source
 from handlers import render
 from storage.models import Article, Claim, Team
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.desk import TeamSettings
-from bot.views import ClaimView, Source, article_source
+from bot.desk.desk import TeamSettings
+from bot.desk.views import ClaimView, Source, article_source
 from handlers import render
 from handlers.admin import settings_keyboard
 from handlers.private import team_keyboard

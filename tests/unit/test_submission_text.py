@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.submission_text import (
+from bot.intake.submission_text import (
     MEMBER_CLAIM_CHARS,
     article_link,
     is_profile_link,

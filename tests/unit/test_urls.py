@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.web.urls import canonical_url, find_urls, is_only_links, strip_links, utf16_slice
+from bot.intake.web.urls import canonical_url, find_urls, is_only_links, strip_links, utf16_slice
 
 
 def _utf16_len(text: str) -> int:

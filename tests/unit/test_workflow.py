@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.workflow import consensus_leader, decide_status
+from bot.desk.workflow import consensus_leader, decide_status
 from storage.models import ClaimStatus
 
 

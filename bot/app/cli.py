@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.config import Settings, TokenError, check_token
-from bot.logs import setup_logging
+from bot.app.config import Settings, TokenError, check_token
+from bot.app.logs import setup_logging
 
 
 def _settings() -> Settings:
@@ -27,7 +27,7 @@ def _settings() -> Settings:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the bot: long polling, or a webhook when WEBHOOK_URL is set."""
-    from bot.runner import run_bot
+    from bot.app.runner import run_bot
 
     settings = _settings()
     try:
@@ -66,7 +66,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print the claims of a file, URL or stdin (or score lines with --lines)."""
-    from bot.extract_cli import run_extract
+    from bot.app.extract_cli import run_extract
 
     return asyncio.run(run_extract(args, _settings()))
 
@@ -107,7 +107,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.export import run_export_cli
+    from bot.desk.export import run_export_cli
 
     settings = _settings()
     # Opening a SQLite URL creates an empty file: say there is nothing yet instead.

@@ -9,15 +9,15 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from bot.errors import DeskError
+from bot.desk.errors import DeskError
 from bot.extraction.base import ExtractionResult, Extractor
 from bot.extraction.language import detect_language, unsupported_language
-from bot.intake_types import Draft, Extracted, Origin, QueuedWhole, Received
-from bot.matching_service import match_new_claims
-from bot.submission_text import member_claim
-from bot.web.article import ArticleContent, article_from_page_async, parse_article_async
-from bot.web.fetch import PageFetcher
-from bot.web.urls import canonical_url
+from bot.intake.intake_types import Draft, Extracted, Origin, QueuedWhole, Received
+from bot.intake.submission_text import member_claim
+from bot.intake.web.article import ArticleContent, article_from_page_async, parse_article_async
+from bot.intake.web.fetch import PageFetcher
+from bot.intake.web.urls import canonical_url
+from bot.matching.service import match_new_claims
 from storage import articles as article_q
 from storage import claims as claim_q
 from storage import teams as team_q

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.web.article import (
+from bot.intake.web.article import (
     ArticleContent,
     article_from_page,
     article_from_page_async,
@@ -10,7 +10,7 @@ from bot.web.article import (
     parse_article_async,
     parse_plain_text,
 )
-from bot.web.errors import (
+from bot.intake.web.errors import (
     ConnectionFailed,
     FetchError,
     ForbiddenAddress,
@@ -22,8 +22,8 @@ from bot.web.errors import (
     UnsupportedContentType,
     UnsupportedUrl,
 )
-from bot.web.fetch import FetchedPage, PageFetcher
-from bot.web.urls import canonical_url, find_urls, is_only_links, strip_links
+from bot.intake.web.fetch import FetchedPage, PageFetcher
+from bot.intake.web.urls import canonical_url, find_urls, is_only_links, strip_links
 
 __all__ = [
     "ArticleContent",

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.config import Settings
+from bot.app.config import Settings
 from bot.extraction.base import ExtractionResult
 
 HTML_START = ("<!doctype html", "<html")
@@ -29,8 +29,8 @@ def decode_file(data: bytes, *, html: bool) -> str:
     A byte-order mark first, then (for HTML) the charset its <meta> declares, then UTF-8 unless
     the bytes clearly are not, then a guess (Windows-1251, Latin-1…).
     """
-    from bot.web.charsets import decode_page
-    from bot.web.fetch import _declared_charsets
+    from bot.intake.web.charsets import decode_page
+    from bot.intake.web.fetch import _declared_charsets
 
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CliError("that file is binary, not text: give a .txt, .md or .html file")
@@ -47,7 +47,7 @@ def looks_like_html(source: str, data: bytes) -> bool:
 
 def refused_link(url: str, error: Exception) -> str:
     """Why a link was not fetched, with how to allow a local or internal server on purpose."""
-    from bot.web.errors import ForbiddenAddress, UnsupportedUrl
+    from bot.intake.web.errors import ForbiddenAddress, UnsupportedUrl
 
     parts = urlsplit(url)
     host = parts.hostname or url
@@ -67,11 +67,11 @@ def refused_link(url: str, error: Exception) -> str:
 
 async def read_source(source: str, settings: Settings) -> str:
     """The article text of a file (HTML cleaned like the bot does), a URL, or stdin."""
-    from bot.web.article import article_from_page_async, parse_article_async
-    from bot.web.errors import FetchError
+    from bot.intake.web.article import article_from_page_async, parse_article_async
+    from bot.intake.web.errors import FetchError
 
     if source.startswith(("http://", "https://")):
-        from bot.web.fetch import PageFetcher
+        from bot.intake.web.fetch import PageFetcher
 
         try:
             async with PageFetcher.from_settings(settings) as fetcher:
@@ -161,7 +161,7 @@ async def run_extract(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _extract(args: argparse.Namespace, settings: Settings) -> int:
     """Read the source, extract its claims and print them."""
-    from bot.app import build_extractors
+    from bot.app.factory import build_extractors
 
     if args.lines:
         return score_lines(args.json)

@@ -1,8 +1,8 @@
 """Has the team checked this before? Index queued claims, find matches, accept or decline them.
 
 Lookup is two stages: the term index picks a short list of earlier claims sharing the query's
-rarest terms (a few indexed reads, whatever the history's size), then `bot.matching.compare`
-scores each one with its number, negation and direction guards.
+rarest terms (a few indexed reads, whatever the history's size), then
+`bot.matching.matching.compare` scores each one with its number, negation and direction guards.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
-from bot.matching import DEFAULT_THRESHOLD, compare, index_terms, lexical_score, prepare
+from bot.desk.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
+from bot.matching.matching import DEFAULT_THRESHOLD, compare, index_terms, lexical_score, prepare
 from storage import claims as claim_q
 from storage import matching as match_q
 from storage import teams as team_q

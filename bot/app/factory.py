@@ -18,15 +18,15 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
-from bot.config import Settings, check_token
-from bot.desk import Desk
+from bot.app.config import Settings, check_token
+from bot.app.pump import UpdatePump
+from bot.desk.desk import Desk
+from bot.desk.membership import MemberGate
+from bot.desk.views import Views
 from bot.extraction.base import Extractor
 from bot.extraction.offline import OfflineExtractor
-from bot.ingest import UpdatePump
-from bot.intake import Intake
-from bot.membership import MemberGate
-from bot.views import Views
-from bot.web.fetch import PageFetcher
+from bot.intake.intake import Intake
+from bot.intake.web.fetch import PageFetcher
 from handlers.cards import CardPublisher
 from handlers.context import BotData, DeskContext, Services
 from handlers.editors import EditorCheck
@@ -130,7 +130,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         .context_types(ContextTypes(context=DeskContext, bot_data=BotData))
         # A reply quotes the member's message; if they deleted it meanwhile, send it anyway.
         .defaults(Defaults(allow_sending_without_reply=True))
-        .updater(None)  # updates come through bot.ingest: stored before they are acknowledged
+        .updater(None)  # updates come through bot.app.pump: stored before they are acknowledged
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -213,7 +213,7 @@ async def _housekeeping(pump: UpdatePump) -> None:
 
 async def _start_webhook(application: Application, pump: UpdatePump, settings: Settings):
     """Serve the webhook and tell Telegram where it is."""
-    from bot.webhook import start_webhook_server, webhook_path
+    from bot.app.webhook import start_webhook_server, webhook_path
 
     secret = settings.webhook_secret.get_secret_value()
     runner = await start_webhook_server(

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
-from bot.ingest import UpdatePump
-from bot.logs import rate_limit_logger
+from bot.app.logs import rate_limit_logger
+from bot.app.pump import UpdatePump
 
 log = logging.getLogger(__name__)
 

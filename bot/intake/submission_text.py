@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from bot.web.urls import strip_links
+from bot.intake.web.urls import strip_links
 from storage.models import ClaimOrigin
 
 # A claim the member asked for is shown whole on its card, which has room for this much.

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.web.errors import NoArticleText
-from bot.web.fetch import FetchedPage
+from bot.intake.web.errors import NoArticleText
+from bot.intake.web.fetch import FetchedPage
 
 log = logging.getLogger(__name__)
 

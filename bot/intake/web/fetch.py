@@ -14,9 +14,9 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from bot.web.addresses import AllowedHosts, address_block_reason, parse_ip
-from bot.web.charsets import decode_page
-from bot.web.errors import (
+from bot.intake.web.addresses import AllowedHosts, address_block_reason, parse_ip
+from bot.intake.web.charsets import decode_page
+from bot.intake.web.errors import (
     ConnectionFailed,
     FetchError,
     ForbiddenAddress,
@@ -29,7 +29,7 @@ from bot.web.errors import (
 )
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.app.config import Settings
 
 log = logging.getLogger(__name__)
 

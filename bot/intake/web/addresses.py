@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from urllib.parse import urlsplit
 
-from bot.web.urls import canonical_host
+from bot.intake.web.urls import canonical_host
 
 IPAddress = IPv4Address | IPv6Address
 

@@ -23,7 +23,7 @@ from telegram.error import Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
-from bot.inbound import read_update
+from bot.intake.inbound import read_update
 from storage import updates as update_q
 from storage.db import Applying, Database, applying
 from storage.models import StoredUpdate, utcnow

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from bot.errors import DeskError, NoTeam
+from bot.desk.errors import DeskError, NoTeam
 from storage import export as export_q
 from storage import teams as team_q
 from storage.db import Database

@@ -3,7 +3,7 @@
 PostgreSQL refuses NUL in text columns (CharacterNotInRepertoireError), and any field of an
 update may end up in one: a member's first name, a forward's channel title or signature, a
 /verdict reason, a note. Rather than clean each field where it is stored, every string in the
-update is cleaned once, before python-telegram-bot reads it (`bot.ingest`).
+update is cleaned once, before python-telegram-bot reads it (`bot.app.pump`).
 """
 
 from __future__ import annotations

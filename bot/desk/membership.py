@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.errors import NotAMember
+from bot.desk.errors import NotAMember
 
 # Statuses of people in the group. "restricted" counts only while `is_member` is true (a
 # restricted user can also be someone who left); "left" and "kicked" never count.

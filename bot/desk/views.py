@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from bot.errors import ClaimNotFound, NoTeam
-from bot.matching_service import Match, suggestion_for
+from bot.desk.errors import ClaimNotFound, NoTeam
+from bot.matching.service import Match, suggestion_for
 from storage import articles as article_q
 from storage import claims as claim_q
 from storage import notes as note_q

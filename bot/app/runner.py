@@ -10,10 +10,10 @@ import sys
 
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
-from bot.app import running_bot
-from bot.config import Settings
-from bot.dblock import DatabaseInUse, lock_database
-from bot.logs import install_redaction
+from bot.app.config import Settings
+from bot.app.dblock import DatabaseInUse, lock_database
+from bot.app.factory import running_bot
+from bot.app.logs import install_redaction
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import BadArguments, ClaimNotFound, DeskError, NotAnEditor, NoTeam, NotItsCard
-from bot.intake import without_controls
-from bot.web.urls import find_urls
-from bot.workflow import RATING_TO_STATUS, decide_status
+from bot.desk.errors import BadArguments, ClaimNotFound, DeskError, NotAnEditor, NoTeam, NotItsCard
+from bot.desk.workflow import RATING_TO_STATUS, decide_status
+from bot.intake.intake import without_controls
+from bot.intake.web.urls import find_urls
 from storage import claims as claim_q
 from storage import notes as note_q
 from storage import teams as team_q

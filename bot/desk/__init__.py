@@ -1,0 +1,1 @@
+"""The desk: workflow rules (pure), the desk service, read models, export, membership and budget."""

@@ -1,0 +1,1 @@
+"""Intake: a submission becomes an article, fetched (web/) and extracted (bot/extraction/)."""

@@ -1,0 +1,1 @@
+"""Matching: pure similarity rules (matching.py), lookups and accept/decline (service.py)."""
