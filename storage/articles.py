@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.models import Article, Claim, ExtractionState, utcnow
-from storage.upsert import insert_for
+from storage.upsert import affected_rows, insert_for
 
 
 async def find_duplicate(
     session: AsyncSession, *, team_id: int, text_hash: str, canonical_url: str | None
 ) -> Article | None:
     """The team's earlier article with the same normalized text or canonical URL."""
-    condition = Article.text_hash == text_hash
+    condition = col(Article.text_hash) == text_hash
     if canonical_url:
-        condition = or_(condition, Article.canonical_url == canonical_url)
-    stmt = select(Article).where(Article.team_id == team_id, condition).order_by(Article.id)
+        condition = or_(condition, col(Article.canonical_url) == canonical_url)
+    stmt = (
+        select(Article).where(col(Article.team_id) == team_id, condition).order_by(col(Article.id))
+    )
     return (await session.execute(stmt.limit(1))).scalar_one_or_none()
 
 
@@ -52,7 +55,9 @@ async def set_extraction_state(
 ) -> None:
     """Record how far claim extraction for an article got."""
     await session.execute(
-        update(Article).where(Article.id == article_id).values(extraction_state=state, **values)
+        update(Article)
+        .where(col(Article.id) == article_id)
+        .values(extraction_state=state, **values)
     )
 
 
@@ -61,20 +66,22 @@ async def claim_extraction(session: AsyncSession, *, article_id: int) -> bool:
     result = await session.execute(
         update(Article)
         .where(
-            Article.id == article_id,
-            Article.extraction_state.in_([ExtractionState.PENDING, ExtractionState.RUNNING]),
+            col(Article.id) == article_id,
+            col(Article.extraction_state).in_([ExtractionState.PENDING, ExtractionState.RUNNING]),
         )
         .values(extraction_state=ExtractionState.RUNNING)
     )
-    return bool(result.rowcount)
+    return bool(affected_rows(result))
 
 
 async def unfinished_extractions(session: AsyncSession) -> list[int]:
     """Articles whose extraction is pending or was interrupted by a restart."""
     rows = await session.execute(
         select(Article.id)
-        .where(Article.extraction_state.in_([ExtractionState.PENDING, ExtractionState.RUNNING]))
-        .order_by(Article.id)
+        .where(
+            col(Article.extraction_state).in_([ExtractionState.PENDING, ExtractionState.RUNNING])
+        )
+        .order_by(col(Article.id))
     )
     return list(rows.scalars())
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.models import Claim, Team
+from storage.upsert import dialect_name
 
 DEFERRED = "deferred"
 
@@ -19,7 +21,7 @@ async def lock_team(session: AsyncSession, *, team_id: int) -> None:
     SQLite needs no lock: its writers already take turns on the database's one write lock.
     """
     stmt = select(Team.id).where(Team.id == team_id)
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         stmt = stmt.with_for_update()
     await session.execute(stmt)
 
@@ -39,7 +41,7 @@ async def cards_going_out_since(
             Claim.article_id != other_than,
             Claim.card_state != DEFERRED,
         )
-        .group_by(Claim.article_id)
+        .group_by(col(Claim.article_id))
     )
     return {article_id: int(count) for article_id, count in (await session.execute(stmt)).all()}
 
@@ -49,6 +51,6 @@ async def defer_cards(session: AsyncSession, *, claim_ids: Sequence[int]) -> Non
     if claim_ids:
         await session.execute(
             update(Claim)
-            .where(Claim.id.in_(list(claim_ids)), Claim.card_state == "unposted")
+            .where(col(Claim.id).in_(list(claim_ids)), col(Claim.card_state) == "unposted")
             .values(card_state=DEFERRED)
         )

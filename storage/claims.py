@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
-from storage.models import Claim, ClaimStatus, StatusChange, Team, utcnow
+from storage.models import Claim, ClaimStatus, StatusChange, Team, stored_id, utcnow
 from storage.queue import bump_count
 
 
@@ -49,7 +50,7 @@ async def get_claim(
 async def claims_of_article(session: AsyncSession, *, article_id: int) -> list[Claim]:
     """An article's claims in their order."""
     rows = await session.execute(
-        select(Claim).where(Claim.article_id == article_id).order_by(Claim.position)
+        select(Claim).where(col(Claim.article_id) == article_id).order_by(col(Claim.position))
     )
     return list(rows.scalars())
 
@@ -71,7 +72,7 @@ async def change_status(
         return None
     now = utcnow()
     entry = StatusChange(
-        claim_id=claim.id,
+        claim_id=stored_id(claim),
         user_id=user_id,
         from_status=claim.status,
         to_status=to_status,
@@ -91,7 +92,9 @@ async def change_status(
 async def history(session: AsyncSession, *, claim_id: int) -> list[StatusChange]:
     """A claim's status changes, oldest first."""
     rows = await session.execute(
-        select(StatusChange).where(StatusChange.claim_id == claim_id).order_by(StatusChange.id)
+        select(StatusChange)
+        .where(col(StatusChange.claim_id) == claim_id)
+        .order_by(col(StatusChange.id))
     )
     return list(rows.scalars())
 
@@ -102,7 +105,7 @@ async def set_card(
     """Remember the message that shows a claim's card."""
     await session.execute(
         update(Claim)
-        .where(Claim.id == claim_id)
+        .where(col(Claim.id) == claim_id)
         .values(
             card_chat_id=chat_id,
             card_message_id=message_id,
@@ -115,7 +118,9 @@ async def set_card(
 async def set_card_state(session: AsyncSession, *, claim_ids: Sequence[int], state: str) -> None:
     """Mark cards as deferred (not posted, reachable through /queue) or unposted."""
     if claim_ids:
-        await session.execute(update(Claim).where(Claim.id.in_(claim_ids)).values(card_state=state))
+        await session.execute(
+            update(Claim).where(col(Claim.id).in_(claim_ids)).values(card_state=state)
+        )
 
 
 async def unposted_cards(session: AsyncSession, *, article_id: int) -> list[Claim]:
@@ -123,7 +128,7 @@ async def unposted_cards(session: AsyncSession, *, article_id: int) -> list[Clai
     rows = await session.execute(
         select(Claim)
         .where(Claim.article_id == article_id, Claim.card_state == "unposted")
-        .order_by(Claim.position)
+        .order_by(col(Claim.position))
     )
     return list(rows.scalars())
 
@@ -141,7 +146,7 @@ async def claims_assigned(
     rows = await session.execute(
         select(Claim)
         .where(Claim.team_id == team_id, Claim.assignee_id == user_id)
-        .order_by(Claim.id.desc())
+        .order_by(col(Claim.id).desc())
         .limit(limit)
     )
     return list(rows.scalars())
@@ -165,7 +170,7 @@ async def get_team_claim(
     """A claim with its team, in one query, only if it belongs to the chat's team."""
     stmt = (
         select(Claim, Team)
-        .join(Team, Team.id == Claim.team_id)
+        .join(Team, col(Team.id) == col(Claim.team_id))
         .where(Claim.id == claim_id, Team.chat_id == chat_id)
     )
     if for_update:

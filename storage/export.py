@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.matching import ClaimMatch
 from storage.models import (
@@ -41,15 +42,15 @@ async def claims_page(
     """
     stmt = (
         select(Claim, Article)
-        .join(Article, Article.id == Claim.article_id)
-        .where(Claim.team_id == team_id, Claim.id > after_id)
-        .order_by(Claim.id)
+        .join(Article, col(Article.id) == col(Claim.article_id))
+        .where(col(Claim.team_id) == team_id, col(Claim.id) > after_id)
+        .order_by(col(Claim.id))
         .limit(limit)
     )
     if since is not None:
         stmt = stmt.where(Claim.status_changed_at >= since)
     if verdicts_only:
-        stmt = stmt.where(Claim.status.in_(sorted(VERDICT_STATUSES)))
+        stmt = stmt.where(col(Claim.status).in_(sorted(VERDICT_STATUSES)))
     return [(claim, article) for claim, article in (await session.execute(stmt)).all()]
 
 
@@ -59,8 +60,8 @@ async def tallies(session: AsyncSession, *, claim_ids: Sequence[int]) -> dict[in
     if claim_ids:
         rows = await session.execute(
             select(Vote.claim_id, Vote.rating, func.count())
-            .where(Vote.claim_id.in_(list(claim_ids)))
-            .group_by(Vote.claim_id, Vote.rating)
+            .where(col(Vote.claim_id).in_(list(claim_ids)))
+            .group_by(col(Vote.claim_id), col(Vote.rating))
         )
         for claim_id, rating, count in rows.all():
             result[claim_id][rating] = count
@@ -73,8 +74,8 @@ async def note_counts(session: AsyncSession, *, claim_ids: Sequence[int]) -> dic
         return {}
     rows = await session.execute(
         select(Note.claim_id, func.count())
-        .where(Note.claim_id.in_(list(claim_ids)))
-        .group_by(Note.claim_id)
+        .where(col(Note.claim_id).in_(list(claim_ids)))
+        .group_by(col(Note.claim_id))
     )
     return {claim_id: count for claim_id, count in rows.all()}
 
@@ -87,9 +88,9 @@ async def votes_of(
     if claim_ids:
         rows = await session.execute(
             select(Vote, User)
-            .join(User, User.id == Vote.user_id, isouter=True)
-            .where(Vote.claim_id.in_(list(claim_ids)))
-            .order_by(Vote.claim_id, Vote.created_at, Vote.id)
+            .join(User, col(User.id) == col(Vote.user_id), isouter=True)
+            .where(col(Vote.claim_id).in_(list(claim_ids)))
+            .order_by(col(Vote.claim_id), col(Vote.created_at), col(Vote.id))
         )
         for vote, user in rows.all():
             result[vote.claim_id].append((vote, user))
@@ -104,9 +105,9 @@ async def notes_of(
     if claim_ids:
         rows = await session.execute(
             select(Note, User)
-            .join(User, User.id == Note.user_id, isouter=True)
-            .where(Note.claim_id.in_(list(claim_ids)))
-            .order_by(Note.claim_id, Note.id)
+            .join(User, col(User.id) == col(Note.user_id), isouter=True)
+            .where(col(Note.claim_id).in_(list(claim_ids)))
+            .order_by(col(Note.claim_id), col(Note.id))
         )
         for note, user in rows.all():
             result[note.claim_id].append((note, user))
@@ -121,9 +122,9 @@ async def histories(
     if claim_ids:
         rows = await session.execute(
             select(StatusChange, User)
-            .join(User, User.id == StatusChange.user_id, isouter=True)
-            .where(StatusChange.claim_id.in_(list(claim_ids)))
-            .order_by(StatusChange.claim_id, StatusChange.id)
+            .join(User, col(User.id) == col(StatusChange.user_id), isouter=True)
+            .where(col(StatusChange.claim_id).in_(list(claim_ids)))
+            .order_by(col(StatusChange.claim_id), col(StatusChange.id))
         )
         for change, user in rows.all():
             result[change.claim_id].append((change, user))
@@ -134,5 +135,7 @@ async def matches_of(session: AsyncSession, *, claim_ids: Sequence[int]) -> dict
     """The earlier claim each of these claims was matched to, if any."""
     if not claim_ids:
         return {}
-    rows = await session.execute(select(ClaimMatch).where(ClaimMatch.claim_id.in_(list(claim_ids))))
+    rows = await session.execute(
+        select(ClaimMatch).where(col(ClaimMatch.claim_id).in_(list(claim_ids)))
+    )
     return {match.claim_id: match for match in rows.scalars()}

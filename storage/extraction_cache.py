@@ -6,7 +6,7 @@ keeps storage free of any import from bot/.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlmodel import select
 
 from storage.db import Database
 from storage.models import CachedExtraction, utcnow

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col, select
 
 from storage.models import Claim, ClaimStatus, QueueCount, _bigint, _ts, utcnow
 from storage.upsert import insert_for
@@ -66,7 +67,9 @@ class ClaimMatch(SQLModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
-def _chunks(rows: Sequence[dict], size: int = _INSERT_CHUNK) -> Iterable[Sequence[dict]]:
+def _chunks(
+    rows: Sequence[dict[str, Any]], size: int = _INSERT_CHUNK
+) -> Iterable[Sequence[dict[str, Any]]]:
     """Slices of at most `size` rows."""
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
@@ -114,7 +117,7 @@ async def term_counts(
         return {}
     rows = await session.execute(
         select(ClaimTermCount.term, ClaimTermCount.count).where(
-            ClaimTermCount.team_id == team_id, ClaimTermCount.term.in_(list(terms))
+            col(ClaimTermCount.team_id) == team_id, col(ClaimTermCount.term).in_(list(terms))
         )
     )
     return {term: count for term, count in rows.all() if count > 0}
@@ -139,14 +142,14 @@ async def candidate_ids(
         return []
     # Weights are rounded to integers so the SUM is exact and portable across dialects.
     weight = case(
-        *((ClaimTerm.term == term, round(w * 100)) for term, w in weights.items()), else_=0
+        *((col(ClaimTerm.term) == term, round(w * 100)) for term, w in weights.items()), else_=0
     )
     total = func.sum(weight).label("total")
     stmt = (
         select(ClaimTerm.claim_id, total)
-        .where(ClaimTerm.team_id == team_id, ClaimTerm.term.in_(list(weights)))
-        .group_by(ClaimTerm.claim_id)
-        .order_by(total.desc(), ClaimTerm.claim_id.desc())
+        .where(col(ClaimTerm.team_id) == team_id, col(ClaimTerm.term).in_(list(weights)))
+        .group_by(col(ClaimTerm.claim_id))
+        .order_by(total.desc(), col(ClaimTerm.claim_id).desc())
         .limit(limit)
     )
     if before_id is not None:
@@ -160,7 +163,9 @@ async def claims_for_matching(
     """The candidate claims themselves, leaving out dismissed ones and the query's own article."""
     if not claim_ids:
         return []
-    stmt = select(Claim).where(Claim.id.in_(list(claim_ids)), Claim.status != ClaimStatus.DISMISSED)
+    stmt = select(Claim).where(
+        col(Claim.id).in_(list(claim_ids)), col(Claim.status) != ClaimStatus.DISMISSED
+    )
     if exclude_article is not None:
         stmt = stmt.where(Claim.article_id != exclude_article)
     return list((await session.execute(stmt)).scalars())
@@ -180,7 +185,7 @@ async def record_match(
     await session.execute(stmt)
     await session.execute(
         update(Claim)
-        .where(Claim.id == claim_id)
+        .where(col(Claim.id) == claim_id)
         .values(match_claim_id=matched_id, match_score=score)
     )
 
@@ -221,8 +226,11 @@ async def linked_waiting(session: AsyncSession, *, claim_id: int) -> list[Claim]
     )
     stmt = (
         select(Claim)
-        .where(sa.or_(Claim.id.in_(later), Claim.id.in_(earlier)), Claim.status.in_(waiting))
-        .order_by(Claim.id)
+        .where(
+            sa.or_(col(Claim.id).in_(later), col(Claim.id).in_(earlier)),
+            col(Claim.status).in_(waiting),
+        )
+        .order_by(col(Claim.id))
     )
     return list((await session.execute(stmt)).scalars())
 
@@ -233,8 +241,8 @@ async def claims_page(
     """(id, text) of a team's claims after an id, for indexing a history in batches."""
     rows = await session.execute(
         select(Claim.id, Claim.text)
-        .where(Claim.team_id == team_id, Claim.id > after_id)
-        .order_by(Claim.id)
+        .where(col(Claim.team_id) == team_id, col(Claim.id) > after_id)
+        .order_by(col(Claim.id))
         .limit(limit)
     )
     return [(claim_id, text) for claim_id, text in rows.all()]

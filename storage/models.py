@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -13,6 +14,21 @@ from sqlmodel import Field, SQLModel
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+def stored_id(row: _Row) -> int:
+    """The primary key of a row read from (or flushed to) the database.
+
+    Table models declare `id: int | None` because a row has no id until it is flushed; code that
+    works on stored rows asks here, so a row that was never stored fails loudly, not as NULL.
+    """
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: it was never flushed")
+    return row.id
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -36,12 +52,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
-def _ts(*, index: bool = False, nullable: bool = False) -> sa.Column:
+def _ts(*, index: bool = False, nullable: bool = False) -> sa.Column[datetime]:
     """A UTC timestamp column, now by default."""
     return sa.Column(UTCDateTime(), nullable=nullable, index=index, default=utcnow)
 
 
-def _bigint(*, nullable: bool = True, index: bool = False) -> sa.Column:
+def _bigint(*, nullable: bool = True, index: bool = False) -> sa.Column[int]:
     """A 64-bit integer column (Telegram ids do not fit in 32 bits)."""
     return sa.Column(sa.BigInteger(), nullable=nullable, index=index)
 

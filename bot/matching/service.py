@@ -20,7 +20,7 @@ from storage import claims as claim_q
 from storage import matching as match_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import VERDICT_STATUSES, Claim
+from storage.models import VERDICT_STATUSES, Claim, stored_id
 
 CANDIDATES = 100  # earlier claims scored in Python per lookup
 MAX_QUERY_TERMS = 12
@@ -272,4 +272,6 @@ async def suggestion_for(db: Database, *, claim_id: int) -> Match | None:
 async def verdict_offers(db: Database, *, claim_id: int) -> list[int]:
     """Claims linked to this one that still wait: offer them its new verdict."""
     async with db.read() as session:
-        return [claim.id for claim in await match_q.linked_waiting(session, claim_id=claim_id)]
+        return [
+            stored_id(claim) for claim in await match_q.linked_waiting(session, claim_id=claim_id)
+        ]

@@ -149,7 +149,8 @@ class Message:
         """Rows of inline keyboard buttons (empty when there is no keyboard)."""
         if not self.reply_markup:
             return []
-        return self.reply_markup.get("inline_keyboard", [])
+        rows: list[list[dict[str, Any]]] = self.reply_markup.get("inline_keyboard", [])
+        return rows
 
     @property
     def button_labels(self) -> list[str]:

@@ -116,7 +116,8 @@ class SandboxState:
         self.updates.sort(key=lambda item: item["update_id"])
         self.pushed_update_ids.add(update["update_id"])
         self.notify()
-        return update["update_id"]
+        update_id: int = update["update_id"]
+        return update_id
 
     def notify(self) -> None:
         """Wake long polls and the webhook deliverer."""

@@ -41,6 +41,7 @@ def parse_article(html: str, url: str | None = None) -> ArticleContent:
     # Imported on first use: trafilatura and its lxml stack cost ~25 MB that a desk which
     # never receives links need not carry.
     import trafilatura
+    from trafilatura.settings import Document
 
     doc = trafilatura.bare_extraction(
         html,
@@ -61,7 +62,7 @@ def parse_article(html: str, url: str | None = None) -> ArticleContent:
         },
     )
     text = _clean_text(getattr(doc, "text", None) or "")
-    if doc is None or len(text) < MIN_TEXT_CHARS:
+    if not isinstance(doc, Document) or len(text) < MIN_TEXT_CHARS:
         raise NoArticleText()
     return ArticleContent(
         text=text,
