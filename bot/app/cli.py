@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
 
 
-def _export(args: argparse.Namespace, settings: Settings, run_export_cli: Any) -> int:
+def _export(
+    args: argparse.Namespace,
+    settings: Settings,
+    run_export_cli: Callable[..., Coroutine[Any, Any, int]],
+) -> int:
     """Run the export itself."""
     return asyncio.run(
         run_export_cli(

@@ -97,7 +97,8 @@ def parse_update(body: bytes) -> dict[str, Any] | None:
     update_id = raw.get("update_id")
     if type(update_id) is not int or not 0 <= update_id <= MAX_UPDATE_ID:
         return None
-    return _clean_text(raw)
+    cleaned: dict[str, Any] = _clean_text(raw)
+    return cleaned
 
 
 @dataclass
@@ -195,7 +196,8 @@ class WebhookServer:
     def port(self) -> int:
         """The port it listens on (useful with port 0)."""
         assert self.server is not None
-        return self.server.sockets[0].getsockname()[1]
+        port: int = self.server.sockets[0].getsockname()[1]
+        return port
 
     async def cleanup(self) -> None:
         """Stop listening, close every connection, shut the application down."""
