@@ -22,8 +22,8 @@ from typing import ClassVar, TypeVar
 from telegram import CallbackQuery, Message
 from telegram.error import TelegramError
 
+from bot.records import Rating
 from handlers.arguments import MAX_QUEUE_PAGE, MAX_ROW_ID, ascii_number
-from storage.models import Rating
 
 log = logging.getLogger(__name__)
 

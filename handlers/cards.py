@@ -11,12 +11,13 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.matching.service import verdict_offers
+from bot.records import VERDICT_STATUSES
 from handlers import render
-from storage.models import VERDICT_STATUSES
 
 if TYPE_CHECKING:
-    from handlers.context import Services
-    from storage.models import Claim
+    from bot.desk.desk import Desk
+    from bot.desk.views import Views
+    from bot.records import Claim
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +30,17 @@ MAX_WAIT_DELAYS = 4
 class CardPublisher:
     """Posts cards, and refreshes a card once per burst of votes (a pause of `delay`)."""
 
-    def __init__(self, application: Application, *, delay: float) -> None:
+    def __init__(self, application: Application, *, desk: Desk, views: Views, delay: float) -> None:
         self.application = application
+        self.desk = desk
+        self.views = views
         self.delay = delay
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._last_request: dict[int, float] = {}
 
-    @property
-    def services(self) -> Services:
-        """The application's services."""
-        return self.application.bot_data.services
-
     async def post(self, claim: Claim, *, chat_id: int, thread_id: int | None) -> bool:
         """Send one claim's card and remember its message; False if Telegram refused."""
-        view = await self.services.views.claim_view(claim_id=claim.id)
+        view = await self.views.claim_view(claim_id=claim.id)
         if view is None:
             return False
         try:
@@ -57,7 +55,7 @@ class CardPublisher:
         except TelegramError as error:
             log.warning("Could not post the card of claim %s: %s", claim.id, error)
             return False
-        await self.services.desk.record_card(
+        await self.desk.record_card(
             claim_id=claim.id, chat_id=chat_id, message_id=message.message_id, thread_id=thread_id
         )
         return True
@@ -90,12 +88,12 @@ class CardPublisher:
 
     async def _offer_verdict(self, claim_id: int) -> None:
         """Show a new verdict on the cards of claims that match this one and still wait."""
-        for linked in await verdict_offers(self.services.db, claim_id=claim_id):
+        for linked in await verdict_offers(self.desk.db, claim_id=claim_id):
             await self.edit_now(linked)
 
     async def edit_now(self, claim_id: int) -> str | None:
         """Edit a claim's card in place to show its current state; returns that status."""
-        view = await self.services.views.claim_view(claim_id=claim_id)
+        view = await self.views.claim_view(claim_id=claim_id)
         if view is None or view.claim.card_message_id is None or view.claim.card_chat_id is None:
             return view.claim.status if view else None
         try:

@@ -11,12 +11,13 @@ if TYPE_CHECKING:
     from bot.app.config import Settings
     from bot.desk.desk import Desk
     from bot.desk.membership import MemberGate
+    from bot.desk.publication import Publication
+    from bot.desk.teams import Teams
     from bot.desk.views import Views
     from bot.intake.intake import Intake
+    from bot.records import Database
     from handlers.cards import CardPublisher
     from handlers.editors import EditorCheck
-    from handlers.membership import SeenMembers
-    from storage.db import Database
 
 
 @dataclass
@@ -31,14 +32,8 @@ class Services:
     cards: CardPublisher
     editors: EditorCheck
     members: MemberGate
-    seen: SeenMembers = field(default_factory=lambda: _seen_members())
-
-
-def _seen_members() -> SeenMembers:
-    """A fresh cache of recently recorded members."""
-    from handlers.membership import SeenMembers
-
-    return SeenMembers()
+    teams: Teams
+    publication: Publication
 
 
 @dataclass

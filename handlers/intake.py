@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from bot.desk.errors import BadArguments
 from bot.intake.intake import Received
 from bot.intake.web.errors import FetchError
+from bot.records import ExtractionState, Team
 from handlers import render
 from handlers.context import DeskContext
 from handlers.publish import NO_PREVIEW, publish_article
@@ -25,7 +26,6 @@ from handlers.submissions import (
     static_reader,
     with_text,
 )
-from storage.models import ExtractionState, Team
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ async def queue_submission(
     services = context.services
     elsewhere = team is not None and team.chat_id != chat.id
     if team is None:
-        team = await services.intake.team_for_chat(
+        team = await services.teams.joined(
             chat_id=chat.id,
             title=chat.title or "",
             chat_type=chat.type,

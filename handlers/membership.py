@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from telegram import ChatMember, Update
 from telegram.error import BadRequest, TelegramError
@@ -11,30 +10,10 @@ from telegram.ext import ExtBot
 
 from bot.desk.errors import MembershipUnknown
 from bot.desk.membership import MemberStatus
+from bot.desk.people import Member
 from handlers.context import DeskContext
-from storage import teams as team_q
 
 log = logging.getLogger(__name__)
-
-
-class SeenMembers:
-    """Who this process recorded recently, so a chatty group does not write on every message."""
-
-    def __init__(self, ttl: float = 600.0, limit: int = 50_000) -> None:
-        self.ttl = ttl
-        self.limit = limit
-        self._seen: dict[tuple[int, int], float] = {}
-
-    def needs_recording(self, chat_id: int, user_id: int) -> bool:
-        """True (and remembered) when the member was not recorded within the last `ttl` s."""
-        now = time.monotonic()
-        key = (chat_id, user_id)
-        if now - self._seen.get(key, -self.ttl) < self.ttl:
-            return False
-        if len(self._seen) >= self.limit:
-            self._seen.clear()
-        self._seen[key] = now
-        return True
 
 
 class TelegramMembers:
@@ -97,7 +76,7 @@ async def on_my_membership(update: Update, context: DeskContext) -> None:
     joined = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
     services = context.services
     if joined:
-        await services.intake.team_for_chat(
+        await services.teams.joined(
             chat_id=chat.id,
             title=chat.title or "",
             chat_type=chat.type,
@@ -106,9 +85,7 @@ async def on_my_membership(update: Update, context: DeskContext) -> None:
         if change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
             await context.bot.send_message(chat.id, GREETING)
     else:
-        async with services.db.write() as session:
-            await team_q.set_team_active(session, chat_id=chat.id, active=False)
-        log.info("Removed from chat %s; its queue is kept", chat.id)
+        await services.teams.left(chat_id=chat.id)
 
 
 async def on_migrate(update: Update, context: DeskContext) -> None:
@@ -120,10 +97,7 @@ async def on_migrate(update: Update, context: DeskContext) -> None:
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    async with context.services.db.write() as session:
-        moved = await team_q.migrate_team(session, old_chat_id=old, new_chat_id=new)
-    if moved:
-        log.info("Team moved from chat %s to %s", old, new)
+    await context.services.teams.migrated(old_chat_id=old, new_chat_id=new)
 
 
 async def remember_member(update: Update, context: DeskContext) -> None:
@@ -133,29 +107,16 @@ async def remember_member(update: Update, context: DeskContext) -> None:
     if chat is None or user is None or user.is_bot or chat.type not in ("group", "supergroup"):
         return
     # A button press is always on one of our messages: the team exists and the vote itself
-    # records the member. Someone seen in the last few minutes needs no new write either.
-    if update.callback_query is not None or not context.services.seen.needs_recording(
-        chat.id, user.id
-    ):
+    # records the member.
+    if update.callback_query is not None:
         return
-    async with context.services.db.write() as session:
-        team = await team_q.get_team(session, chat_id=chat.id)
-        if team is None:
-            team = await team_q.ensure_team(
-                session,
-                chat_id=chat.id,
-                title=chat.title or "",
-                chat_type=chat.type,
-                is_forum=bool(chat.is_forum),
-            )
-        await team_q.upsert_user(
-            session,
-            user_id=user.id,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            username=user.username,
-        )
-        await team_q.record_membership(session, team_id=team.id, user_id=user.id)
+    await context.services.teams.saw_member(
+        Member(user.id, user.first_name, user.last_name, user.username),
+        chat_id=chat.id,
+        title=chat.title or "",
+        chat_type=chat.type,
+        is_forum=bool(chat.is_forum),
+    )
 
 
 def _forget_joins_and_leaves(update: Update, context: DeskContext) -> None:

@@ -8,13 +8,13 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.desk.errors import MembershipUnknown
+from bot.records import Team
 from handlers import buttons
 from handlers.buttons import TeamButton, answer
 from handlers.context import DeskContext
 from handlers.intake import check_reader, queue_submission
 from handlers.status import reply
 from handlers.submissions import ReadDraft, reader_for
-from storage.models import Team
 
 log = logging.getLogger(__name__)
 

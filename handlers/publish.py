@@ -8,12 +8,10 @@ from telegram import InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.desk.budget import reserve_cards
 from bot.intake.intake import Extracted
 from handlers import render
 from handlers.context import Services
 from handlers.queue_anyway import queue_anyway_keyboard
-from storage import teams as team_q
 
 log = logging.getLogger(__name__)
 
@@ -32,26 +30,17 @@ async def publish_article(application: Application, article_id: int) -> None:
     if extracted is None:
         return
     article = extracted.article
-    async with services.db.read() as session:
-        team = await team_q.get_team_by_id(session, team_id=article.team_id)
-    if team is None or not team.active:
-        return
     # Within the group's message budget (bot/desk/budget.py): the cards that do not fit now are
     # deferred in the same transaction that decided it, and the summary lists them.
-    plan = await reserve_cards(
-        services.db,
-        team_id=team.id,
-        article_id=article.id,
-        claim_ids=[c.id for c in extracted.claims],
-        cards_at_once=team.cards_at_once or services.settings.cards_at_once,
-        cards_per_minute=services.settings.cards_per_minute,
-    )
+    plan = await services.publication.plan_article(article, [c.id for c in extracted.claims])
+    if plan is None:
+        return  # the bot left the group
     posted = plan.post
     found = await services.views.source_of(article)
     source = render.link(found.label, found.link)
     await _summary(application, extracted, source, posted, busy=plan.busy)
     for claim in extracted.claims[:posted]:
-        await services.cards.post(claim, chat_id=team.chat_id, thread_id=article.thread_id)
+        await services.cards.post(claim, chat_id=plan.chat_id, thread_id=article.thread_id)
 
 
 async def _summary(
@@ -107,10 +96,7 @@ async def _edit(
 async def _say(application: Application, article_id: int, text: str) -> None:
     """Tell the chat something about an article via its status message."""
     services: Services = application.bot_data.services
-    async with services.db.read() as session:
-        from storage.articles import get_article
-
-        article = await get_article(session, article_id=article_id)
+    article = await services.publication.article(article_id)
     if article is not None:
         await _edit(application, article.chat_id, article.status_message_id, text)
 
@@ -118,10 +104,6 @@ async def _say(application: Application, article_id: int, text: str) -> None:
 async def resume_extractions(application: Application) -> None:
     """Finish extractions that a restart interrupted."""
     services: Services = application.bot_data.services
-    async with services.db.read() as session:
-        from storage.articles import unfinished_extractions
-
-        pending = await unfinished_extractions(session)
-    for article_id in pending:
+    for article_id in await services.publication.unfinished_extractions():
         log.info("Resuming extraction of article %s", article_id)
         application.create_task(publish_article(application, article_id))

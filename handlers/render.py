@@ -11,9 +11,9 @@ from bot.desk.views import ClaimDetail, ClaimView, Source, StatusView
 from bot.extraction.language import language_name
 from bot.intake.intake import Extracted, Received
 from bot.matching.service import Match
+from bot.records import Article, Claim, ClaimOrigin, ClaimStatus, Rating
 from handlers.buttons import MatchButton, QueueButton, TakeButton, VoteButton
 from handlers.shorten import shorten_html
-from storage.models import Article, Claim, ClaimOrigin, ClaimStatus, Rating
 
 MAX_MESSAGE = 4096
 

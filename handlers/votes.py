@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.desk.desk import Member
 from bot.desk.errors import DeskError
+from bot.desk.people import Member
+from bot.records import ClaimStatus, Rating
 from handlers import buttons, render
 from handlers.buttons import TakeButton, VoteButton, answer
 from handlers.context import DeskContext
 from handlers.membership import require_member
-from storage.models import ClaimStatus, Rating
 
 UNDECIDED = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW)
 ACTION_TEXT = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,11 +52,18 @@ async def cards_to_post(
     return [(claim, article, team) for claim, article, team in (await session.execute(stmt)).all()]
 
 
+class Taken(StrEnum):
+    """What `take_card` did with a card."""
+
+    TAKE = "take"  # this worker posts it
+    DEFER = "defer"  # its article already shows cards-at-once cards: it waits in /queue
+
+
 async def take_card(
     session: AsyncSession, *, claim: Claim, seen: str, mark: str, limit: int
-) -> str | None:
-    """Take a card to post ("take"), or defer it when its article already shows `limit` cards
-    ("defer"); None if another worker changed it since it was `seen`.
+) -> Taken | None:
+    """Take a card to post (TAKE), or defer it when its article already shows `limit` cards
+    (DEFER); None if another worker changed it since it was `seen`.
 
     The article's row is locked first (PostgreSQL), so two workers counting the same article's
     cards take turns and cannot both post the last one allowed.
@@ -71,11 +79,11 @@ async def take_card(
             or_(Claim.card_state == "posted", Claim.card_state.startswith(POSTING_PREFIX)),
         )
     )
-    outcome = "take" if showing.scalar_one() < limit else "defer"
+    outcome = Taken.TAKE if showing.scalar_one() < limit else Taken.DEFER
     result = await session.execute(
         update(Claim)
         .where(Claim.id == claim.id, Claim.card_state == seen)
-        .values(card_state=mark if outcome == "take" else "deferred")
+        .values(card_state=mark if outcome is Taken.TAKE else "deferred")
     )
     return outcome if result.rowcount else None
 

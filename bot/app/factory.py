@@ -22,6 +22,9 @@ from bot.app.config import Settings, check_token
 from bot.app.pump import UpdatePump
 from bot.desk.desk import Desk
 from bot.desk.membership import MemberGate
+from bot.desk.people import KnownNames
+from bot.desk.publication import Publication
+from bot.desk.teams import Teams
 from bot.desk.views import Views
 from bot.extraction.base import Extractor
 from bot.extraction.offline import OfflineExtractor
@@ -82,20 +85,32 @@ def build_services(settings: Settings, application: Application) -> Services:
         max_claims=settings.max_claims,
         match_threshold=settings.match_threshold,
     )
+    names = KnownNames()  # one cache of written names for the desk and team bookkeeping
+    desk = Desk(
+        db,
+        default_quorum=settings.quorum,
+        default_cards=settings.cards_at_once,
+        default_extractor=settings.extractor,
+        names=names,
+    )
+    views = Views(db)
     return Services(
         settings=settings,
         db=db,
-        desk=Desk(
-            db,
-            default_quorum=settings.quorum,
-            default_cards=settings.cards_at_once,
-            default_extractor=settings.extractor,
-        ),
-        views=Views(db),
+        desk=desk,
+        views=views,
         intake=intake,
-        cards=CardPublisher(application, delay=settings.card_edit_delay_seconds),
+        cards=CardPublisher(
+            application, desk=desk, views=views, delay=settings.card_edit_delay_seconds
+        ),
         editors=EditorCheck(settings.editor_ids, ttl=settings.admin_cache_seconds),
         members=MemberGate(TelegramMembers(application.bot)),
+        teams=Teams(db, names=names),
+        publication=Publication(
+            db,
+            default_cards=settings.cards_at_once,
+            cards_per_minute=settings.cards_per_minute,
+        ),
     )
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.errors import BadArguments, ClaimNotFound, DeskError, NotAnEditor, NoTeam, NotItsCard
+from bot.desk.people import KnownNames, Member, display_name
+from bot.desk.publication import cards_at_once
 from bot.desk.workflow import RATING_TO_STATUS, decide_status
 from bot.intake.intake import without_controls
 from bot.intake.web.urls import find_urls
@@ -19,16 +21,6 @@ from storage.models import Claim, ClaimStatus, Rating, Team
 
 # Team settings editors change with buttons: name -> (column, lowest, highest).
 SETTING_RANGES = {"quorum": ("quorum", 1, 9), "cards": ("cards_at_once", 1, 20)}
-
-
-@dataclass(frozen=True)
-class Member:
-    """Who is acting: a Telegram user as the services need them."""
-
-    id: int
-    first_name: str
-    last_name: str | None = None
-    username: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,12 +69,13 @@ class Desk:
         default_quorum: int,
         default_cards: int = 5,
         default_extractor: str = "offline",
+        names: KnownNames | None = None,
     ) -> None:
         self.db = db
         self.default_quorum = default_quorum
         self.default_cards = default_cards
         self.default_extractor = default_extractor
-        self._known_members: dict[int, Member] = {}
+        self.names = names or KnownNames()
 
     async def _team_claim(
         self, session: AsyncSession, *, chat_id: int, claim_id: int, lock: bool = False
@@ -99,18 +92,7 @@ class Desk:
 
     async def _remember(self, session: AsyncSession, member: Member) -> None:
         """Keep the member's name current for cards and /status (written when it changes)."""
-        if self._known_members.get(member.id) == member:
-            return
-        if len(self._known_members) > 100_000:
-            self._known_members.clear()
-        self._known_members[member.id] = member
-        await team_q.upsert_user(
-            session,
-            user_id=member.id,
-            first_name=member.first_name,
-            last_name=member.last_name,
-            username=member.username,
-        )
+        await self.names.remember(session, member)
 
     async def cast_vote(
         self,
@@ -187,7 +169,7 @@ class Desk:
                         claim=claim,
                         to_status=ClaimStatus.IN_REVIEW,
                         user_id=member.id,
-                        reason=f"taken by {member.first_name}",
+                        reason=f"taken by {display_name(member)}",
                     )
         return ClaimChange(claim_id, claim.status, detail)
 
@@ -326,7 +308,7 @@ class Desk:
         """A team's settings with defaults for what it has not set."""
         return TeamSettings(
             quorum=team.quorum or self.default_quorum,
-            cards_at_once=team.cards_at_once or self.default_cards,
+            cards_at_once=cards_at_once(team, self.default_cards),
             extractor=team.extractor or self.default_extractor,
         )
 

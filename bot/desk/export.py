@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from bot.desk.errors import DeskError, NoTeam
+from bot.desk.people import display_name
 from storage import export as export_q
 from storage import teams as team_q
 from storage.db import Database
@@ -109,10 +110,10 @@ def _iso(moment: datetime | None) -> str:
 
 
 def _name(user: User | None, user_id: int | None) -> str | None:
-    """A display name for a member."""
-    if user is not None:
-        return " ".join(p for p in (user.first_name, user.last_name) if p) or user.username
-    return str(user_id) if user_id is not None else None
+    """A member's full name for the export (None for no member at all)."""
+    if user is None and user_id is None:
+        return None
+    return display_name(user, full=True, user_id=user_id)
 
 
 def verdict_of(claim: Claim) -> tuple[str | None, datetime | None]:

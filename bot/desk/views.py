@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from bot.desk.errors import ClaimNotFound, NoTeam
+from bot.desk.people import display_name
 from bot.matching.service import Match, suggestion_for
 from storage import articles as article_q
 from storage import claims as claim_q
@@ -98,13 +99,6 @@ def outlet(article: Article) -> str:
         return site
     host = urlsplit(article.url or "").hostname or ""
     return host.removeprefix("www.") or article.url or "a web page"
-
-
-def display_name(user: User | None) -> str:
-    """A short name for a user."""
-    if user is None:
-        return "someone"
-    return user.first_name or (f"@{user.username}" if user.username else str(user.id))
 
 
 class Views:

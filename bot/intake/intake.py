@@ -22,7 +22,7 @@ from storage import articles as article_q
 from storage import claims as claim_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import Article, Claim, ExtractionState, Team
+from storage.models import Article, Claim, ExtractionState
 
 log = logging.getLogger(__name__)
 
@@ -112,15 +112,6 @@ class Intake:
     async def read_html(self, html: str) -> ArticleContent:
         """Take the main text of an uploaded HTML document."""
         return await parse_article_async(html, None)
-
-    async def team_for_chat(
-        self, *, chat_id: int, title: str, chat_type: str, is_forum: bool
-    ) -> Team:
-        """The team of a group chat, created on first sight."""
-        async with self.db.write() as session:
-            return await team_q.ensure_team(
-                session, chat_id=chat_id, title=title, chat_type=chat_type, is_forum=is_forum
-            )
 
     async def submit(
         self,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox.core import SANDBOX_TOKEN, Sandbox
-from bot.sandbox.server import run_standalone, serve_forever
+from bot.sandbox.core import SANDBOX_TOKEN, Sandbox, run_standalone, serve_forever
 from bot.sandbox.state import Chat, Message, User
 
 __all__ = ["SANDBOX_TOKEN", "Chat", "Message", "Sandbox", "User", "run_standalone", "serve_forever"]

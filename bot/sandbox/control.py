@@ -4,15 +4,50 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
-from bot.sandbox.server import NOT_UNICODE, lone_surrogate_at
-from bot.sandbox.state import Chat, Message, User
+from bot.sandbox.encoding import NOT_UNICODE, lone_surrogate_at
+from bot.sandbox.state import CallRecord, Chat, Message, SandboxState, User
 
-if TYPE_CHECKING:
-    from bot.sandbox.core import Sandbox
+
+class Sandbox(Protocol):
+    """What the control API drives: `bot.sandbox.core.Sandbox` (named here as a protocol so
+    that the sandbox, which mounts these routes, and this module do not import each other)."""
+
+    state: SandboxState
+
+    def push_update(self, raw: dict[str, Any]) -> int: ...
+    def calls(self, since: int = 0, method: str | None = None) -> list[CallRecord]: ...
+    async def reset(self) -> None: ...
+    def add_chat(
+        self, title: str, type: str = "supergroup", is_forum: bool = False, *,
+        bot_status: str | None = "member",
+    ) -> Chat: ...  # fmt: skip
+    def add_user(
+        self, first_name: str, username: str | None = None, last_name: str | None = None
+    ) -> User: ...
+    def private_chat(self, user: User) -> Chat: ...
+    def add_member(
+        self, chat: Chat, user: User, status: str = "member", *, notify: bool = False,
+        by: User | None = None,
+    ) -> None: ...  # fmt: skip
+    def send(
+        self, chat: Chat, user: User, text: str | None = None, *,
+        entities: list[dict[str, Any]] | None = None,
+        forward_origin: dict[str, Any] | None = None, caption: str | None = None,
+        photo: bool = False, document: tuple[str, bytes, str] | None = None,
+        reply_to: Message | None = None, thread_id: int | None = None,
+        sender_chat: dict[str, Any] | None = None,
+    ) -> Message: ...  # fmt: skip
+    def messages(self, chat: Chat) -> list[Message]: ...
+    def press(self, user: User, message: Message, button: str) -> str: ...
+    def press_data(self, user: User, message: Message, data: str) -> str: ...
+    def answers_for(self, callback_id: str) -> list[dict[str, Any]]: ...
+    async def wait_idle(self, timeout: float = 10.0, quiet: float = 0.3) -> None: ...  # noqa: ASYNC109
+    def set_rate_limit(self, per_minute: int | None) -> None: ...
+    def set_callback_answer_window(self, seconds: float | None) -> None: ...
 
 
 def ok(result: Any) -> web.Response:

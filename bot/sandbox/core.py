@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.control import add_control_routes
 from bot.sandbox.server import build_app, deliver_webhooks
 from bot.sandbox.state import CallRecord, Chat, Message, SandboxState, User
 from bot.sandbox.world import World
@@ -33,7 +34,9 @@ class Sandbox(World):
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
         """Serve on host:port (port 0 picks a free one)."""
-        self._runner = web.AppRunner(build_app(self), access_log=None, shutdown_timeout=0.5)
+        app = build_app(self.state)
+        add_control_routes(app, self)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
@@ -171,3 +174,26 @@ class Sandbox(World):
     def commands(self, scope: str = "default") -> list[dict[str, Any]]:
         """The command menu set for a scope key ("default", "all_group_chats", "chat:<id>")."""
         return self.state.commands.get(scope, [])
+
+
+async def serve_forever(host: str = "127.0.0.1", port: int = 8081) -> None:
+    """Run a standalone sandbox until interrupted; print what a bot needs to connect."""
+    sandbox = Sandbox()
+    await sandbox.start(host=host, port=port)
+    print(f"Sandbox Bot API running on http://{host}:{sandbox.port}")
+    print(f"  TELEGRAM_BASE_URL={sandbox.base_url}")
+    print(f"  TELEGRAM_BASE_FILE_URL={sandbox.base_file_url}")
+    print(f"  TELEGRAM_BOT_TOKEN={sandbox.token}")
+    print(f"  control API: http://{host}:{sandbox.port}/sandbox/  (see docs/sandbox.md)")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await sandbox.stop()
+
+
+def run_standalone(port: int = 8081, host: str = "127.0.0.1") -> None:
+    """Blocking entry point for `factcheck-bot sandbox --port N`."""
+    try:
+        asyncio.run(serve_forever(host, port))
+    except KeyboardInterrupt:
+        pass

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from bot.sandbox.html import HtmlError, parse_html
-from bot.sandbox.protocol import METHODS, ApiError, Params, bad_request, method
+from bot.sandbox.protocol import METHODS, ApiError, Params, bad_request, find_chat, method
 from bot.sandbox.state import Chat, Message, SandboxState, StoredFile, now
 
 MAX_TEXT = 4096
@@ -20,27 +20,6 @@ QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or q
 
 
 # -- shared checks -----------------------------------------------------------------------------
-
-
-def find_chat(state: SandboxState, params: Params) -> Chat:
-    """The chat named by chat_id (a number or "@username")."""
-    raw = params.str("chat_id")
-    if raw and raw.startswith("@"):
-        chat = next((c for c in state.chats.values() if c.username == raw[1:]), None)
-    else:
-        chat = state.chats.get(params.int("chat_id", required=True) or 0)
-    if chat is None:
-        user_id = params.int("chat_id") if not raw or not raw.startswith("@") else None
-        if user_id and user_id in state.users and user_id != state.bot.id:
-            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
-        raise bad_request("chat not found")
-    if chat.id in state.migrated:
-        raise ApiError(
-            400,
-            "Bad Request: group chat was upgraded to a supergroup chat",
-            {"migrate_to_chat_id": state.migrated[chat.id]},
-        )
-    return chat
 
 
 def writable_chat(state: SandboxState, params: Params) -> Chat:
@@ -298,6 +277,4 @@ def send_chat_action(state: SandboxState, params: Params) -> bool:
     return True
 
 
-from bot.sandbox import methods_chat as _methods_chat  # noqa: E402, F401  (registers the rest)
-
-__all__ = ["METHODS", "ApiError", "Params", "bad_request", "method"]
+__all__ = ["METHODS", "ApiError", "Params", "bad_request", "find_chat", "method"]

@@ -7,7 +7,7 @@ import re
 import time
 from typing import Any
 
-from bot.sandbox.methods import ApiError, Params, bad_request, find_chat, method
+from bot.sandbox.protocol import ApiError, Params, bad_request, find_chat, method
 from bot.sandbox.state import Chat, Member, SandboxState
 
 MAX_POLL_SECONDS = 50

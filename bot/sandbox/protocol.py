@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.state import SandboxState
+from bot.sandbox.state import Chat, SandboxState
 
 
 class ApiError(Exception):
@@ -93,3 +93,24 @@ def method(name: str) -> Callable[[Handler], Handler]:
         return function
 
     return register
+
+
+def find_chat(state: SandboxState, params: Params) -> Chat:
+    """The chat named by chat_id (a number or "@username")."""
+    raw = params.str("chat_id")
+    if raw and raw.startswith("@"):
+        chat = next((c for c in state.chats.values() if c.username == raw[1:]), None)
+    else:
+        chat = state.chats.get(params.int("chat_id", required=True) or 0)
+    if chat is None:
+        user_id = params.int("chat_id") if not raw or not raw.startswith("@") else None
+        if user_id and user_id in state.users and user_id != state.bot.id:
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        raise bad_request("chat not found")
+    if chat.id in state.migrated:
+        raise ApiError(
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            {"migrate_to_chat_id": state.migrated[chat.id]},
+        )
+    return chat

@@ -7,16 +7,15 @@ import json
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from bot.sandbox.methods import METHODS, ApiError, Params
+from bot.sandbox import methods, methods_chat  # noqa: F401  (each registers its methods)
+from bot.sandbox.encoding import NOT_UNICODE, lone_surrogate_at
+from bot.sandbox.protocol import METHODS, ApiError, Params
 from bot.sandbox.state import SandboxState, now
-
-if TYPE_CHECKING:
-    from bot.sandbox.core import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -25,29 +24,6 @@ UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
 NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
 POLLING = "getupdates"
 WEBHOOK_RETRY_SECONDS = 0.5
-
-
-# Telegram's answer to text that is not valid Unicode.
-NOT_UNICODE = "Bad Request: strings must be encoded in UTF-8"
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def lone_surrogate_at(value: Any, path: str = "body") -> str | None:
-    """Where a lone surrogate hides in parsed JSON (json.loads joins proper pairs), or None."""
-    stack = [(value, path)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                return where
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                if isinstance(key, str) and _SURROGATE.search(key):
-                    return f"{where} key"
-                stack.append((child, f"{where}.{key}"))
-        elif isinstance(item, list):
-            stack.extend((child, f"{where}[{i}]") for i, child in enumerate(item))
-    return None
 
 
 async def read_params(request: web.Request) -> Params:
@@ -117,9 +93,9 @@ async def call_method(state: SandboxState, name: str, params: Params) -> web.Res
     return answer({"ok": True, "result": result})
 
 
-def build_app(sandbox: Sandbox) -> web.Application:
-    """The aiohttp application: Bot API, file downloads and the control API."""
-    from bot.sandbox.control import add_control_routes
+def build_app(state: SandboxState) -> web.Application:
+    """The aiohttp application of the Bot API and its file downloads (the sandbox adds the
+    control API)."""
 
     async def bot_api(request: web.Request) -> web.Response:
         token = request.match_info["token"]
@@ -129,13 +105,13 @@ def build_app(sandbox: Sandbox) -> web.Application:
             params = await read_params(request)
         except ApiError as error:
             return answer(error.to_api(), error.code)
-        return await call_method(sandbox.state, request.match_info["method"], params)
+        return await call_method(state, request.match_info["method"], params)
 
     async def download(request: web.Request) -> web.StreamResponse:
         if not TOKEN.match(request.match_info["token"]):
             return answer(UNAUTHORIZED, 401)
         path = request.match_info["path"]
-        stored = next((f for f in sandbox.state.files.values() if f.file_path == path), None)
+        stored = next((f for f in state.files.values() if f.file_path == path), None)
         if stored is None:
             return answer(NOT_FOUND, 404)
         return web.Response(body=stored.content, content_type="application/octet-stream")
@@ -143,7 +119,6 @@ def build_app(sandbox: Sandbox) -> web.Application:
     app = web.Application(client_max_size=50 * 1024 * 1024)
     app.router.add_route("*", "/bot{token}/{method}", bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", download)
-    add_control_routes(app, sandbox)
     return app
 
 
@@ -179,28 +154,3 @@ async def _post_update(
     hook.last_error_date, hook.last_error_message = now(), message
     log.debug("webhook delivery failed: %s", message)
     return False
-
-
-async def serve_forever(host: str = "127.0.0.1", port: int = 8081) -> None:
-    """Run a standalone sandbox until interrupted; print what a bot needs to connect."""
-    from bot.sandbox.core import Sandbox
-
-    sandbox = Sandbox()
-    await sandbox.start(host=host, port=port)
-    print(f"Sandbox Bot API running on http://{host}:{sandbox.port}")
-    print(f"  TELEGRAM_BASE_URL={sandbox.base_url}")
-    print(f"  TELEGRAM_BASE_FILE_URL={sandbox.base_file_url}")
-    print(f"  TELEGRAM_BOT_TOKEN={sandbox.token}")
-    print(f"  control API: http://{host}:{sandbox.port}/sandbox/  (see docs/sandbox.md)")
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await sandbox.stop()
-
-
-def run_standalone(port: int = 8081, host: str = "127.0.0.1") -> None:
-    """Blocking entry point for `factcheck-bot sandbox --port N`."""
-    try:
-        asyncio.run(serve_forever(host, port))
-    except KeyboardInterrupt:
-        pass

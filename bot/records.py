@@ -1,0 +1,32 @@
+"""The records and vocabulary the services hand to the Telegram edge.
+
+Handlers render what services return (an article, a claim, its status and ratings) but never
+reach into storage themselves: they name these types from here, and `grep storage handlers/`
+stays empty. Storage defines them; this module is the one door they pass through.
+"""
+
+from __future__ import annotations
+
+from storage.db import Database
+from storage.models import (
+    VERDICT_STATUSES,
+    Article,
+    Claim,
+    ClaimOrigin,
+    ClaimStatus,
+    ExtractionState,
+    Rating,
+    Team,
+)
+
+__all__ = [
+    "VERDICT_STATUSES",
+    "Article",
+    "Claim",
+    "ClaimOrigin",
+    "ClaimStatus",
+    "Database",
+    "ExtractionState",
+    "Rating",
+    "Team",
+]
