@@ -26,6 +26,8 @@ VERDICT_USAGE = (
 
 async def _is_editor(update: Update, context: DeskContext) -> bool:
     """Whether the sender may act as an editor in this chat."""
+    if update.effective_chat is None:
+        return False
     return await context.services.editors.is_editor(
         context.bot, update.effective_chat, update.effective_user, update.effective_message
     )
@@ -33,7 +35,8 @@ async def _is_editor(update: Update, context: DeskContext) -> bool:
 
 def _reason(update: Update, skip: int) -> str | None:
     """The free text after the first `skip` arguments."""
-    parts = (update.effective_message.text or "").split(maxsplit=skip + 1)
+    message = update.effective_message
+    parts = (message.text if message and message.text else "").split(maxsplit=skip + 1)
     return parts[skip + 1].strip()[:500] if len(parts) > skip + 1 else None
 
 
@@ -46,9 +49,12 @@ async def on_verdict(update: Update, context: DeskContext) -> None:
     rating = render.RATING_NAMES.get(args[1].lower())
     if rating is None or rating.value == "not_claim":
         raise BadArguments(f"“{args[1][:20]}” is not a verdict. {VERDICT_USAGE}")
+    chat = update.effective_chat
+    if chat is None:
+        return  # commands always come in a chat
     await require_member(update, context, "set verdicts on its claims")
     change = await context.services.desk.set_verdict(
-        chat_id=update.effective_chat.id,
+        chat_id=chat.id,
         claim_id=claim_id,
         member=member_of(update),
         rating=rating,
@@ -66,9 +72,12 @@ async def _claim_action(
     if not context.args:
         raise BadArguments(usage)
     claim_id = parse_claim_id(context.args[0])
+    chat = update.effective_chat
+    if chat is None:  # commands always come in a chat
+        raise BadArguments(usage)
     await require_member(update, context, "change its claims")
     change = await action(
-        chat_id=update.effective_chat.id,
+        chat_id=chat.id,
         claim_id=claim_id,
         member=member_of(update),
         reason=_reason(update, 1),
@@ -141,6 +150,8 @@ def _extractors(context: DeskContext) -> list[str]:
 
 async def on_settings(update: Update, context: DeskContext) -> None:
     """Show the team's settings; editors get buttons to change them."""
+    if update.effective_chat is None:
+        return  # commands always come in a chat
     settings = await context.services.desk.team_settings(chat_id=update.effective_chat.id)
     markup = None
     if await _is_editor(update, context):
@@ -153,7 +164,9 @@ async def on_settings(update: Update, context: DeskContext) -> None:
 
 async def on_settings_button(update: Update, context: DeskContext) -> None:
     """Apply a settings button pressed by an editor."""
-    query = update.callback_query
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return  # registered for button presses, which come from a message in a chat
     button = buttons.pressed(query, SettingButton)
     if button is None:
         await answer(query, buttons.INVALID)
@@ -163,7 +176,7 @@ async def on_settings_button(update: Update, context: DeskContext) -> None:
         if not await _is_editor(update, context):
             raise NotAnEditor("change settings")
         settings = await context.services.desk.change_setting(
-            chat_id=update.effective_chat.id,
+            chat_id=chat.id,
             name=button.name,
             value=button.value,
             extractors=frozenset(_extractors(context)),

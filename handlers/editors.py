@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import time
 
-from telegram import Chat, Message, User
+from telegram import Bot, Chat, Message, User
 from telegram.error import TelegramError
-from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +23,7 @@ class EditorCheck:
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
 
     async def is_editor(
-        self, bot: ExtBot, chat: Chat, user: User | None, message: Message | None = None
+        self, bot: Bot, chat: Chat, user: User | None, message: Message | None = None
     ) -> bool:
         """True for configured editors, group admins, and the anonymous admin of this group."""
         if user is None:
@@ -38,7 +37,7 @@ class EditorCheck:
             return False
         return user.id in await self._admin_ids(bot, chat.id)
 
-    async def _admin_ids(self, bot: ExtBot, chat_id: int) -> frozenset[int]:
+    async def _admin_ids(self, bot: Bot, chat_id: int) -> frozenset[int]:
         """The group's administrators, from the cache or from Telegram."""
         cached = self._admins.get(chat_id)
         now = time.monotonic()

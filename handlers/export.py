@@ -23,8 +23,10 @@ CAPTIONS = {
 async def on_export(update: Update, context: DeskContext) -> None:
     """Send the team's claims as CSV, JSON or ClaimReview JSON-LD."""
     services = context.services
-    chat, user = update.effective_chat, update.effective_user
-    if not await services.editors.is_editor(context.bot, chat, user, update.effective_message):
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or message is None:
+        return  # commands always come as a message in a chat
+    if not await services.editors.is_editor(context.bot, chat, user, message):
         raise NotAnEditor("export the team's claims")
     args = [a.lower() for a in context.args or []]
     fmt = args[0] if args else "csv"
@@ -45,7 +47,7 @@ async def on_export(update: Update, context: DeskContext) -> None:
             review_url=settings.export_review_url,
         )
         await asyncio.to_thread(out.seek, 0)
-        await update.effective_message.reply_document(
+        await message.reply_document(
             out,
             filename=export_filename(team, fmt),
             caption=f"{stats.claims} claims — {CAPTIONS[fmt]}",

@@ -14,14 +14,15 @@ from handlers.membership import require_member
 
 async def on_match_button(update: Update, context: DeskContext) -> None:
     """Accept a matching claim's verdict for this claim (editors), or keep checking it."""
-    query = update.callback_query
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or chat is None or user is None:
+        return  # registered for button presses, which come from a member in a chat
     button = buttons.pressed(query, MatchButton)
-    if button is None:
+    if button is None or query.message is None:
         await answer(query, buttons.INVALID, alert=True)
         return
     claim_id, matched_id = button.claim_id, button.matched_id
     services = context.services
-    chat = update.effective_chat
     try:
         await require_member(update, context, "decide on its claims")
         # A card button counts only on that claim's own card (the data could be forged).
@@ -32,14 +33,14 @@ async def on_match_button(update: Update, context: DeskContext) -> None:
             raise NotItsCard()
         if button.accept:
             is_editor = await services.editors.is_editor(
-                context.bot, chat, update.effective_user, update.effective_message
+                context.bot, chat, user, update.effective_message
             )
             decision = await accept_match(
                 services.db,
                 chat_id=chat.id,
                 claim_id=claim_id,
                 matched_id=matched_id,
-                member_id=update.effective_user.id,
+                member_id=user.id,
                 is_editor=is_editor,
             )
             status = render.status_label(decision.status)
@@ -50,7 +51,7 @@ async def on_match_button(update: Update, context: DeskContext) -> None:
                 chat_id=chat.id,
                 claim_id=claim_id,
                 matched_id=matched_id,
-                member_id=update.effective_user.id,
+                member_id=user.id,
             )
             text = f"Claim #{claim_id} stays in the queue"
     except DeskError as error:

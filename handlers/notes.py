@@ -19,12 +19,14 @@ log = logging.getLogger(__name__)
 
 async def on_card_reply(update: Update, context: DeskContext) -> None:
     """Keep a reply to a claim's card as a note on that claim."""
-    message = update.effective_message
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return  # registered for messages, which come in a chat
     target = message.reply_to_message
     if target is None or target.from_user is None or target.from_user.id != context.bot.id:
         return
     claim_id = await context.services.desk.note_target(
-        chat_id=update.effective_chat.id, card_message_id=target.message_id
+        chat_id=chat.id, card_message_id=target.message_id
     )
     if claim_id is None:
         return
@@ -43,16 +45,21 @@ async def on_note(update: Update, context: DeskContext) -> None:
     if len(args) < 2:
         raise BadArguments("Use /note <id> <text>, for example /note 17 The ministry denied it.")
     claim_id = parse_claim_id(args[0])
+    message = update.effective_message
+    if message is None or message.text is None:
+        return  # a command always comes as a text message
     await require_member(update, context, "add notes to its claims")
-    text = (update.effective_message.text or "").split(maxsplit=2)[2]
+    text = message.text.split(maxsplit=2)[2]
     await _add(update, context, claim_id, text)
 
 
 async def _add(update: Update, context: DeskContext, claim_id: int, text: str) -> None:
     """Store the note and acknowledge it with a reaction (a short reply if reactions fail)."""
-    message = update.effective_message
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return  # notes come as messages in a chat
     change = await context.services.desk.add_note(
-        chat_id=update.effective_chat.id,
+        chat_id=chat.id,
         claim_id=claim_id,
         member=member_of(update),
         text=text,

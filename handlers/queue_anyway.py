@@ -40,14 +40,15 @@ def queue_anyway_keyboard(article_id: int, *, other_language: bool) -> InlineKey
 
 async def on_queue_anyway(update: Update, context: DeskContext) -> None:
     """Queue the article's text as one claim, post its card, and take the button away."""
-    query = update.callback_query
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return  # registered for button presses, which come from a message in a chat
     button = buttons.pressed(query, QueueWholeButton)
     if button is None:
         await answer(query, buttons.INVALID, alert=True)
         return
     article_id = button.article_id
     services = context.services
-    chat = update.effective_chat
     try:
         await require_member(update, context, "queue claims")
         queued = await services.intake.queue_whole(article_id=article_id, chat_id=chat.id)

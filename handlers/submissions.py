@@ -217,6 +217,8 @@ def link_reader(intake: Intake, parsed: Parsed, kind: str) -> ReadDraft:
 def _document_reader(intake: Intake, message: Message, limit: int) -> ReadDraft | None:
     """A reader for an uploaded .txt, .md or .html file; None for other kinds of file."""
     document = message.document
+    if document is None:
+        return None
     kind = document_kind(document.file_name)
     if kind is None:
         return None
