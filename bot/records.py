@@ -7,7 +7,7 @@ stays empty. Storage defines them; this module is the one door they pass through
 
 from __future__ import annotations
 
-from storage.db import Database
+from storage.db import Database, UnitOfWork, UpdateAlreadyApplied, is_passing_db_failure
 from storage.models import (
     VERDICT_STATUSES,
     Article,
@@ -17,6 +17,7 @@ from storage.models import (
     ExtractionState,
     Rating,
     Team,
+    stored_id,
 )
 
 __all__ = [
@@ -29,4 +30,8 @@ __all__ = [
     "ExtractionState",
     "Rating",
     "Team",
+    "UnitOfWork",
+    "UpdateAlreadyApplied",
+    "is_passing_db_failure",
+    "stored_id",
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import copy
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from telegram.ext import CallbackContext, ExtBot
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 if TYPE_CHECKING:
     from bot.app.config import Settings
@@ -15,9 +17,10 @@ if TYPE_CHECKING:
     from bot.desk.teams import Teams
     from bot.desk.views import Views
     from bot.intake.intake import Intake
-    from bot.records import Database
+    from bot.records import Database, UnitOfWork
     from handlers.cards import CardPublisher
     from handlers.editors import EditorCheck
+    from handlers.submissions import ReadDraft
 
 
 @dataclass
@@ -35,6 +38,29 @@ class Services:
     teams: Teams
     publication: Publication
 
+    def bound(self, unit: UnitOfWork) -> Services:
+        """These services as one update's handlers see them: they write through its unit of work.
+
+        Every service that holds the database is copied (shallowly: caches stay shared) with the
+        unit in its place, so a service added later is covered without anyone remembering to.
+        Teams keeps the database: its writes (the group, who speaks in it) are idempotent
+        bookkeeping that runs before an update's effect (handler group -1), and must not be the
+        write that marks the update done.
+        """
+        changes: dict[str, Any] = {"db": unit}
+        for item in fields(self):
+            service = getattr(self, item.name)
+            if item.name in _UNBOUND or getattr(service, "db", None) is not self.db:
+                continue
+            clone = copy.copy(service)
+            clone.db = unit
+            changes[item.name] = clone
+        return replace(self, **changes)
+
+
+# Services whose writes are safe to repeat and come before the effect (see Services.bound).
+_UNBOUND = frozenset({"db", "teams"})
+
 
 @dataclass
 class BotData:
@@ -42,15 +68,42 @@ class BotData:
 
     services: Services | None = None
     pump: object | None = None
-    pending_private: dict[str, object] = field(default_factory=dict)
+    pending_private: dict[str, ReadDraft] = field(default_factory=dict)
+    # The unit of work of each update the pump is applying, by update id (bot.app.pump).
+    units: dict[int, UnitOfWork] = field(default_factory=dict)
 
 
-class DeskContext(CallbackContext[ExtBot, dict, dict, BotData]):
+class DeskContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
     """CallbackContext with typed access to the services."""
+
+    # The update's unit of work, when the update pump is applying it (not in direct calls).
+    unit: UnitOfWork | None = None
+    _bound: Services | None = None
+
+    @classmethod
+    def from_update(
+        cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> DeskContext:
+        """PTB builds one context per update (and per error): it picks up the update's unit."""
+        context: DeskContext = super().from_update(update, application)
+        if isinstance(update, Update):
+            context.unit = application.bot_data.units.get(update.update_id)
+        return context
 
     @property
     def services(self) -> Services:
-        """The application's services."""
+        """The application's services, bound to this update's unit of work."""
         services = self.bot_data.services
         assert services is not None, "build_application sets the services"
-        return services
+        if self.unit is None:
+            return services
+        if self._bound is None:
+            self._bound = services.bound(self.unit)
+        return self._bound
+
+
+# The Application as bot.app.factory builds it: ContextTypes(context=DeskContext, bot_data=BotData).
+# The bot's type argument is its rate limiter's, which settings may leave out.
+DeskApplication: TypeAlias = Application[
+    ExtBot[Any], DeskContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[DeskContext]
+]

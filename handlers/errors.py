@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.desk.errors import DeskError
+from bot.records import UpdateAlreadyApplied, is_passing_db_failure
 from handlers.context import DeskContext
-from storage.db import UpdateAlreadyApplied, applying, is_passing_db_failure
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +20,11 @@ async def on_error(update: object, context: DeskContext) -> None:
     if isinstance(error, UpdateAlreadyApplied):
         log.info("Update %s was already applied before a restart; skipped", error)
         return
-    current = applying.get()
-    if current is not None and is_passing_db_failure(error):
+    unit = context.unit
+    if unit is not None and is_passing_db_failure(error):
         # The update goes back to the store and runs again; the user gets the answer then.
-        log.warning(
-            "Update %s hit a passing database failure; retrying: %s", current.update_id, error
-        )
-        current.retry = True
+        log.warning("Update %s hit a passing database failure; retrying: %s", unit.update_id, error)
+        unit.retry = True
         return
     if isinstance(error, DeskError):
         text = str(error)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, exc, update
+from sqlalchemy import CursorResult, event, exc, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -19,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlmodel import col
 
 import migrations
 from storage.models import StoredUpdate, utcnow
@@ -32,19 +31,6 @@ _IMMEDIATE = "factcheck_sqlite_immediate"
 
 class UpdateAlreadyApplied(Exception):
     """The update being processed already had its effect (a re-delivery after a crash)."""
-
-
-@dataclass
-class Applying:
-    """The stored update whose handler is running; set by the update worker."""
-
-    update_id: int
-    marked: bool = False
-    retry: bool = False  # set when a passing database failure interrupted the handler
-
-
-# The update the current task is processing, so its effect and "done" commit together.
-applying: ContextVar[Applying | None] = ContextVar("applying", default=None)
 
 
 def is_passing_db_failure(error: BaseException | None) -> bool:
@@ -87,31 +73,35 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def write(self, *, effect: bool = False) -> AsyncIterator[AsyncSession]:
-        """A transaction that commits on success; on SQLite it takes the write lock up front.
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that commits on success; on SQLite it takes the write lock up front."""
+        async with self._transaction(marking=None) as session:
+            yield session
 
-        `effect=True` marks the transaction that carries the current update's effect (a vote,
-        a queued article, a note): the stored update is marked done in the same transaction, and
-        a re-delivered update whose effect already committed raises UpdateAlreadyApplied.
+    def unit(self, update_id: int) -> UnitOfWork:
+        """The unit of work of one stored update (the update pump makes one per update)."""
+        return UnitOfWork(self, update_id)
+
+    @asynccontextmanager
+    async def _transaction(self, *, marking: int | None) -> AsyncIterator[AsyncSession]:
+        """A write transaction; with `marking`, it also marks that stored update done.
+
+        Marking comes first, so a re-delivered update whose effect already committed raises
+        UpdateAlreadyApplied before anything else is written (and on PostgreSQL the row lock
+        keeps a second worker from applying it at the same moment).
         """
-        current = applying.get()
-        marking = effect and current is not None and not current.marked
         async with self._write_turn(), self._writer() as session:
             async with session.begin():
-                if marking:
+                if marking is not None:
                     result = await session.execute(
                         update(StoredUpdate)
-                        .where(StoredUpdate.update_id == current.update_id)
-                        .where(StoredUpdate.state != "done")
+                        .where(col(StoredUpdate.update_id) == marking)
+                        .where(col(StoredUpdate.state) != "done")
                         .values(state="done", done_at=utcnow())
                     )
-                    if not result.rowcount:
-                        raise UpdateAlreadyApplied(current.update_id)
+                    if not cast(CursorResult[Any], result).rowcount:
+                        raise UpdateAlreadyApplied(marking)
                 yield session
-            # Only once the transaction committed: a rolled-back effect (the claim was not
-            # found, say) leaves the update for the worker to finish.
-            if marking:
-                current.marked = True
 
     @asynccontextmanager
     async def _write_turn(self) -> AsyncIterator[None]:
@@ -135,6 +125,55 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+class UnitOfWork:
+    """The database as the services see it while one stored update is applied.
+
+    The update pump makes one per update and hands it down with the update (handlers never
+    touch it; `context.services` are bound to it). Reads go to the database. The first write
+    transaction is the update's effect: it also marks the stored update done, so the effect and
+    "done" commit together or not at all, and a re-run of an update whose effect committed (a
+    crash just after the commit, a second worker) raises UpdateAlreadyApplied instead of
+    applying it twice. Later writes (card message ids, extraction, which the bot redoes on its
+    own after a crash) are plain transactions. Once the pump has finished the update
+    (`close`), every write is plain, so work the update left running can still write.
+    """
+
+    def __init__(self, db: Database, update_id: int) -> None:
+        self.db = db
+        self.update_id = update_id
+        self.marked = False  # the effect's transaction committed and marked the update done
+        self.retry = False  # a passing database failure interrupted the handler: run it again
+        self._closed = False
+        self._first = asyncio.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything else (engine, is_sqlite, url) is the database's."""
+        return getattr(self.db, name)
+
+    def read(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session for queries that change nothing."""
+        return self.db.read()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A transaction; the unit's first one also marks the update done."""
+        if not self.marked and not self._closed:
+            async with self._first:  # two writes of one update at once: one is the effect
+                if not self.marked and not self._closed:
+                    async with self.db._transaction(marking=self.update_id) as session:
+                        yield session
+                    # Only once it committed: a rolled-back effect (the claim was not found,
+                    # say) leaves the update to the pump, which records how it ended.
+                    self.marked = True
+                    return
+        async with self.db.write() as session:
+            yield session
+
+    def close(self) -> None:
+        """The pump is done with the update: later writes no longer mark it."""
+        self._closed = True
 
 
 def _ensure_sqlite_dir(url: str) -> None:

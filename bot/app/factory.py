@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from telegram import Update
 from telegram.ext import (
@@ -114,7 +114,7 @@ def build_services(settings: Settings, application: Application) -> Services:
     )
 
 
-async def _post_init(application: Application) -> None:
+async def _prepare(application: Application) -> None:
     """Migrate the database, set the command menus, and resume unfinished work."""
     services: Services = application.bot_data.services
     await services.db.upgrade()
@@ -122,16 +122,24 @@ async def _post_init(application: Application) -> None:
     await handlers.resume_unfinished(application)
 
 
-async def _post_shutdown(application: Application) -> None:
-    """Close the HTTP clients and the database."""
-    services: Services = application.bot_data.services
-    await services.cards.flush()
-    await services.intake.fetcher.close()
-    for extractor in services.intake.extractors.values():
-        close = getattr(extractor, "close", None)
-        if close is not None:
-            await close()
-    await services.db.dispose()
+async def _close_bot_clients(application: Application) -> None:
+    """Close the Bot API HTTP clients, also after an initialize that failed at getMe: PTB then
+    leaves them open and its own shutdown does nothing (the bot never counted as initialized).
+    """
+    # Bot._request holds the two clients (getUpdates' and the rest's); no public accessor has both.
+    for request in application.bot._request:
+        await request.shutdown()  # a no-op for a client already closed
+
+
+async def _close_services(services: Services) -> None:
+    """Close the HTTP clients and the database, each whatever became of the others."""
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(services.db.dispose)
+        stack.push_async_callback(services.intake.fetcher.close)
+        for extractor in services.intake.extractors.values():
+            close = getattr(extractor, "close", None)
+            if close is not None:
+                stack.push_async_callback(close)
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None) -> Application:
@@ -146,8 +154,8 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         # A reply quotes the member's message; if they deleted it meanwhile, send it anyway.
         .defaults(Defaults(allow_sending_without_reply=True))
         .updater(None)  # updates come through bot.app.pump: stored before they are acknowledged
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
+        # No post_init/post_shutdown hooks: they fire only under run_polling/run_webhook, which
+        # this bot never calls. `running_bot` is the one lifecycle.
     )
     if settings.rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
@@ -175,48 +183,38 @@ async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncItera
     """
     application = build_application(settings)
     services: Services = application.bot_data.services
-    async with application:
-        webhook = None
-        try:
-            await _post_init(application)
-            await application.start()
-            pump = UpdatePump(
-                application,
-                services.db,
-                worker_id=worker_name(settings),
-                receive=receive and settings.receive_updates and not settings.webhook_url,
-                poll_timeout=settings.poll_timeout,
-                housekeeping=_housekeeping,
-            )
-            receive = receive and settings.receive_updates
-            if receive and settings.webhook_url:
-                webhook = await _start_webhook(application, pump, settings)
-            elif receive:
-                await application.bot.delete_webhook(drop_pending_updates=False)
-            await pump.start()
-        except BaseException:
-            # A start that failed half-way (Telegram unreachable) leaves nothing open behind
-            # it: `factcheck-bot run` tries again, and must find the port and database free.
-            await _abandon_start(application, webhook)
-            raise
+    # Every resource is registered the moment it exists and released in reverse order on every
+    # path: a normal stop, an error while running, and a start that failed half-way (Telegram
+    # unreachable, the database refusing the migration): `factcheck-bot run` tries again and
+    # must find the port, the database and the HTTP clients free.
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(_close_services, services)
+        stack.push_async_callback(_close_bot_clients, application)
+        await application.initialize()
+        stack.push_async_callback(application.shutdown)
+        stack.push_async_callback(services.cards.flush)  # final card edits need the bot client
+        await _prepare(application)
+        await application.start()
+        stack.push_async_callback(application.stop)
+        pump = UpdatePump(
+            application,
+            services.db,
+            worker_id=worker_name(settings),
+            receive=receive and settings.receive_updates and not settings.webhook_url,
+            poll_timeout=settings.poll_timeout,
+            housekeeping=_housekeeping,
+            units=application.bot_data.units,  # where DeskContext finds each update's unit
+        )
+        receive = receive and settings.receive_updates
+        if receive and settings.webhook_url:
+            webhook = await _start_webhook(application, pump, settings)
+            stack.push_async_callback(webhook.cleanup)
+        elif receive:
+            await application.bot.delete_webhook(drop_pending_updates=False)
+        stack.push_async_callback(pump.stop)
+        await pump.start()
         application.bot_data.pump = pump
-        try:
-            yield application
-        finally:
-            await pump.stop()
-            if webhook is not None:
-                await webhook.cleanup()
-            await application.stop()
-            await _post_shutdown(application)
-
-
-async def _abandon_start(application: Application, webhook: object | None) -> None:
-    """Undo a start that failed: stop the webhook server and the Application, close services."""
-    if webhook is not None:
-        await webhook.cleanup()
-    if application.running:
-        await application.stop()
-    await _post_shutdown(application)
+        yield application
 
 
 async def _housekeeping(pump: UpdatePump) -> None:

@@ -4,8 +4,10 @@ python-telegram-bot's own Updater confirms an update to Telegram (the next getUp
 before handlers run, so a crash loses what was in flight. Here the receiver stores every raw
 update first; only then does the next getUpdates acknowledge it. Workers (in this process or
 another one sharing PostgreSQL) take stored updates one at a time and run the handlers; the
-transaction that carries an update's effect also marks it done (storage.db `effect=True`), so a
-re-delivered or re-run update never counts twice. docs/reliability.md tells the whole story.
+pump hands each update a unit of work (storage.db UnitOfWork) whose first write transaction
+carries the effect and marks the update done, so a re-delivered or re-run update never counts
+twice; `context.services` are bound to it, so no service can write outside it.
+docs/reliability.md tells the whole story.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.intake.inbound import read_update
 from storage import updates as update_q
-from storage.db import Applying, Database, applying
+from storage.db import Database, UnitOfWork
 from storage.models import StoredUpdate, utcnow
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,7 @@ class UpdatePump:
         max_attempts: int = update_q.DEFAULT_MAX_ATTEMPTS,
         housekeeping_seconds: float = 60.0,
         housekeeping: Callable[[UpdatePump], Awaitable[None]] | None = None,
+        units: dict[int, UnitOfWork] | None = None,
     ) -> None:
         self.application = application
         self.db = db
@@ -71,6 +74,8 @@ class UpdatePump:
         self._running: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._stopping = False
+        # The unit of work of each update being applied, by update id (see _process).
+        self.units: dict[int, UnitOfWork] = {} if units is None else units
 
     async def start(self) -> None:
         """Take back this worker's unfinished updates, then start receiving and processing."""
@@ -213,23 +218,25 @@ class UpdatePump:
             # Telegram sent something this library version cannot read: skip it, keep the row.
             log.warning("Update %s is unreadable and skipped: %r", stored.update_id, exc)
             update, error = None, f"unreadable: {exc!r}"
-        current = Applying(stored.update_id)
+        unit = self.db.unit(stored.update_id)
         if update is not None:
             try:
                 async with self._lane(update):
-                    token = applying.set(current)
+                    # DeskContext.from_update finds the unit here and binds the services to it.
+                    self.units[stored.update_id] = unit
                     try:
                         await self.application.process_update(update)
                     finally:
-                        applying.reset(token)
+                        del self.units[stored.update_id]
+                        unit.close()
             except Exception as exc:  # process_update reports handler errors itself
                 log.exception("Update %s could not be processed", stored.update_id)
                 error = repr(exc)
-        if current.marked and error is None:
+        if unit.marked and error is None:
             return  # its effect's transaction already marked it done
         try:
             async with self.db.write() as session:
-                if current.retry:
+                if unit.retry:
                     # A passing database failure (deadlock, lost connection, lock timeout):
                     # run it again rather than lose its effect; attempts are capped.
                     await update_q.retry_later(session, update_id=stored.update_id)

@@ -17,7 +17,7 @@ from storage import notes as note_q
 from storage import teams as team_q
 from storage import votes as vote_q
 from storage.db import Database
-from storage.models import Claim, ClaimStatus, Rating, Team
+from storage.models import Claim, ClaimStatus, Rating, Team, stored_id
 
 # Team settings editors change with buttons: name -> (column, lowest, highest).
 SETTING_RANGES = {"quorum": ("quorum", 1, 9), "cards": ("cards_at_once", 1, 20)}
@@ -107,7 +107,7 @@ class Desk:
 
         With `card_message_id` (a button press), that message must be the claim's card.
         """
-        async with self.db.write(effect=True) as session:
+        async with self.db.write() as session:
             team, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
@@ -141,7 +141,7 @@ class Desk:
         self, *, chat_id: int, claim_id: int, member: Member, card_message_id: int | None = None
     ) -> ClaimChange:
         """Take a claim ("I'll check"), or give it back when pressed again by its assignee."""
-        async with self.db.write(effect=True) as session:
+        async with self.db.write() as session:
             _, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
@@ -180,7 +180,7 @@ class Desk:
         text = (without_controls(text) or "").strip()
         if not text:
             raise DeskError("The note is empty: write something after the claim id.")
-        async with self.db.write(effect=True) as session:
+        async with self.db.write() as session:
             _, claim = await self._team_claim(session, chat_id=chat_id, claim_id=claim_id)
             await self._remember(session, member)
             urls = find_urls(text, None)
@@ -225,7 +225,7 @@ class Desk:
         """Unlock a claim and let the votes decide again."""
         if not is_editor:
             raise NotAnEditor("reopen a claim")
-        async with self.db.write(effect=True) as session:
+        async with self.db.write() as session:
             team, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
@@ -271,7 +271,7 @@ class Desk:
         locked: bool,
     ) -> ClaimChange:
         """Set a status by an editor's hand, recorded in the history."""
-        async with self.db.write(effect=True) as session:
+        async with self.db.write() as session:
             _, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
@@ -336,11 +336,11 @@ class Desk:
             values = {column: min(max(int(value), low), high)}
         else:
             raise BadArguments("That setting does not exist.")
-        async with self.db.write(effect=True) as session:
+        async with self.db.write() as session:
             team = await team_q.get_team(session, chat_id=chat_id)
             if team is None:
                 raise NoTeam()
-            await team_q.update_team_settings(session, team_id=team.id, **values)
+            await team_q.update_team_settings(session, team_id=stored_id(team), **values)
             await session.refresh(team)
         return self._settings_of(team)
 

@@ -8,6 +8,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import replace
+from typing import Any, overload
 
 from bot.desk.errors import DeskError
 from bot.extraction.base import ExtractionResult, Extractor
@@ -22,7 +23,7 @@ from storage import articles as article_q
 from storage import claims as claim_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import Article, Claim, ExtractionState
+from storage.models import Article, Claim, ExtractionState, stored_id
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,10 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FILE_NAME_RE = re.compile(r"\.(?:txt|md|markdown|html?)$", re.IGNORECASE)
 
 
+@overload
+def without_controls(text: str) -> str: ...
+@overload
+def without_controls(text: None) -> None: ...
 def without_controls(text: str | None) -> str | None:
     """The text without control characters that no article needs and databases refuse."""
     return CONTROL_CHARS.sub("", text) if text else text
@@ -130,7 +135,7 @@ class Intake:
         fingerprint = text_fingerprint(draft.text)
         canonical = canonical_url(draft.url) if draft.url else None
         language = (await asyncio.to_thread(detect_language, draft.text)).code
-        async with self.db.write(effect=True) as session:
+        async with self.db.write() as session:
             earlier = await article_q.find_duplicate(
                 session, team_id=team_id, text_hash=fingerprint, canonical_url=canonical
             )
@@ -151,11 +156,11 @@ class Intake:
                     session, team_id=team_id, text_hash=fingerprint, canonical_url=None
                 )
             assert earlier is not None
-            progress = await article_q.article_progress(session, article_id=earlier.id)
+            progress = await article_q.article_progress(session, article_id=stored_id(earlier))
         return Received(earlier, duplicate=True, progress=progress)
 
     @staticmethod
-    def _article_values(draft: Draft, fingerprint: str, canonical: str | None) -> dict:
+    def _article_values(draft: Draft, fingerprint: str, canonical: str | None) -> dict[str, Any]:
         """Column values for a new article."""
         origin = draft.origin
         return {
@@ -189,6 +194,8 @@ class Intake:
             if not await article_q.claim_extraction(session, article_id=article_id):
                 return None
             article = await article_q.get_article(session, article_id=article_id)
+            if article is None:  # claimed above, so only a deleted team's article is gone
+                return None
             team = await team_q.get_team_by_id(session, team_id=article.team_id)
         asked = article.kind == "check"
         refused = await asyncio.to_thread(unsupported_language, article.text)
@@ -225,7 +232,7 @@ class Intake:
     async def _finish(
         self,
         article_id: int,
-        claims: list[dict],
+        claims: list[dict[str, Any]],
         *,
         result: ExtractionResult | None = None,
         refused_language: str | None = None,
@@ -234,7 +241,7 @@ class Intake:
         note = result.fallback_reason if result else None
         async with self.db.write() as session:
             article = await article_q.get_article(session, article_id=article_id)
-            if article.extraction_state != ExtractionState.RUNNING:
+            if article is None or article.extraction_state != ExtractionState.RUNNING:
                 return None
             rows = await claim_q.add_claims(
                 session, team_id=article.team_id, article_id=article_id, claims=claims
@@ -260,7 +267,7 @@ class Intake:
             team = None
             if article is not None:  # the team's chat, which a group upgrade may have moved
                 team = await team_q.get_team_by_id(session, team_id=article.team_id)
-            if team is None or team.chat_id != chat_id:
+            if article is None or team is None or team.chat_id != chat_id:
                 raise ArticleNotFound()
             if article.extraction_state in (ExtractionState.PENDING, ExtractionState.RUNNING):
                 raise StillReading()

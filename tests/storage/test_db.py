@@ -14,7 +14,7 @@ from storage import queue as queue_q
 from storage import teams as team_q
 from storage import updates as update_q
 from storage import votes as vote_q
-from storage.db import Applying, Database, UpdateAlreadyApplied, applying
+from storage.db import Database, UpdateAlreadyApplied
 from storage.models import ClaimStatus, StoredUpdate, Vote, utcnow
 
 
@@ -120,16 +120,15 @@ async def test_stored_update_is_handed_out_once_and_effect_marks_it_done(db: Dat
         second = await update_q.claim_pending(session, worker="b", limit=5, stale_before=stale)
     assert [u.update_id for u in first] == [1] and [u.update_id for u in second] == [2]
 
-    token = applying.set(Applying(1))
-    try:
-        async with db.write(effect=True):
+    unit = db.unit(1)
+    async with unit.write():
+        pass
+    assert unit.marked
+    async with unit.write():  # a later write of the same update (a card's message id)
+        pass
+    with pytest.raises(UpdateAlreadyApplied):
+        async with db.unit(1).write():  # a re-run of the same update after a crash
             pass
-        applying.get().marked = False  # a re-run of the same update after a crash
-        with pytest.raises(UpdateAlreadyApplied):
-            async with db.write(effect=True):
-                pass
-    finally:
-        applying.reset(token)
     async with db.read() as session:
         state = await session.get(StoredUpdate, 1)
     assert state.state == "done"
