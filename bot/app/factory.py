@@ -203,6 +203,7 @@ async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncItera
             receive=receive and settings.receive_updates and not settings.webhook_url,
             poll_timeout=settings.poll_timeout,
             housekeeping=_housekeeping,
+            units=application.bot_data.units,  # where DeskContext finds each update's unit
         )
         receive = receive and settings.receive_updates
         if receive and settings.webhook_url:
