@@ -131,18 +131,11 @@ def test_only_the_composition_root_imports_the_telegram_edge() -> None:
     assert any(m.startswith("handlers") for m in graph["bot.app.factory"]), "the root registers"
 
 
-# The error handler still reads the update's unit of work from storage.db until the pump hands
-# units of work down (issue 12 item 2, in progress); nothing else may join this set.
-NOT_YET_MOVED = {"handlers.errors imports storage.db"}
-
-
 def test_handlers_never_import_storage() -> None:
-    edges = set(_edges_into(import_graph(), "handlers", "storage"))
-    assert edges <= NOT_YET_MOVED, sorted(edges - NOT_YET_MOVED)
+    assert _edges_into(import_graph(), "handlers", "storage") == []
     assert not [
-        line
+        f"{path.name}: {line.strip()}"
         for path in sorted((ROOT / "handlers").glob("*.py"))
-        if path.name != "errors.py"
         for line in path.read_text().splitlines()
         if "storage" in line
-    ], "grep storage handlers/ finds only the error handler"
+    ], "`grep -r storage handlers/` finds nothing"
