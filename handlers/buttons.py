@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
-from telegram import CallbackQuery, Message
+from telegram import CallbackQuery, MaybeInaccessibleMessage
 from telegram.error import TelegramError
 
 from bot.records import Rating
@@ -231,7 +231,7 @@ def _place(button: Button) -> tuple[object, ...]:
     return (button.prefix,)
 
 
-def belongs_on(button: Button, message: Message | None) -> bool:
+def belongs_on(button: Button, message: MaybeInaccessibleMessage | None) -> bool:
     """Whether the pressed message's own keyboard has a button for the same place."""
     markup = getattr(message, "reply_markup", None)
     if markup is None:

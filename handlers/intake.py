@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot.desk.errors import BadArguments
 from bot.intake.intake import Received
+from bot.intake.progress import ProgressRef
 from bot.intake.web.errors import FetchError
-from bot.records import ExtractionState, Team
+from bot.records import ExtractionState, Team, stored_id
 from handlers import render
 from handlers.context import DeskContext
 from handlers.publish import NO_PREVIEW, publish_article
@@ -31,12 +33,16 @@ log = logging.getLogger(__name__)
 
 # A member who asks to check something is heard: two words ("Putin dead") are enough.
 MIN_CHECK_WORDS = 2
+READING = "Got it — reading the article…"
+READING_AGAIN = "Got it — reading the article again (I was interrupted)…"
 CHECK_USAGE = "Send /check with a text or a link, or reply /check to the message to check."
 
 
 async def on_group_message(update: Update, context: DeskContext) -> None:
     """Queue a forward, a link, a document or a long pasted text; ignore short chatter."""
     settings = context.services.settings
+    if update.effective_message is None:
+        return  # registered for messages
     read = reader_for(
         context.services.intake,
         update.effective_message,
@@ -59,6 +65,8 @@ def check_reader(update: Update, context: DeskContext) -> ReadDraft:
     replies to, so everything needed is in this one update.
     """
     message = update.effective_message
+    if message is None:  # a command always comes as a message
+        raise BadArguments(CHECK_USAGE)
     argument = command_argument(message)
     intake, settings = context.services.intake, context.services.settings
     if argument:
@@ -98,18 +106,17 @@ async def queue_submission(
     `team` is where the article goes (default: this chat's team); when it is another chat (a
     forward sent in private), the cards go there and this chat gets a confirmation.
     """
-    message = update.effective_message
-    chat = update.effective_chat
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return  # submissions come as messages in a chat
     if status is None:
-        status = await message.reply_text(
-            "Got it — reading the article…", allow_sending_without_reply=True
-        )
+        status = await _progress_message(update, context, message)
     else:
-        await _edit(status, "Got it — reading the article…")
+        await _edit(status, READING)
     try:
         draft = await read()
     except FetchError as error:
-        await _edit(status, f"⚠️ {render.escape(str(error))}")
+        await _edit(status, f"⚠️ {escape(str(error))}")
         return
     except TelegramError as error:
         log.warning("Could not download a document: %s", error)
@@ -130,7 +137,7 @@ async def queue_submission(
     member = update.effective_user
     received = await services.intake.submit(
         draft,
-        team_id=team.id,
+        team_id=stored_id(team),
         submitted_by=member.id if member else 0,
         chat_id=team.chat_id,
         thread_id=None if elsewhere else _topic(message),
@@ -141,11 +148,11 @@ async def queue_submission(
         await answer_duplicate(update, context, received, status, team=team, asked=asked)
         return
     if elsewhere:
-        await _edit(status, render.routed_message(team.title, received.article.id))
+        await _edit(status, render.routed_message(team.title, stored_id(received.article)))
     else:
         await _edit(status, "Got it — extracting claims…")
     context.application.create_task(
-        publish_article(context.application, received.article.id), update=update
+        publish_article(context.application, stored_id(received.article)), update=update
     )
 
 
@@ -164,29 +171,55 @@ async def answer_duplicate(
     finding claims gets it queued as one claim at once.
     """
     services = context.services
-    article = received.article
+    article, chat = received.article, update.effective_chat
     done = article.extraction_state in (ExtractionState.DONE, ExtractionState.FAILED)
     if asked and done and not received.progress:
-        queued = await services.intake.queue_whole(article_id=article.id, chat_id=team.chat_id)
+        queued = await services.intake.queue_whole(
+            article_id=stored_id(article), chat_id=team.chat_id
+        )
         source = await services.views.source_of(queued.article)
         text = render.queued_whole_message(
             queued.article, render.link(source.label, source.link), queued.claim
         )
         await _edit(status, text)
         if queued.new:
-            here = team.chat_id == update.effective_chat.id
-            thread_id = _topic(update.effective_message) if here else None
+            here = chat is not None and team.chat_id == chat.id
+            message = update.effective_message
+            thread_id = _topic(message) if here and message is not None else None
             await services.cards.post(queued.claim, chat_id=team.chat_id, thread_id=thread_id)
         return
     source = await services.views.source_of(article)
     markup = None
     # The button works in the team's group only (in private it would name another chat).
-    if done and not received.progress and team.chat_id == update.effective_chat.id:
-        markup = queue_anyway_keyboard(article.id, other_language=False)
+    here = chat is not None and team.chat_id == chat.id
+    if done and not received.progress and here:
+        markup = queue_anyway_keyboard(stored_id(article), other_language=False)
     text = render.duplicate_message(
         received, render.link(source.label, source.link), offer_whole=markup is not None
     )
     await _edit(status, text, markup)
+
+
+async def _progress_message(update: Update, context: DeskContext, message: Message) -> Message:
+    """Say "Got it" once per update: a delivery after a crash edits the message sent before."""
+    progress = context.services.progress
+    earlier = await progress.recall(update.update_id)
+    if earlier is not None:
+        try:
+            edited = await context.bot.edit_message_text(
+                READING_AGAIN,
+                chat_id=earlier.chat_id,
+                message_id=earlier.message_id,
+                link_preview_options=NO_PREVIEW,
+            )
+        except TelegramError as error:  # deleted meanwhile: a new message is the next best
+            log.info("Could not reuse the earlier progress message: %s", error)
+        else:
+            if isinstance(edited, Message):
+                return edited
+    status = await message.reply_text(READING, allow_sending_without_reply=True)
+    await progress.remember(update.update_id, ProgressRef(status.chat_id, status.message_id))
+    return status
 
 
 def _topic(message: Message) -> int | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.desk.errors import MembershipUnknown
-from bot.records import Team
+from bot.records import Team, stored_id
 from handlers import buttons
 from handlers.buttons import TeamButton, answer
 from handlers.context import DeskContext
@@ -44,6 +44,8 @@ def no_team_text(bot_username: str | None) -> str:
 async def on_private_message(update: Update, context: DeskContext) -> None:
     """Route a forward, link, document or long text sent in private to the sender's team."""
     settings = context.services.settings
+    if update.effective_message is None:
+        return  # registered for messages
     read = reader_for(
         context.services.intake,
         update.effective_message,
@@ -63,14 +65,17 @@ async def on_private_check(update: Update, context: DeskContext) -> None:
 
 async def _route(update: Update, context: DeskContext, read: ReadDraft) -> None:
     """Send to the sender's one team, ask which when there are several, explain when none."""
-    teams = await teams_of_user(context, update.effective_user.id)
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return  # private messages come from a member
+    teams = await teams_of_user(context, user.id)
     if not teams:
         await reply(update, no_team_text(context.bot.username))
         return
     if len(teams) == 1:
         await queue_submission(update, context, read, team=teams[0])
         return
-    question = await update.effective_message.reply_text(
+    question = await message.reply_text(
         "You are in several teams. Which one should check this?",
         reply_markup=team_keyboard(teams),
         allow_sending_without_reply=True,
@@ -84,8 +89,11 @@ async def _route(update: Update, context: DeskContext, read: ReadDraft) -> None:
 async def on_team_choice(update: Update, context: DeskContext) -> None:
     """Send a waiting private forward to the team the member picked."""
     query = update.callback_query
+    if query is None:
+        return  # registered for button presses
     button = buttons.pressed(query, TeamButton)  # only a team this question offered
-    if button is None:
+    question = query.message
+    if button is None or not isinstance(question, Message):  # on a message it can still reach
         await answer(query, buttons.INVALID)
         return
     team = await context.services.views.active_team(team_id=button.team_id)
@@ -93,9 +101,8 @@ async def on_team_choice(update: Update, context: DeskContext) -> None:
     if team is None or not await is_member(context, team.chat_id, query.from_user.id):
         await answer(query, "You are not a member of that team's group.", alert=True)
         return
-    question = query.message
     read = context.bot_data.pending_private.pop(f"{question.chat.id}:{question.message_id}", None)
-    if read is None and getattr(question, "reply_to_message", None) is not None:
+    if read is None and question.reply_to_message is not None:
         # After a restart the waiting forward is gone from memory, but the question replies to it.
         read = reader_for(
             context.services.intake,
@@ -115,7 +122,8 @@ def team_keyboard(teams: list[Team]) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
-                team.title[:60] or f"Team {team.id}", callback_data=TeamButton(team.id).encode()
+                team.title[:60] or f"Team {team.id}",
+                callback_data=TeamButton(stored_id(team)).encode(),
             )
         ]
         for team in teams[:20]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.desk.errors import DeskError
+from bot.records import stored_id
 from handlers import buttons, render
 from handlers.arguments import parse_claim_id, parse_page
 from handlers.buttons import QueueButton, answer
@@ -36,14 +37,18 @@ PRIVATE_START = (
 )
 
 
-async def reply(update: Update, text: str, **kwargs: object) -> None:
+async def reply(
+    update: Update, text: str, *, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
     """Reply in HTML without link previews (still sent if the member deleted their message)."""
+    if update.effective_message is None:
+        return  # commands always come in a message
     await update.effective_message.reply_text(
         text,
         parse_mode="HTML",
         link_preview_options=NO_PREVIEW,
         allow_sending_without_reply=True,
-        **kwargs,
+        reply_markup=reply_markup,
     )
 
 
@@ -52,9 +57,10 @@ async def on_status(update: Update, context: DeskContext) -> None:
     if context.args:
         await on_claim(update, context)
         return
-    view = await context.services.views.status(
-        chat_id=update.effective_chat.id, user_id=update.effective_user.id
-    )
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return  # commands always come from a member in a chat
+    view = await context.services.views.status(chat_id=chat.id, user_id=user.id)
     await reply(update, render.status_message(view))
 
 
@@ -64,24 +70,25 @@ async def on_claim(update: Update, context: DeskContext) -> None:
         await reply(update, "Which claim? Use /claim &lt;id&gt;, for example /claim 17.")
         return
     claim_id = parse_claim_id(context.args[0])
-    detail = await context.services.views.claim_detail(
-        chat_id=update.effective_chat.id, claim_id=claim_id
-    )
+    chat, asked = update.effective_chat, update.effective_message
+    if chat is None or asked is None:
+        return  # commands always come in a message in a chat
+    detail = await context.services.views.claim_detail(chat_id=chat.id, claim_id=claim_id)
     claim = detail.view.claim
     if claim.card_message_id is not None:
         await reply(update, render.claim_detail_message(detail))
         return
     # A claim without a card (held back by cards-at-once or the group's message budget): this
     # answer becomes its card, with the buttons to vote on it; votes then keep it current.
-    message = await update.effective_message.reply_text(
+    message = await asked.reply_text(
         render.claim_detail_message(detail),
         parse_mode="HTML",
         link_preview_options=NO_PREVIEW,
         allow_sending_without_reply=True,
-        reply_markup=render.claim_keyboard(claim.id, detail.view.match),
+        reply_markup=render.claim_keyboard(stored_id(claim), detail.view.match),
     )
     await context.services.desk.record_card(
-        claim_id=claim.id,
+        claim_id=stored_id(claim),
         chat_id=message.chat_id,
         message_id=message.message_id,
         thread_id=message.message_thread_id if message.is_topic_message else None,
@@ -91,6 +98,8 @@ async def on_claim(update: Update, context: DeskContext) -> None:
 async def on_queue(update: Update, context: DeskContext) -> None:
     """List open claims, one page at a time."""
     page = parse_page(context.args[0]) if context.args else 1
+    if update.effective_chat is None:
+        return  # commands always come in a chat
     claims, more, total = await context.services.views.queue(
         chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
     )
@@ -103,7 +112,9 @@ async def on_queue(update: Update, context: DeskContext) -> None:
 
 async def on_queue_page(update: Update, context: DeskContext) -> None:
     """Turn a /queue page with its buttons."""
-    query = update.callback_query
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return  # registered for button presses, which come from a message in a chat
     button = buttons.pressed(query, QueueButton)  # only on a /queue page's own message
     if button is None:
         await answer(query, buttons.INVALID)
@@ -111,7 +122,7 @@ async def on_queue_page(update: Update, context: DeskContext) -> None:
     page = button.page
     try:
         claims, more, total = await context.services.views.queue(
-            chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
+            chat_id=chat.id, page=page, size=QUEUE_PAGE_SIZE
         )
     except DeskError as error:
         await answer(query, str(error), alert=True)
@@ -132,9 +143,10 @@ async def on_queue_page(update: Update, context: DeskContext) -> None:
 
 async def on_mine(update: Update, context: DeskContext) -> None:
     """List the claims I took with 🙋."""
-    claims = await context.services.views.mine(
-        chat_id=update.effective_chat.id, user_id=update.effective_user.id
-    )
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return  # commands always come from a member in a chat
+    claims = await context.services.views.mine(chat_id=chat.id, user_id=user.id)
     if not claims:
         await reply(update, "You have not taken any claim. Press 🙋 I'll check on a card.")
         return
@@ -149,5 +161,5 @@ async def on_help(update: Update, context: DeskContext) -> None:
 
 async def on_start(update: Update, context: DeskContext) -> None:
     """Greet: explain how to add the bot to a group."""
-    private = update.effective_chat.type == "private"
+    private = update.effective_chat is not None and update.effective_chat.type == "private"
     await reply(update, PRIVATE_START if private else HELP)

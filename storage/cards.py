@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.models import Article, Claim, ExtractionState, Team
+from storage.upsert import affected_rows, dialect_name
 
 # A card being (re)posted by a worker is marked "posting:<worker>:<unix time>", so a second
 # worker leaves it alone and a crashed worker's mark can be recognised and expire.
@@ -38,15 +40,18 @@ async def cards_to_post(
     """
     stmt = (
         select(Claim, Article, Team)
-        .join(Article, Article.id == Claim.article_id)
-        .join(Team, Team.id == Claim.team_id)
+        .join(Article, col(Article.id) == col(Claim.article_id))
+        .join(Team, col(Team.id) == col(Claim.team_id))
         .where(
-            or_(Claim.card_state == "unposted", Claim.card_state.startswith(POSTING_PREFIX)),
+            or_(
+                col(Claim.card_state) == "unposted",
+                col(Claim.card_state).startswith(POSTING_PREFIX),
+            ),
             Article.extraction_state == ExtractionState.DONE,
-            Team.active.is_(True),
+            col(Team.active).is_(True),
             Claim.created_at < created_before,
         )
-        .order_by(Claim.article_id, Claim.position)
+        .order_by(col(Claim.article_id), col(Claim.position))
         .limit(limit)
     )
     return [(claim, article, team) for claim, article, team in (await session.execute(stmt)).all()]
@@ -69,27 +74,31 @@ async def take_card(
     cards take turns and cannot both post the last one allowed.
     """
     lock = select(Article.id).where(Article.id == claim.article_id)
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         lock = lock.with_for_update()
     await session.execute(lock)
     showing = await session.execute(
         select(func.count()).where(
             Claim.article_id == claim.article_id,
             Claim.id != claim.id,
-            or_(Claim.card_state == "posted", Claim.card_state.startswith(POSTING_PREFIX)),
+            or_(
+                col(Claim.card_state) == "posted", col(Claim.card_state).startswith(POSTING_PREFIX)
+            ),
         )
     )
     outcome = Taken.TAKE if showing.scalar_one() < limit else Taken.DEFER
     result = await session.execute(
         update(Claim)
-        .where(Claim.id == claim.id, Claim.card_state == seen)
+        .where(col(Claim.id) == claim.id, col(Claim.card_state) == seen)
         .values(card_state=mark if outcome is Taken.TAKE else "deferred")
     )
-    return outcome if result.rowcount else None
+    return outcome if affected_rows(result) else None
 
 
 async def hand_back_card(session: AsyncSession, *, claim_id: int, mark: str, state: str) -> None:
     """Set a card this worker had taken to `state` (unposted to retry, deferred to skip)."""
     await session.execute(
-        update(Claim).where(Claim.id == claim_id, Claim.card_state == mark).values(card_state=state)
+        update(Claim)
+        .where(col(Claim.id) == claim_id, col(Claim.card_state) == mark)
+        .values(card_state=state)
     )

@@ -23,7 +23,7 @@ from bot.desk.people import display_name
 from storage import export as export_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import VERDICT_STATUSES, Article, Claim, Rating, Team, User
+from storage.models import VERDICT_STATUSES, Article, Claim, Rating, Team, User, stored_id
 
 FORMATS = ("csv", "json", "claimreview")
 EXTENSIONS = {"csv": "csv", "json": "json", "claimreview": "jsonld"}
@@ -270,10 +270,10 @@ async def _pages(
     while True:
         async with db.read() as session:
             rows = await export_q.claims_page(
-                session, team_id=team.id, after_id=after, limit=batch, since=since,
+                session, team_id=stored_id(team), after_id=after, limit=batch, since=since,
                 verdicts_only=verdicts_only,
             )  # fmt: skip
-            ids = [claim.id for claim, _ in rows]
+            ids = [stored_id(claim) for claim, _ in rows]
             page: dict[str, Any] = {"tallies": await export_q.tallies(session, claim_ids=ids)}
             if full:
                 page["votes"] = await export_q.votes_of(session, claim_ids=ids)
@@ -285,7 +285,7 @@ async def _pages(
         if not rows:
             return
         yield rows, page
-        after = rows[-1][0].id
+        after = stored_id(rows[-1][0])
 
 
 async def _resolve_team(db: Database, team_id: int | None, chat_id: int | None) -> Team:

@@ -18,7 +18,7 @@ from storage import cards as card_q
 from storage import teams as team_q
 from storage.cards import Taken
 from storage.db import Database
-from storage.models import Article, Claim, Team, utcnow
+from storage.models import Article, Claim, Team, stored_id, utcnow
 
 # Cards younger than this are left to the normal path, which may still be sending them.
 GRACE_SECONDS = 120.0
@@ -81,8 +81,8 @@ class Publication:
             return None
         plan = await reserve_cards(
             self.db,
-            team_id=team.id,
-            article_id=article.id,
+            team_id=stored_id(team),
+            article_id=stored_id(article),
             claim_ids=claim_ids,
             cards_at_once=cards_at_once(team, self.default_cards),
             cards_per_minute=self.cards_per_minute,
@@ -132,5 +132,5 @@ class Publication:
         """Release a card this worker took and could not send: the next round retries it."""
         async with self.db.write() as session:
             await card_q.hand_back_card(
-                session, claim_id=card.claim.id, mark=card.mark, state="unposted"
+                session, claim_id=stored_id(card.claim), mark=card.mark, state="unposted"
             )

@@ -8,7 +8,7 @@ import time
 from bot.desk.people import KnownNames, Member
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import Team
+from storage.models import Team, stored_id
 
 log = logging.getLogger(__name__)
 
@@ -82,5 +82,5 @@ class Teams:
                     session, chat_id=chat_id, title=title, chat_type=chat_type, is_forum=is_forum
                 )
             await self.names.remember(session, member)
-            await team_q.record_membership(session, team_id=team.id, user_id=member.id)
+            await team_q.record_membership(session, team_id=stored_id(team), user_id=member.id)
         return True

@@ -16,7 +16,7 @@ from storage import queue as queue_q
 from storage import teams as team_q
 from storage import votes as vote_q
 from storage.db import Database
-from storage.models import Article, Claim, Note, StatusChange, Team, User, utcnow
+from storage.models import Article, Claim, Note, StatusChange, Team, User, stored_id, utcnow
 
 STATUS_LIST = 5  # claims per list in /status
 
@@ -175,20 +175,20 @@ class Views:
             team = await team_q.get_team(session, chat_id=chat_id)
             if team is None:
                 raise NoTeam()
-            oldest = await queue_q.oldest_open(session, team_id=team.id, limit=STATUS_LIST)
-            shown = [claim.id for claim in oldest]
+            oldest = await queue_q.oldest_open(session, team_id=stored_id(team), limit=STATUS_LIST)
+            shown = [stored_id(claim) for claim in oldest]
             voted = await vote_q.voted_on(session, user_id=user_id, claim_ids=shown)
             # Enough to fill the second list after dropping the claims the first one shows.
             waiting = await queue_q.waiting_for_vote(
-                session, team_id=team.id, user_id=user_id, limit=STATUS_LIST + len(shown)
+                session, team_id=stored_id(team), user_id=user_id, limit=STATUS_LIST + len(shown)
             )
             return StatusView(
                 team=team,
-                counts=await queue_q.status_counts(session, team_id=team.id),
+                counts=await queue_q.status_counts(session, team_id=stored_id(team)),
                 oldest_open=oldest,
                 waiting_for_me=[c for c in waiting if c.id not in shown][:STATUS_LIST],
                 recent_verdicts=await queue_q.recent_verdicts(
-                    session, team_id=team.id, since=now - timedelta(days=7)
+                    session, team_id=stored_id(team), since=now - timedelta(days=7)
                 ),
                 now=now,
                 awaiting_me=frozenset(i for i in shown if i not in voted),
@@ -200,8 +200,10 @@ class Views:
             team = await team_q.get_team(session, chat_id=chat_id)
             if team is None:
                 raise NoTeam()
-            claims, more = await queue_q.queue_page(session, team_id=team.id, page=page, size=size)
-            total = await queue_q.count_unsettled(session, team_id=team.id)
+            claims, more = await queue_q.queue_page(
+                session, team_id=stored_id(team), page=page, size=size
+            )
+            total = await queue_q.count_unsettled(session, team_id=stored_id(team))
         return claims, more, total
 
     async def mine(self, *, chat_id: int, user_id: int) -> list[Claim]:
@@ -210,7 +212,7 @@ class Views:
             team = await team_q.get_team(session, chat_id=chat_id)
             if team is None:
                 raise NoTeam()
-            return await claim_q.claims_assigned(session, team_id=team.id, user_id=user_id)
+            return await claim_q.claims_assigned(session, team_id=stored_id(team), user_id=user_id)
 
     async def active_teams(self) -> list[Team]:
         """Every group the bot is still in (to find a private sender's team)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.intake.web.urls import strip_links
@@ -109,7 +110,7 @@ def member_claim_text(text: str) -> str:
     return kept
 
 
-def member_claim(text: str) -> dict:
+def member_claim(text: str) -> dict[str, Any]:
     """The column values of a claim that is the member's own text (score: a member asked)."""
     claim = member_claim_text(text)
     start = max(text.find(claim[:40]), 0) if claim else 0

@@ -74,7 +74,7 @@ def formatted(params: Params, field_name: str, limit: int) -> tuple[str, str | N
 
 def checked_markup(params: Params) -> dict[str, Any] | None:
     """The reply_markup, with inline buttons validated as Telegram does."""
-    markup = params.json("reply_markup")
+    markup: dict[str, Any] | None = params.json("reply_markup")
     if not markup:
         return None
     for row in markup.get("inline_keyboard", []):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ class Params:
         value = self.values.get(name)
         return None if value is None else str(value)
 
-    def int(self, name: str, *, required: bool = False) -> int | None:
+    def int(self, name: builtins.str, *, required: builtins.bool = False) -> builtins.int | None:
         """An integer parameter."""
         value = self.values.get(name)
         if value is None or value == "":
@@ -60,17 +61,17 @@ class Params:
         except (TypeError, ValueError):
             raise bad_request(f"invalid {name} specified") from None
 
-    def float(self, name: str) -> float | None:
+    def float(self, name: builtins.str) -> builtins.float | None:
         """A number parameter."""
         value = self.values.get(name)
         return None if value in (None, "") else float(value)
 
-    def bool(self, name: str) -> bool:
+    def bool(self, name: builtins.str) -> bool:
         """A boolean parameter ("true"/"false" in forms)."""
         value = self.values.get(name)
         return value is True or str(value).lower() in ("true", "1")
 
-    def json(self, name: str) -> Any:
+    def json(self, name: builtins.str) -> Any:
         """An object parameter: forms carry it JSON-encoded, JSON bodies carry it as is."""
         value = self.values.get(name)
         if isinstance(value, str):
