@@ -51,7 +51,3 @@ class EditorCheck:
         ids = frozenset(member.user.id for member in admins)
         self._admins[chat_id] = (now, ids)
         return ids
-
-    def forget(self, chat_id: int) -> None:
-        """Drop a group's cached admins (after a change of admins)."""
-        self._admins.pop(chat_id, None)

@@ -115,24 +115,6 @@ async def set_card(
     )
 
 
-async def set_card_state(session: AsyncSession, *, claim_ids: Sequence[int], state: str) -> None:
-    """Mark cards as deferred (not posted, reachable through /queue) or unposted."""
-    if claim_ids:
-        await session.execute(
-            update(Claim).where(col(Claim.id).in_(claim_ids)).values(card_state=state)
-        )
-
-
-async def unposted_cards(session: AsyncSession, *, article_id: int) -> list[Claim]:
-    """An article's claims whose cards are still to be posted."""
-    rows = await session.execute(
-        select(Claim)
-        .where(Claim.article_id == article_id, Claim.card_state == "unposted")
-        .order_by(col(Claim.position))
-    )
-    return list(rows.scalars())
-
-
 async def set_assignee(session: AsyncSession, *, claim: Claim, user_id: int | None) -> None:
     """Give a claim to a member, or take it back."""
     claim.assignee_id = user_id

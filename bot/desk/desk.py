@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,12 +24,16 @@ from storage.models import Claim, ClaimStatus, Rating, Team, stored_id
 SETTING_RANGES = {"quorum": ("quorum", 1, 9), "cards": ("cards_at_once", 1, 20)}
 
 
+# What a press did to the member's vote (handlers/votes.py words each one).
+VoteAction = Literal["voted", "changed", "withdrawn"]
+
+
 @dataclass(frozen=True)
 class VoteOutcome:
     """What a button press did."""
 
     claim_id: int
-    action: str  # voted, changed, withdrawn
+    action: VoteAction
     rating: str
     status: str
     status_changed: bool
@@ -114,6 +119,7 @@ class Desk:
             _check_card(claim, card_message_id)
             await self._remember(session, member)
             previous = await vote_q.get_vote(session, claim_id=claim_id, user_id=member.id)
+            action: VoteAction
             if previous == rating:
                 await vote_q.delete_vote(session, claim_id=claim_id, user_id=member.id)
                 action = "withdrawn"
@@ -298,11 +304,6 @@ class Desk:
                 message_id=message_id,
                 thread_id=thread_id,
             )
-
-    async def defer_cards(self, *, claim_ids: list[int]) -> None:
-        """Mark cards that are not posted now (beyond the team's cards-at-once limit)."""
-        async with self.db.write() as session:
-            await claim_q.set_card_state(session, claim_ids=claim_ids, state="deferred")
 
     def _settings_of(self, team: Team) -> TeamSettings:
         """A team's settings with defaults for what it has not set."""

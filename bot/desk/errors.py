@@ -34,10 +34,6 @@ class BadArguments(DeskError):
     """A command was used the wrong way; the message shows the right way."""
 
 
-class ClaimLocked(DeskError):
-    """The claim has an editor's verdict; votes no longer change it."""
-
-
 class NotItsCard(DeskError):
     """A card button pressed on a message that is not that claim's card (forged data)."""
 

@@ -218,7 +218,7 @@ async def accept_match(
     claim_id: int,
     matched_id: int,
     member_id: int,
-    is_editor: bool = True,
+    is_editor: bool,
 ) -> MatchDecision:
     """Give a claim the verdict its match already has, recorded as "matches #45" and locked."""
     if not is_editor:

@@ -140,7 +140,7 @@ async def test_accept_match_records_history_and_locks(db: Database) -> None:
     assert found[new.id].claim_id == old.id
 
     decision = await accept_match(
-        db, chat_id=CHAT, claim_id=new.id, matched_id=old.id, member_id=42
+        db, chat_id=CHAT, claim_id=new.id, matched_id=old.id, member_id=42, is_editor=True
     )
 
     assert decision.status == ClaimStatus.FALSE
@@ -169,13 +169,17 @@ async def test_accept_match_refuses_without_verdict_or_rights(db: Database) -> N
     (foreign,) = await _queue(db, other, "Vaccines cause autism in children.")
 
     with pytest.raises(DeskError, match="no verdict"):
-        await accept_match(db, chat_id=CHAT, claim_id=new.id, matched_id=old.id, member_id=1)
+        await accept_match(
+            db, chat_id=CHAT, claim_id=new.id, matched_id=old.id, member_id=1, is_editor=True
+        )
     with pytest.raises(NotAnEditor):
         await accept_match(
             db, chat_id=CHAT, claim_id=new.id, matched_id=old.id, member_id=1, is_editor=False
         )
     with pytest.raises(ClaimNotFound):
-        await accept_match(db, chat_id=CHAT, claim_id=new.id, matched_id=foreign.id, member_id=1)
+        await accept_match(
+            db, chat_id=CHAT, claim_id=new.id, matched_id=foreign.id, member_id=1, is_editor=True
+        )
 
 
 async def test_open_match_links_both_ways_until_declined(db: Database) -> None:
