@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+from telegram.ext import Application, CallbackContext, ExtBot
 
 if TYPE_CHECKING:
     from bot.app.config import Settings
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.desk.teams import Teams
     from bot.desk.views import Views
     from bot.intake.intake import Intake
+    from bot.intake.progress import ProgressMessages
     from bot.records import Database, UnitOfWork
     from handlers.cards import CardPublisher
     from handlers.editors import EditorCheck
@@ -37,6 +38,7 @@ class Services:
     members: MemberGate
     teams: Teams
     publication: Publication
+    progress: ProgressMessages
 
     def bound(self, unit: UnitOfWork) -> Services:
         """These services as one update's handlers see them: they write through its unit of work.
@@ -59,7 +61,8 @@ class Services:
 
 
 # Services whose writes are safe to repeat and come before the effect (see Services.bound).
-_UNBOUND = frozenset({"db", "teams"})
+# Progress messages are remembered before a slow fetch and must outlive a crash during it.
+_UNBOUND = frozenset({"db", "teams", "progress"})
 
 
 @dataclass
@@ -71,6 +74,12 @@ class BotData:
     pending_private: dict[str, ReadDraft] = field(default_factory=dict)
     # The unit of work of each update the pump is applying, by update id (bot.app.pump).
     units: dict[int, UnitOfWork] = field(default_factory=dict)
+
+    def require_services(self) -> Services:
+        """The services; `build_application` sets them before the application runs."""
+        if self.services is None:
+            raise RuntimeError("no services: build the application with build_application")
+        return self.services
 
 
 class DeskContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
@@ -93,8 +102,7 @@ class DeskContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], B
     @property
     def services(self) -> Services:
         """The application's services, bound to this update's unit of work."""
-        services = self.bot_data.services
-        assert services is not None, "build_application sets the services"
+        services = self.bot_data.require_services()
         if self.unit is None:
             return services
         if self._bound is None:
@@ -103,7 +111,8 @@ class DeskContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], B
 
 
 # The Application as bot.app.factory builds it: ContextTypes(context=DeskContext, bot_data=BotData).
-# The bot's type argument is its rate limiter's, which settings may leave out.
+# Typed where it matters (the bot, bot_data); the bot's own type argument is its rate limiter's,
+# which settings may leave out, and PTB types `context.application` with an open context type.
 DeskApplication: TypeAlias = Application[
-    ExtBot[Any], DeskContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[DeskContext]
+    ExtBot[Any], Any, dict[Any, Any], dict[Any, Any], BotData, Any
 ]

@@ -297,3 +297,20 @@ class QueueCount(SQLModel, table=True):
     team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
     status: str = Field(primary_key=True)
     count: int = 0
+
+
+class ProgressMessage(SQLModel, table=True):
+    """The "Got it — reading…" message an update sent, so a redelivered update edits it again.
+
+    Kept apart from the update's effect: it is written before the slow part (a fetch) starts and
+    must survive a crash that rolls the effect back.
+    """
+
+    __tablename__ = "progress_message"
+
+    update_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger(), primary_key=True, autoincrement=False)
+    )
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    message_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    created_at: datetime = Field(sa_column=_ts(index=True))

@@ -6,14 +6,15 @@ import logging
 import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
+    ExtBot,
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -29,12 +30,16 @@ from bot.desk.views import Views
 from bot.extraction.base import Extractor
 from bot.extraction.offline import OfflineExtractor
 from bot.intake.intake import Intake
+from bot.intake.progress import ProgressMessages
 from bot.intake.web.fetch import PageFetcher
 from handlers.cards import CardPublisher
-from handlers.context import BotData, DeskContext, Services
+from handlers.context import BotData, DeskApplication, DeskContext, Services
 from handlers.editors import EditorCheck
 from handlers.membership import TelegramMembers
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.app.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +73,7 @@ def build_extractors(settings: Settings, db: Database | None) -> dict[str, Extra
     return extractors
 
 
-def build_services(settings: Settings, application: Application) -> Services:
+def build_services(settings: Settings, application: DeskApplication) -> Services:
     """Every service the handlers use, wired to one database."""
     db = Database(settings.database_url, echo=settings.database_echo)
     fetcher = PageFetcher(
@@ -111,18 +116,19 @@ def build_services(settings: Settings, application: Application) -> Services:
             default_cards=settings.cards_at_once,
             cards_per_minute=settings.cards_per_minute,
         ),
+        progress=ProgressMessages(db),
     )
 
 
-async def _prepare(application: Application) -> None:
+async def _prepare(application: DeskApplication) -> None:
     """Migrate the database, set the command menus, and resume unfinished work."""
-    services: Services = application.bot_data.services
+    services = application.bot_data.require_services()
     await services.db.upgrade()
     await handlers.set_command_menus(application)
     await handlers.resume_unfinished(application)
 
 
-async def _close_bot_clients(application: Application) -> None:
+async def _close_bot_clients(application: DeskApplication) -> None:
     """Close the Bot API HTTP clients, also after an initialize that failed at getMe: PTB then
     leaves them open and its own shutdown does nothing (the bot never counted as initialized).
     """
@@ -142,10 +148,13 @@ async def _close_services(services: Services) -> None:
                 stack.push_async_callback(close)
 
 
-def build_application(settings: Settings, *, request: BaseRequest | None = None) -> Application:
+def build_application(settings: Settings, *, request: BaseRequest | None = None) -> DeskApplication:
     """Build the Application: bot client, typed context, services, handlers, error handler."""
     token = check_token(settings)
-    builder = (
+    # Typed with an open bot type: the rate limiter below, when settings ask for one, sets it.
+    builder: ApplicationBuilder[
+        ExtBot[Any], DeskContext, dict[Any, Any], dict[Any, Any], BotData, Any
+    ] = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
@@ -175,14 +184,16 @@ def worker_name(settings: Settings) -> str:
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncIterator[Application]:
+async def running_bot(
+    settings: Settings, *, receive: bool = True
+) -> AsyncIterator[DeskApplication]:
     """Run the bot inside an `async with` block: polling (or webhook) into the update store.
 
     Used by `factcheck-bot run`, the demo and the tests alike. With `receive=False` the process
     only works off the shared store (a second worker on PostgreSQL).
     """
     application = build_application(settings)
-    services: Services = application.bot_data.services
+    services = application.bot_data.require_services()
     # Every resource is registered the moment it exists and released in reverse order on every
     # path: a normal stop, an error while running, and a start that failed half-way (Telegram
     # unreachable, the database refusing the migration): `factcheck-bot run` tries again and
@@ -207,7 +218,7 @@ async def running_bot(settings: Settings, *, receive: bool = True) -> AsyncItera
         )
         receive = receive and settings.receive_updates
         if receive and settings.webhook_url:
-            webhook = await _start_webhook(application, pump, settings)
+            webhook = await _start_webhook(application, pump, settings, settings.webhook_url)
             stack.push_async_callback(webhook.cleanup)
         elif receive:
             await application.bot.delete_webhook(drop_pending_updates=False)
@@ -224,8 +235,10 @@ async def _housekeeping(pump: UpdatePump) -> None:
     )
 
 
-async def _start_webhook(application: Application, pump: UpdatePump, settings: Settings):
-    """Serve the webhook and tell Telegram where it is."""
+async def _start_webhook(
+    application: DeskApplication, pump: UpdatePump, settings: Settings, url: str
+) -> WebhookServer:
+    """Serve the webhook at `url` (settings.webhook_url) and tell Telegram where it is."""
     from bot.app.webhook import start_webhook_server, webhook_path
 
     secret = settings.webhook_secret.get_secret_value()
@@ -233,12 +246,12 @@ async def _start_webhook(application: Application, pump: UpdatePump, settings: S
         pump,
         listen=settings.webhook_listen,
         port=settings.webhook_port,
-        path=webhook_path(settings.webhook_url),
+        path=webhook_path(url),
         secret=secret,
     )
     try:
         await application.bot.set_webhook(
-            settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+            url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
     except BaseException:
         await runner.cleanup()  # the port is free for the next attempt

@@ -26,6 +26,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.intake.inbound import read_update
+from storage import progress as progress_q
 from storage import updates as update_q
 from storage.db import Database, UnitOfWork
 from storage.models import StoredUpdate, utcnow
@@ -43,7 +44,7 @@ class UpdatePump:
 
     def __init__(
         self,
-        application: Application,
+        application: Application[Any, Any, Any, Any, Any, Any],
         db: Database,
         *,
         worker_id: str,
@@ -260,6 +261,7 @@ class UpdatePump:
             await self.housekeeping(self)
         async with self.db.write() as session:
             await update_q.prune_done(session, before=utcnow() - KEEP_DONE)
+            await progress_q.prune_progress(session, before=utcnow() - KEEP_DONE)
 
     def _lane(self, update: Update) -> asyncio.Lock:
         """Updates of one user run in order (a vote then its change); others run in parallel."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from handlers.context import Services
 from storage import articles as article_q
@@ -101,6 +102,7 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
         for name in ("desk", "views", "intake", "teams", "publication")
     }
     fields.update(cards=SimpleNamespace(), editors=SimpleNamespace(), members=SimpleNamespace())
+    fields.update(progress=SimpleNamespace(db=db))
     services = Services(settings=SimpleNamespace(), db=db, **fields)  # type: ignore[arg-type]
     unit = SimpleNamespace(db=db)
     bound = services.bound(unit)  # type: ignore[arg-type]
@@ -110,4 +112,48 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
         assert getattr(bound, name).cache is fields[name].cache  # caches stay shared
         assert fields[name].db is db  # the application's own services are untouched
     assert bound.teams is services.teams  # idempotent bookkeeping, before the effect
+    assert bound.progress.db is db  # remembered before the effect, kept through a crash
     assert bound.cards is services.cards
+
+
+async def test_effects_applied_together_share_one_commit_and_a_bad_one_fails_alone(
+    db: Database,
+) -> None:
+    claim_id = await _claim_and_update(db, update_id=1)
+    async with db.write() as session:
+        for user_id in range(11, 16):
+            await team_q.upsert_user(session, user_id=user_id, first_name=f"M{user_id}")
+        await update_q.store_updates(session, [(uid, "{}") for uid in range(2, 6)])
+        await update_q.claim_pending(
+            session, worker="w", limit=10, stale_before=utcnow() - timedelta(minutes=5)
+        )
+    commits: list[object] = []
+
+    def count(connection: object) -> None:
+        commits.append(connection)
+
+    async def press(update_id: int, *, fail: bool = False) -> None:
+        """Member 10 + update_id votes; the handler of `fail` breaks after writing."""
+        async with db.unit(update_id).write() as session:
+            await vote_q.upsert_vote(
+                session, claim_id=claim_id, user_id=10 + update_id, rating=Rating.TRUE
+            )
+            if fail:
+                raise RuntimeError("this update's handler failed")
+
+    event.listen(db.engine.sync_engine, "commit", count)
+    try:
+        results = await asyncio.gather(
+            *(press(uid, fail=uid == 3) for uid in range(1, 6)), return_exceptions=True
+        )
+    finally:
+        event.remove(db.engine.sync_engine, "commit", count)
+    assert [isinstance(r, RuntimeError) for r in results] == [False, False, True, False, False]
+    assert len(commits) == 1  # five effects, one transaction
+    async with db.read() as session:
+        voters = set((await session.execute(select(Vote.user_id))).scalars())
+    assert voters == {11, 12, 14, 15}  # the failed one's vote rolled back to its savepoint
+    states = [await _state(db, uid) for uid in range(1, 6)]
+    assert states == ["done", "done", "processing", "done", "done"]
+    await press(3)  # its retry applies it alone
+    assert await _state(db, 3) == "done" and await _votes(db) == 5
