@@ -231,30 +231,9 @@ class Desk:
         """Unlock a claim and let the votes decide again."""
         if not is_editor:
             raise NotAnEditor("reopen a claim")
-        async with self.db.write() as session:
-            team, claim = await self._team_claim(
-                session, chat_id=chat_id, claim_id=claim_id, lock=True
-            )
-            await self._remember(session, member)
-            tally = await vote_q.tally(session, claim_id=claim_id)
-            after = decide_status(
-                tally,
-                quorum=team.quorum or self.default_quorum,
-                current=claim.status,
-                locked=False,
-                assigned=claim.assignee_id is not None,
-            )
-            if after == claim.status:
-                after = ClaimStatus.IN_REVIEW if tally else ClaimStatus.OPEN
-            await claim_q.change_status(
-                session,
-                claim=claim,
-                to_status=after,
-                user_id=member.id,
-                reason=reason or "reopened",
-                locked=False,
-            )
-        return ClaimChange(claim_id, after, "reopened")
+        return await self._editor_move(
+            chat_id, claim_id, member, None, reason or "reopened", locked=False
+        )
 
     async def dismiss(
         self, *, chat_id: int, claim_id: int, member: Member, reason: str | None, is_editor: bool
@@ -271,17 +250,32 @@ class Desk:
         chat_id: int,
         claim_id: int,
         member: Member,
-        to_status: str,
+        to_status: str | None,
         reason: str | None,
         *,
         locked: bool,
     ) -> ClaimChange:
-        """Set a status by an editor's hand, recorded in the history."""
+        """Set a status by an editor's hand, recorded in the history.
+
+        `to_status` None (reopening): the status the votes give, decided in the same transaction;
+        if that is where the claim already stands, it goes back to review (votes) or open.
+        """
         async with self.db.write() as session:
-            _, claim = await self._team_claim(
+            team, claim = await self._team_claim(
                 session, chat_id=chat_id, claim_id=claim_id, lock=True
             )
             await self._remember(session, member)
+            if to_status is None:
+                tally = await vote_q.tally(session, claim_id=claim_id)
+                to_status = decide_status(
+                    tally,
+                    quorum=self._settings_of(team).quorum,
+                    current=claim.status,
+                    locked=False,
+                    assigned=claim.assignee_id is not None,
+                )
+                if to_status == claim.status:
+                    to_status = ClaimStatus.IN_REVIEW if tally else ClaimStatus.OPEN
             await claim_q.change_status(
                 session,
                 claim=claim,
@@ -290,7 +284,7 @@ class Desk:
                 reason=reason or "editor's decision",
                 locked=locked,
             )
-        return ClaimChange(claim_id, to_status, "locked" if locked else "")
+        return ClaimChange(claim_id, to_status, "locked" if locked else "reopened")
 
     async def record_card(
         self, *, claim_id: int, chat_id: int, message_id: int, thread_id: int | None
