@@ -13,7 +13,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, RetryAfter
 from telegram.ext import (
     Application,
-    ApplicationBuilder,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -21,18 +20,12 @@ from telegram.ext import (
 )
 
 from bot.sandbox import Sandbox
+from tests.utils.ptb import polling_application
 
 KEYBOARD = InlineKeyboardMarkup(
     [[InlineKeyboardButton("✅ True", callback_data="v:1:true")],
      [InlineKeyboardButton("❌ False", callback_data="v:1:false")]]
 )  # fmt: skip
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[Sandbox]:
-    """A running sandbox on a free loopback port."""
-    async with Sandbox() as running:
-        yield running
 
 
 @pytest.fixture
@@ -63,22 +56,10 @@ async def rate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @pytest.fixture
 async def application(sandbox: Sandbox) -> AsyncIterator[Application]:
     """A real PTB Application long-polling the sandbox: echo + callback handlers."""
-    app = (
-        ApplicationBuilder()
-        .token(sandbox.token)
-        .base_url(sandbox.base_url)
-        .base_file_url(sandbox.base_file_url)
-        .build()
-    )
-    app.add_handler(MessageHandler(filters.TEXT, echo))
-    app.add_handler(CallbackQueryHandler(rate))
-    async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1)
+    async with polling_application(
+        sandbox, MessageHandler(filters.TEXT, echo), CallbackQueryHandler(rate)
+    ) as app:
         yield app
-        await app.updater.stop()
-        await app.stop()
 
 
 async def test_get_me_describes_the_sandbox_bot(bot: Bot) -> None:

@@ -11,7 +11,6 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
-    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -22,6 +21,7 @@ from telegram.ext import (
 from bot.sandbox import Sandbox
 from bot.sandbox.demo import DEMO_SCENARIO, serve_pages
 from bot.sandbox.scenario import format_transcript, play_scenario
+from tests.utils.ptb import polling_application
 
 KEYBOARD = InlineKeyboardMarkup(
     [[InlineKeyboardButton("✅ True", callback_data="v:true"),
@@ -53,26 +53,15 @@ async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @pytest.fixture
-async def sandbox() -> AsyncIterator[Sandbox]:
-    """A running sandbox."""
-    async with Sandbox() as running:
-        yield running
-
-
-@pytest.fixture
 async def echo_bot(sandbox: Sandbox) -> AsyncIterator[Application]:
     """A throwaway PTB bot polling the sandbox: cards with buttons, votes, /verdict."""
-    app = ApplicationBuilder().token(sandbox.token).base_url(sandbox.base_url).build()
-    app.add_handler(CommandHandler("verdict", verdict))
-    app.add_handler(MessageHandler(filters.TEXT, echo))
-    app.add_handler(CallbackQueryHandler(vote))
-    async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1)
+    async with polling_application(
+        sandbox,
+        CommandHandler("verdict", verdict),
+        MessageHandler(filters.TEXT, echo),
+        CallbackQueryHandler(vote),
+    ) as app:
         yield app
-        await app.updater.stop()
-        await app.stop()
 
 
 SCENARIO = {
