@@ -9,7 +9,6 @@ from telegram import (
     Update,
 )
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -31,6 +30,7 @@ from handlers import (
     status,
     votes,
 )
+from handlers.context import DeskApplication
 from handlers.errors import on_error
 from handlers.publish import resume_extractions
 from handlers.retry import repost_unposted_cards
@@ -61,7 +61,7 @@ NEW_PRIVATE_MESSAGES = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 SOMETHING_TO_CHECK = (filters.TEXT | filters.CAPTION | filters.Document.ALL) & ~filters.COMMAND
 
 
-def register(application: Application) -> None:
+def register(application: DeskApplication) -> None:
     """Add every handler. Order matters: the first matching handler in a group wins."""
     # Group -1 runs before everything else and never stops the update: remember who is where.
     application.add_handler(TypeHandler(Update, membership.remember_member), group=-1)
@@ -125,7 +125,7 @@ def register(application: Application) -> None:
     application.add_error_handler(on_error)
 
 
-async def set_command_menus(application: Application) -> None:
+async def set_command_menus(application: DeskApplication) -> None:
     """Publish the command menu for groups and for private chats."""
     bot = application.bot
     await bot.set_my_commands(
@@ -139,6 +139,6 @@ async def set_command_menus(application: Application) -> None:
 __all__ = ["register", "repost_unposted_cards", "resume_unfinished", "set_command_menus"]
 
 
-async def resume_unfinished(application: Application) -> None:
+async def resume_unfinished(application: DeskApplication) -> None:
     """Pick up work a restart interrupted (extractions under way)."""
     await resume_extractions(application)

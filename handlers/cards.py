@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, ExtBot
 
 from bot.matching.service import verdict_offers
-from bot.records import VERDICT_STATUSES
+from bot.records import VERDICT_STATUSES, stored_id
 from handlers import render
 
 if TYPE_CHECKING:
@@ -30,7 +30,14 @@ MAX_WAIT_DELAYS = 4
 class CardPublisher:
     """Posts cards, and refreshes a card once per burst of votes (a pause of `delay`)."""
 
-    def __init__(self, application: Application, *, desk: Desk, views: Views, delay: float) -> None:
+    def __init__(
+        self,
+        application: Application[ExtBot[Any], Any, Any, Any, Any, Any],
+        *,
+        desk: Desk,
+        views: Views,
+        delay: float,
+    ) -> None:
         self.application = application
         self.desk = desk
         self.views = views
@@ -40,7 +47,8 @@ class CardPublisher:
 
     async def post(self, claim: Claim, *, chat_id: int, thread_id: int | None) -> bool:
         """Send one claim's card and remember its message; False if Telegram refused."""
-        view = await self.views.claim_view(claim_id=claim.id)
+        claim_id = stored_id(claim)
+        view = await self.views.claim_view(claim_id=claim_id)
         if view is None:
             return False
         try:
@@ -48,15 +56,15 @@ class CardPublisher:
                 chat_id,
                 render.claim_card(view),
                 parse_mode="HTML",
-                reply_markup=render.claim_keyboard(claim.id, view.match),
+                reply_markup=render.claim_keyboard(claim_id, view.match),
                 message_thread_id=thread_id,
                 link_preview_options=NO_PREVIEW,
             )
         except TelegramError as error:
-            log.warning("Could not post the card of claim %s: %s", claim.id, error)
+            log.warning("Could not post the card of claim %s: %s", claim_id, error)
             return False
         await self.desk.record_card(
-            claim_id=claim.id, chat_id=chat_id, message_id=message.message_id, thread_id=thread_id
+            claim_id=claim_id, chat_id=chat_id, message_id=message.message_id, thread_id=thread_id
         )
         return True
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMember, Update
+from telegram import Bot, ChatMember, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ExtBot
 
 from bot.desk.errors import MembershipUnknown
 from bot.desk.membership import MemberStatus
@@ -19,7 +18,7 @@ log = logging.getLogger(__name__)
 class TelegramMembers:
     """The `MemberDirectory` of `bot.desk.membership`: getChatMember through the bot's client."""
 
-    def __init__(self, bot: ExtBot) -> None:
+    def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
     async def status(self, chat_id: int, user_id: int) -> MemberStatus | None:
@@ -55,6 +54,8 @@ async def require_member(update: Update, context: DeskContext, action: str) -> N
 async def on_member_change(update: Update, context: DeskContext) -> None:
     """Forget the cached membership of a user who joined, left or was banned."""
     change = update.chat_member
+    if change is None:
+        return  # registered for chat_member updates
     member = change.new_chat_member or change.old_chat_member
     if change.chat is None or member is None or member.user is None:
         return  # not a change Telegram would send
@@ -70,6 +71,8 @@ GREETING = (
 async def on_my_membership(update: Update, context: DeskContext) -> None:
     """Create the team when the bot joins a group; stop posting (keep data) when it leaves."""
     change = update.my_chat_member
+    if change is None:
+        return  # registered for my_chat_member updates
     chat = change.chat
     if chat.type not in ("group", "supergroup"):
         return
@@ -91,6 +94,8 @@ async def on_my_membership(update: Update, context: DeskContext) -> None:
 async def on_migrate(update: Update, context: DeskContext) -> None:
     """Keep the queue when a group becomes a supergroup (its chat id changes)."""
     message = update.effective_message
+    if message is None:
+        return  # registered for service messages
     if message.migrate_to_chat_id:
         old, new = message.chat.id, message.migrate_to_chat_id
     elif message.migrate_from_chat_id:

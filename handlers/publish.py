@@ -6,11 +6,11 @@ import logging
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import TelegramError
-from telegram.ext import Application
 
 from bot.intake.intake import Extracted
+from bot.records import stored_id
 from handlers import render
-from handlers.context import Services
+from handlers.context import DeskApplication
 from handlers.queue_anyway import queue_anyway_keyboard
 
 log = logging.getLogger(__name__)
@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-async def publish_article(application: Application, article_id: int) -> None:
+async def publish_article(application: DeskApplication, article_id: int) -> None:
     """Extract the article's claims, then replace "Got it…" with the summary and post cards."""
-    services: Services = application.bot_data.services
+    services = application.bot_data.require_services()
     try:
         extracted = await services.intake.extract(article_id)
     except Exception:
@@ -32,7 +32,9 @@ async def publish_article(application: Application, article_id: int) -> None:
     article = extracted.article
     # Within the group's message budget (bot/desk/budget.py): the cards that do not fit now are
     # deferred in the same transaction that decided it, and the summary lists them.
-    plan = await services.publication.plan_article(article, [c.id for c in extracted.claims])
+    plan = await services.publication.plan_article(
+        article, [stored_id(c) for c in extracted.claims]
+    )
     if plan is None:
         return  # the bot left the group
     posted = plan.post
@@ -44,7 +46,7 @@ async def publish_article(application: Application, article_id: int) -> None:
 
 
 async def _summary(
-    application: Application, extracted: Extracted, source: str, posted: int, *, busy: bool
+    application: DeskApplication, extracted: Extracted, source: str, posted: int, *, busy: bool
 ) -> None:
     """Edit the status message into the article's summary (or send it if that fails)."""
     article = extracted.article
@@ -52,8 +54,11 @@ async def _summary(
     markup = None
     if extracted.offer_whole:  # nothing queued: the member may still queue the text as one claim
         other_language = extracted.refused_language is not None
-        markup = queue_anyway_keyboard(article.id, other_language=other_language)
+        markup = queue_anyway_keyboard(stored_id(article), other_language=other_language)
     if await _edit(application, article.chat_id, article.status_message_id, text, markup):
+        return
+    if article.chat_id is None:
+        log.warning("Article %s has no chat to post its summary in", article.id)
         return
     try:
         await application.bot.send_message(
@@ -69,7 +74,7 @@ async def _summary(
 
 
 async def _edit(
-    application: Application,
+    application: DeskApplication,
     chat_id: int | None,
     message_id: int | None,
     text: str,
@@ -93,17 +98,17 @@ async def _edit(
     return True
 
 
-async def _say(application: Application, article_id: int, text: str) -> None:
+async def _say(application: DeskApplication, article_id: int, text: str) -> None:
     """Tell the chat something about an article via its status message."""
-    services: Services = application.bot_data.services
+    services = application.bot_data.require_services()
     article = await services.publication.article(article_id)
     if article is not None:
         await _edit(application, article.chat_id, article.status_message_id, text)
 
 
-async def resume_extractions(application: Application) -> None:
+async def resume_extractions(application: DeskApplication) -> None:
     """Finish extractions that a restart interrupted."""
-    services: Services = application.bot_data.services
+    services = application.bot_data.require_services()
     for article_id in await services.publication.unfinished_extractions():
         log.info("Resuming extraction of article %s", article_id)
         application.create_task(publish_article(application, article_id))

@@ -8,10 +8,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from telegram.ext import Application
-
 from bot.desk.publication import GRACE_SECONDS, DueCard, is_due
-from handlers.context import Services
+from handlers.context import DeskApplication, Services
 
 __all__ = ["is_due", "repost_unposted_cards"]
 
@@ -19,14 +17,14 @@ log = logging.getLogger(__name__)
 
 
 async def repost_unposted_cards(
-    application: Application,
+    application: DeskApplication,
     *,
     worker: str,
     started_at: datetime,
     grace: float = GRACE_SECONDS,
 ) -> int:
     """Post the cards still missing, within each team's cards-at-once; returns how many went out."""
-    services: Services = application.bot_data.services
+    services = application.bot_data.require_services()
     posted = 0
     async for card in services.publication.cards_due(
         worker=worker, started_at=started_at, grace=grace
