@@ -23,18 +23,23 @@ ACTION_TEXT = {
 def member_of(update: Update) -> Member:
     """The acting user as the services need them."""
     user = update.effective_user
+    if user is None:  # only channel posts come without one, and no handler takes those
+        raise ValueError(f"update {update.update_id} has no user to act for")
     return Member(user.id, user.first_name, user.last_name, user.username)
 
 
 def _card_message_id(update: Update) -> int:
     """The id of the message whose button was pressed (0 when Telegram did not include it)."""
-    message = update.callback_query.message
+    query = update.callback_query
+    message = query.message if query is not None else None
     return message.message_id if message is not None else 0
 
 
 async def on_vote(update: Update, context: DeskContext) -> None:
     """Record a rating from a card's button and refresh the card."""
-    query = update.callback_query
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return  # registered for button presses, which come from a message in a chat
     button = buttons.pressed(query, VoteButton)
     if button is None:
         await answer(query, buttons.INVALID, alert=True)
@@ -42,7 +47,7 @@ async def on_vote(update: Update, context: DeskContext) -> None:
     try:
         await require_member(update, context, "vote on its claims")
         outcome = await context.services.desk.cast_vote(
-            chat_id=update.effective_chat.id,
+            chat_id=chat.id,
             claim_id=button.claim_id,
             member=member_of(update),
             rating=button.rating,
@@ -65,7 +70,9 @@ async def on_vote(update: Update, context: DeskContext) -> None:
 
 async def on_assign(update: Update, context: DeskContext) -> None:
     """Take a claim ("I'll check") or give it back."""
-    query = update.callback_query
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return  # registered for button presses, which come from a message in a chat
     button = buttons.pressed(query, TakeButton)
     if button is None:
         await answer(query, buttons.INVALID, alert=True)
@@ -73,7 +80,7 @@ async def on_assign(update: Update, context: DeskContext) -> None:
     try:
         await require_member(update, context, "take its claims")
         change = await context.services.desk.toggle_assignee(
-            chat_id=update.effective_chat.id,
+            chat_id=chat.id,
             claim_id=button.claim_id,
             member=member_of(update),
             card_message_id=_card_message_id(update),
@@ -90,4 +97,5 @@ async def on_assign(update: Update, context: DeskContext) -> None:
 
 async def on_unknown_button(update: Update, context: DeskContext) -> None:
     """Answer a button this bot does not know (old or forged), so the client stops spinning."""
-    await answer(update.callback_query, buttons.INVALID)
+    if update.callback_query is not None:
+        await answer(update.callback_query, buttons.INVALID)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from storage.models import User, Vote, utcnow
-from storage.upsert import insert_for
+from storage.upsert import affected_rows, insert_for
 
 
 async def get_vote(session: AsyncSession, *, claim_id: int, user_id: int) -> str | None:
@@ -32,9 +33,9 @@ async def upsert_vote(session: AsyncSession, *, claim_id: int, user_id: int, rat
 async def delete_vote(session: AsyncSession, *, claim_id: int, user_id: int) -> bool:
     """Withdraw a member's vote; False if there was none."""
     result = await session.execute(
-        delete(Vote).where(Vote.claim_id == claim_id, Vote.user_id == user_id)
+        delete(Vote).where(col(Vote.claim_id) == claim_id, col(Vote.user_id) == user_id)
     )
-    return bool(result.rowcount)
+    return bool(affected_rows(result))
 
 
 async def tally(session: AsyncSession, *, claim_id: int) -> dict[str, int]:
@@ -49,9 +50,9 @@ async def voters(session: AsyncSession, *, claim_id: int) -> list[tuple[int, str
     """(user id, display name, rating) of everyone who voted on a claim, in vote order."""
     rows = await session.execute(
         select(Vote.user_id, User.first_name, User.username, Vote.rating)
-        .join(User, User.id == Vote.user_id, isouter=True)
+        .join(User, col(User.id) == col(Vote.user_id), isouter=True)
         .where(Vote.claim_id == claim_id)
-        .order_by(Vote.created_at, Vote.id)
+        .order_by(col(Vote.created_at), col(Vote.id))
     )
     return [(uid, first or username or str(uid), rating) for uid, first, username, rating in rows]
 
@@ -61,6 +62,8 @@ async def voted_on(session: AsyncSession, *, user_id: int, claim_ids: Sequence[i
     if not claim_ids:
         return set()
     rows = await session.execute(
-        select(Vote.claim_id).where(Vote.user_id == user_id, Vote.claim_id.in_(list(claim_ids)))
+        select(Vote.claim_id).where(
+            Vote.user_id == user_id, col(Vote.claim_id).in_(list(claim_ids))
+        )
     )
     return set(rows.scalars())
