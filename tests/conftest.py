@@ -159,6 +159,19 @@ class Desk:
             await asyncio.sleep(0.05)
         await self.sandbox.wait_idle()
 
+    async def card(self, contains: str) -> object:
+        """The claim card whose text contains `contains`, once every card is posted.
+
+        Waiting for the first message with the text is not enough: the article's summary,
+        posted before the cards, can carry the same words (its headline, a deferred claim).
+        """
+        await self.published()
+        found = [card for card in self.cards() if contains in card.content]
+        assert found, f"no card contains {contains!r}: " + " | ".join(
+            c.content[:80] for c in self.cards()
+        )
+        return found[-1]
+
     def last(self, contains: str) -> object:
         """The newest bot message containing the text (fails the test if there is none)."""
         message = self.sandbox.find_bot_message(self.chat, contains)

@@ -33,9 +33,9 @@ async def open_desk(
     sandbox.add_member(chat, bob)
     sandbox.add_member(chat, carol)
     settings = bot_settings(sandbox, db_url, **overrides)
-    async with running_bot(settings):
+    async with running_bot(settings) as application:
         await sandbox.wait_idle()
-        yield Desk(sandbox, chat, alice, bob, carol, settings)
+        yield Desk(sandbox, chat, alice, bob, carol, settings, application)
 
 
 async def queue_article(desk: Desk, text: str = ARTICLE, **kwargs: Any) -> list[Any]:
@@ -43,8 +43,7 @@ async def queue_article(desk: Desk, text: str = ARTICLE, **kwargs: Any) -> list[
     kwargs.setdefault("forward_origin", {"channel": "Daily News", "signature": "J. Phillips"})
     before = len(desk.cards())
     await desk.say(desk.alice, text, **kwargs)
-    await desk.sandbox.wait_for(lambda: len(desk.cards()) > before, timeout=10)
-    await desk.sandbox.wait_idle()
+    await desk.published()
     return desk.cards()[before:]
 
 

@@ -31,9 +31,7 @@ CHANGED_NUMBER = (
 async def _checked_claim(desk: Desk) -> object:
     """Queue the first article and have an editor give its claim a verdict."""
     await desk.say(desk.alice, FIRST, forward_origin={"channel": "Daily News"})
-    card = await desk.sandbox.wait_for(
-        lambda: desk.sandbox.find_bot_message(desk.chat, "38,000 households")
-    )
+    card = await desk.card("38,000 households")
     claim_id = card.content.split("#", 1)[1].split()[0]
     await desk.say(desk.alice, f"/verdict {claim_id} false Grid operator reports 8,000")
     await desk.sandbox.wait_for(lambda: "🔒" in desk.last("38,000 households").content)
@@ -43,9 +41,7 @@ async def _checked_claim(desk: Desk) -> object:
 async def test_reworded_claim_gets_matches_card_and_accepts_verdict(desk: Desk) -> None:
     checked = await _checked_claim(desk)
     await desk.say(desk.bob, REWORDED, forward_origin={"channel": "Other Channel"})
-    card = await desk.sandbox.wait_for(
-        lambda: desk.sandbox.find_bot_message(desk.chat, "38000 households")
-    )
+    card = await desk.card("38000 households")
     assert f"Matches #{checked}" in card.content and "False" in card.content
     query = await desk.press(desk.alice, card, "Accept")
     assert "verdict" in desk.sandbox.answers_for(query)[0]["text"]
@@ -55,9 +51,7 @@ async def test_reworded_claim_gets_matches_card_and_accepts_verdict(desk: Desk) 
 async def test_changed_number_is_not_offered_the_verdict(desk: Desk) -> None:
     await _checked_claim(desk)
     await desk.say(desk.bob, CHANGED_NUMBER, forward_origin={"channel": "Other Channel"})
-    card = await desk.sandbox.wait_for(
-        lambda: desk.sandbox.find_bot_message(desk.chat, "83,000 households")
-    )
+    card = await desk.card("83,000 households")
     assert "Matches" not in card.content
 
 

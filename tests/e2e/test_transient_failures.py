@@ -13,9 +13,7 @@ async def test_vote_interrupted_by_a_deadlock_is_retried_and_counted_once(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await desk.say(desk.alice, ARTICLE, forward_origin={"channel": "Daily News"})
-    card = await desk.sandbox.wait_for(
-        lambda: desk.sandbox.find_bot_message(desk.chat, "38,000 households")
-    )
+    card = await desk.card("38,000 households")
     services = desk.app.bot_data.services
     real_cast_vote = services.desk.cast_vote
     failures = []
