@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel import col
 
 import migrations
+from storage.group_commit import GroupCommit
 from storage.models import StoredUpdate, utcnow
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,11 @@ class Database:
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = async_sessionmaker(writer, expire_on_commit=False)
+        # On SQLite, effects of updates applied at the same moment share a transaction (group
+        # commit): writers queue for the one write lock anyway. Not on PostgreSQL: there a batch
+        # would hold the row locks of many claims at once, and two bot processes whose batches
+        # lock the same claims in a different order deadlock (an update then runs twice).
+        self._group = GroupCommit(self._shared_transaction) if self.is_sqlite else None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -86,21 +92,33 @@ class Database:
     async def _transaction(self, *, marking: int | None) -> AsyncIterator[AsyncSession]:
         """A write transaction; with `marking`, it also marks that stored update done.
 
-        Marking comes first, so a re-delivered update whose effect already committed raises
-        UpdateAlreadyApplied before anything else is written (and on PostgreSQL the row lock
-        keeps a second worker from applying it at the same moment).
+        On SQLite a marking transaction is a savepoint in a group commit (storage.group_commit):
+        it returns once the shared transaction committed. Marking comes first, so a re-delivered
+        update whose effect already committed raises UpdateAlreadyApplied before anything else
+        is written (and on PostgreSQL the row lock keeps a second worker from applying it at the
+        same moment).
         """
+        if marking is None:
+            async with self._shared_transaction() as session:
+                yield session
+            return
+        opened = self._shared_transaction() if self._group is None else self._group.savepoint()
+        async with opened as session:
+            result = await session.execute(
+                update(StoredUpdate)
+                .where(col(StoredUpdate.update_id) == marking)
+                .where(col(StoredUpdate.state) != "done")
+                .values(state="done", done_at=utcnow())
+            )
+            if not cast(CursorResult[Any], result).rowcount:
+                raise UpdateAlreadyApplied(marking)
+            yield session
+
+    @asynccontextmanager
+    async def _shared_transaction(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction: the write turn, a session, BEGIN (IMMEDIATE on SQLite)."""
         async with self._write_turn(), self._writer() as session:
             async with session.begin():
-                if marking is not None:
-                    result = await session.execute(
-                        update(StoredUpdate)
-                        .where(col(StoredUpdate.update_id) == marking)
-                        .where(col(StoredUpdate.state) != "done")
-                        .values(state="done", done_at=utcnow())
-                    )
-                    if not cast(CursorResult[Any], result).rowcount:
-                        raise UpdateAlreadyApplied(marking)
                 yield session
 
     @asynccontextmanager
