@@ -24,7 +24,7 @@ from handlers.submissions import (
     draft_from_text,
     link_reader,
     parse_message,
-    reader_for,
+    read_submission,
     static_reader,
     with_text,
 )
@@ -40,15 +40,9 @@ CHECK_USAGE = "Send /check with a text or a link, or reply /check to the message
 
 async def on_group_message(update: Update, context: DeskContext) -> None:
     """Queue a forward, a link, a document or a long pasted text; ignore short chatter."""
-    settings = context.services.settings
     if update.effective_message is None:
         return  # registered for messages
-    read = reader_for(
-        context.services.intake,
-        update.effective_message,
-        min_chars=settings.min_article_chars,
-        max_document_bytes=settings.max_document_bytes,
-    )
+    read = read_submission(context.services, update.effective_message)
     if read is not None:
         await queue_submission(update, context, read)
 
@@ -68,18 +62,14 @@ def check_reader(update: Update, context: DeskContext) -> ReadDraft:
     if message is None:  # a command always comes as a message
         raise BadArguments(CHECK_USAGE)
     argument = command_argument(message)
-    intake, settings = context.services.intake, context.services.settings
+    intake = context.services.intake
     if argument:
         parsed = with_text(parse_message(message), argument)
         if parsed.only_links:
             return link_reader(intake, parsed, "check")
     elif message.reply_to_message is not None:
-        read = reader_for(
-            intake,
-            message.reply_to_message,
-            min_chars=1,
-            max_document_bytes=settings.max_document_bytes,
-            kind="check",
+        read = read_submission(
+            context.services, message.reply_to_message, min_chars=1, kind="check"
         )
         if read is not None:
             return read

@@ -14,7 +14,7 @@ from handlers.buttons import TeamButton, answer
 from handlers.context import DeskContext
 from handlers.intake import check_reader, queue_submission
 from handlers.status import reply
-from handlers.submissions import ReadDraft, reader_for
+from handlers.submissions import ReadDraft, read_submission
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +43,9 @@ def no_team_text(bot_username: str | None) -> str:
 
 async def on_private_message(update: Update, context: DeskContext) -> None:
     """Route a forward, link, document or long text sent in private to the sender's team."""
-    settings = context.services.settings
     if update.effective_message is None:
         return  # registered for messages
-    read = reader_for(
-        context.services.intake,
-        update.effective_message,
-        min_chars=settings.min_article_chars,
-        max_document_bytes=settings.max_document_bytes,
-    )
+    read = read_submission(context.services, update.effective_message)
     if read is None:
         await reply(update, PRIVATE_HINT)
         return
@@ -104,12 +98,7 @@ async def on_team_choice(update: Update, context: DeskContext) -> None:
     read = context.bot_data.pending_private.pop(f"{question.chat.id}:{question.message_id}", None)
     if read is None and question.reply_to_message is not None:
         # After a restart the waiting forward is gone from memory, but the question replies to it.
-        read = reader_for(
-            context.services.intake,
-            question.reply_to_message,
-            min_chars=context.services.settings.min_article_chars,
-            max_document_bytes=context.services.settings.max_document_bytes,
-        )
+        read = read_submission(context.services, question.reply_to_message)
     if read is None:
         await answer(query, "I no longer have that message; forward it again.", alert=True)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Protocol
 
 from telegram import (
     Message,
@@ -21,6 +22,9 @@ from bot.intake.submission_text import article_link
 from bot.intake.web.charsets import decode_document
 from bot.intake.web.errors import FetchError
 from bot.intake.web.urls import find_urls, is_only_links, strip_links, utf16_slice
+
+if TYPE_CHECKING:
+    from bot.app.config import Settings
 
 TEXT_DOCUMENTS = {
     ".txt": "text",
@@ -143,6 +147,29 @@ def document_kind(file_name: str | None) -> str | None:
 def words_outside_links(parsed: Parsed) -> str:
     """The message text without its links (the claim context around a link)."""
     return strip_links(parsed.text)
+
+
+class Reading(Protocol):
+    """What reading a submission needs of the services (`handlers.context.Services` has it)."""
+
+    @property
+    def intake(self) -> Intake: ...
+    @property
+    def settings(self) -> Settings: ...
+
+
+def read_submission(
+    services: Reading, message: Message, *, min_chars: int | None = None, kind: str | None = None
+) -> ReadDraft | None:
+    """`reader_for` with the operator's limits (MIN_ARTICLE_CHARS unless `min_chars` is given)."""
+    settings = services.settings
+    return reader_for(
+        services.intake,
+        message,
+        min_chars=settings.min_article_chars if min_chars is None else min_chars,
+        max_document_bytes=settings.max_document_bytes,
+        kind=kind,
+    )
 
 
 def reader_for(
