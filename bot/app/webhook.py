@@ -210,7 +210,10 @@ class _Refused(asyncio.Protocol):
     """Every connection is mid-request at the cap: drop the new one at once."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        transport.abort()  # type: ignore[attr-defined]
+        if isinstance(transport, asyncio.Transport):  # what a server's connections are
+            transport.abort()
+        else:
+            transport.close()
 
 
 async def start_webhook_server(

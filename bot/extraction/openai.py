@@ -289,7 +289,7 @@ class OpenAIExtractor:
         """Make one chat-completions call for ``chunk`` and read its claims."""
         messages = build_messages(chunk.text, max_claims=max_claims)
         usage.calls += 1
-        sent_estimate = sum(estimate_tokens(m["content"]) for m in messages)
+        sent_estimate = sum(estimate_tokens(str(m.get("content", ""))) for m in messages)
         # No temperature set: leave the field out (the model's default), never send null.
         extra: dict[str, Any] = (
             {} if self._temperature is None else {"temperature": self._temperature}
@@ -300,7 +300,7 @@ class OpenAIExtractor:
             async with asyncio.timeout(self._timeout * 2):
                 raw = await self._client.chat.completions.with_raw_response.parse(
                     model=self._model,
-                    messages=messages,  # type: ignore[arg-type]
+                    messages=messages,
                     response_format=ModelClaimList,
                     timeout=self._timeout,
                     **extra,
