@@ -10,13 +10,13 @@ from telegram import LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot
 
-from bot.matching.service import verdict_offers
 from bot.records import VERDICT_STATUSES, stored_id
 from handlers import render
 
 if TYPE_CHECKING:
     from bot.desk.desk import Desk
     from bot.desk.views import Views
+    from bot.matching.service import Matches
     from bot.records import Claim
 
 log = logging.getLogger(__name__)
@@ -36,11 +36,13 @@ class CardPublisher:
         *,
         desk: Desk,
         views: Views,
+        matches: Matches,
         delay: float,
     ) -> None:
         self.application = application
         self.desk = desk
         self.views = views
+        self.matches = matches
         self.delay = delay
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._last_request: dict[int, float] = {}
@@ -96,7 +98,7 @@ class CardPublisher:
 
     async def _offer_verdict(self, claim_id: int) -> None:
         """Show a new verdict on the cards of claims that match this one and still wait."""
-        for linked in await verdict_offers(self.desk.db, claim_id=claim_id):
+        for linked in await self.matches.verdict_offers(claim_id=claim_id):
             await self.edit_now(linked)
 
     async def edit_now(self, claim_id: int) -> str | None:

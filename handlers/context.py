@@ -12,12 +12,14 @@ from telegram.ext import Application, CallbackContext, ExtBot
 if TYPE_CHECKING:
     from bot.app.config import Settings
     from bot.desk.desk import Desk
+    from bot.desk.export import Exports
     from bot.desk.membership import MemberGate
     from bot.desk.publication import Publication
     from bot.desk.teams import Teams
     from bot.desk.views import Views
     from bot.intake.intake import Intake
     from bot.intake.progress import ProgressMessages
+    from bot.matching.service import Matches
     from bot.records import Database, UnitOfWork
     from handlers.cards import CardPublisher
     from handlers.editors import EditorCheck
@@ -39,6 +41,8 @@ class Services:
     teams: Teams
     publication: Publication
     progress: ProgressMessages
+    matches: Matches
+    exports: Exports
 
     def bound(self, unit: UnitOfWork) -> Services:
         """These services as one update's handlers see them: they write through its unit of work.

@@ -8,7 +8,7 @@ import tempfile
 from telegram import Update
 
 from bot.desk.errors import BadArguments, NotAnEditor
-from bot.desk.export import export_filename, parse_since, write_export
+from bot.desk.export import export_filename, parse_since
 from handlers.context import DeskContext
 
 FORMATS = ("csv", "json", "claimreview")
@@ -37,8 +37,7 @@ async def on_export(update: Update, context: DeskContext) -> None:
     settings = services.settings
     # A temporary file, not memory: a large team's export streams through it.
     with tempfile.TemporaryFile() as out:
-        stats = await write_export(
-            services.db,
+        stats = await services.exports.write(
             out,
             chat_id=chat.id,
             fmt=fmt,

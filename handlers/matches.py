@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.desk.errors import DeskError, NotItsCard
-from bot.matching.service import accept_match, decline_match
 from handlers import buttons, render
 from handlers.buttons import MatchButton, answer
 from handlers.context import DeskContext
@@ -35,8 +34,7 @@ async def on_match_button(update: Update, context: DeskContext) -> None:
             is_editor = await services.editors.is_editor(
                 context.bot, chat, user, update.effective_message
             )
-            decision = await accept_match(
-                services.db,
+            decision = await services.matches.accept(
                 chat_id=chat.id,
                 claim_id=claim_id,
                 matched_id=matched_id,
@@ -46,8 +44,7 @@ async def on_match_button(update: Update, context: DeskContext) -> None:
             status = render.status_label(decision.status)
             text = f"Claim #{claim_id} takes #{matched_id}'s verdict: {status}"
         else:
-            await decline_match(
-                services.db,
+            await services.matches.decline(
                 chat_id=chat.id,
                 claim_id=claim_id,
                 matched_id=matched_id,

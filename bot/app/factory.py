@@ -22,6 +22,7 @@ import handlers
 from bot.app.config import Settings, check_token
 from bot.app.pump import UpdatePump
 from bot.desk.desk import Desk
+from bot.desk.export import Exports
 from bot.desk.membership import MemberGate
 from bot.desk.people import KnownNames
 from bot.desk.publication import Publication
@@ -32,6 +33,7 @@ from bot.extraction.offline import OfflineExtractor
 from bot.intake.intake import Intake
 from bot.intake.progress import ProgressMessages
 from bot.intake.web.fetch import PageFetcher
+from bot.matching.service import Matches
 from handlers.cards import CardPublisher
 from handlers.context import BotData, DeskApplication, DeskContext, Services
 from handlers.editors import EditorCheck
@@ -99,6 +101,7 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
         names=names,
     )
     views = Views(db)
+    matches = Matches(db)
     return Services(
         settings=settings,
         db=db,
@@ -106,7 +109,11 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
         views=views,
         intake=intake,
         cards=CardPublisher(
-            application, desk=desk, views=views, delay=settings.card_edit_delay_seconds
+            application,
+            desk=desk,
+            views=views,
+            matches=matches,
+            delay=settings.card_edit_delay_seconds,
         ),
         editors=EditorCheck(settings.editor_ids, ttl=settings.admin_cache_seconds),
         members=MemberGate(TelegramMembers(application.bot)),
@@ -117,6 +124,8 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
             cards_per_minute=settings.cards_per_minute,
         ),
         progress=ProgressMessages(db),
+        matches=matches,
+        exports=Exports(db),
     )
 
 

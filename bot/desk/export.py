@@ -362,6 +362,17 @@ async def write_export(db: Database, out: BinaryIO, **options: Any) -> ExportSta
     return stats
 
 
+class Exports:
+    """A team's claims written out for the chat's /export (the CLI calls `run_export_cli`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def write(self, out: BinaryIO, **options: Any) -> ExportStats:
+        """See `write_export`."""
+        return await write_export(self.db, out, **options)
+
+
 async def _write_file(db: Database, path: Path, options: dict[str, Any]) -> ExportStats:
     """Write beside the target and rename at the end, so no reader sees half a file."""
     part = path.with_name(path.name + ".part")

@@ -275,3 +275,32 @@ async def verdict_offers(db: Database, *, claim_id: int) -> list[int]:
         return [
             stored_id(claim) for claim in await match_q.linked_waiting(session, claim_id=claim_id)
         ]
+
+
+class Matches:
+    """The team's history as handlers reach it: accept or decline a match, and which waiting
+    claims a new verdict should be offered to."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def accept(
+        self, *, chat_id: int, claim_id: int, matched_id: int, member_id: int, is_editor: bool
+    ) -> MatchDecision:
+        """See `accept_match`."""
+        return await accept_match(
+            self.db, chat_id=chat_id, claim_id=claim_id, matched_id=matched_id,
+            member_id=member_id, is_editor=is_editor,
+        )  # fmt: skip
+
+    async def decline(
+        self, *, chat_id: int, claim_id: int, matched_id: int, member_id: int
+    ) -> MatchDecision:
+        """See `decline_match`."""
+        return await decline_match(
+            self.db, chat_id=chat_id, claim_id=claim_id, matched_id=matched_id, member_id=member_id
+        )
+
+    async def verdict_offers(self, *, claim_id: int) -> list[int]:
+        """See `verdict_offers`."""
+        return await verdict_offers(self.db, claim_id=claim_id)

@@ -99,7 +99,7 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
     db = SimpleNamespace(name="the database")
     fields: dict[str, Any] = {
         name: SimpleNamespace(db=db, cache={})
-        for name in ("desk", "views", "intake", "teams", "publication")
+        for name in ("desk", "views", "intake", "teams", "publication", "matches", "exports")
     }
     fields.update(cards=SimpleNamespace(), editors=SimpleNamespace(), members=SimpleNamespace())
     fields.update(progress=SimpleNamespace(db=db))
@@ -107,7 +107,7 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
     unit = SimpleNamespace(db=db)
     bound = services.bound(unit)  # type: ignore[arg-type]
     assert bound.db is unit
-    for name in ("desk", "views", "intake", "publication"):
+    for name in ("desk", "views", "intake", "publication", "matches", "exports"):
         assert getattr(bound, name).db is unit, name
         assert getattr(bound, name).cache is fields[name].cache  # caches stay shared
         assert fields[name].db is db  # the application's own services are untouched
