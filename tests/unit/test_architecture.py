@@ -7,6 +7,7 @@ Every import counts: module level, under `TYPE_CHECKING`, and lazy imports insid
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,3 +140,16 @@ def test_handlers_never_import_storage() -> None:
         for line in path.read_text().splitlines()
         if "storage" in line
     ], "`grep -r storage handlers/` finds nothing"
+
+
+def test_no_handler_holds_the_database() -> None:
+    # Handlers call services; only the typed context, which builds and binds them, names `db`.
+    pattern = re.compile(r"\bdb\b")
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "handlers").glob("*.py"))
+        if path.name != "context.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []
