@@ -116,7 +116,7 @@ async def remember_member(update: Update, context: DeskContext) -> None:
     if update.callback_query is not None:
         return
     await context.services.teams.saw_member(
-        Member(user.id, user.first_name, user.last_name, user.username),
+        Member.of(user),
         chat_id=chat.id,
         title=chat.title or "",
         chat_type=chat.type,

@@ -25,7 +25,7 @@ def member_of(update: Update) -> Member:
     user = update.effective_user
     if user is None:  # only channel posts come without one, and no handler takes those
         raise ValueError(f"update {update.update_id} has no user to act for")
-    return Member(user.id, user.first_name, user.last_name, user.username)
+    return Member.of(user)
 
 
 def _card_message_id(update: Update) -> int:

@@ -19,6 +19,24 @@ class Member:
     last_name: str | None = None
     username: str | None = None
 
+    @classmethod
+    def of(cls, user: Account) -> Member:
+        """The member a Telegram user (or anything shaped like one) is."""
+        return cls(user.id, user.first_name, user.last_name, user.username)
+
+
+class Account(Protocol):
+    """A Telegram user as it arrives: `telegram.User` has these (services never import it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def username(self) -> str | None: ...
+
 
 class Named(Protocol):
     """Anything with a Telegram user's names: a `Member`, a stored `User`."""
