@@ -153,3 +153,21 @@ def test_no_handler_holds_the_database() -> None:
         if pattern.search(line)
     ]
     assert found == []
+
+
+def test_services_never_touch_telegram() -> None:
+    # The rules live in bot/desk, bot/intake, bot/matching and bot/extraction: they can be
+    # called (and tested) without python-telegram-bot, which only the edge and the wiring know.
+    found = []
+    for package in ("desk", "intake", "matching", "extraction"):
+        for path in sorted((ROOT / "bot" / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                found += [
+                    f"{path.name} imports {n}" for n in names if n.split(".")[0] == "telegram"
+                ]
+    assert found == []
