@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -60,6 +61,17 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 async def db(db_url: str) -> AsyncIterator[Database]:
     """A migrated database, SQLite and PostgreSQL."""
     database = Database(db_url)
+    await database.upgrade()
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def store_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated SQLite store, for behaviour that does not depend on the database (webhook)."""
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}")
     await database.upgrade()
     try:
         yield database
@@ -185,17 +197,31 @@ class Desk:
         return [m for m in self.sandbox.bot_messages(self.chat) if m.content.startswith("Claim #")]
 
 
-@pytest.fixture
-async def desk(sandbox: Sandbox, db_url: str) -> AsyncIterator[Desk]:
-    """A running bot against the sandbox, with a team group of three members."""
-    chat = sandbox.add_chat("Fact desk")
+@asynccontextmanager
+async def open_desk(
+    sandbox: Sandbox, db_url: str, *, title: str = "Fact desk", **overrides: Any
+) -> AsyncIterator[Desk]:
+    """A running bot against the sandbox with a team group of three members (alice the admin,
+    bob, carol); `overrides` change the settings (fetch hosts, limits, editors…)."""
+    chat = sandbox.add_chat(
+        title,
+        str(overrides.pop("chat_type", "supergroup")),
+        is_forum=bool(overrides.pop("is_forum", False)),
+    )
     alice = sandbox.add_user("Alice", "alice_checks")
     bob = sandbox.add_user("Bob", last_name="Kovalenko")
     carol = sandbox.add_user("Carol")
     sandbox.add_member(chat, alice, "administrator")
     sandbox.add_member(chat, bob)
     sandbox.add_member(chat, carol)
-    settings = bot_settings(sandbox, db_url)
+    settings = bot_settings(sandbox, db_url, **overrides)
     async with running_bot(settings) as application:
         await sandbox.wait_idle()
         yield Desk(sandbox, chat, alice, bob, carol, settings, application)
+
+
+@pytest.fixture
+async def desk(sandbox: Sandbox, db_url: str) -> AsyncIterator[Desk]:
+    """A running bot against the sandbox, with a team group of three members."""
+    async with open_desk(sandbox, db_url) as opened:
+        yield opened

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
-from bot.app.factory import running_bot
 from bot.sandbox import Sandbox
-from tests.conftest import Desk, bot_settings
+from tests.conftest import Desk, open_desk
 from tests.e2e.test_loop import ARTICLE
 
 POWER = "38,000 households"
 DRONES = "14 drones"
-
-
-@contextlib.asynccontextmanager
-async def open_desk(
-    sandbox: Sandbox, db_url: str, *, title: str = "Fact desk", **overrides: Any
-) -> AsyncIterator[Desk]:
-    """Like the `desk` fixture, with settings overridden (fetch hosts, limits, editors)."""
-    chat = sandbox.add_chat(
-        title,
-        str(overrides.pop("chat_type", "supergroup")),
-        is_forum=bool(overrides.pop("is_forum", False)),
-    )
-    alice = sandbox.add_user("Alice", "alice_checks")
-    bob = sandbox.add_user("Bob", last_name="Kovalenko")
-    carol = sandbox.add_user("Carol")
-    sandbox.add_member(chat, alice, "administrator")
-    sandbox.add_member(chat, bob)
-    sandbox.add_member(chat, carol)
-    settings = bot_settings(sandbox, db_url, **overrides)
-    async with running_bot(settings) as application:
-        await sandbox.wait_idle()
-        yield Desk(sandbox, chat, alice, bob, carol, settings, application)
 
 
 async def queue_article(desk: Desk, text: str = ARTICLE, **kwargs: Any) -> list[Any]:

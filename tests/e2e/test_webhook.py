@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -31,17 +30,6 @@ UPDATE = {
         "text": "/status",
     },
 }
-
-
-@pytest.fixture
-async def store_db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated SQLite store (the webhook's own behaviour does not depend on the database)."""
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}")
-    await database.upgrade()
-    try:
-        yield database
-    finally:
-        await database.dispose()
 
 
 @pytest.fixture

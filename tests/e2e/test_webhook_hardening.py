@@ -8,7 +8,6 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -29,17 +28,6 @@ LIMITS = Limits(header_timeout=5.0, body_timeout=1.0, max_connections=50, max_re
 GOOD = {SECRET_HEADER: SECRET}
 # What the server side logs through (the test's own clients log plenty at DEBUG).
 SERVER_LOGGERS = ("asyncio", "aiohttp", "bot")
-
-
-@pytest.fixture
-async def store_db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated SQLite store."""
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}")
-    await database.upgrade()
-    try:
-        yield database
-    finally:
-        await database.dispose()
 
 
 @pytest.fixture
