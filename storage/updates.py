@@ -76,7 +76,8 @@ async def claim_pending(
     ids = list((await session.execute(candidates)).scalars())
     if not ids:
         return []
-    await session.execute(
+    # One UPDATE … RETURNING takes them and reads them back (SQLite 3.35+, PostgreSQL).
+    taken = await session.scalars(
         update(StoredUpdate)
         .where(col(StoredUpdate.update_id).in_(ids))
         .values(
@@ -85,13 +86,10 @@ async def claim_pending(
             claimed_at=utcnow(),
             attempts=StoredUpdate.attempts + 1,
         )
+        .returning(StoredUpdate),
+        execution_options={"synchronize_session": False},
     )
-    rows = await session.execute(
-        select(StoredUpdate)
-        .where(col(StoredUpdate.update_id).in_(ids))
-        .order_by(col(StoredUpdate.update_id))
-    )
-    return list(rows.scalars())
+    return sorted(taken, key=lambda row: row.update_id)  # RETURNING keeps no order
 
 
 async def finish(session: AsyncSession, *, update_id: int, error: str | None = None) -> None:
