@@ -25,7 +25,7 @@ from telegram.error import Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
-from bot.intake.inbound import read_update
+from bot.intake.inbound import read_update, storable
 from storage import progress as progress_q
 from storage import updates as update_q
 from storage.db import Database, UnitOfWork
@@ -102,7 +102,9 @@ class UpdatePump:
 
     async def store(self, raws: Iterable[dict[str, Any]]) -> int:
         """Keep raw updates durably (webhook and polling both call this); wake the workers."""
-        rows = [(int(raw["update_id"]), json.dumps(raw, ensure_ascii=False)) for raw in raws]
+        rows = [
+            (int(raw["update_id"]), json.dumps(storable(raw), ensure_ascii=False)) for raw in raws
+        ]
         async with self.db.write() as session:
             added = await update_q.store_updates(session, rows)
         self._wake.set()

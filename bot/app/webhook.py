@@ -14,7 +14,6 @@ import asyncio
 import hmac
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,8 +34,6 @@ MAX_UPDATE_ID = 2**63 - 1
 # Real updates nest a few levels (a reply inside a message inside the update); far deeper
 # JSON is an attack on the parser, not an update.
 MAX_DEPTH = 64
-# json.loads joins escaped surrogate pairs into one character; any surrogate left is lone.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -75,17 +72,6 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _clean_text(value: Any) -> Any:
-    """Replace lone surrogates (valid JSON escapes, but no text) with U+FFFD, everywhere."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {_clean_text(k): _clean_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean_text(v) for v in value]
-    return value
-
-
 def parse_update(body: bytes) -> dict[str, Any] | None:
     """The update in a request body, ready to store; None when the body is not an update."""
     try:
@@ -97,8 +83,7 @@ def parse_update(body: bytes) -> dict[str, Any] | None:
     update_id = raw.get("update_id")
     if type(update_id) is not int or not 0 <= update_id <= MAX_UPDATE_ID:
         return None
-    cleaned: dict[str, Any] = _clean_text(raw)
-    return cleaned
+    return raw  # lone surrogates are replaced where every update is stored (UpdatePump.store)
 
 
 @dataclass

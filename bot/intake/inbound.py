@@ -8,7 +8,10 @@ update is cleaned once, before python-telegram-bot reads it (`bot.app.pump`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # NUL becomes a space, not nothing: entity offsets (UTF-16 units) after it stay right.
 NUL, STAND_IN = "\x00", " "
@@ -86,6 +89,22 @@ def _check_field(item: Any, kind: Any, where: str) -> None:
             _check_field(element, kind[0], f"{where}[{index}]")
     elif not isinstance(item, kind) or (kind is int and isinstance(item, bool)):
         raise NotAnUpdate(f"{where} is not {kind.__name__}")
+
+
+def storable(payload: Any) -> Any:
+    """The raw update with lone surrogates replaced by U+FFFD, so it can be stored at all.
+
+    json.loads joins escaped surrogate pairs into one character, so any surrogate left is lone:
+    a valid JSON escape that is no text, which neither database can encode. Both the webhook and
+    polling store through this, before the update is acknowledged.
+    """
+    if isinstance(payload, str):
+        return _SURROGATE.sub("\ufffd", payload)
+    if isinstance(payload, list):
+        return [storable(item) for item in payload]
+    if isinstance(payload, dict):
+        return {storable(key): storable(value) for key, value in payload.items()}
+    return payload
 
 
 def read_update(payload: Any) -> Any:

@@ -222,3 +222,16 @@ async def test_an_inline_message_callback_is_handled_without_an_error(
 def test_the_webhook_listens_on_loopback_unless_told_otherwise() -> None:
     # Exposing it is a reverse proxy's job (docs/reliability.md), not the default.
     assert Settings(_env_file=None).webhook_listen == "127.0.0.1"
+
+
+async def test_polling_stores_a_lone_surrogate_as_a_replacement_character(
+    store_db: Database,
+) -> None:
+    # getUpdates results reach the same UpdatePump.store as webhook posts; before, a lone
+    # surrogate there could not be encoded by the database and the batch was retried forever.
+    pump = UpdatePump(None, store_db, worker_id="test")  # type: ignore[arg-type]  # store() only
+    raw = json.loads(json.dumps(UPDATE).replace("/status", "/status \\ud800"))
+    assert await pump.store([raw]) == 1
+    async with store_db.read() as session:
+        payload = (await session.execute(select(StoredUpdate.payload))).scalar_one()
+    assert json.loads(payload)["message"]["text"] == "/status \ufffd"
