@@ -164,13 +164,10 @@ async def on_settings(update: Update, context: DeskContext) -> None:
 
 async def on_settings_button(update: Update, context: DeskContext) -> None:
     """Apply a settings button pressed by an editor."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
-        return  # registered for button presses, which come from a message in a chat
-    button = buttons.pressed(query, SettingButton)
-    if button is None:
-        await answer(query, buttons.INVALID)
+    press = await buttons.press_in_chat(update, SettingButton)
+    if press is None:
         return
+    query, chat, button = press.query, press.chat, press.button
     try:
         await require_member(update, context, "change its settings")
         if not await _is_editor(update, context):

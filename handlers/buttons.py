@@ -17,9 +17,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
-from telegram import CallbackQuery, MaybeInaccessibleMessage
+from telegram import CallbackQuery, Chat, MaybeInaccessibleMessage, Update
 from telegram.error import TelegramError
 
 from bot.records import Rating
@@ -257,6 +257,27 @@ def pressed(query: CallbackQuery, kind: type[B]) -> B | None:
     if not kind.on_card and not belongs_on(button, query.message):
         return None
     return button
+
+
+@dataclass(frozen=True)
+class Press(Generic[B]):
+    """A button of one kind pressed in a chat: the query to answer, the chat, the button."""
+
+    query: CallbackQuery
+    chat: Chat
+    button: B
+
+
+async def press_in_chat(update: Update, kind: type[B], *, alert: bool = False) -> Press[B] | None:
+    """The press of a `kind` button in a chat; None, answered as invalid, for any other press."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return None  # button handlers are registered for presses on a message in a chat
+    button = pressed(query, kind)
+    if button is None:
+        await answer(query, INVALID, alert=alert)
+        return None
+    return Press(query, chat, button)
 
 
 async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:

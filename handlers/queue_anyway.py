@@ -40,13 +40,10 @@ def queue_anyway_keyboard(article_id: int, *, other_language: bool) -> InlineKey
 
 async def on_queue_anyway(update: Update, context: DeskContext) -> None:
     """Queue the article's text as one claim, post its card, and take the button away."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
-        return  # registered for button presses, which come from a message in a chat
-    button = buttons.pressed(query, QueueWholeButton)
-    if button is None:
-        await answer(query, buttons.INVALID, alert=True)
+    press = await buttons.press_in_chat(update, QueueWholeButton, alert=True)
+    if press is None:
         return
+    query, chat, button = press.query, press.chat, press.button
     article_id = button.article_id
     services = context.services
     try:

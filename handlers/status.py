@@ -112,13 +112,10 @@ async def on_queue(update: Update, context: DeskContext) -> None:
 
 async def on_queue_page(update: Update, context: DeskContext) -> None:
     """Turn a /queue page with its buttons."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
-        return  # registered for button presses, which come from a message in a chat
-    button = buttons.pressed(query, QueueButton)  # only on a /queue page's own message
-    if button is None:
-        await answer(query, buttons.INVALID)
+    press = await buttons.press_in_chat(update, QueueButton)
+    if press is None:
         return
+    query, chat, button = press.query, press.chat, press.button
     page = button.page
     try:
         claims, more, total = await context.services.views.queue(

@@ -37,13 +37,10 @@ def _card_message_id(update: Update) -> int:
 
 async def on_vote(update: Update, context: DeskContext) -> None:
     """Record a rating from a card's button and refresh the card."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
-        return  # registered for button presses, which come from a message in a chat
-    button = buttons.pressed(query, VoteButton)
-    if button is None:
-        await answer(query, buttons.INVALID, alert=True)
+    press = await buttons.press_in_chat(update, VoteButton, alert=True)
+    if press is None:
         return
+    query, chat, button = press.query, press.chat, press.button
     try:
         await require_member(update, context, "vote on its claims")
         outcome = await context.services.desk.cast_vote(
@@ -70,13 +67,10 @@ async def on_vote(update: Update, context: DeskContext) -> None:
 
 async def on_assign(update: Update, context: DeskContext) -> None:
     """Take a claim ("I'll check") or give it back."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
-        return  # registered for button presses, which come from a message in a chat
-    button = buttons.pressed(query, TakeButton)
-    if button is None:
-        await answer(query, buttons.INVALID, alert=True)
+    press = await buttons.press_in_chat(update, TakeButton, alert=True)
+    if press is None:
         return
+    query, chat, button = press.query, press.chat, press.button
     try:
         await require_member(update, context, "take its claims")
         change = await context.services.desk.toggle_assignee(
