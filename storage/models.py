@@ -196,6 +196,8 @@ class Claim(SQLModel, table=True):
         sa.Index("ix_claim_assignee", "team_id", "assignee_id"),
         sa.Index("ix_claim_article", "article_id", "position"),
         sa.Index("ix_claim_card", "card_chat_id", "card_message_id"),
+        # /queue top and /status's most-asked list walk this index (issue 16).
+        sa.Index("ix_claim_team_status_asked", "team_id", "status", "asked"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -223,6 +225,14 @@ class Claim(SQLModel, table=True):
     )
     created_at: datetime = Field(sa_column=_ts())
     status_changed_at: datetime = Field(sa_column=_ts())
+    # Demand, kept by the database as requests come in (storage/requests.py): how many times the
+    # claim's article (or the claim itself) was submitted, and by how many different people.
+    asked: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer(), nullable=False, server_default="0")
+    )
+    askers: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer(), nullable=False, server_default="0")
+    )
 
 
 class Vote(SQLModel, table=True):
@@ -314,3 +324,91 @@ class ProgressMessage(SQLModel, table=True):
     chat_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
     message_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
     created_at: datetime = Field(sa_column=_ts(index=True))
+
+
+class Request(SQLModel, table=True):
+    """One submission of an article (or a claim): who asked, in which chat, from which message.
+
+    Every submission is one: the first forward, a duplicate, a /check, a private forward routed
+    to the team, a tipline message. The verdict goes back to each (storage/notifications.py).
+    """
+
+    __table_args__ = (
+        sa.Index("ix_request_article_user", "article_id", "user_id"),
+        sa.Index("ix_request_claim", "claim_id"),
+        sa.Index("ix_request_user_created", "user_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", ondelete="CASCADE")
+    user_id: int | None = Field(default=None, sa_column=_bigint())  # None once forgotten
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    message_id: int | None = Field(default=None, sa_column=_bigint())
+    private: bool = False
+    source: str = "group"  # group, private, check, tipline
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class Notification(SQLModel, table=True):
+    """A verdict to tell one requester: the outbox row the notifier sends once, then marks.
+
+    Rows of one target message (chat, reply_to) due together go out as one digest reply.
+    """
+
+    __table_args__ = (
+        sa.Index("ix_notification_state_due", "state", "due_at"),
+        sa.Index("ix_notification_chat_sent", "chat_id", "sent_at"),
+        sa.Index("ix_notification_claim", "claim_id"),
+        sa.Index("ix_notification_request", "request_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", ondelete="CASCADE")
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    reply_to: int | None = Field(default=None, sa_column=_bigint())
+    user_id: int | None = Field(default=None, sa_column=_bigint())
+    updated: bool = False  # the claim was decided (and told) before: "updated verdict"
+    state: str = "pending"  # pending, sending, sent, failed, skipped, unknown
+    due_at: datetime = Field(sa_column=_ts())
+    attempts: int = 0
+    worker: str | None = None
+    error: str | None = None
+    sent_message_id: int | None = Field(default=None, sa_column=_bigint())
+    created_at: datetime = Field(sa_column=_ts())
+    sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class NotifyOptOut(SQLModel, table=True):
+    """A user who said /notify off: no verdicts are sent to them until /notify on."""
+
+    __tablename__ = "notify_optout"
+
+    user_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger(), primary_key=True, autoincrement=False)
+    )
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class Tipline(SQLModel, table=True):
+    """A team's public tipline: its deep-link token and whether it is on."""
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
+    token: str = Field(sa_column=sa.Column(sa.String(), nullable=False, unique=True))
+    enabled: bool = True
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class TiplineSender(SQLModel, table=True):
+    """Someone outside the team who started the bot through a team's tipline link."""
+
+    __tablename__ = "tipline_sender"
+
+    user_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger(), primary_key=True, autoincrement=False)
+    )
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    blocked: bool = False
+    created_at: datetime = Field(sa_column=_ts())
