@@ -37,10 +37,16 @@ class Sandbox(Protocol):
         self, chat: Chat, user: User, text: str | None = None, *,
         entities: list[dict[str, Any]] | None = None,
         forward_origin: dict[str, Any] | None = None, caption: str | None = None,
-        photo: bool = False, document: tuple[str, bytes, str] | None = None,
+        photo: bool | bytes = False, document: tuple[str, bytes, str] | None = None,
         reply_to: Message | None = None, thread_id: int | None = None,
-        sender_chat: dict[str, Any] | None = None,
+        sender_chat: dict[str, Any] | None = None, voice: bytes | None = None,
+        video_note: bytes | None = None, video: tuple[str, bytes] | None = None,
+        duration: int = 5, media_group_id: str | None = None,
     ) -> Message: ...  # fmt: skip
+    def send_album(
+        self, chat: Chat, user: User, items: list[tuple[bytes, str | None]], *,
+        forward_origin: dict[str, Any] | None = None, as_documents: bool = False,
+    ) -> list[Message]: ...  # fmt: skip
     def messages(self, chat: Chat) -> list[Message]: ...
     def press(self, user: User, message: Message, button: str) -> str: ...
     def press_data(self, user: User, message: Message, data: str) -> str: ...
@@ -148,13 +154,17 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
         body = await body_of(request)
         chat, user = chat_of(body), user_of(body)
         document = body.get("document")
+        photo = body.get("photo")
         message = sandbox.send(
             chat,
             user,
             body.get("text"),
             forward_origin=body.get("forward_origin"),
             caption=body.get("caption"),
-            photo=bool(body.get("photo")),
+            # "photo": true gives stub sizes; {"content_base64": …} a real, downloadable image
+            photo=base64.b64decode(photo["content_base64"])
+            if isinstance(photo, dict)
+            else bool(photo),
             document=(
                 document["filename"],
                 base64.b64decode(document["content_base64"]),
@@ -168,6 +178,16 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
             thread_id=body.get("message_thread_id"),
         )
         return ok(message_view(message))
+
+    async def post_album(request: web.Request) -> web.Response:
+        body = await body_of(request)
+        chat, user = chat_of(body), user_of(body)
+        items = [
+            (base64.b64decode(item["content_base64"]), item.get("caption"))
+            for item in body["items"]
+        ]
+        sent = sandbox.send_album(chat, user, items, forward_origin=body.get("forward_origin"))
+        return ok([message_view(message) for message in sent])
 
     async def get_messages(request: web.Request) -> web.Response:
         chat = chat_of(dict(request.query))
@@ -238,6 +258,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
     app.router.add_post("/sandbox/members", post_member)
     app.router.add_post("/sandbox/messages", post_message)
     app.router.add_get("/sandbox/messages", get_messages)
+    app.router.add_post("/sandbox/albums", post_album)
     app.router.add_post("/sandbox/press", post_press)
     app.router.add_get("/sandbox/answers", get_answers)
     app.router.add_post("/sandbox/idle", post_idle)

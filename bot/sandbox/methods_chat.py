@@ -7,6 +7,7 @@ import re
 import time
 from typing import Any
 
+from bot.sandbox.media import DOWNLOAD_LIMIT
 from bot.sandbox.protocol import ApiError, Params, bad_request, find_chat, method
 from bot.sandbox.state import Chat, Member, SandboxState
 
@@ -221,10 +222,15 @@ def delete_my_commands(state: SandboxState, params: Params) -> bool:
 
 @method("getFile")
 def get_file(state: SandboxState, params: Params) -> dict[str, Any]:
-    """Describe a file for download from the file route."""
-    stored = state.files.get(params.str("file_id") or "")
+    """Describe a file for download from the file route; over 20 MB, refuse as Telegram does."""
+    file_id = params.str("file_id") or ""
+    if not file_id:
+        raise bad_request("file_id is empty")
+    stored = state.files.get(file_id)
     if stored is None:
         raise bad_request("invalid file_id")
+    if len(stored.content) > DOWNLOAD_LIMIT:
+        raise bad_request("file is too big")
     return {
         "file_id": stored.file_id,
         "file_unique_id": stored.file_unique_id,

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.sandbox import methods, methods_chat  # noqa: F401  (each registers its methods)
 from bot.sandbox.encoding import NOT_UNICODE, lone_surrogate_at
+from bot.sandbox.media import DOWNLOAD_LIMIT
 from bot.sandbox.protocol import METHODS, ApiError, Params
 from bot.sandbox.state import SandboxState, now
 
@@ -113,6 +114,8 @@ def build_app(state: SandboxState) -> web.Application:
         path = request.match_info["path"]
         stored = next((f for f in state.files.values() if f.file_path == path), None)
         if stored is None:
+            return answer(NOT_FOUND, 404)
+        if len(stored.content) > DOWNLOAD_LIMIT:  # getFile never handed out such a path
             return answer(NOT_FOUND, 404)
         return web.Response(body=stored.content, content_type="application/octet-stream")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.sandbox import media
 from bot.sandbox.html import utf16_len
 from bot.sandbox.state import (
     CallbackRecord,
@@ -12,7 +13,6 @@ from bot.sandbox.state import (
     Member,
     Message,
     SandboxState,
-    StoredFile,
     User,
     now,
 )
@@ -131,13 +131,23 @@ class World:
         entities: list[dict[str, Any]] | None = None,
         forward_origin: dict[str, Any] | None = None,
         caption: str | None = None,
-        photo: bool = False,
+        photo: bool | bytes = False,
         document: tuple[str, bytes, str] | None = None,
         reply_to: Message | None = None,
         thread_id: int | None = None,
         sender_chat: dict[str, Any] | None = None,
+        voice: bytes | None = None,
+        video_note: bytes | None = None,
+        video: tuple[str, bytes] | None = None,
+        duration: int = 5,
+        media_group_id: str | None = None,
     ) -> Message:
-        """A user posts a message; the bot gets a message update."""
+        """A user posts a message; the bot gets a message update.
+
+        `photo` is an image's bytes (re-encoded as Telegram does, see bot.sandbox.media) or
+        True for stub sizes no file stands behind; `voice`, `video_note` and `video` are
+        downloadable files of `duration` seconds; `media_group_id` makes it part of an album.
+        """
         if chat.type != "private" and self.state.member(chat.id, user.id) is None:
             self.state.set_member(chat, user, "member")
         message = self._new_message(chat, user, reply_to=reply_to, thread_id=thread_id)
@@ -147,15 +157,59 @@ class World:
         if text is not None:
             message.text = text
             message.entities = entities if entities is not None else detect_entities(text)
-        if photo:
+        if isinstance(photo, bytes):
+            message.photo = media.photo_sizes(self.state, photo)
+        elif photo:
             message.photo = [self._photo_size(320, 180), self._photo_size(1280, 720)]
         if document:
-            message.document = self._store_file(*document).to_document()
+            name, content, mime = document
+            stored = media.store_file(self.state, "documents", name, content, mime, "BQACAgIAAxkB")
+            message.document = stored.to_document()
+        if voice is not None:
+            message.extra["voice"] = media.voice(self.state, voice, duration)
+        if video_note is not None:
+            message.extra["video_note"] = media.video_note(self.state, video_note, duration)
+        if video is not None:
+            message.extra["video"] = media.video(self.state, *video, duration)
+        if media_group_id:
+            message.extra["media_group_id"] = media_group_id
         if caption is not None:
             message.caption = caption
             message.caption_entities = detect_entities(caption)
         self.state.push_update({"message": self.state.store_message(message).to_api()})
         return message
+
+    def send_album(
+        self,
+        chat: Chat,
+        user: User,
+        items: list[tuple[bytes, str | None]],
+        *,
+        forward_origin: dict[str, Any] | None = None,
+        as_documents: bool = False,
+    ) -> list[Message]:
+        """A user sends an album: one message update per image, sharing a media_group_id.
+
+        `items` are (image bytes, caption or None). Telegram delivers the parts as separate
+        updates, close together; so does the sandbox (one forward origin for all of them).
+        """
+        group_id = str(13_000_000_000_000_000 + self.state.next_id())
+        origin_spec = origin(forward_origin, self.state) if forward_origin else None
+        sent = []
+        for index, (content, caption) in enumerate(items, start=1):
+            document = (f"image{index}.png", content, "image/png") if as_documents else None
+            sent.append(
+                self.send(
+                    chat,
+                    user,
+                    forward_origin=origin_spec,
+                    caption=caption,
+                    photo=False if as_documents else content,
+                    document=document,
+                    media_group_id=group_id,
+                )
+            )
+        return sent
 
     def edit(self, chat: Chat, user: User, message: Message, new_text: str) -> Message:
         """A user edits their message; the bot gets an edited_message update."""
@@ -266,13 +320,3 @@ class World:
             "height": height,
             "file_size": width * height // 10,
         }
-
-    def _store_file(self, filename: str, content: bytes, mime: str) -> StoredFile:
-        """Keep a user's document so the bot can getFile and download it."""
-        number = self.state.next_id()
-        stored = StoredFile(
-            f"BQACAgIAAxkBsandbox{number:06d}", f"AgADud{number:04d}",
-            f"documents/file_{number}_{filename}", content, filename, mime,
-        )  # fmt: skip
-        self.state.files[stored.file_id] = stored
-        return stored
