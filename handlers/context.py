@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.desk.export import Exports
     from bot.desk.membership import MemberGate
     from bot.desk.publication import Publication
+    from bot.desk.requests import Requests
     from bot.desk.teams import Teams
     from bot.desk.views import Views
     from bot.intake.intake import Intake
@@ -43,6 +44,7 @@ class Services:
     progress: ProgressMessages
     matches: Matches
     exports: Exports
+    requests: Requests
 
     def bound(self, unit: UnitOfWork) -> Services:
         """These services as one update's handlers see them: they write through its unit of work.

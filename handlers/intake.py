@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot.desk.errors import BadArguments
+from bot.desk.requests import Asking, RequestSource
 from bot.intake.intake import Received
 from bot.intake.progress import ProgressRef
 from bot.intake.web.errors import FetchError
@@ -90,6 +91,7 @@ async def queue_submission(
     *,
     team: Team | None = None,
     status: Message | None = None,
+    source: RequestSource | None = None,
 ) -> None:
     """Answer at once, read the draft, queue it once, and extract claims in the background.
 
@@ -132,8 +134,13 @@ async def queue_submission(
         chat_id=team.chat_id,
         thread_id=None if elsewhere else _topic(message),
         status_message_id=None if elsewhere else status.message_id,
+        asked=asking(message, kind=draft.kind, source=source),
     )
     if received.duplicate:
+        for claim_id in await services.requests.claim_ids_of(
+            article_id=stored_id(received.article)
+        ):
+            services.cards.refresh(claim_id)  # the card shows the new "Asked N times"
         asked = draft.kind == "check"
         await answer_duplicate(update, context, received, status, team=team, asked=asked)
         return
@@ -210,6 +217,19 @@ async def _progress_message(update: Update, context: DeskContext, message: Messa
     status = await message.reply_text(READING, allow_sending_without_reply=True)
     await progress.remember(update.update_id, ProgressRef(status.chat_id, status.message_id))
     return status
+
+
+def asking(message: Message, *, kind: str, source: RequestSource | None) -> Asking:
+    """The member's message a submission came in (a request: the verdict is told back to it).
+
+    After a team choice in private the update is the bot's question, which replies to it.
+    """
+    if message.from_user is not None and message.from_user.is_bot and message.reply_to_message:
+        message = message.reply_to_message
+    private = message.chat.type == "private"
+    if source is None:
+        source = "check" if kind == "check" else "private" if private else "group"
+    return Asking(message.chat_id, message.message_id, private, source)
 
 
 def _topic(message: Message) -> int | None:

@@ -7,6 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.desk.requests import asked_times
 from bot.desk.views import ClaimDetail, ClaimView, Source, StatusView
 from bot.extraction.language import language_name
 from bot.intake.intake import Extracted, Received
@@ -140,6 +141,11 @@ def claim_card(view: ClaimView) -> str:
     if claim.claimant:
         lines.append(f"🗣 {escape(clip(claim.claimant, 80))}")
     lines.append(f"📰 {source_line(view.source)}")
+    if view.place:
+        lines.append(f"📎 {escape(clip(view.place, 120))}")
+    demand = asked_times(claim)
+    if demand:
+        lines.append(f"📣 {demand}")
     if view.tally:
         tallies = " · ".join(
             f"{RATING_LABEL[r].split()[0]} {view.tally[r]}"
@@ -378,3 +384,27 @@ def queue_keyboard(page: int, more: bool) -> InlineKeyboardMarkup | None:
         following = QueueButton(page + 1).encode()
         buttons.append(InlineKeyboardButton("Next ▶", callback_data=following))
     return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+def demand_line(claim: Claim) -> str:
+    """One line of a most-asked list: the claim and how often it was asked."""
+    return f"{claim_line(claim)} · 📣 {claim.asked}×"
+
+
+def most_asked_section(claims: list[Claim]) -> str:
+    """/status's list of the open claims asked about most (empty when none was asked twice)."""
+    if not claims:
+        return ""
+    return "\n\n<b>📣 Most asked</b>\n" + "\n".join(demand_line(c) for c in claims)
+
+
+def queue_top_message(claims: list[Claim], page: int, more: bool) -> str:
+    """/queue top: unsettled claims, most asked first."""
+    if not claims:
+        return "The queue is empty. 🎉" if page == 1 else "No more claims."
+    lines = [f"<b>Open queue by demand</b> (page {page})"]
+    lines.extend(demand_line(c) for c in claims)
+    if more:
+        lines.append(f"\nMore: /queue top {page + 1}")
+    lines.append("Open one with /claim &lt;id&gt;.")
+    return fit("\n".join(lines))

@@ -61,7 +61,8 @@ async def on_status(update: Update, context: DeskContext) -> None:
     if chat is None or user is None:
         return  # commands always come from a member in a chat
     view = await context.services.views.status(chat_id=chat.id, user_id=user.id)
-    await reply(update, render.status_message(view))
+    asked = await context.services.requests.most_asked(chat_id=chat.id)
+    await reply(update, render.fit(render.status_message(view) + render.most_asked_section(asked)))
 
 
 async def on_claim(update: Update, context: DeskContext) -> None:
@@ -96,10 +97,17 @@ async def on_claim(update: Update, context: DeskContext) -> None:
 
 
 async def on_queue(update: Update, context: DeskContext) -> None:
-    """List open claims, one page at a time."""
-    page = parse_page(context.args[0]) if context.args else 1
+    """List open claims, one page at a time; `/queue top` most asked first."""
     if update.effective_chat is None:
         return  # commands always come in a chat
+    if context.args and context.args[0].lower() == "top":
+        page = parse_page(context.args[1]) if len(context.args) > 1 else 1
+        top, more = await context.services.requests.queue_top(
+            chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
+        )
+        await reply(update, render.queue_top_message(top, page, more))
+        return
+    page = parse_page(context.args[0]) if context.args else 1
     claims, more, total = await context.services.views.queue(
         chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
     )

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from storage.models import Claim, ClaimStatus, StatusChange, Team, stored_id, utcnow
 from storage.queue import bump_count
+from storage.requests import count_new_claims
 
 
 async def add_claims(
@@ -34,6 +35,7 @@ async def add_claims(
     await session.flush()
     if rows:
         await bump_count(session, team_id=team_id, status=ClaimStatus.OPEN, delta=len(rows))
+        await count_new_claims(session, article_id=article_id)  # demand asked before extraction
     return rows
 
 

@@ -26,6 +26,7 @@ from bot.desk.export import Exports
 from bot.desk.membership import MemberGate
 from bot.desk.people import KnownNames
 from bot.desk.publication import Publication
+from bot.desk.requests import Requests
 from bot.desk.teams import Teams
 from bot.desk.views import Views
 from bot.extraction.base import Extractor
@@ -126,6 +127,7 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
         progress=ProgressMessages(db),
         matches=matches,
         exports=Exports(db),
+        requests=Requests(db),
     )
 
 

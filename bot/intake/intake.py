@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any, overload
 
 from bot.desk.errors import DeskError
+from bot.desk.requests import Asking, record_request
 from bot.extraction.base import ExtractionResult, Extractor
 from bot.extraction.language import detect_language, unsupported_language
 from bot.intake.intake_types import Draft, Extracted, Origin, QueuedWhole, Received
@@ -127,8 +128,12 @@ class Intake:
         chat_id: int,
         thread_id: int | None,
         status_message_id: int | None,
+        asked: Asking | None = None,
     ) -> Received:
-        """Store the article, pending extraction; or return the team's earlier copy of it."""
+        """Store the article, pending extraction; or return the team's earlier copy of it.
+
+        `asked` (the member's message) is recorded as a request in the same transaction.
+        """
         draft = replace(
             draft, text=without_controls(draft.text), title=without_controls(draft.title)
         )
@@ -151,11 +156,17 @@ class Intake:
                     status_message_id=status_message_id,
                 )
                 if earlier is not None:
+                    if asked is not None:
+                        await record_request(
+                            session, article=earlier, user_id=submitted_by, asked=asked
+                        )
                     return Received(earlier, duplicate=False)
                 earlier = await article_q.find_duplicate(
                     session, team_id=team_id, text_hash=fingerprint, canonical_url=None
                 )
             assert earlier is not None
+            if asked is not None:
+                await record_request(session, article=earlier, user_id=submitted_by, asked=asked)
             progress = await article_q.article_progress(session, article_id=stored_id(earlier))
         return Received(earlier, duplicate=True, progress=progress)
 
@@ -173,6 +184,7 @@ class Intake:
             "author": draft.author,
             "published_at": draft.published,
             "site_name": without_controls(draft.site_name),
+            "page_offsets": draft.page_offsets,
             "origin_type": origin.type if origin else None,
             "origin_name": origin.name if origin else None,
             "origin_username": origin.username if origin else None,

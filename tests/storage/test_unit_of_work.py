@@ -103,6 +103,7 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
     }
     fields.update(cards=SimpleNamespace(), editors=SimpleNamespace(), members=SimpleNamespace())
     fields.update(progress=SimpleNamespace(db=db))
+    fields.update(requests=SimpleNamespace(db=db))  # issue 16's services
     services = Services(settings=SimpleNamespace(), db=db, **fields)  # type: ignore[arg-type]
     unit = SimpleNamespace(db=db)
     bound = services.bound(unit)  # type: ignore[arg-type]
