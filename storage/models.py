@@ -95,6 +95,7 @@ class ClaimOrigin(StrEnum):
 
     EXTRACTED = "extracted"
     MEMBER = "member"
+    IMPORTED = "imported"  # a published fact-check read from a ClaimReview file (issue 15)
 
 
 class ExtractionState(StrEnum):
@@ -183,6 +184,9 @@ class Article(SQLModel, table=True):
     extraction_note: str | None = None
     language: str | None = None  # ISO 639-1 code detected from the text
     site_name: str | None = None  # the outlet, from the page's metadata
+    # What a file-read article came from, as JSON (bot/intake/media/place.py): a PDF and where
+    # each of its pages starts in `text`, a voice message... (migration 0006)
+    media: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     created_at: datetime = Field(sa_column=_ts())
 
 
@@ -223,6 +227,8 @@ class Claim(SQLModel, table=True):
         default=ClaimOrigin.EXTRACTED,
         sa_column=sa.Column(sa.String(), nullable=False, server_default="extracted"),
     )
+    # The published fact-check this claim's verdict comes from (imported claims only).
+    review_url: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     created_at: datetime = Field(sa_column=_ts())
     status_changed_at: datetime = Field(sa_column=_ts())
     # Demand, kept by the database as requests come in (storage/requests.py): how many times the
@@ -233,6 +239,39 @@ class Claim(SQLModel, table=True):
     askers: int = Field(
         default=0, sa_column=sa.Column(sa.Integer(), nullable=False, server_default="0")
     )
+
+
+class ImportedReview(SQLModel, table=True):
+    """A published fact-check (schema.org ClaimReview) imported as one of a team's claims.
+
+    `key` is the review's URL (or, without one, a fingerprint of publisher, claim and date):
+    unique per team, so importing the same file twice adds nothing. `review` keeps the original
+    JSON-LD, so a ClaimReview export gives it back unchanged.
+    """
+
+    __tablename__ = "imported_review"
+    __table_args__ = (sa.UniqueConstraint("team_id", "key", name="uq_imported_review_team_key"),)
+
+    claim_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer(), sa.ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    key: str = Field(max_length=512)
+    url: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    publisher: str | None = None
+    publisher_url: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    rating: str = ""  # the publisher's own words: alternateName, else name, else the number
+    rating_value: float | None = None
+    best_rating: float | None = None
+    worst_rating: float | None = None
+    verdict: str | None = None  # our verdict it maps to; None when it maps to none (see docs)
+    reviewed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    language: str | None = None
+    source_format: str = "claimreview"  # claimreview, factcheck-bot (our own JSON export)
+    review: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    imported_at: datetime = Field(sa_column=_ts())
 
 
 class Vote(SQLModel, table=True):
@@ -411,4 +450,79 @@ class TiplineSender(SQLModel, table=True):
     )
     team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
     blocked: bool = False
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class MediaFile(SQLModel, table=True):
+    """An image a team was sent, by its content: the same image again is the same article.
+
+    `sha256` is of the bytes as downloaded; `phash` a perceptual hash (hex) that survives
+    re-encoding and resizing; `file_unique_id` is Telegram's own id of the file, the same when
+    a photo is forwarded again (migration 0006).
+    """
+
+    __tablename__ = "media_file"
+    __table_args__ = (
+        sa.Index("ix_media_file_team_sha", "team_id", "sha256"),
+        sa.Index("ix_media_file_team_unique", "team_id", "file_unique_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    sha256: str = Field(max_length=64)
+    phash: str | None = Field(default=None, max_length=16)
+    file_unique_id: str | None = None
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class AlbumState(StrEnum):
+    """Where gathering an album stands."""
+
+    GATHERING = "gathering"  # parts arriving; read once none came for a moment
+    READING = "reading"  # one worker is downloading and reading its images
+    DONE = "done"  # its article is queued (or it had nothing to check)
+
+
+class Album(SQLModel, table=True):
+    """Messages sharing a media_group_id: Telegram sends them as separate updates, the desk
+    reads them as one submission. Each part is stored as its update's effect (album_part), so
+    a crash mid-album loses nothing; one worker takes the album once it is quiet (migration
+    0006)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("chat_id", "media_group_id", name="uq_album_chat_group"),
+        sa.Index("ix_album_state_last", "state", "last_part_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=_bigint(nullable=False))
+    media_group_id: str
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    submitted_by: int | None = Field(default=None, sa_column=_bigint())
+    thread_id: int | None = Field(default=None, sa_column=_bigint())
+    state: str = AlbumState.GATHERING
+    status_message_id: int | None = Field(default=None, sa_column=_bigint())
+    last_part_at: datetime = Field(sa_column=_ts())
+    claimed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    worker: str | None = None
+    attempts: int = 0
+    article_id: int | None = Field(default=None, foreign_key="article.id", ondelete="SET NULL")
+    error: str | None = None
+    created_at: datetime = Field(sa_column=_ts())
+
+
+class AlbumPart(SQLModel, table=True):
+    """One message of an album, as Telegram sent it (the Message JSON)."""
+
+    __tablename__ = "album_part"
+
+    album_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer(), sa.ForeignKey("album.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    message_id: int = Field(sa_column=sa.Column(sa.BigInteger(), primary_key=True))
+    update_id: int = Field(sa_column=_bigint(nullable=False))
+    payload: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
     created_at: datetime = Field(sa_column=_ts())
