@@ -193,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="only claims since this date (YYYY-MM-DD)")
     export.add_argument("--output", help="file to write (default: stdout)")
     export.set_defaults(func=cmd_export)
+
+    from bot.app.import_cli import add_import_parser
+
+    add_import_parser(sub, _settings, missing_database)
     return parser
 
 

@@ -21,9 +21,20 @@ from urllib.parse import urlsplit
 from bot.desk.errors import DeskError, NoTeam
 from bot.desk.people import display_name
 from storage import export as export_q
+from storage import imports as import_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import VERDICT_STATUSES, Article, Claim, Rating, Team, User, stored_id
+from storage.models import (
+    VERDICT_STATUSES,
+    Article,
+    Claim,
+    ClaimStatus,
+    ImportedReview,
+    Rating,
+    Team,
+    User,
+    stored_id,
+)
 
 FORMATS = ("csv", "json", "claimreview")
 EXTENSIONS = {"csv": "csv", "json": "json", "claimreview": "jsonld"}
@@ -203,6 +214,9 @@ def claim_detail(claim: Claim, article: Article, page: dict[str, Any]) -> dict[s
         ],
         "match": {"claim_id": match.matched_id, "score": match.score, "state": match.state}
         if match else None,
+        # An imported claim: the published fact-check it came from, as it was read.
+        "review_url": claim.review_url,
+        "review": json.loads(review.review) if (review := page["reviews"].get(cid)) else None,
     }  # fmt: skip
 
 
@@ -227,10 +241,27 @@ def review_rating(status: str) -> dict[str, Any]:
     return rating
 
 
+def imported_review(claim: Claim, review: ImportedReview | None) -> dict[str, Any] | None:
+    """The published ClaimReview an imported claim came from, unchanged, while its verdict
+    still stands (the team may have overruled it since: then the review is the team's own)."""
+    if review is None or claim.status != (review.verdict or ClaimStatus.UNPROVEN):
+        return None
+    original: dict[str, Any] = json.loads(review.review)
+    return {"@context": original.pop("@context", "https://schema.org"), **original}
+
+
 def claim_review(
-    claim: Claim, article: Article, team: Team, *, org_url: str | None, review_url: str | None
+    claim: Claim,
+    article: Article,
+    team: Team,
+    *,
+    org_url: str | None,
+    review_url: str | None,
+    imported: ImportedReview | None = None,
 ) -> dict[str, Any]:
-    """One verdict as a schema.org ClaimReview (JSON-LD)."""
+    """One verdict as a schema.org ClaimReview (JSON-LD); an imported one as it was published."""
+    if (original := imported_review(claim, imported)) is not None:
+        return original
     verdict, verdict_at = verdict_of(claim)
     assert verdict is not None and verdict_at is not None
     appearance: dict[str, Any] = {"@type": "CreativeWork"}
@@ -275,6 +306,8 @@ async def _pages(
             )  # fmt: skip
             ids = [stored_id(claim) for claim, _ in rows]
             page: dict[str, Any] = {"tallies": await export_q.tallies(session, claim_ids=ids)}
+            if full or verdicts_only:
+                page["reviews"] = await import_q.reviews_of(session, claim_ids=ids)
             if full:
                 page["votes"] = await export_q.votes_of(session, claim_ids=ids)
                 page["notes"] = await export_q.notes_of(session, claim_ids=ids)
@@ -340,7 +373,8 @@ async def export_rows(
         else:
             items = (
                 claim_detail(c, a, page) if full
-                else claim_review(c, a, team, org_url=org_url, review_url=review_url)
+                else claim_review(c, a, team, org_url=org_url, review_url=review_url,
+                                  imported=page["reviews"].get(c.id))
                 for c, a in rows
             )  # fmt: skip
             lead = b"\n" if stats.claims == 0 else b",\n"
