@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     database_echo: bool = False
 
     extractor: Literal["offline", "openai"] = "offline"
+    claim_scorer: Literal["offline", "embeddings"] = "offline"  # embeddings: .[embeddings] extra
     max_claims: int = Field(default=10, ge=1, le=50)
     quorum: int = Field(default=2, ge=1, le=50)
     cards_at_once: int = Field(default=5, ge=1, le=20)
@@ -31,6 +32,10 @@ class Settings(BaseSettings):
     editor_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     admin_cache_seconds: int = Field(default=300, ge=0)
     card_edit_delay_seconds: float = Field(default=1.0, ge=0.0, le=30.0)
+    # Verdicts told back to requesters (docs/notifications.md).
+    notify_delay_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)
+    notify_per_group_per_minute: int = Field(default=8, ge=0, le=20)  # 0 = no pace per group
+    notify_per_second: int = Field(default=20, ge=1, le=30)
 
     match_threshold: float = Field(default=80.0, ge=0.0, le=100.0)
     export_org_url: str | None = None
@@ -38,6 +43,8 @@ class Settings(BaseSettings):
 
     min_article_chars: int = Field(default=400, ge=20)
     max_document_bytes: int = Field(default=1_000_000, ge=1_000)
+    # /import files (docs/export.md "Importing"); Telegram lets bots download up to 20 MB.
+    max_import_bytes: int = Field(default=20_000_000, ge=1_000)
     fetch_allowed_hosts: Annotated[frozenset[str], NoDecode] = frozenset()
     fetch_timeout_seconds: float = Field(default=10.0, gt=0)
     fetch_max_bytes: int = Field(default=2_000_000, ge=10_000)
@@ -49,6 +56,28 @@ class Settings(BaseSettings):
     openai_timeout_seconds: float = Field(default=30.0, gt=0)
     openai_max_retries: int = Field(default=2, ge=0, le=10)
     openai_chunk_tokens: int = Field(default=3000, ge=200)
+
+    # PDFs (docs/media.md "PDFs"): byte and page caps, scanned pages OCR'd, parse time limit.
+    pdf_max_bytes: int = Field(default=20_000_000, ge=10_000)
+    pdf_max_pages: int = Field(default=200, ge=1, le=5_000)
+    pdf_ocr_max_pages: int = Field(default=5, ge=0, le=100)
+    pdf_timeout_seconds: float = Field(default=60.0, gt=0)
+    # Voice, video notes, videos (docs/media.md "Voice and video"): speech to text is off
+    # unless TRANSCRIPTION_URL names an OpenAI-compatible /v1/audio/transcriptions endpoint.
+    transcription_url: str | None = None
+    transcription_api_key: SecretStr = SecretStr("")
+    transcription_model: str = "whisper-1"
+    transcription_timeout_seconds: float = Field(default=120.0, gt=0)
+    transcription_max_bytes: int = Field(default=20_000_000, ge=10_000)
+    transcription_max_seconds: int = Field(default=600, ge=1)
+
+    # Images (docs/media.md): bytes and pixels we read, OCR time limit and how many at once,
+    # and how long an album waits after its last part before it is read.
+    max_image_bytes: int = Field(default=10_000_000, ge=10_000)
+    max_image_pixels: int = Field(default=30_000_000, ge=100_000)
+    ocr_timeout_seconds: float = Field(default=30.0, gt=0)
+    ocr_concurrency: int = Field(default=1, ge=1, le=8)
+    album_quiet_seconds: float = Field(default=1.5, ge=0.1, le=30.0)
 
     webhook_url: str | None = None
     webhook_secret: SecretStr = SecretStr("")
@@ -75,6 +104,15 @@ class Settings(BaseSettings):
         """Accept `FETCH_ALLOWED_HOSTS=a.example,127.0.0.1:8080`."""
         if isinstance(value, str):
             return frozenset(p.strip().lower() for p in value.split(",") if p.strip())
+        return value
+
+    @field_validator("claim_scorer")
+    @classmethod
+    def _scorer_installed(cls, value: str) -> str:
+        """`CLAIM_SCORER=embeddings` without its optional extra is refused in one line."""
+        from bot.extraction.scoring import check_scorer
+
+        check_scorer(value)
         return value
 
     @field_validator("log_level")
