@@ -21,10 +21,13 @@ from handlers import (
     admin,
     buttons,
     export,
+    imports,
     intake,
     matches,
+    media,
     membership,
     notes,
+    notify,
     private,
     queue_anyway,
     status,
@@ -47,18 +50,28 @@ GROUP_COMMANDS = [
     ("dismiss", "Editors: dismiss a claim"),
     ("settings", "Team settings"),
     ("export", "Editors: claims as CSV, JSON or ClaimReview"),
+    ("import", "Editors: import fact-checks (reply to a ClaimReview file)"),
+    ("notify", "Verdicts on what I sent: /notify on|off"),
     ("help", "What I do"),
 ]
 PRIVATE_COMMANDS = [
     ("start", "How to use the fact desk"),
     ("check", "Check a text or link"),
+    ("notify", "Verdicts on what I sent: /notify on|off"),
     ("help", "What I do"),
 ]
 
 # New messages only: an edited message must never become a second article.
 NEW_GROUP_MESSAGES = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
 NEW_PRIVATE_MESSAGES = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-SOMETHING_TO_CHECK = (filters.TEXT | filters.CAPTION | filters.Document.ALL) & ~filters.COMMAND
+# Voice messages, video notes and videos have no text: handlers/media_readers.py reads them.
+RECORDINGS = filters.VOICE | filters.VIDEO_NOTE | filters.VIDEO
+IMPORT_FILE = (
+    filters.UpdateType.MESSAGE & filters.Document.ALL & filters.CaptionRegex(imports.CAPTION)
+)
+SOMETHING_TO_CHECK = (
+    filters.TEXT | filters.CAPTION | filters.Document.ALL | RECORDINGS
+) & ~filters.COMMAND
 
 
 def register(application: DeskApplication) -> None:
@@ -69,6 +82,14 @@ def register(application: DeskApplication) -> None:
     # In private, /check goes to the sender's team, not to a "team" of one.
     application.add_handler(
         CommandHandler("check", private.on_private_check, filters=NEW_PRIVATE_MESSAGES)
+    )
+    # /check replying to a photo, an image file or a sticker reads the image (handlers/media.py).
+    application.add_handler(
+        CommandHandler(
+            "check",
+            media.on_check_image,
+            filters=filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & media.REPLY_TO_IMAGE,
+        )
     )
     command_handlers = [
         ("start", status.on_start),
@@ -84,6 +105,8 @@ def register(application: DeskApplication) -> None:
         ("dismiss", admin.on_dismiss),
         ("settings", admin.on_settings),
         ("export", export.on_export),
+        ("import", imports.on_import),
+        ("notify", notify.on_notify),
     ]
     for name, callback in command_handlers:
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
@@ -115,6 +138,13 @@ def register(application: DeskApplication) -> None:
         MessageHandler(NEW_GROUP_MESSAGES & filters.REPLY & ~filters.COMMAND, notes.on_card_reply),
         group=1,
     )
+    # A file captioned /import is fact-checks for the history, not an article: before intake.
+    application.add_handler(MessageHandler(IMPORT_FILE, imports.on_import_document), group=2)
+    # Photos and image files (an album's parts too) are read with OCR before anything is said.
+    application.add_handler(
+        MessageHandler(NEW_GROUP_MESSAGES & media.IMAGES & ~filters.COMMAND, media.on_group_image),
+        group=2,
+    )
     application.add_handler(
         MessageHandler(NEW_GROUP_MESSAGES & SOMETHING_TO_CHECK, intake.on_group_message), group=2
     )
@@ -136,9 +166,18 @@ async def set_command_menus(application: DeskApplication) -> None:
     )
 
 
-__all__ = ["register", "repost_unposted_cards", "resume_unfinished", "set_command_menus"]
+resume_albums = media.resume_albums
+
+__all__ = [
+    "register",
+    "repost_unposted_cards",
+    "resume_albums",
+    "resume_unfinished",
+    "set_command_menus",
+]
 
 
 async def resume_unfinished(application: DeskApplication) -> None:
-    """Pick up work a restart interrupted (extractions under way)."""
+    """Pick up work a restart interrupted (extractions under way, albums being read)."""
     await resume_extractions(application)
+    await media.resume_albums(application, restarted=True)

@@ -13,12 +13,15 @@ if TYPE_CHECKING:
     from bot.app.config import Settings
     from bot.desk.desk import Desk
     from bot.desk.export import Exports
+    from bot.desk.imports import Imports
     from bot.desk.membership import MemberGate
+    from bot.desk.notifications import Notices
     from bot.desk.publication import Publication
     from bot.desk.requests import Requests
     from bot.desk.teams import Teams
     from bot.desk.views import Views
     from bot.intake.intake import Intake
+    from bot.intake.media.service import Media
     from bot.intake.progress import ProgressMessages
     from bot.matching.service import Matches
     from bot.records import Database, UnitOfWork
@@ -44,7 +47,10 @@ class Services:
     progress: ProgressMessages
     matches: Matches
     exports: Exports
+    imports: Imports
     requests: Requests
+    notices: Notices
+    media: Media  # images and albums (issue 14)
 
     def bound(self, unit: UnitOfWork) -> Services:
         """These services as one update's handlers see them: they write through its unit of work.

@@ -7,6 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.desk.imports import ImportReport
 from bot.desk.requests import asked_times
 from bot.desk.views import ClaimDetail, ClaimView, Source, StatusView
 from bot.extraction.language import language_name
@@ -138,6 +139,8 @@ def claim_card(view: ClaimView) -> str:
         lines.append(f"<blockquote expandable>{escape(original)}</blockquote>")
     if claim.origin == ClaimOrigin.MEMBER:
         lines.append("🙋 asked by a member")
+    if claim.origin == ClaimOrigin.IMPORTED:
+        lines.append(imported_line(view))
     if claim.claimant:
         lines.append(f"🗣 {escape(clip(claim.claimant, 80))}")
     lines.append(f"📰 {source_line(view.source)}")
@@ -166,6 +169,51 @@ def claim_card(view: ClaimView) -> str:
     if view.match is not None:
         lines.append(f"🔁 {escape(view.match.describe())}")
     return fit("\n".join(lines))
+
+
+def imported_line(view: ClaimView) -> str:
+    """'📥 Imported fact-check: StopFake rated it “Фейк” on 2026-11-20', linked to the review."""
+    review, url = view.review, view.claim.review_url
+    if review is None:
+        return "📥 " + link("Imported fact-check", url)
+    by = link(clip(review.publisher or "the publisher", 60), url)
+    when = f" on {review.reviewed_at:%Y-%m-%d}" if review.reviewed_at else ""
+    line = f"📥 Imported fact-check: {by} rated it “{escape(clip(review.rating, 120))}”{when}"
+    if review.verdict is None:
+        line += " (no verdict of ours matches it: kept as unproven)"
+    return line
+
+
+IMPORT_BAD_SHOWN = 5  # bad records listed in the chat; the CLI lists more
+
+
+def import_summary(report: ImportReport) -> str:
+    """'Imported 8, skipped 3 already known, 2 bad (item 8: …)' after an /import."""
+    lines = [
+        f"📥 Imported {report.imported} fact-check(s) into the team's history, skipped "
+        f"{report.known} already known, {report.bad_count} bad."
+    ]
+    if report.unsettled:
+        lines.append(f"{report.unsettled} claim(s) without a verdict were left out.")
+    if report.bad:
+        lines.append("<b>Not imported</b>")
+        lines.extend(
+            f"• {escape(clip(bad.position, 60))}: {escape(clip(bad.reason, 120))}"
+            for bad in report.bad[:IMPORT_BAD_SHOWN]
+        )
+        if report.bad_count > IMPORT_BAD_SHOWN:
+            lines.append(f"… and {report.bad_count - IMPORT_BAD_SHOWN} more.")
+    if report.imported:
+        lines.append("Claims members send that match these get their verdict.")
+    return fit("\n".join(lines))
+
+
+def import_too_big(limit: int) -> str:
+    """The answer to an /import file over the size limit."""
+    return (
+        f"That file is over the {limit / 1_000_000:g} MB import limit; split it, or import it "
+        "with `factcheck-bot import` on the server."
+    )
 
 
 def claim_keyboard(claim_id: int, match: Match | None = None) -> InlineKeyboardMarkup:

@@ -20,10 +20,13 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
 from bot.app.config import Settings, check_token
+from bot.app.notifier import Notifier
 from bot.app.pump import UpdatePump
 from bot.desk.desk import Desk
 from bot.desk.export import Exports
+from bot.desk.imports import Imports
 from bot.desk.membership import MemberGate
+from bot.desk.notifications import Notices, Outbox
 from bot.desk.people import KnownNames
 from bot.desk.publication import Publication
 from bot.desk.requests import Requests
@@ -31,7 +34,10 @@ from bot.desk.teams import Teams
 from bot.desk.views import Views
 from bot.extraction.base import Extractor
 from bot.extraction.offline import OfflineExtractor
+from bot.extraction.scoring import make_scorer
 from bot.intake.intake import Intake
+from bot.intake.media.ocr import OcrReader
+from bot.intake.media.service import Media
 from bot.intake.progress import ProgressMessages
 from bot.intake.web.fetch import PageFetcher
 from bot.matching.service import Matches
@@ -56,7 +62,7 @@ def openai_configured(settings: Settings) -> bool:
 
 def build_extractors(settings: Settings, db: Database | None) -> dict[str, Extractor]:
     """The offline extractor, and the OpenAI-compatible one when it is configured."""
-    offline = OfflineExtractor()
+    offline = OfflineExtractor(scorer=make_scorer(settings.claim_scorer))
     extractors: dict[str, Extractor] = {"offline": offline}
     if openai_configured(settings):
         from bot.extraction.cache import DatabaseExtractionCache
@@ -127,7 +133,28 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
         progress=ProgressMessages(db),
         matches=matches,
         exports=Exports(db),
+        imports=Imports(db, max_bytes=settings.max_import_bytes),
         requests=Requests(db),
+        notices=Notices(db),
+        media=build_media(settings, db),
+    )
+
+
+def build_media(settings: Settings, db: Database) -> Media:
+    """Images and albums: OCR with Tesseract when it is installed (said once at start-up)."""
+    ocr = OcrReader(
+        max_pixels=settings.max_image_pixels,
+        timeout=settings.ocr_timeout_seconds,
+        concurrency=settings.ocr_concurrency,
+    )
+    if not ocr.status.ready or ocr.status.missing:
+        log.warning(ocr.status.install_hint)  # one line: what to install
+    return Media(
+        db,
+        ocr=ocr,
+        max_image_bytes=settings.max_image_bytes,
+        album_quiet=settings.album_quiet_seconds,
+        worker=worker_name(settings),
     )
 
 
@@ -218,6 +245,9 @@ async def running_bot(
         await _prepare(application)
         await application.start()
         stack.push_async_callback(application.stop)
+        notifier = _notifier(application, services, settings)  # verdicts back to requesters
+        await notifier.start()
+        stack.push_async_callback(notifier.stop)
         pump = UpdatePump(
             application,
             services.db,
@@ -239,11 +269,23 @@ async def running_bot(
         yield application
 
 
+def _notifier(application: DeskApplication, services: Services, settings: Settings) -> Notifier:
+    """The sender loop of the verdict outbox (bot/app/notifier.py)."""
+    outbox = Outbox(services.db, worker=worker_name(settings), delay=settings.notify_delay_seconds)
+    return Notifier(
+        application,
+        outbox,
+        per_group_per_minute=settings.notify_per_group_per_minute,
+        per_second=settings.notify_per_second,
+    )
+
+
 async def _housekeeping(pump: UpdatePump) -> None:
     """Periodic work the pump runs: re-post cards whose first send failed."""
     await handlers.repost_unposted_cards(
         pump.application, worker=pump.worker_id, started_at=pump.started_at
     )
+    await handlers.resume_albums(pump.application)  # albums whose reader went away
 
 
 async def _start_webhook(

@@ -31,7 +31,7 @@ from bot.desk.review_files import Record, UnreadableFile, read_records
 from storage import imports as import_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import ClaimStatus, ImportedReview, Team, stored_id, utcnow
+from storage.models import ClaimStatus, Team, stored_id, utcnow
 
 BATCH = 500
 KEPT_BAD = 1000  # positions kept for the report; the count goes on
@@ -218,13 +218,6 @@ async def import_reviews(
             progress(report)
         if len(chunk) < batch:
             return report
-
-
-def verdict_line(review: ImportedReview) -> str:
-    """'StopFake rated it “Фейк”' for a card, with the date when known."""
-    by = review.publisher or "the publisher"
-    when = f" on {review.reviewed_at:%Y-%m-%d}" if review.reviewed_at else ""
-    return f"{by} rated it “{review.rating}”{when}"
 
 
 class Imports:

@@ -8,15 +8,28 @@ from urllib.parse import urlsplit
 
 from bot.desk.errors import ClaimNotFound, NoTeam
 from bot.desk.people import display_name
+from bot.intake.media.place import claim_place
 from bot.matching.service import Match, suggestion_for
 from storage import articles as article_q
 from storage import claims as claim_q
+from storage import imports as import_q
 from storage import notes as note_q
 from storage import queue as queue_q
 from storage import teams as team_q
 from storage import votes as vote_q
 from storage.db import Database
-from storage.models import Article, Claim, Note, StatusChange, Team, User, stored_id, utcnow
+from storage.models import (
+    Article,
+    Claim,
+    ClaimOrigin,
+    ImportedReview,
+    Note,
+    StatusChange,
+    Team,
+    User,
+    stored_id,
+    utcnow,
+)
 
 STATUS_LIST = 5  # claims per list in /status
 
@@ -41,6 +54,8 @@ class ClaimView:
     assignee: str | None
     note_count: int
     match: Match | None = None
+    review: ImportedReview | None = None  # the published fact-check an imported claim came from
+    place: str | None = None  # where in a file the claim is: "report.pdf, p. 3" (claim_place)
 
 
 @dataclass(frozen=True)
@@ -119,6 +134,9 @@ class Views:
             users = await team_q.get_users(session, ids)
             voters = await vote_q.voters(session, claim_id=claim_id)
             note_count = await note_q.note_count(session, claim_id=claim_id)
+            review = None
+            if claim.origin == ClaimOrigin.IMPORTED:
+                review = await import_q.review_of(session, claim_id=claim_id)
         # Outside the session: holding one connection while asking for another starves the pool
         # when many cards refresh at once.
         match = None
@@ -135,6 +153,8 @@ class Views:
             assignee=display_name(users[claim.assignee_id]) if claim.assignee_id else None,
             note_count=note_count,
             match=match,
+            review=review,
+            place=claim_place(article.media, article.title, claim.start),
         )
 
     async def team_claim_ids(self, *, chat_id: int, claim_id: int) -> Team:
