@@ -80,3 +80,14 @@ async def test_a_file_over_the_limit_is_refused(sandbox: Sandbox, db_url: str) -
         await send_file(desk, desk.alice, "reviews.json", REVIEWS, "/import")
         assert "over the 0.002 MB import limit" in desk.last("limit").content
         assert not desk.sandbox.find_bot_message(desk.chat, "Imported")
+
+
+async def test_an_import_sent_in_private_is_pointed_to_the_group(desk: Desk) -> None:
+    private = desk.sandbox.private_chat(desk.alice)
+    desk.sandbox.send(
+        private, desk.alice, caption="/import", document=("r.json", REVIEWS, "application/json")
+    )
+    await desk.settle()
+    answer = desk.sandbox.find_bot_message(private, "team's group")
+    assert answer is not None and "/import" in answer.content
+    assert not desk.sandbox.find_bot_message(private, "Imported")

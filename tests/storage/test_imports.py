@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.app.import_cli import run_import
+from bot.app.import_cli import Counter, run_import
 from bot.desk.errors import NoTeam
 from bot.desk.export import export_rows
-from bot.desk.imports import ImportFailed, import_reviews
+from bot.desk.imports import ImportFailed, ImportReport, import_reviews
 from storage import claims as claim_q
 from storage import imports as import_q
 from storage import queue as queue_q
@@ -162,3 +162,18 @@ async def test_cli_exit_status_says_whether_records_were_bad(
     assert "no team has chat id -1" in capsys.readouterr().err
     assert await run_import(db.url, CHAT, [str(FIXTURES / "missing.json")], True) == 1
     assert "missing.json: No such file or directory" in capsys.readouterr().err
+
+
+def test_the_progress_counter_shows_only_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    report = ImportReport(imported=41_085, known=10, bad_count=405)
+    shown, piped = Terminal(), io.StringIO()
+    for out in (shown, piped):
+        counter = Counter(out, "reviews.json", enabled=True)
+        counter(report)
+        counter.done()
+    assert shown.getvalue().startswith("\rreviews.json: 41,500 read, 41,085 imported")
+    assert piped.getvalue() == ""
