@@ -10,7 +10,16 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from storage.models import Claim, ClaimStatus, StatusChange, Team, stored_id, utcnow
+from storage.models import (
+    VERDICT_STATUSES,
+    Claim,
+    ClaimStatus,
+    StatusChange,
+    Team,
+    stored_id,
+    utcnow,
+)
+from storage.notifications import status_moved
 from storage.queue import bump_count
 from storage.requests import count_new_claims
 
@@ -70,6 +79,19 @@ async def change_status(
     if locked is not None:
         claim.locked = locked
     if to_status == claim.status:
+        if locked and reason and user_id is not None and to_status in VERDICT_STATUSES:
+            # An editor confirms the verdict it has (with a reason): the card and the
+            # notifications then name them and their reason (bot/desk/notifications.py).
+            session.add(
+                StatusChange(
+                    claim_id=stored_id(claim),
+                    user_id=user_id,
+                    from_status=to_status,
+                    to_status=to_status,
+                    reason=reason,
+                    created_at=utcnow(),
+                )
+            )
         session.add(claim)
         return None
     now = utcnow()
@@ -85,9 +107,11 @@ async def change_status(
     # opposite directions at once (open→in_review, in_review→open) would otherwise deadlock.
     for status, delta in sorted([(claim.status, -1), (to_status, 1)]):
         await bump_count(session, team_id=claim.team_id, status=status, delta=delta)
+    before = claim.status
     claim.status = to_status
     claim.status_changed_at = now
     session.add_all([claim, entry])
+    await status_moved(session, claim=claim, from_status=before)  # verdicts to tell (issue 16)
     return entry
 
 

@@ -37,7 +37,12 @@ class Settings(BaseSettings):
     notify_per_group_per_minute: int = Field(default=8, ge=0, le=20)  # 0 = no pace per group
     notify_per_second: int = Field(default=20, ge=1, le=30)
 
-    match_threshold: float = Field(default=80.0, ge=0.0, le=100.0)
+    # Claim matching (docs/matching.md): the calibrated decision's threshold, and optional
+    # embeddings from an OpenAI-compatible /v1/embeddings endpoint (unset: offline, lexical).
+    match_threshold: float = Field(default=86.5, ge=0.0, le=100.0)
+    embeddings_url: str | None = None
+    embeddings_model: str = "text-embedding-3-small"
+    embeddings_api_key: SecretStr = SecretStr("")
     export_org_url: str | None = None
     export_review_url: str | None = None
 
@@ -110,9 +115,13 @@ class Settings(BaseSettings):
     @classmethod
     def _scorer_installed(cls, value: str) -> str:
         """`CLAIM_SCORER=embeddings` without its optional extra is refused in one line."""
+        from bot.extraction.embeddings import EmbeddingsUnavailableError
         from bot.extraction.scoring import check_scorer
 
-        check_scorer(value)
+        try:
+            check_scorer(value)
+        except EmbeddingsUnavailableError as error:
+            raise ValueError(str(error)) from None
         return value
 
     @field_validator("log_level")

@@ -40,7 +40,8 @@ from bot.intake.media.ocr import OcrReader
 from bot.intake.media.service import Media
 from bot.intake.progress import ProgressMessages
 from bot.intake.web.fetch import PageFetcher
-from bot.matching.service import Matches
+from bot.matching.embeddings import EmbeddingsClient
+from bot.matching.service import Matches, use_embeddings
 from handlers.cards import CardPublisher
 from handlers.context import BotData, DeskApplication, DeskContext, Services
 from handlers.editors import EditorCheck
@@ -109,6 +110,11 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
     )
     views = Views(db)
     matches = Matches(db)
+    if settings.embeddings_url:  # matching by meaning too (docs/matching.md)
+        use_embeddings(db, EmbeddingsClient(
+            settings.embeddings_url, settings.embeddings_model,
+            api_key=settings.embeddings_api_key.get_secret_value(),
+        ))  # fmt: skip
     return Services(
         settings=settings,
         db=db,

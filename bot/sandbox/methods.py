@@ -26,6 +26,8 @@ def writable_chat(state: SandboxState, params: Params) -> Chat:
     """The target chat, if the bot may post there."""
     chat = find_chat(state, params)
     if chat.type == "private":
+        if chat.id in state.blocked_by:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         return chat
     kind = "supergroup chat" if chat.type == "supergroup" else f"{chat.type} chat"
     member = state.member(chat.id, state.bot.id)

@@ -66,6 +66,7 @@ class SandboxState:
         # Telegram refuses answers to callback queries older than ~15 s; None: never refuses.
         self.callback_answer_seconds: float | None = None
         self.migrated: dict[int, int] = {}  # old group id -> supergroup id
+        self.blocked_by: set[int] = set()  # users who blocked the bot: 403 in their private chat
         self.sent_times: dict[int, list[float]] = {}
         self.poll_generation = 0  # which getUpdates call is the current one
         self.in_flight = 0  # Bot API requests being served (long polls excluded)

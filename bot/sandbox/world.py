@@ -263,6 +263,13 @@ class World:
         self.state.push_update({"message": self.state.store_message(new_note).to_api()})
         return new
 
+    def block_bot(self, user: User, blocked: bool = True) -> None:
+        """The user blocks the bot (or unblocks it): sends to their private chat get 403."""
+        if blocked:
+            self.state.blocked_by.add(user.id)
+        else:
+            self.state.blocked_by.discard(user.id)
+
     def remove_bot(self, chat: Chat, by: User | None = None) -> None:
         """An admin kicks the bot; it gets my_chat_member with status kicked."""
         old = self.state.member(chat.id, self.state.bot.id)

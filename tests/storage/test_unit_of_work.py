@@ -103,12 +103,13 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
     }
     fields.update(cards=SimpleNamespace(), editors=SimpleNamespace(), members=SimpleNamespace())
     fields.update(progress=SimpleNamespace(db=db))
-    fields.update(requests=SimpleNamespace(db=db))  # issue 16's services
+    fields.update(requests=SimpleNamespace(db=db), notices=SimpleNamespace(db=db))  # issue 16
+    fields.update(media=SimpleNamespace(db=db))  # issue 14: album parts are an update's effect
     services = Services(settings=SimpleNamespace(), db=db, **fields)  # type: ignore[arg-type]
     unit = SimpleNamespace(db=db)
     bound = services.bound(unit)  # type: ignore[arg-type]
     assert bound.db is unit
-    for name in ("desk", "views", "intake", "publication", "matches", "exports"):
+    for name in ("desk", "views", "intake", "publication", "matches", "exports", "media"):
         assert getattr(bound, name).db is unit, name
         assert getattr(bound, name).cache is fields[name].cache  # caches stay shared
         assert fields[name].db is db  # the application's own services are untouched

@@ -1,0 +1,212 @@
+"""The verdict goes back: each requester's message gets one digest reply, once, paced, also
+across a restart; a user who blocked the bot is skipped; /notify off is respected; a
+re-decided claim is told again as an update (issue 16 item 2)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app.factory import running_bot
+from bot.sandbox import Sandbox
+from storage.models import Notification
+from tests.conftest import Desk, bot_settings, open_desk
+from tests.e2e.test_desk import DRONES, POWER, ask, card_of
+from tests.e2e.test_intake_private import said
+from tests.e2e.test_loop import ARTICLE
+
+CHANNEL = {"channel": "Daily News"}
+TOLD = "on what you sent"
+T = TypeVar("T")
+
+
+@pytest.fixture
+async def desk_now(sandbox: Sandbox, db_url: str) -> AsyncIterator[Desk]:
+    """The team's group, with verdicts told as soon as they are reached (no digest delay)."""
+    async with open_desk(sandbox, db_url, notify_delay_seconds=0) as desk:
+        yield desk
+
+
+async def until(check: Callable[[], Awaitable[T | None]], timeout: float = 30.0) -> T:  # noqa: ASYNC109
+    """Wait for an async condition (the database's side), failing after `timeout`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while (result := await check()) is None:
+        if loop.time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.05)
+    return result
+
+
+async def outbox_states(desk: Desk) -> dict[str, int]:
+    """How many outbox rows are in each state."""
+    async with desk.app.bot_data.services.db.read() as session:
+        rows = await session.execute(
+            select(Notification.state, func.count()).group_by(Notification.state)
+        )
+    return {state: int(count) for state, count in rows.all()}
+
+
+async def drained(desk: Desk, *, expect: int) -> dict[str, int]:
+    """Wait until `expect` rows were queued and none is waiting or being sent; their states."""
+
+    async def done() -> dict[str, int] | None:
+        states = await outbox_states(desk)
+        busy = states.get("pending", 0) + states.get("sending", 0)
+        return states if sum(states.values()) >= expect and not busy else None
+
+    states = await until(done)
+    await desk.sandbox.wait_idle()
+    return states
+
+
+def told(sandbox: Sandbox, chat: Any) -> list[Any]:
+    """The bot's verdict messages in a chat."""
+    return [m for m in sandbox.bot_messages(chat) if TOLD in m.content]
+
+
+async def three_requests(desk: Desk) -> tuple[Any, Any, Any]:
+    """Alice and Bob forward the article in the group, Carol in private: three requests."""
+    first = await desk.say(desk.alice, ARTICLE, forward_origin=CHANNEL)
+    await desk.published()
+    second = await desk.say(desk.bob, ARTICLE, forward_origin=CHANNEL)
+    private = desk.sandbox.private_chat(desk.carol)
+    third = desk.sandbox.send(private, desk.carol, ARTICLE, forward_origin=CHANNEL)
+    await desk.sandbox.wait_for(said(desk.sandbox, private, "Already in the queue"))
+    await desk.settle()
+    return first, second, third
+
+
+async def consensus(desk: Desk, needle: str, button: str = "False") -> None:
+    """Bob and Carol vote the same rating on a claim: with quorum 2, it is settled."""
+    card = card_of(desk, needle)
+    await desk.press(desk.bob, card, button)
+    await desk.press(desk.carol, card_of(desk, needle), button)
+
+
+async def test_each_requester_gets_one_reply_to_their_own_message(desk_now: Desk) -> None:
+    desk = desk_now
+    first, second, third = await three_requests(desk)
+    await consensus(desk, POWER)
+    states = await drained(desk, expect=3)
+    assert states == {"sent": 3}
+    group = told(desk.sandbox, desk.chat)
+    assert sorted(m.reply_to.message_id for m in group) == sorted(
+        [first.message_id, second.message_id]
+    )
+    private = told(desk.sandbox, desk.sandbox.private_chat(desk.carol))
+    assert [m.reply_to.message_id for m in private] == [third.message_id]
+    for message in group + private:
+        assert "🏁 Verdict on what you sent" in message.content
+        assert "❌ false" in message.content and POWER in message.content
+        assert "Decided by consensus of 2" in message.content
+
+
+async def test_verdicts_of_one_article_come_as_one_digest_once_after_a_restart(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    async with open_desk(sandbox, db_url, notify_delay_seconds=3600) as desk:
+        await three_requests(desk)
+        await consensus(desk, POWER)
+        await consensus(desk, DRONES, "True")
+        await desk.settle()
+        assert await outbox_states(desk) == {"pending": 6}  # queued with the verdicts
+        assert told(sandbox, desk.chat) == []
+        chat, members = desk.chat, (desk.alice, desk.bob, desk.carol)
+    # The bot stopped between the verdicts and their notifications; it starts again.
+    settings = bot_settings(sandbox, db_url, notify_delay_seconds=0)
+    async with running_bot(settings) as application:
+        again = Desk(sandbox, chat, *members, settings, application)
+        assert await drained(again, expect=6) == {"sent": 6}
+        group = told(sandbox, chat)
+        private = told(sandbox, sandbox.private_chat(again.carol))
+        assert len(group) == 2 and len(private) == 1  # one digest per submission message
+        for message in group + private:
+            assert "🏁 Verdicts on what you sent" in message.content
+            assert POWER in message.content and DRONES in message.content
+    async with running_bot(settings) as application:  # and a second restart sends nothing
+        again = Desk(sandbox, chat, *members, settings, application)
+        await again.settle()
+        assert await drained(again, expect=6) == {"sent": 6}
+    assert len(told(sandbox, chat)) == 2
+
+
+async def test_blocked_user_is_given_up_and_the_others_are_told(desk_now: Desk) -> None:
+    desk = desk_now
+    await three_requests(desk)
+    desk.sandbox.block_bot(desk.carol)
+    await consensus(desk, POWER)
+    states = await drained(desk, expect=3)
+    assert states == {"sent": 2, "failed": 1}
+    assert len(told(desk.sandbox, desk.chat)) == 2
+    async with desk.app.bot_data.services.db.read() as session:
+        error = await session.scalar(
+            select(Notification.error).where(Notification.state == "failed")
+        )
+    assert error is not None and "blocked" in error
+
+
+async def test_notify_off_is_respected_and_on_brings_them_back(desk_now: Desk) -> None:
+    desk = desk_now
+    await three_requests(desk)
+    private = desk.sandbox.private_chat(desk.carol)
+    desk.sandbox.send(private, desk.carol, "/notify off")
+    await desk.sandbox.wait_for(said(desk.sandbox, private, "No more verdict messages"))
+    await consensus(desk, POWER)
+    assert await drained(desk, expect=3) == {"sent": 2, "skipped": 1}
+    assert told(desk.sandbox, private) == []
+    desk.sandbox.send(private, desk.carol, "/notify on")
+    await desk.sandbox.wait_for(said(desk.sandbox, private, "You will hear"))
+    await consensus(desk, DRONES, "True")
+    assert await drained(desk, expect=6) == {"sent": 5, "skipped": 1}
+    assert len(told(desk.sandbox, private)) == 1
+
+
+async def test_reopened_and_redecided_claim_is_told_again_as_updated(desk_now: Desk) -> None:
+    desk = desk_now
+    first = await desk.say(desk.alice, ARTICLE, forward_origin=CHANNEL)
+    await desk.published()
+    await consensus(desk, POWER)
+    await drained(desk, expect=1)
+    claim = card_of(desk, POWER).content.split("#", 1)[1].split()[0]
+    await ask(desk, desk.alice, f"/verdict {claim} misleading The count is from March.", "")
+    states = await drained(desk, expect=2)
+    assert states == {"sent": 2}
+    replies = told(desk.sandbox, desk.chat)
+    assert [m.reply_to.message_id for m in replies] == [first.message_id] * 2
+    assert "🔄 Updated verdict" in replies[-1].content
+    assert "🟡 misleading" in replies[-1].content
+    assert "Reason: The count is from March." in replies[-1].content
+    assert "Decided by editor Alice" in replies[-1].content
+
+
+async def test_a_429_puts_a_digest_back_and_fails_nothing_else(desk_now: Desk) -> None:
+    desk = desk_now
+    await three_requests(desk)
+    desk.sandbox.set_rate_limit(1)  # one more message into the group this minute, then 429
+    await consensus(desk, POWER)
+    private = desk.sandbox.private_chat(desk.carol)
+    await desk.sandbox.wait_for(lambda: told(desk.sandbox, private))
+
+    async def put_back() -> list[Notification] | None:
+        async with desk.app.bot_data.services.db.read() as session:
+            rows = list(
+                (
+                    await session.execute(
+                        select(Notification).where(Notification.chat_id == desk.chat.id)
+                    )
+                ).scalars()
+            )
+        retried = [r for r in rows if "retry in" in (r.error or "").lower()]
+        return rows if retried else None
+
+    rows = await until(put_back)
+    assert sorted(r.state for r in rows) == ["pending", "sent"]  # waits; nothing given up
+    waiting = next(r for r in rows if r.state == "pending")
+    assert waiting.due_at > waiting.created_at  # until Telegram's retry_after
+    assert len(told(desk.sandbox, desk.chat)) == 1
+    desk.sandbox.set_rate_limit(None)
