@@ -22,6 +22,7 @@ from bot.intake.submission_text import article_link
 from bot.intake.web.charsets import decode_document
 from bot.intake.web.errors import FetchError
 from bot.intake.web.urls import find_urls, is_only_links, strip_links, utf16_slice
+from handlers.media_readers import Sent, media_reader
 
 if TYPE_CHECKING:
     from bot.app.config import Settings
@@ -163,13 +164,27 @@ def read_submission(
 ) -> ReadDraft | None:
     """`reader_for` with the operator's limits (MIN_ARTICLE_CHARS unless `min_chars` is given)."""
     settings = services.settings
+    minimum = settings.min_article_chars if min_chars is None else min_chars
+    media = media_reader(services, message, media_sent(message, min_chars=minimum, kind=kind))
+    if media is not None:
+        return media  # a PDF, a voice message, a video (handlers/media_readers.py)
     return reader_for(
         services.intake,
         message,
-        min_chars=settings.min_article_chars if min_chars is None else min_chars,
+        min_chars=minimum,
         max_document_bytes=settings.max_document_bytes,
         kind=kind,
     )
+
+
+def media_sent(message: Message, *, min_chars: int, kind: str | None) -> Sent:
+    """What came with a file: its caption, whether the caption would be queued on its own."""
+    parsed = parse_message(message)
+    stands = bool(parsed.text) and not parsed.only_links
+    stands = stands and (parsed.origin is not None or len(parsed.text) >= min_chars)
+    default = "forward" if parsed.origin is not None else "paste"
+    alone = draft_from_text(parsed, kind=kind or default) if stands else None
+    return Sent(caption=parsed.text, origin=parsed.origin, kind=kind, alone=alone)
 
 
 def reader_for(
@@ -194,7 +209,7 @@ def reader_for(
         if not parsed.text or (parsed.origin is None and len(parsed.text) < min_chars):
             name = message.document.file_name or "this file"
             raise BadArguments(
-                f"I can't read {name} yet: send .txt, .md or .html (PDF is planned), "
+                f"I can't read {name} yet: send .txt, .md, .html or .pdf, "
                 "or paste the text."
             )
     if not parsed.text:

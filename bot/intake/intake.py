@@ -184,7 +184,7 @@ class Intake:
             "author": draft.author,
             "published_at": draft.published,
             "site_name": without_controls(draft.site_name),
-            "page_offsets": draft.page_offsets,
+            "media": draft.media,
             "origin_type": origin.type if origin else None,
             "origin_name": origin.name if origin else None,
             "origin_username": origin.username if origin else None,

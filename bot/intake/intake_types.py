@@ -41,6 +41,7 @@ class Draft:
     origin: Origin | None = None
     context: str | None = None
     site_name: str | None = None
+    media: str | None = None  # what a file-read text came from (bot/intake/media/place.py)
 
 
 @dataclass(frozen=True)

@@ -201,8 +201,12 @@ CASES: dict[str, tuple[Act, str | None]] = {
         "limit",
     ),
     "unsupported document": (
-        lambda b: b.sandbox.send(b.chat, b.bob, document=("x.pdf", b"%PDF-1.4", "application/pdf")),
+        lambda b: b.sandbox.send(b.chat, b.bob, document=("x.pptx", b"PK\x03\x04", "text/plain")),
         "can't read",
+    ),
+    "broken PDF": (
+        lambda b: b.sandbox.send(b.chat, b.bob, document=("x.pdf", b"%PDF-1.4", "application/pdf")),
+        "x.pdf is damaged",
     ),
     "URL that never finishes": (
         lambda b: b.sandbox.send(b.chat, b.bob, b.endless_url),

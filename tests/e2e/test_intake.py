@@ -150,8 +150,8 @@ async def test_documents_txt_md_html_are_read_and_others_not_supported(
             desk,
             desk.bob,
             None,
-            "can't read slides.pdf yet",
-            document=("slides.pdf", b"%PDF", "application/pdf"),
+            "can't read slides.pptx yet",
+            document=("slides.pptx", b"PK\x03\x04 slides", "application/vnd.ms-powerpoint"),
         )
         big = ("big.txt", b"word " * 2_000, "text/plain")
         await ask(desk, desk.bob, None, "over the 8 kB limit", document=big)

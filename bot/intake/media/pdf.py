@@ -31,6 +31,10 @@ MAGIC_WINDOW = 1024
 # scan with a stray page number drawn on it).
 MIN_PAGE_CHARS = 20
 CHILD_MEMORY_BYTES = 1_500_000_000
+# A scanned page's ink is darker than this (0-255); its blank margins are trimmed to this many
+# pixels around the ink before OCR.
+INK_LEVEL = 128
+TRIM_MARGIN = 24
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 SOFT_HYPHEN = "\u00ad"
 LINE_END_HYPHEN = re.compile(r"(\w)[-\u2010\u2011]$")
@@ -272,11 +276,31 @@ def _largest_image(page: Any) -> bytes | None:
             area = picture.width * picture.height
             if best is None or area > best[0]:
                 out = io.BytesIO()
-                picture.save(out, format="PNG")
+                _trimmed(picture).save(out, format="PNG")
                 best = (area, out.getvalue())
     except Exception as error:  # an image filter pypdf cannot decode: the page stays unread
         log.info("Could not take an image from a scanned page: %s", error)
     return best[1] if best else None
+
+
+def _trimmed(picture: Any) -> Any:
+    """A scanned page without its blank margins (grayscale): less to read, and contrast
+    stretching then works on the text, not on JPEG noise in a page that is 99 % white."""
+    from PIL import ImageOps
+
+    gray = ImageOps.grayscale(picture)
+    box = gray.point(lambda value: 255 if value < INK_LEVEL else 0).getbbox()
+    if box is None:
+        return gray
+    left, top, right, bottom = box
+    return gray.crop(
+        (
+            max(left - TRIM_MARGIN, 0),
+            max(top - TRIM_MARGIN, 0),
+            min(right + TRIM_MARGIN, gray.width),
+            min(bottom + TRIM_MARGIN, gray.height),
+        )
+    )
 
 
 def _child_main() -> None:

@@ -1,0 +1,247 @@
+"""Reading PDFs, voice messages, video notes and videos as something to check (docs/media.md).
+
+`handlers.submissions.read_submission` asks `media_reader` first, so a PDF or a recording is
+read the same way wherever it comes: in a group, in private, or replied to with /check. What
+cannot be read is said plainly; a caption that would be queued on its own is queued instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Protocol
+
+from telegram import Document, Message, Video, VideoNote, Voice
+
+from bot.desk.errors import BadArguments, DeskError
+from bot.intake.intake_types import Draft, Origin
+from bot.intake.media.files import FileRefused, FileTooBig, download_file
+from bot.intake.media.ocr import OcrReader
+from bot.intake.media.pdf import PdfError, looks_like_pdf, pages_of, read_pdf
+from bot.intake.media.place import media_json
+from bot.intake.media.transcription import (
+    NOT_CONFIGURED,
+    Recording,
+    Transcriber,
+    TranscriptionFailed,
+)
+from bot.intake.web.errors import FetchError
+from handlers.files import TelegramFiles
+
+if TYPE_CHECKING:
+    from bot.app.config import Settings
+
+log = logging.getLogger(__name__)
+
+ReadDraft = Callable[[], Awaitable[Draft]]
+PDF_MIME = "application/pdf"
+
+
+class MediaReading(Protocol):
+    """What reading media needs of the services (`handlers.context.Services` has it)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What came with the file: the caption, the forward's origin, and what /check asked."""
+
+    caption: str
+    origin: Origin | None
+    kind: str | None  # "check" for /check, None for a message sent or forwarded
+    alone: Draft | None  # the caption's own draft, when it would be queued without the file
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A recording's kind: how the card names it and how the server is told its format."""
+
+    name: str  # voice, video_note, video
+    said: str  # "voice message"
+    file_name: str
+    mime_type: str
+
+
+VOICE = Kind("voice", "voice message", "voice.ogg", "audio/ogg")
+VIDEO_NOTE = Kind("video_note", "video message", "video_note.mp4", "video/mp4")
+VIDEO = Kind("video", "video", "video.mp4", "video/mp4")
+
+
+def is_pdf(document: Document) -> bool:
+    """A document that says it is a PDF (its bytes are checked once downloaded)."""
+    name = PurePath(document.file_name or "").suffix.lower()
+    return document.mime_type == PDF_MIME or name == ".pdf"
+
+
+def media_reader(services: MediaReading, message: Message, sent: Sent) -> ReadDraft | None:
+    """How to read a PDF or a recording; None for any other message, or a recording that is
+    chatter (a member's own voice message in a group, not asked with /check)."""
+    settings = services.settings
+    if message.document is not None and is_pdf(message.document):
+        return _pdf_reader(settings, message, message.document, sent)
+    recording = _recording(message)
+    if recording is None:
+        return None
+    kind, media = recording
+    asked = sent.kind == "check" or sent.origin is not None or message.chat.type == "private"
+    if not asked:
+        return None  # a member talking in the group; /check it to have it transcribed
+    return _recording_reader(settings, message, kind, media, sent)
+
+
+def _recording(message: Message) -> tuple[Kind, Voice | VideoNote | Video] | None:
+    if message.voice is not None:
+        return VOICE, message.voice
+    if message.video_note is not None:
+        return VIDEO_NOTE, message.video_note
+    if message.video is not None:
+        return VIDEO, message.video
+    return None
+
+
+def _combined(sent: Sent, text: str) -> tuple[str, int]:
+    """The caption (when there is one) and the file's text; where the file's text starts."""
+    if not sent.caption:
+        return text, 0
+    return f"{sent.caption}\n\n{text}", len(sent.caption) + 2
+
+
+def _draft_kind(sent: Sent) -> str:
+    return sent.kind or ("forward" if sent.origin is not None else "document")
+
+
+def _refuse(error: DeskError | PdfError, sent: Sent) -> ReadDraft | None:
+    """Fall back on the caption when it stands alone; else say why (raised)."""
+    if sent.alone is not None:
+        return None  # the caption is read the usual way
+    raise BadArguments(str(error))
+
+
+def _pdf_reader(
+    settings: Settings, message: Message, document: Document, sent: Sent
+) -> ReadDraft | None:
+    name = document.file_name or "that PDF"
+    limit = settings.pdf_max_bytes
+    if document.file_size and document.file_size > limit:
+        return _refuse(FileTooBig(document.file_size, limit), sent)
+    files = TelegramFiles(message.get_bot())
+
+    async def read() -> Draft:
+        try:
+            downloaded = await download_file(
+                files, document.file_id, declared_size=document.file_size, max_bytes=limit
+            )
+            if not looks_like_pdf(downloaded.content):
+                raise PdfError(f"{name} is not a PDF inside (whatever its name says).")
+            pdf = await read_pdf(
+                downloaded.content,
+                name=name,
+                max_pages=settings.pdf_max_pages,
+                ocr_pages=settings.pdf_ocr_max_pages,
+                seconds=settings.pdf_timeout_seconds,
+                ocr=_ocr_reader(),
+            )
+        except (FileRefused, PdfError) as error:
+            if sent.alone is not None:
+                log.info("Reading %s failed (%s); queueing its caption", name, error)
+                return sent.alone
+            raise FetchError(str(error)) from error
+        text, shift = _combined(sent, pdf.text)
+        return Draft(
+            kind=_draft_kind(sent),
+            text=text,
+            title=document.file_name or "PDF document",
+            url=sent.alone.url if sent.alone else None,
+            origin=sent.origin,
+            media=media_json("pdf", pages=pages_of(pdf, shift=shift)),
+        )
+
+    return read
+
+
+def _ocr_reader() -> OcrReader | None:
+    """Tesseract for scanned pages, or None where it is not installed."""
+    reader = OcrReader()
+    return reader if reader.status.ready else None
+
+
+def _recording_reader(
+    settings: Settings,
+    message: Message,
+    kind: Kind,
+    media: Voice | VideoNote | Video,
+    sent: Sent,
+) -> ReadDraft | None:
+    if not settings.transcription_url:
+        return _refuse(BadArguments(NOT_CONFIGURED), sent)
+    # Read from the object's dict: the `duration` attribute warns of its coming type change.
+    seconds, duration = (
+        settings.transcription_max_seconds,
+        _seconds(media.to_dict().get("duration")),
+    )
+    if duration > seconds:
+        too_long = BadArguments(
+            f"That {kind.said} is {_minutes(duration)} long; I transcribe recordings of up "
+            f"to {_minutes(seconds)}. Send a shorter one, or paste what is said."
+        )
+        return _refuse(too_long, sent)
+    limit = settings.transcription_max_bytes
+    if media.file_size and media.file_size > limit:
+        return _refuse(FileTooBig(media.file_size, limit), sent)
+    transcriber = Transcriber(
+        settings.transcription_url,
+        api_key=settings.transcription_api_key.get_secret_value(),
+        model=settings.transcription_model,
+        timeout=settings.transcription_timeout_seconds,
+    )
+    files = TelegramFiles(message.get_bot())
+
+    async def read() -> Draft:
+        try:
+            downloaded = await download_file(
+                files, media.file_id, declared_size=media.file_size, max_bytes=limit
+            )
+            recording = Recording(downloaded.content, kind.file_name, kind.mime_type)
+            heard = await transcriber.transcribe(recording)
+        except (FileRefused, TranscriptionFailed) as error:
+            if sent.alone is not None:
+                log.info("Transcribing a %s failed (%s); queueing its caption", kind.said, error)
+                return sent.alone
+            raise FetchError(str(error)) from error
+        if not heard:
+            if sent.alone is not None:
+                return sent.alone
+            raise FetchError(f"I heard no speech in that {kind.said}.")
+        text, _ = _combined(sent, heard)
+        return Draft(
+            kind=_draft_kind(sent),
+            text=text,
+            title=f"{kind.said.capitalize()} ({_minutes(duration)})",
+            url=sent.alone.url if sent.alone else None,
+            origin=sent.origin,
+            media=media_json(kind.name),
+        )
+
+    return read
+
+
+def _seconds(duration: object) -> int:
+    """A duration as Telegram gives it (seconds, or a timedelta in newer settings)."""
+    if isinstance(duration, timedelta):
+        return int(duration.total_seconds())
+    return int(duration) if isinstance(duration, int | float) else 0
+
+
+def _minutes(seconds: int) -> str:
+    """'1:05' for 65 seconds; '45 min' for long ones."""
+    if seconds >= 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+__all__ = ["Sent", "is_pdf", "media_reader"]
