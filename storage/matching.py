@@ -246,3 +246,17 @@ async def claims_page(
         .limit(limit)
     )
     return [(claim_id, text) for claim_id, text in rows.all()]
+
+
+async def claims_extent(session: AsyncSession, *, team_id: int) -> tuple[int, int, str]:
+    """How many claims a team has, its highest claim id and newest creation time (as text).
+
+    An in-memory index of the team's claims is current while these three have not changed.
+    """
+    row = (
+        await session.execute(
+            select(func.count(col(Claim.id)), func.max(col(Claim.id)), func.max(Claim.created_at))
+            .where(col(Claim.team_id) == team_id)
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0), str(row[2])

@@ -147,6 +147,18 @@ def _export(
     )
 
 
+def cmd_match(args: argparse.Namespace) -> int:
+    """Look claims (one a line on stdin) up in a team's history."""
+    from bot.app.match_cli import run_match
+
+    settings = _settings()
+    missing = missing_database(settings.database_url)
+    if missing:
+        print(f"factcheck-bot match: {missing}", file=sys.stderr)
+        return 1
+    return asyncio.run(run_match(args, settings))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="factcheck-bot", description=__doc__)
@@ -193,6 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="only claims since this date (YYYY-MM-DD)")
     export.add_argument("--output", help="file to write (default: stdout)")
     export.set_defaults(func=cmd_export)
+
+    match = sub.add_parser("match", help="look claims (one a line on stdin) up in a team's history")
+    match.add_argument("--chat", type=int, required=True, help="the group's chat id")
+    match.add_argument("--top", type=int, default=5, help="candidates per claim (default 5)")
+    match.add_argument("--json", action="store_true", help="one JSON object a line")
+    match.set_defaults(func=cmd_match)
 
     from bot.app.import_cli import add_import_parser
 

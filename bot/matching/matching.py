@@ -42,10 +42,12 @@ NEGATIONS = frozenset(
 )
 _UP = ("increas", "rise", "rose", "risen", "rising", "grew", "grow", "higher", "more", "doubl",
        "tripl", "gain", "surg", "jump", "soar", "вырос", "зрос", "збільш", "увелич", "подорож",
-       "подораж", "більше", "больше")  # fmt: skip
+       "подораж", "більше", "больше", "rais", "hike", "lift", "boost", "повыс", "підвищ", "зріс",
+       "вище", "выше")  # fmt: skip
 _DOWN = ("decreas", "fall", "fell", "drop", "declin", "lower", "less", "fewer", "halv", "shrank",
-         "shrink", "reduc", "plung", "slump", "снизи", "сниж", "знизи", "зниж", "зменш", "уменьш",
-         "скорот", "сократ", "упал", "впав", "впал", "подешев", "менше", "меньше")  # fmt: skip
+         "shrink", "reduc", "plung", "slump", "сниз", "сниж", "зниз", "зниж", "зменш", "уменьш",
+         "скорот", "сократ", "упал", "впав", "впал", "подешев", "менше", "меньше", "cut", "slash",
+         "понизи", "пониж", "нижче", "ниже")  # fmt: skip
 
 STOP_WORDS = frozenset(
     "a an the of in on at to for from by with and or but as is are was were be been being has "

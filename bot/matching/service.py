@@ -1,31 +1,58 @@
-"""Has the team checked this before? Index queued claims, find matches, accept or decline them.
+"""Has the team checked this before? Find matches in the team's history, accept or decline them.
 
-Lookup is two stages: the term index picks a short list of earlier claims sharing the query's
-rarest terms (a few indexed reads, whatever the history's size), then
-`bot.matching.matching.compare` scores each one with its number, negation and direction guards.
+A lookup has three stages: BM25 over an in-memory index of the team's claims (`index.py`, built
+on first use and kept current) picks the candidates — joined, when an embeddings endpoint is set,
+by the nearest claims in meaning (`embeddings.py`); `scoring.score_pair` scores each one with the
+number, negation and direction guards; the calibrated threshold decides. The same function,
+`rank_in`, serves the chat and `factcheck-bot match`.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
-from bot.matching.matching import DEFAULT_THRESHOLD, compare, index_terms, lexical_score, prepare
+from bot.matching.embeddings import Embedder, TeamVectors
+from bot.matching.index import IndexCache, TermIndex
+from bot.matching.scoring import DEFAULT_THRESHOLD, Scored, prepared, score_pair
 from storage import claims as claim_q
 from storage import matching as match_q
 from storage import teams as team_q
 from storage.db import Database
 from storage.models import VERDICT_STATUSES, Claim, stored_id
 
-CANDIDATES = 100  # earlier claims scored in Python per lookup
-MAX_QUERY_TERMS = 12
-POSTINGS_BUDGET = 20_000  # index rows a lookup may read; the rarest terms always go first
-MIN_QUERY_TERMS = 2
+CANDIDATES = 50  # claims BM25 hands to the scorer per lookup
+SEMANTIC_CANDIDATES = 20  # claims nearest in meaning added to them
+PAGE = 5000  # claims read at a time when an index is built
+THREADED_BUILD = 2000  # analysing more claims than this runs in a worker thread
+
+_embedders: WeakKeyDictionary[Database, Embedder] = WeakKeyDictionary()
+
+
+@cache
+def index_cache() -> IndexCache:
+    """The process's bounded set of team indexes (built on first use, not at import)."""
+    return IndexCache()
+
+
+def use_embeddings(db: Database, embedder: Embedder | None) -> None:
+    """Match this database's claims by meaning too, through `embedder` (None: lexical only)."""
+    if embedder is None:
+        _embedders.pop(db, None)
+    else:
+        _embedders[db] = embedder
+
+
+def embedder_for(db: Database) -> Embedder | None:
+    """The embedder set for this database, if any."""
+    return _embedders.get(db)
 
 
 @dataclass(frozen=True)
@@ -38,6 +65,9 @@ class Match:
     score: float
     created_at: datetime
     status_changed_at: datetime
+    url: str | None = None
+    veto: str = ""
+    is_match: bool = True
 
     @property
     def verdict(self) -> str | None:
@@ -66,53 +96,109 @@ class MatchDecision:
     state: str
 
 
-def _claim_terms(claims: Iterable[Claim | tuple[int, str]]) -> dict[int, list[str]]:
-    """Index terms per claim id, from Claim rows or (id, text) pairs."""
-    pairs = ((c.id, c.text) if isinstance(c, Claim) else c for c in claims)
-    return {claim_id: index_terms(text) for claim_id, text in pairs if claim_id is not None}
+def review_url(claim: Claim) -> str | None:
+    """The URL of the fact-check a claim was imported from, where the schema has one."""
+    for name in ("review_url", "url", "source_url"):
+        value = getattr(claim, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
-async def index_claims_in(
-    session: AsyncSession, *, team_id: int, claims: Iterable[Claim | tuple[int, str]]
-) -> int:
-    """Add claims to the team's term index inside an open transaction; returns rows added."""
-    return await match_q.add_terms(session, team_id=team_id, claim_terms=_claim_terms(claims))
+def _terms_of(rows: Sequence[tuple[int, str]]) -> list[tuple[int, tuple[str, ...]]]:
+    """Retrieval terms of (claim id, text) rows."""
+    return [(claim_id, prepared(text).terms) for claim_id, text in rows]
 
 
-async def index_claims(db: Database, claims: Sequence[Claim]) -> int:
-    """Add newly queued claims to their teams' term indexes (idempotent)."""
-    added = 0
-    async with db.write() as session:
-        for team_id in sorted({claim.team_id for claim in claims}):
-            mine = [claim for claim in claims if claim.team_id == team_id]
-            added += await index_claims_in(session, team_id=team_id, claims=mine)
-    return added
-
-
-async def reindex_team(db: Database, *, team_id: int, batch: int = 2000) -> int:
-    """Index a team's whole history in batches (claims queued before matching existed)."""
-    added, after = 0, 0
-    while True:
-        async with db.write() as session:
-            page = await match_q.claims_page(session, team_id=team_id, after_id=after, limit=batch)
-            if not page:
-                return added
-            added += await index_claims_in(session, team_id=team_id, claims=page)
-        after = page[-1][0]
-
-
-def _query_weights(counts: dict[str, int], size: int) -> dict[str, float]:
-    """Pick the rarest terms within the postings budget, weighted by inverse frequency."""
-    chosen: dict[str, float] = {}
-    read = 0
-    for term, count in sorted(counts.items(), key=lambda item: (item[1], item[0])):
-        if len(chosen) >= MAX_QUERY_TERMS:
+async def team_index(session: AsyncSession, *, team_id: int) -> TermIndex:
+    """The team's BM25 index, built on first use and brought up to date with new claims."""
+    key = (str(getattr(session.bind, "url", "")), team_id)
+    count, last_id, newest = await match_q.claims_extent(session, team_id=team_id)
+    cache_ = index_cache()
+    index = cache_.get(key)
+    if index is not None and (index.last_id > last_id or index.newest > newest):
+        index = None  # claims were deleted or the database was replaced: start again
+    if index is None:
+        index = TermIndex()
+    while index.last_id < last_id:
+        page = await match_q.claims_page(
+            session, team_id=team_id, after_id=index.last_id, limit=PAGE
+        )
+        if not page:
             break
-        if len(chosen) >= MIN_QUERY_TERMS and read + count > POSTINGS_BUDGET:
-            break
-        chosen[term] = math.log(1 + max(size, count) / count)
-        read += count
-    return chosen
+        analysed = (
+            await asyncio.to_thread(_terms_of, page)
+            if len(page) > THREADED_BUILD
+            else _terms_of(page)
+        )
+        for claim_id, terms in analysed:
+            if claim_id > index.last_id:  # a concurrent lookup may have added it already
+                index.add(claim_id, terms)
+    if len(index) != count:  # some were deleted: rebuild from scratch on the next lookup
+        cache_.drop(key)
+    else:
+        index.newest = newest
+        cache_.put(key, index)
+    return index
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A candidate of a lookup with its score."""
+
+    claim: Claim
+    scored: Scored
+
+
+def _order(threshold: float) -> Callable[[Ranked], tuple[bool, bool, bool, float, int]]:
+    """Sort key: the bot's match first (one with a verdict wins), then by score, vetoed last."""
+
+    def key(item: Ranked) -> tuple[bool, bool, bool, float, int]:
+        matched = item.scored.is_match(threshold)
+        has_verdict = matched and item.claim.status in VERDICT_STATUSES
+        return (matched, has_verdict, not item.scored.veto, item.scored.score, item.claim.id or 0)
+
+    return key
+
+
+async def rank_in(
+    session: AsyncSession,
+    *,
+    team_id: int,
+    text: str,
+    before_id: int | None = None,
+    exclude_article: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    embedder: Embedder | None = None,
+) -> list[Ranked]:
+    """The team's earlier claims most like `text`, the bot's match (if any) first."""
+    index = await team_index(session, team_id=team_id)
+    query = prepared(text)
+    hits = index.search(query.terms, limit=CANDIDATES, before_id=before_id)
+    ids = [claim_id for claim_id, _ in hits]
+    semantic: dict[int, float] = {}
+    if embedder is not None:
+        vectors = await TeamVectors.of(session, team_id=team_id, embedder=embedder, index=index)
+        semantic = await vectors.nearest(text, limit=SEMANTIC_CANDIDATES, before_id=before_id)
+        ids += [claim_id for claim_id in semantic if claim_id not in set(ids)]
+        semantic.update(await vectors.similarity(text, [i for i in ids if i not in semantic]))
+    claims = await match_q.claims_for_matching(
+        session, claim_ids=ids, exclude_article=exclude_article
+    )
+    ranked = [
+        Ranked(claim, score_pair(query, prepared(claim.text), index.idf,
+                                 semantic=semantic.get(stored_id(claim))))
+        for claim in claims
+    ]  # fmt: skip
+    return sorted(ranked, key=_order(threshold), reverse=True)
+
+
+def as_match(item: Ranked, threshold: float) -> Match:
+    """A ranked candidate as the card and the CLI show it."""
+    claim = item.claim
+    return Match(stored_id(claim), claim.text, claim.status, item.scored.score, claim.created_at,
+                 claim.status_changed_at, review_url(claim), item.scored.veto,
+                 item.scored.is_match(threshold))  # fmt: skip
 
 
 async def find_match_in(
@@ -123,33 +209,16 @@ async def find_match_in(
     before_id: int | None = None,
     exclude_article: int | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    embedder: Embedder | None = None,
 ) -> Match | None:
     """The best earlier claim matching `text`; one with a verdict wins over a closer open one."""
-    counts = await match_q.term_counts(session, team_id=team_id, terms=index_terms(text))
-    size = await match_q.team_size(session, team_id=team_id)
-    weights = _query_weights(counts, size)
-    ids = await match_q.candidate_ids(
-        session, team_id=team_id, weights=weights, before_id=before_id, limit=CANDIDATES
-    )
-    query = prepare(text)
-    best: tuple[bool, float, int, Claim] | None = None
-    for claim in await match_q.claims_for_matching(
-        session, claim_ids=ids, exclude_article=exclude_article
-    ):
-        form = prepare(claim.text)
-        if lexical_score(query, form) < threshold:
-            continue  # the guards only ever lower a score: skip the costlier comparison
-        similarity = compare(query, form)
-        if not similarity.is_match(threshold):
-            continue
-        key = (claim.status in VERDICT_STATUSES, similarity.score, claim.id or 0, claim)
-        if best is None or key[:3] > best[:3]:
-            best = key
-    if best is None:
+    ranked = await rank_in(
+        session, team_id=team_id, text=text, before_id=before_id,
+        exclude_article=exclude_article, threshold=threshold, embedder=embedder,
+    )  # fmt: skip
+    if not ranked or not ranked[0].scored.is_match(threshold):
         return None
-    _, score, _, claim = best
-    return Match(claim.id or 0, claim.text, claim.status, round(score, 1), claim.created_at,
-                 claim.status_changed_at)  # fmt: skip
+    return as_match(ranked[0], threshold)
 
 
 async def find_match(
@@ -161,25 +230,60 @@ async def find_match(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> Match | None:
     """The team's best earlier claim matching a queued claim (by id) or a text, if any."""
+    embedder = embedder_for(db)
     async with db.read() as session:
         if claim_id is None:
             if not text:
                 raise ValueError("find_match needs a claim_id or a text")
-            return await find_match_in(session, team_id=team_id, text=text, threshold=threshold)
+            return await find_match_in(
+                session, team_id=team_id, text=text, threshold=threshold, embedder=embedder
+            )
         claim = await claim_q.get_claim(session, claim_id=claim_id)
         if claim is None or claim.team_id != team_id:
             raise ClaimNotFound(claim_id)
         return await find_match_in(
             session, team_id=team_id, text=text or claim.text, before_id=claim_id,
-            exclude_article=claim.article_id, threshold=threshold,
+            exclude_article=claim.article_id, threshold=threshold, embedder=embedder,
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the team's history says about a text: its best candidates, the bot's match first."""
+
+    query: str
+    matches: list[Match]
+
+    @property
+    def is_match(self) -> bool:
+        """The bot's own decision that the first candidate is the same claim ("Matches #N")."""
+        return bool(self.matches) and self.matches[0].is_match
+
+
+async def team_of_chat(db: Database, *, chat_id: int) -> int:
+    """The id of the chat's team (NoTeam if the bot was never set up there)."""
+    async with db.read() as session:
+        team = await team_q.get_team(session, chat_id=chat_id)
+    if team is None or team.id is None:
+        raise NoTeam()
+    return team.id
+
+
+async def look_up(
+    db: Database, *, team_id: int, text: str, top: int = 5, threshold: float = DEFAULT_THRESHOLD
+) -> Lookup:
+    """The `top` earlier claims most like `text` — the lookup the chat runs (`rank_in`)."""
+    async with db.read() as session:
+        ranked = await rank_in(
+            session, team_id=team_id, text=text, threshold=threshold, embedder=embedder_for(db)
+        )
+    return Lookup(text, [as_match(item, threshold) for item in ranked[:top]])
 
 
 async def match_new_claims(
     db: Database, claims: Sequence[Claim], *, threshold: float = DEFAULT_THRESHOLD
 ) -> dict[int, Match]:
-    """Index just-queued claims, look each one up in the history and link those that match."""
-    await index_claims(db, claims)
+    """Look each just-queued claim up in the team's history and link those that match."""
     found: dict[int, Match] = {}
     for claim in claims:
         assert claim.id is not None

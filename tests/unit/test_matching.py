@@ -16,11 +16,17 @@ from bot.matching.matching import (
     is_same_claim,
     prepare,
 )
+from bot.matching.scoring import DEFAULT_THRESHOLD as SCORING_THRESHOLD
+from bot.matching.scoring import prepared, score_pair
 
 REPO = Path(__file__).resolve().parents[2]
 # The figures docs/matching.md reports (scripts/eval_matching.py at the default threshold).
-REPORTED_PRECISION = 0.983
-REPORTED_RECALL = 0.838
+REPORTED_PRECISION = 1.0
+REPORTED_RECALL = 0.794
+# The dev benchmark's figures (docs/matching.md), on a smaller pool so the test stays quick.
+BENCH_MAP5 = 0.93
+BENCH_PRECISION = 0.95
+BENCH_RECALL = 0.60
 
 
 def _eval_module():
@@ -130,7 +136,7 @@ def test_labeled_pairs_meet_reported_precision_and_recall() -> None:
     evaluation = _eval_module()
     pairs = evaluation.load_pairs()
     assert 80 <= len(pairs) <= 150
-    scores = evaluation.evaluate(pairs, DEFAULT_THRESHOLD)
+    scores = evaluation.evaluate(pairs, SCORING_THRESHOLD)
     assert round(scores.precision, 3) >= REPORTED_PRECISION
     assert round(scores.recall, 3) >= REPORTED_RECALL
 
@@ -138,4 +144,22 @@ def test_labeled_pairs_meet_reported_precision_and_recall() -> None:
 def test_no_changed_number_or_negation_pair_is_ever_matched() -> None:
     evaluation = _eval_module()
     guarded = [p for p in evaluation.load_pairs() if p["kind"] in ("changed_number", "negation")]
-    assert guarded and not any(is_same_claim(p["a"], p["b"]) for p in guarded)
+    assert guarded
+    for pair in guarded:
+        scored = score_pair(prepared(pair["b"]), prepared(pair["a"]), lambda term: 1.0)
+        assert scored.veto and not scored.is_match(), pair
+
+
+def test_dev_benchmark_beats_targets_and_baseline() -> None:
+    """Posts against a pool of fact-checks: ranking, the decision, and plain TF-IDF for scale."""
+    evaluation = _eval_module()
+    pool, queries = evaluation.build_bench(distractors=1500)
+    ours = evaluation.run_matcher(pool, queries, lambda query: {})
+    same = evaluation.subsets(ours)["same language"]
+    decision = evaluation.decide(same, SCORING_THRESHOLD)
+    assert evaluation.map_at_5(same) >= BENCH_MAP5
+    assert decision.precision >= BENCH_PRECISION and decision.recall >= BENCH_RECALL
+    guarded = [o for o in ours if o.query.kind.endswith(("changed_number", "negation"))]
+    assert guarded and not any(o.best_score >= SCORING_THRESHOLD for o in guarded)
+    baseline = evaluation.subsets(evaluation.run_tfidf(pool, queries))["same language"]
+    assert evaluation.calibrate(same) < 100 <= evaluation.calibrate(baseline)

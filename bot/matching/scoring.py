@@ -1,0 +1,166 @@
+"""Is a candidate the same claim as the query? Scores, vetoes and the calibrated decision.
+
+The score (0..100) is a calibrated probability: a logistic model over the TF-IDF cosine of the
+two claims' retrieval terms (IDF from the team's index, so rare words count most), how much of
+each claim's weight the other covers, a rapidfuzz token ratio, the content words one claim has
+in place of another's, and a figure only one side gives. The guards of `bot.matching.matching`
+(numbers, negation, direction) then veto whatever the score. The weights and the threshold were
+fitted by cross-validation on the dev benchmark (`scripts/eval_matching.py --fit`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.matching.matching import ClaimForm, number_veto, prepare
+from bot.matching.text import analyze, clean_post
+
+DEFAULT_THRESHOLD = 86.5  # calibrated: see docs/matching.md
+# Logistic weights of `features`, fitted by `scripts/eval_matching.py --fit` on the dev benchmark.
+WEIGHTS = (2.174, 3.756, 1.412, 6.214, 0.018, -1.874)
+INTERCEPT = -10.098
+TYPO_RATIO = 85.0
+SEMANTIC_THRESHOLD = 0.86  # cosine of two embeddings that count as the same claim (model-dependent)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """How alike a query and a candidate are, and the guard that vetoed them (empty if none)."""
+
+    score: float
+    veto: str = ""
+    semantic: float | None = None
+
+    def is_match(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
+        """Whether the pair counts as the same claim at this threshold."""
+        return not self.veto and self.score >= threshold
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A claim ready for scoring: its retrieval terms and its guard form."""
+
+    terms: tuple[str, ...]
+    form: ClaimForm
+
+
+@lru_cache(maxsize=16384)
+def prepared(text: str) -> Prepared:
+    """Terms and guard form of a claim or post (cached: the same claims come back)."""
+    return Prepared(tuple(analyze(text)), prepare(clean_post(text)))
+
+
+def veto(a: ClaimForm, b: ClaimForm) -> str:
+    """The guard that rules the pair out: 'numbers', 'negation', 'direction', or ''."""
+    if number_veto(a.numbers, b.numbers):
+        return "numbers"
+    if a.negated != b.negated:
+        return "negation"
+    if a.direction and b.direction and a.direction != b.direction:
+        return "direction"
+    return ""
+
+
+def cosine(a: Sequence[str], b: Sequence[str], idf: Callable[[str], float]) -> float:
+    """TF-IDF cosine of two term lists (log term frequency, the index's IDF)."""
+    if not a or not b:
+        return 0.0
+    wa = {t: (1 + math.log(n)) * idf(t) for t, n in Counter(a).items()}
+    wb = {t: (1 + math.log(n)) * idf(t) for t, n in Counter(b).items()}
+    dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
+    na = math.sqrt(sum(w * w for w in wa.values()))
+    nb = math.sqrt(sum(w * w for w in wb.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def _unmatched(terms: set[str], other: set[str]) -> int:
+    """Distinct terms with no equal or near-equal (a typo, a spelling) on the other side."""
+    return sum(
+        1
+        for term in terms
+        if term not in other
+        and not term.startswith("#")
+        and process.extractOne(term, other, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is None
+    )
+
+
+def substitutions(a: Sequence[str], b: Sequence[str]) -> int:
+    """Content words swapped for others: missing on both sides at once (additions cost nothing)."""
+    left, right = set(a), set(b)
+    return min(_unmatched(left, right), _unmatched(right, left))
+
+
+def coverage(a: Sequence[str], b: Sequence[str], idf: Callable[[str], float]) -> float:
+    """Share of `a`'s weight (IDF of its distinct terms) that `b` also has."""
+    terms, other = set(a), set(b)
+    total = sum(idf(t) for t in terms)
+    return sum(idf(t) for t in terms if t in other) / total if total else 0.0
+
+
+def features(query: Prepared, candidate: Prepared, idf: Callable[[str], float]) -> list[float]:
+    """What the decision weighs: cosine, how much of each claim the other says, fuzzy ratio,
+    swapped words, and whether only one side gives a figure."""
+    left, right = " ".join(query.terms), " ".join(candidate.terms)
+    ratio = 0.5 * fuzz.token_set_ratio(left, right) + 0.5 * fuzz.token_sort_ratio(left, right)
+    return [
+        cosine(query.terms, candidate.terms, idf),
+        coverage(candidate.terms, query.terms, idf),
+        coverage(query.terms, candidate.terms, idf),
+        ratio / 100,
+        float(min(substitutions(query.terms, candidate.terms), 4)),
+        float(query.form.numbers != candidate.form.numbers),
+    ]
+
+
+def probability(values: Sequence[float]) -> float:
+    """The calibrated chance that the pair is the same claim (logistic over `features`)."""
+    z = INTERCEPT + sum(w * x for w, x in zip(WEIGHTS, values, strict=True))
+    return 1 / (1 + math.exp(-z))
+
+
+def score_pair(
+    query: Prepared,
+    candidate: Prepared,
+    idf: Callable[[str], float],
+    *,
+    semantic: float | None = None,
+) -> Scored:
+    """Score a query against a candidate (0..100: the calibrated probability), with the veto."""
+    vetoed = veto(query.form, candidate.form)
+    if not query.terms or not candidate.terms:
+        return Scored(0.0, vetoed, semantic)
+    score = 100 * probability(features(query, candidate, idf))
+    if semantic is not None:
+        score = max(score, semantic_score(semantic))
+    return Scored(round(score, 1), vetoed, semantic)
+
+
+def semantic_score(cos: float, threshold: float = SEMANTIC_THRESHOLD) -> float:
+    """An embedding cosine on the lexical score's scale: the semantic threshold maps to 80."""
+    return max(0.0, min(100.0, DEFAULT_THRESHOLD + (cos - threshold) * 200.0))
+
+
+def rerank(
+    query: Prepared,
+    candidates: Sequence[tuple[int, str]],
+    idf: Callable[[str], float],
+    *,
+    semantic: dict[int, float] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[tuple[int, Scored]]:
+    """Score (id, text) candidates and order them: matches, then unvetoed, then by score."""
+    scored = [
+        (key, score_pair(query, prepared(text), idf, semantic=(semantic or {}).get(key)))
+        for key, text in candidates
+    ]
+    return sorted(
+        scored,
+        key=lambda item: (item[1].is_match(threshold), not item[1].veto, item[1].score),
+        reverse=True,
+    )

@@ -1,0 +1,149 @@
+"""Retrieval terms of a claim or a social-media post: cleaned, normalised and stemmed.
+
+A post is cleaned first (links, @handles, hashtags' "#", "RT", "via @x", the "— Name (@x) date"
+signature of an embedded tweet, "Forwarded from …"), then Unicode-normalised (NFKC, case-fold,
+stress marks and Latin accents dropped — but not the marks that make й and ї letters), numbers
+read as values (`bot.matching.matching.tokenize`), stop words dropped, and each word reduced:
+English and Russian with the Snowball stemmers (PyStemmer), Ukrainian with pymorphy3's Ukrainian
+dictionary (Snowball has no Ukrainian stemmer), so "домогосподарств" and "домогосподарства" or
+"households" and "household" meet. Pure functions, cached per word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+from typing import Any
+
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
+
+from bot.matching.matching import NEGATIONS, STOP_WORDS, SYNONYMS, normalize, tokenize
+
+WORD_CACHE = 200_000  # distinct words whose stems are kept (bounded memory)
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:t\.me|pic\.twitter\.com|bit\.ly)/\S+", re.I)
+_HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
+_HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_][\w]*)")
+_RT = re.compile(r"^\s*(?:rt|via|fwd?)\b\s*:?\s*", re.I)
+_VIA = re.compile(r"\b(?:via|h/t|cc)\s*:?\s*(?=@)", re.I)
+# "— Jane Doe (@jane) March 3, 2024" closing an embedded tweet; "Forwarded from Channel".
+_SIGNATURE = re.compile(r"[—–-]{1,2}\s*[^\n()]{0,60}\(@\w+\)[^\n]{0,40}$")
+_FORWARDED = re.compile(
+    r"^\s*(?:forwarded from|переслано від|переслано из|пересланное сообщение)[^\n]*\n?", re.I | re.M
+)
+_CAMEL = re.compile(r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ])")
+_UK_LETTERS = frozenset("іїєґ")
+_RU_LETTERS = frozenset("ыэъё")
+# Marks that are part of a Cyrillic letter (й, ї, ё) rather than a stress or an accent.
+_KEPT_MARKS = frozenset("\u0306\u0308")
+
+MORE_STOP_WORDS = frozenset(
+    "без після после "
+    "i me my us am im it's isn't aren't wasn't here now very so such all any more most other "
+    "own same too s t will just don should now rt via breaking news update people make made "
+    "я ти ви ми нас нам вам мені тут там так ще вже щоб коли бо чи лише тільки дуже всі все "
+    "цей ця ці той та ті свій своїх свої може можна треба буде будуть стало стала "
+    "я ты вы мы нас нам вам мне тут там так еще уже чтобы когда или только очень все всё "
+    "этот эта эти тот та те свой своих свои может можно надо будет будут стало стала".split()
+)
+# What posts wrap a claim in: calls to share, alarm words, chat fillers (never the claim itself).
+POST_WORDS = frozenset(
+    "breaking urgent wake share shared forward retweet repost delete deleted watch thread lol omg "
+    "wow wtf fun fact know shocking admitted exposed truth thoughts respect hate spread word "
+    "увага терміново поширте поширити шок правда поділіться "
+    "внимание срочно перешлите поделитесь распространите шок правда".split()
+)
+_DROP = STOP_WORDS | MORE_STOP_WORDS | POST_WORDS
+# One spelling for abbreviations and a few near-synonyms that news and posts use interchangeably.
+VARIANTS = {
+    "usa": "united states", "america": "united states", "american": "united states",
+    "eu": "european union", "uk": "united kingdom", "britain": "united kingdom",
+    "british": "united kingdom", "un": "united nations",
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
+    "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
+    "dec": "december", "km": "kilometres", "kilometers": "kilometres", "min": "minutes",
+    "mins": "minutes", "covid19": "covid", "coronavirus": "covid", "sars": "covid",
+    "jab": "vaccine", "jabs": "vaccine", "vaccination": "vaccine",
+    "homes": "households", "chips": "microchips", "chip": "microchips",
+    "gasoline": "petrol", "gas-powered": "petrol", "prohibit": "ban", "prohibited": "banned",
+    "detained": "arrested", "masts": "towers", "mast": "towers", "legislation": "law",
+    "salary": "wage", "wages": "wage", "kids": "children", "child": "children", "warm": "hot",
+    "сша": "сполучені штати", "єс": "європейський союз", "ес": "евросоюз",
+}  # fmt: skip
+
+
+def clean_post(text: str) -> str:
+    """Strip what a post wraps a claim in: links, handles, hashtag marks, signatures."""
+    text = _FORWARDED.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _SIGNATURE.sub(" ", text.strip())
+    text = _RT.sub("", text)
+    text = _VIA.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    return _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
+
+
+def fold_marks(text: str) -> str:
+    """Drop stress marks and accents (café → cafe, а́ → а) but keep й, ї and ё whole."""
+    decomposed = unicodedata.normalize("NFD", text)
+    out: list[str] = []
+    for char in decomposed:
+        if unicodedata.combining(char):
+            base = out[-1] if out else ""
+            if char in _KEPT_MARKS and "\u0400" <= base <= "\u04ff":
+                out.append(char)
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def cyrillic_language(text: str) -> str:
+    """'uk' or 'ru' for Cyrillic text, from the letters only one of the two alphabets has."""
+    uk = sum(1 for char in text if char in _UK_LETTERS)
+    ru = sum(1 for char in text if char in _RU_LETTERS)
+    return "uk" if uk > ru else "ru"
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    """A Snowball stemmer (built once per process)."""
+    return Stemmer.Stemmer(language)
+
+
+@cache
+def _ukrainian() -> Any:
+    """pymorphy3's Ukrainian analyser (dictionary shipped in pymorphy3-dicts-uk, ~30 MB RSS)."""
+    import pymorphy3  # type: ignore[import-untyped]
+
+    return pymorphy3.MorphAnalyzer(lang="uk")
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def stem_word(word: str, language: str) -> str:
+    """One word's stem (English, Russian) or lemma (Ukrainian); numbers ('#3000') stay whole."""
+    if word.startswith("#") or word.isdigit():
+        return word
+    if "a" <= word[0] <= "z":
+        return str(_stemmer("english").stemWord(word))
+    if not "\u0400" <= word[0] <= "\u04ff":
+        return word
+    if language == "uk" or _UK_LETTERS.intersection(word):
+        lemma = str(_ukrainian().parse(word)[0].normal_form)
+        return lemma.replace("ґ", "г")
+    return str(_stemmer("russian").stemWord(word.replace("ё", "е")))
+
+
+def analyze(text: str) -> list[str]:
+    """The retrieval terms of a text, in order (repeats kept: BM25 counts them)."""
+    normalized = normalize(fold_marks(clean_post(text)))
+    language = cyrillic_language(normalized)
+    terms = []
+    for token in tokenize(normalized):
+        for word in VARIANTS.get(token, token).split():
+            word = word.replace("'", "")
+            if word in _DROP or word in NEGATIONS or (len(word) < 2 and not word.isdigit()):
+                continue
+            terms.append(stem_word(SYNONYMS.get(word, word), language))
+    return terms
