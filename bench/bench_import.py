@@ -7,9 +7,11 @@ peak resident memory (getrusage's ru_maxrss). Sizes 1,000 / 10,000 / 100,000 by 
 streaming import keeps the same peak whatever the size.
 
     .venv/bin/python bench/bench_import.py [--sizes 1000,10000,100000] [--jsonl]
-        [--db sqlite|postgresql]
+        [--db sqlite|postgresql] [--tracemalloc]
 
-One JSON line per figure on stdout. PostgreSQL uses TEST_POSTGRES_URL (a scratch database).
+With --tracemalloc the import runs in this process instead, under tracemalloc, and the figure
+is the peak of the Python heap above where it started. One JSON line per figure on stdout.
+PostgreSQL uses TEST_POSTGRES_URL (a scratch database).
 """
 
 from __future__ import annotations
@@ -117,6 +119,25 @@ def run_import(url: str, path: Path) -> tuple[float, float, int, str]:
     return time.perf_counter() - start, usage.ru_maxrss / 1024, child.returncode, err.strip()
 
 
+async def traced_import(url: str, path: Path) -> tuple[float, int]:
+    """Import in this process under tracemalloc: the Python heap's peak above its start, MiB."""
+    import tracemalloc
+
+    from bot.desk.imports import import_reviews
+
+    db = Database(url)
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    try:
+        with path.open("rb") as stream:
+            report = await import_reviews(db, stream, chat_id=CHAT_ID)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        await db.dispose()
+    return (peak - base) / 2**20, report.imported
+
+
 def figure(name: str, value: float, unit: str, **extra: object) -> None:
     """One JSON line, as bench/__main__.py reads them."""
     print(json.dumps({"bench": "import", "name": name, "value": round(value, 2), "unit": unit,
@@ -129,6 +150,9 @@ async def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--jsonl", action="store_true")
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="import in-process and trace the Python heap"
+    )
     args = parser.parse_args()
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="fcb-import-") as folder_name:
@@ -137,6 +161,11 @@ async def main() -> None:
             write_file(path, size, args.jsonl)
             megabytes = path.stat().st_size / 2**20
             async with database(args.db, folder) as url:
+                if args.tracemalloc:
+                    peak, imported = await traced_import(url, path)
+                    figure(f"{size:,} reviews, {args.db}: Python heap peak (tracemalloc)", peak,
+                           "MiB", imported=imported)  # fmt: skip
+                    continue
                 for run in ("first", "again"):
                     seconds, rss, status, summary = await asyncio.to_thread(run_import, url, path)
                     label = f"{size:,} reviews ({megabytes:.0f} MB), {run}, {args.db}"

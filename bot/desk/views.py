@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from bot.desk.errors import ClaimNotFound, NoTeam
+from bot.desk.notifications import Explanation, explain
 from bot.desk.people import display_name
 from bot.intake.media.place import claim_place
 from bot.matching.service import Match, suggestion_for
@@ -19,6 +20,7 @@ from storage import teams as team_q
 from storage import votes as vote_q
 from storage.db import Database
 from storage.models import (
+    VERDICT_STATUSES,
     Article,
     Claim,
     ClaimOrigin,
@@ -56,6 +58,7 @@ class ClaimView:
     match: Match | None = None
     review: ImportedReview | None = None  # the published fact-check an imported claim came from
     place: str | None = None  # where in a file the claim is: "report.pdf, p. 3" (claim_place)
+    explanation: Explanation | None = None  # a settled claim's: who decided, why, evidence
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ class StatusView:
 
 def article_source(article: Article, submitter: User | None = None) -> Source:
     """A one-line description of an article's origin, with a link where there is one."""
+    if article.kind == "import":  # a published fact-check: the card names its publisher
+        where = (urlsplit(article.url or "").hostname or "").removeprefix("www.")
+        return Source(f"appeared on {where}" if where else "imported fact-check", article.url)
     if article.origin_type == "channel":
         name = article.origin_name or "a channel"
         if article.origin_signature:
@@ -116,6 +122,17 @@ def outlet(article: Article) -> str:
     return host.removeprefix("www.") or article.url or "a web page"
 
 
+def _imported_explanation(
+    explanation: Explanation, review: ImportedReview, *, voted: bool
+) -> Explanation:
+    """An imported verdict nobody has voted on or overruled was decided by its publisher."""
+    if explanation.editor or voted:
+        return explanation
+    links = [review.url] if review.url else explanation.links
+    return replace(explanation, decided_by=review.publisher or "the publisher", reason=None,
+                   links=links)  # fmt: skip
+
+
 class Views:
     """Queries that assemble what the chat shows."""
 
@@ -134,9 +151,14 @@ class Views:
             users = await team_q.get_users(session, ids)
             voters = await vote_q.voters(session, claim_id=claim_id)
             note_count = await note_q.note_count(session, claim_id=claim_id)
+            explanation = None
+            if claim.status in VERDICT_STATUSES:
+                explanation = await explain(session, claim=claim)
             review = None
             if claim.origin == ClaimOrigin.IMPORTED:
                 review = await import_q.review_of(session, claim_id=claim_id)
+            if review is not None and explanation is not None:
+                explanation = _imported_explanation(explanation, review, voted=bool(voters))
         # Outside the session: holding one connection while asking for another starves the pool
         # when many cards refresh at once.
         match = None
@@ -155,6 +177,7 @@ class Views:
             match=match,
             review=review,
             place=claim_place(article.media, article.title, claim.start),
+            explanation=explanation,
         )
 
     async def team_claim_ids(self, *, chat_id: int, claim_id: int) -> Team:

@@ -36,6 +36,8 @@ async def test_editor_imports_a_file_and_a_member_gets_the_earlier_verdict(desk:
     shown = desk.last("Imported fact-check").content
     assert "PolitiFact rated it “Pants on Fire” on 2026-11-03" in shown
     assert "❌ false" in shown and WHALES in shown
+    assert "🗣 Senator Ray Dalton" in shown and "📰 appeared on video.example" in shown
+    assert "Decided by PolitiFact" in shown
 
 
 async def test_the_same_file_again_adds_nothing(desk: Desk) -> None:
