@@ -16,6 +16,10 @@ thousands of them):
 The baselines are computed by the same code: everything positive, "has a digit", TF-IDF
 1-2-grams + balanced logistic regression trained as the README says (on ClaimBuster by CV, on
 CheckThat! 2024 train for dev, by CV over CLEF debates) and on the same union as the scorer.
+
+When the optional extra is installed (``pip install '.[embeddings]'``), the embeddings scorer
+(``CLAIM_SCORER=embeddings``) is trained and judged in the same folds, by the runtime's own
+scoring code; its sentence vectors are cached in .cache/embeddings/ (first run: a few minutes).
 """
 
 from __future__ import annotations
@@ -36,8 +40,11 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import train_embedding_head as train_head
 import train_scorer as ts
+from embedding_cache import cached_embeddings
 
+from bot.extraction.embeddings import EmbeddingScorer, extra_installed
 from bot.extraction.scorer import ScorerParams, is_checkworthy, score_sentence
 
 FOLDS = 5
@@ -46,6 +53,7 @@ JOBS = 2  # the development machine has two cores shared with other work
 OFFLINE = "offline extractor (English model)"
 LANG = "offline, language-independent model (uk/ru)"
 TFIDF_UNION = "TF-IDF 1-2-grams + LR, trained on the same union"
+EMBEDDINGS = "embeddings scorer (CLAIM_SCORER=embeddings)"
 
 
 @dataclass(frozen=True)
@@ -127,20 +135,45 @@ class TrainingSet:
     weights: np.ndarray
     feats: ts.Featurized
     pool_size: int  # the first rows are the union; the rest are CLEF sentences
+    embeddings: np.ndarray | None = None  # one row a text, when the [embeddings] extra is there
+
+
+class LookupEncoder:
+    """Stands in for the sentence encoder: the vectors computed (and cached) beforehand."""
+
+    def __init__(self, texts: list[str], vectors: np.ndarray) -> None:
+        self.rows = {t: i for i, t in enumerate(texts)}
+        self.vectors = vectors
+
+    def encode(self, texts) -> np.ndarray:
+        """The precomputed vector of each text."""
+        return self.vectors[[self.rows[t] for t in texts]]
 
 
 def held_out_scores(
-    train_set: TrainingSet, train: np.ndarray, test_texts: list[str]
+    train_set: TrainingSet,
+    train: np.ndarray,
+    test_texts: list[str],
+    test_embeddings: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Scores on unseen sentences: both offline models and TF-IDF, trained on `train` rows."""
+    """Scores on unseen sentences: both offline models, TF-IDF and (with the extra) the
+    embeddings scorer, all trained on `train` rows."""
     y, weights = train_set.y[train], train_set.weights[train]
     params = ts.fit_scorer(train_set.feats.take(train), y, weights=weights)
     texts = [train_set.texts[i] for i in train]
-    return {
+    scores = {
         OFFLINE: offline_scores(params, test_texts, hand_only=False),
         LANG: offline_scores(params, test_texts, hand_only=True),
         TFIDF_UNION: tfidf_lr(texts, y, test_texts, weights),
     }
+    if train_set.embeddings is not None and test_embeddings is not None:
+        head = train_head.fit_head(
+            train_set.embeddings[train], train_set.feats.take(train), y, weights=weights
+        )
+        # The runtime scorer's own code, with the cached vectors standing in for the encoder.
+        scorer = EmbeddingScorer(LookupEncoder(test_texts, test_embeddings), head)
+        scores[EMBEDDINGS] = np.array(scorer.score_many(test_texts))
+    return scores
 
 
 def _decided(scores: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -151,11 +184,16 @@ def _decided(scores: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
-def evaluate(data: Datasets, jobs: int = JOBS) -> dict[str, dict]:
-    """All figures: ClaimBuster and CheckThat! 2024 by CV, CheckThat! dev held out, CLEF MAP."""
+def evaluate(data: Datasets, jobs: int = JOBS, embeddings: bool = False) -> dict[str, dict]:
+    """All figures: ClaimBuster and CheckThat! 2024 by CV, CheckThat! dev held out, CLEF MAP.
+
+    ``embeddings``: also train and judge the embeddings scorer (needs the extra).
+    """
     pool_texts, pool_y = data.pool
     texts, y, weights = ts.with_clef(data.pool, data.clef)
-    train_set = TrainingSet(texts, y, weights, ts.featurize_all(texts), len(pool_texts))
+    vectors = cached_embeddings(texts) if embeddings else None
+    feats = ts.featurize_all(texts)
+    train_set = TrainingSet(texts, y, weights, feats, len(pool_texts), vectors)
     extra = np.arange(len(pool_texts), len(texts))
     folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(pool_y, pool_y))
     # Every fold trains on the CLEF sentences too; each is judged on union sentences only.
@@ -169,8 +207,18 @@ def evaluate(data: Datasets, jobs: int = JOBS) -> dict[str, dict]:
         tasks.append(
             (rows_without(texts, [clef_texts[i] for i in test]), [clef_texts[i] for i in test])
         )
+    row_of_text = {t: i for i, t in enumerate(texts)}
+
+    def vectors_of(test: list[str]) -> np.ndarray | None:
+        if vectors is None:
+            return None
+        rows = [row_of_text.get(t, -1) for t in test]
+        if min(rows) >= 0:
+            return vectors[rows]
+        return cached_embeddings(test)  # texts the union keeps in another spelling
+
     results = Parallel(n_jobs=jobs)(
-        delayed(held_out_scores)(train_set, train, test) for train, test in tasks
+        delayed(held_out_scores)(train_set, train, test, vectors_of(test)) for train, test in tasks
     )
     oof = {name: np.zeros(len(pool_y)) for name in results[0]}
     for (_, test), fold in zip(folds, results[:FOLDS], strict=True):
@@ -262,12 +310,22 @@ def main() -> None:
     parser.add_argument("--data", help="shared data dir (default: $FACTCHECK_SHARED_DIR)")
     parser.add_argument("--json", action="store_true", help="also print one JSON line a figure")
     parser.add_argument("--jobs", type=int, default=JOBS, help="folds run in parallel")
+    parser.add_argument(
+        "--no-embeddings", action="store_true", help="skip the embeddings scorer even if installed"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     data = load_datasets(ts.shared_data_dir(args.data))
-    figures = evaluate(data, args.jobs)
+    with_embeddings = extra_installed() and not args.no_embeddings
+    figures = evaluate(data, args.jobs, with_embeddings)
     n_pool = len(data.pool[1])
     print(f"Training union: {n_pool} distinct sentences (ClaimBuster + CheckThat! 2024 train/dev)")
+    if not with_embeddings:
+        print(
+            "Embeddings scorer: "
+            + ("skipped (--no-embeddings)" if extra_installed() else "not installed")
+            + " (pip install '.[embeddings]' to measure it too)"
+        )
     print_prf(
         f"ClaimBuster ({len(data.cb[1])} sentences), {FOLDS}-fold CV over the union, class 1",
         figures["claimbuster"],

@@ -31,6 +31,7 @@ from bot.extraction.scorer import (
     score_lines,
     score_sentence,
 )
+from bot.extraction.scoring import OfflineScorer, SentenceScorer
 from bot.extraction.sentences import split_sentences
 from bot.extraction.validate import clause_spans, validate_claim
 
@@ -46,6 +47,7 @@ __all__ = [
 
 MIN_WORDS = 4
 COMMANDS = frozenset(COMMAND_START)
+DEFAULT_SCORER: SentenceScorer = OfflineScorer()
 
 
 @dataclass
@@ -114,35 +116,42 @@ def attribute_article(text: str) -> list[Candidate]:
     return _document_sentences(text)
 
 
-def _score(candidate: Candidate) -> float:
-    """Check-worthiness; a quotation is judged half on what was said, half as reported."""
-    score = score_sentence(candidate.sentence)
-    if candidate.quoted and candidate.quoted != candidate.sentence:
-        # "X said" lifts any quote; the quoted words alone are what a checker would verify.
-        score = (score + score_sentence(candidate.quoted)) / 2
-    return score
+def _score_all(candidates: list[Candidate], scorer: SentenceScorer) -> None:
+    """Check-worthiness, in one batch; a quotation is judged half on what was said, half as
+    reported ("X said" lifts any quote; the quoted words alone are what a checker verifies)."""
+    texts = [c.sentence for c in candidates]
+    quoted = [i for i, c in enumerate(candidates) if c.quoted and c.quoted != c.sentence]
+    scores = scorer.score_many(texts + [candidates[i].quoted or "" for i in quoted])
+    for candidate, score in zip(candidates, scores[: len(texts)], strict=True):
+        candidate.score = score
+    for i, score in zip(quoted, scores[len(texts) :], strict=True):
+        candidates[i].score = (candidates[i].score + score) / 2
 
 
-def _scored_candidates(text: str) -> list[Candidate]:
+def _scored_candidates(text: str, scorer: SentenceScorer | None = None) -> list[Candidate]:
     """Sentences that may be claims, scored; "Про це заявив X" credits the sentence before."""
     sentences = _document_sentences(text)
     for previous, current in itertools.pairwise(sentences):
         if current.claimant and not previous.claimant and is_attribution_only(current.sentence):
             previous.claimant = current.claimant
     candidates = [c for c in sentences if _is_candidate(c.sentence)]
-    for candidate in candidates:
-        candidate.score = _score(candidate)
+    _score_all(candidates, scorer or DEFAULT_SCORER)
     return candidates
 
 
 def extract_claims(
-    text: str, *, max_claims: int = 10, headline: str | None = None
+    text: str,
+    *,
+    max_claims: int = 10,
+    headline: str | None = None,
+    scorer: SentenceScorer | None = None,
 ) -> list[ExtractedClaim]:
     """The check-worthy claims of an article, headline claim first, at most ``max_claims``.
 
-    ``headline`` is the page title when the text does not start with it (a fetched page).
+    ``headline`` is the page title when the text does not start with it (a fetched page);
+    ``scorer`` the check-worthiness scorer (``CLAIM_SCORER``; the offline model by default).
     """
-    candidates = [c for c in _scored_candidates(text) if is_checkworthy(c.score)]
+    candidates = [c for c in _scored_candidates(text, scorer) if is_checkworthy(c.score)]
     claims: list[ExtractedClaim] = []
     for candidate in rank_candidates(text, candidates, max_claims, headline=headline):
         claim = ExtractedClaim(
@@ -163,11 +172,14 @@ class OfflineExtractor:
 
     name = "offline"
 
+    def __init__(self, scorer: SentenceScorer | None = None) -> None:
+        self.scorer = scorer or DEFAULT_SCORER
+
     async def extract(
         self, text: str, *, max_claims: int, headline: str | None = None
     ) -> ExtractionResult:
         """Extract claims in a worker thread so the event loop stays free."""
         claims = await asyncio.to_thread(
-            extract_claims, text, max_claims=max_claims, headline=headline
+            extract_claims, text, max_claims=max_claims, headline=headline, scorer=self.scorer
         )
         return ExtractionResult(claims=claims, extractor=self.name)
