@@ -106,6 +106,20 @@ def test_hyphen_of_a_real_compound_is_kept_and_a_line_break_hyphen_is_not() -> N
     assert "per kilowatt-hour, while the government paid" in text
 
 
+def test_a_sentence_at_the_top_of_every_page_with_other_figures_is_kept() -> None:
+    pages = [
+        f"Region {n}: the national grid lost {n + 10} percent of its capacity between January "
+        f"and March 2025, the regional operator said.\nMore text on page {n}."
+        for n in (1, 2, 3)
+    ]
+    cleaned = clean_pages(pages)
+    assert ["lost 11" in cleaned[0], "lost 12" in cleaned[1], "lost 13" in cleaned[2]] == [
+        True,
+        True,
+        True,
+    ]
+
+
 def test_running_heads_go_but_a_line_repeated_in_the_body_stays() -> None:
     def body(n: int) -> str:
         return f"Body of page {n} says 10 things about power and grids today.\n" * 3

@@ -36,6 +36,8 @@ CHILD_MEMORY_BYTES = 1_500_000_000
 INK_LEVEL = 128
 TRIM_MARGIN = 24
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# A running head or footer is short ("Ministry of Energy — Annual report 2025 | Page 3").
+RUNNING_WORDS = 12
 SOFT_HYPHEN = "\u00ad"
 LINE_END_HYPHEN = re.compile(r"(\w)[-\u2010\u2011]$")
 SENTENCE_END = re.compile(r"[.!?…:;»”\"')]$")
@@ -140,7 +142,8 @@ def running_lines(pages: list[list[str]]) -> set[str]:
     counts: Counter[str] = Counter()
     for lines in pages:
         body = [line for line in lines if line]
-        edges = {_shape(line) for line in body[:2] + body[-2:]}
+        # Only short lines: a sentence repeated with other figures on each page is the text.
+        edges = {_shape(ln) for ln in body[:2] + body[-2:] if len(ln.split()) <= RUNNING_WORDS}
         counts.update(edges)
     needed = max(2, (2 * len(pages) + 2) // 3)
     return {shape for shape, count in counts.items() if count >= needed}
