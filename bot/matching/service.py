@@ -10,6 +10,7 @@ number, negation and direction guards; the calibrated threshold decides. The sam
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
-from bot.matching.embeddings import Embedder, TeamVectors
+from bot.matching.embeddings import Embedder, EmbeddingsError, TeamVectors
 from bot.matching.index import IndexCache, TermIndex
 from bot.matching.scoring import DEFAULT_THRESHOLD, Scored, prepared, score_pair
 from storage import claims as claim_q
@@ -33,6 +34,7 @@ SEMANTIC_CANDIDATES = 20  # claims nearest in meaning added to them
 PAGE = 5000  # claims read at a time when an index is built
 THREADED_BUILD = 2000  # analysing more claims than this runs in a worker thread
 
+log = logging.getLogger(__name__)
 _embedders: WeakKeyDictionary[Database, Embedder] = WeakKeyDictionary()
 
 
@@ -161,6 +163,22 @@ def _order(threshold: float) -> Callable[[Ranked], tuple[bool, bool, bool, float
     return key
 
 
+async def _semantic(
+    session: AsyncSession,
+    team_id: int,
+    index: TermIndex,
+    embedder: Embedder,
+    text: str,
+    lexical_ids: Sequence[int],
+    before_id: int | None,
+) -> dict[int, float]:
+    """Embedding cosines of the text with its nearest claims and with the lexical candidates."""
+    vectors = await TeamVectors.of(session, team_id=team_id, embedder=embedder, index=index)
+    semantic = await vectors.nearest(text, limit=SEMANTIC_CANDIDATES, before_id=before_id)
+    semantic.update(await vectors.similarity(text, [i for i in lexical_ids if i not in semantic]))
+    return semantic
+
+
 async def rank_in(
     session: AsyncSession,
     *,
@@ -178,10 +196,11 @@ async def rank_in(
     ids = [claim_id for claim_id, _ in hits]
     semantic: dict[int, float] = {}
     if embedder is not None:
-        vectors = await TeamVectors.of(session, team_id=team_id, embedder=embedder, index=index)
-        semantic = await vectors.nearest(text, limit=SEMANTIC_CANDIDATES, before_id=before_id)
+        try:
+            semantic = await _semantic(session, team_id, index, embedder, text, ids, before_id)
+        except EmbeddingsError as error:  # meaning is a help: the lexical answer still stands
+            log.warning("Matching by meaning skipped: %s", error)
         ids += [claim_id for claim_id in semantic if claim_id not in set(ids)]
-        semantic.update(await vectors.similarity(text, [i for i in ids if i not in semantic]))
     claims = await match_q.claims_for_matching(
         session, claim_ids=ids, exclude_article=exclude_article
     )

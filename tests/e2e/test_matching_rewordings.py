@@ -1,0 +1,130 @@
+"""Known claims come back reworded, as posts, translated: the card says "Matches #N", and
+`factcheck-bot match` gives the same answer (SQLite and PostgreSQL through the sandbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+from bot.sandbox import Sandbox
+from tests.conftest import Desk, open_desk
+from tests.stubs.embeddings_stub import EmbeddingsStub
+
+REPO = Path(__file__).resolve().parents[2]
+REVIEWS = (REPO / "tests" / "fixtures" / "claimreview" / "reviews.json").read_bytes()
+NHS = "The NHS waiting list has doubled since March to eight million people."
+NHS_URL = "https://fullfact.example/health/nhs-waiting-list-eight-million/"
+MEASLES = "Вакцина від кору викликає аутизм у дітей."
+MEASLES_URL = "https://www.stopfake.example/uk/vaktsyna-vid-koru-autyzm/"
+
+
+def review(claim: str, url: str, rating: str = "False") -> dict[str, object]:
+    """One ClaimReview record."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": claim,
+        "author": {"@type": "Organization", "name": "StopFake"},
+        "datePublished": "2026-11-20",
+        "reviewRating": {"@type": "Rating", "alternateName": rating},
+    }
+
+
+async def import_reviews(desk: Desk, data: bytes) -> None:
+    """An editor imports a ClaimReview file with /import and the bot confirms it."""
+    desk.sandbox.send(
+        desk.chat, desk.alice, caption="/import", document=("r.json", data, "application/json")
+    )
+    await desk.settle()
+    assert "Imported" in desk.last("Imported").content
+
+
+def matched_id(content: str) -> str | None:
+    """The N of "Matches #N" on a card, if it says so."""
+    if "Matches #" not in content:
+        return None
+    return content.split("Matches #", 1)[1].split()[0].strip(":,.")
+
+
+async def run_match_cli(db_url: str, chat_id: int, lines: list[str], **settings: str) -> list[dict]:
+    """`factcheck-bot match --chat ... --json` as a user runs it, one JSON object a line."""
+    env = {**os.environ, "DATABASE_URL": db_url, **settings}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.app.cli", "match", "--chat", str(chat_id), "--json",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, cwd=REPO, env=env,
+    )  # fmt: skip
+    out, err = await process.communicate("\n".join(lines).encode() + b"\n")
+    assert process.returncode == 0, err.decode()
+    return [json.loads(line) for line in out.decode().splitlines()]
+
+
+async def test_reworded_post_shows_earlier_verdict_and_changed_figure_does_not(
+    desk: Desk, db_url: str
+) -> None:
+    await import_reviews(desk, REVIEWS)
+    await desk.say(
+        desk.bob,
+        "/check BREAKING: since March the #NHS waiting list doubled to 8 million people!! "
+        "https://t.co/a1 via @healthwatch",
+    )
+    reworded = await desk.card("8 million people")
+    earlier = matched_id(reworded.content)
+    assert earlier is not None, reworded.content
+    await desk.say(
+        desk.carol, "/check The NHS waiting list has doubled since March to nine million."
+    )
+    changed = await desk.card("nine million")
+    assert matched_id(changed.content) is None, changed.content
+
+    results = await run_match_cli(
+        db_url,
+        desk.chat.id,  # type: ignore[attr-defined]
+        [
+            "Since March the NHS waiting list has doubled to 8 million people",
+            "The NHS waiting list has doubled since March to seven million people.",
+        ],
+    )
+    found, refused = results
+    assert found["is_match"] and str(found["matches"][0]["claim_id"]) == earlier
+    assert found["matches"][0]["text"] == NHS and found["matches"][0]["url"] == NHS_URL
+    assert found["matches"][0]["verdict"] == "false" and found["matches"][0]["checked_at"]
+    assert set(found["matches"][0]) == {"claim_id", "text", "score", "verdict", "url", "checked_at"}
+    assert not refused["is_match"]
+
+
+async def test_translated_claim_found_with_embeddings(sandbox: Sandbox, db_url: str) -> None:
+    records = [
+        review(MEASLES, MEASLES_URL),
+        review("Вакцина від грипу викликає безпліддя.", "https://stopfake.example/uk/flu/"),
+    ]
+    async with (
+        EmbeddingsStub() as stub,
+        open_desk(sandbox, db_url, embeddings_url=stub.base_url, embeddings_model="stub") as desk,
+    ):
+        await import_reviews(desk, json.dumps(records, ensure_ascii=False).encode())
+        await desk.say(desk.bob, "/check Вакцина от кори вызывает аутизм у детей.")
+        russian = await desk.card("аутизм у детей")
+        await desk.say(desk.carol, "/check The measles vaccine causes autism in children.")
+        english = await desk.card("autism in children")
+        assert matched_id(russian.content) is not None, russian.content
+        assert matched_id(english.content) == matched_id(russian.content)
+        assert stub.texts_embedded >= 4  # the history once, then each new claim
+
+        imported = matched_id(russian.content)
+        chat_id = desk.chat.id  # type: ignore[attr-defined]
+        offline, semantic = [
+            (await run_match_cli(db_url, chat_id, ["Кір: вакцина викликає аутизм?"], **env))[0]
+            for env in ({}, {"EMBEDDINGS_URL": stub.base_url, "EMBEDDINGS_MODEL": "stub"})
+        ]
+    # Ukrainian again, reworded: found by meaning with the claim's verdict and review URL.
+    assert semantic["is_match"] and str(semantic["matches"][0]["claim_id"]) == imported, semantic
+    assert semantic["matches"][0]["url"] == MEASLES_URL
+    assert semantic["matches"][0]["verdict"] == "false"
+    assert (
+        offline["matches"] == [] or offline["matches"][0]["score"] < semantic["matches"][0]["score"]
+    )
