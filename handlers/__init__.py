@@ -119,6 +119,7 @@ def register(application: DeskApplication) -> None:
         (buttons.MatchButton, matches.on_match_button),
         (buttons.TeamButton, private.on_team_choice),
         (buttons.QueueWholeButton, queue_anyway.on_queue_anyway),
+        (buttons.SettledButton, notify.on_settled_button),
     ]
     for kind, callback in button_handlers:
         application.add_handler(CallbackQueryHandler(callback, pattern=buttons.pattern(kind)))

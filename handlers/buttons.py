@@ -182,13 +182,31 @@ class QueueWholeButton:
         return cls(article_id) if article_id is not None else None
 
 
+@dataclass(frozen=True)
+class SettledButton:
+    """On a settled card: "🔒 Verdict" 'sv:<claim id>' explains it, "Reopen" 'sr:<claim id>'."""
+
+    claim_id: int
+    reopen: bool
+    prefix: ClassVar[str] = "s[vr]"
+    on_card: ClassVar[bool] = True
+
+    def encode(self) -> str:
+        return _checked(f"{'sr' if self.reopen else 'sv'}:{self.claim_id}")
+
+    @classmethod
+    def decode(cls, fields: list[str], *, reopen: bool = False) -> SettledButton | None:
+        claim_id = _row_id(fields[0]) if len(fields) == 1 else None
+        return cls(claim_id, reopen) if claim_id is not None else None
+
+
 Button = (
     VoteButton | TakeButton | MatchButton | QueueButton | SettingButton | TeamButton
-    | QueueWholeButton
+    | QueueWholeButton | SettledButton
 )  # fmt: skip
 B = TypeVar(
     "B", VoteButton, TakeButton, MatchButton, QueueButton, SettingButton, TeamButton,
-    QueueWholeButton,
+    QueueWholeButton, SettledButton,
 )  # fmt: skip
 
 
@@ -217,12 +235,14 @@ def decode(data: object) -> Button | None:
         return TeamButton.decode(fields)
     if prefix == "qa":
         return QueueWholeButton.decode(fields)
+    if prefix in ("sv", "sr"):
+        return SettledButton.decode(fields, reopen=prefix == "sr")
     return None
 
 
 def _place(button: Button) -> tuple[object, ...]:
     """Which message a button belongs on: a claim's card, a queue page, settings, a team choice."""
-    if isinstance(button, VoteButton | TakeButton | MatchButton):
+    if isinstance(button, VoteButton | TakeButton | MatchButton | SettledButton):
         return ("card", button.claim_id)
     if isinstance(button, TeamButton):
         return ("route", button.team_id)

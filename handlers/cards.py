@@ -58,7 +58,7 @@ class CardPublisher:
                 chat_id,
                 render.claim_card(view),
                 parse_mode="HTML",
-                reply_markup=render.claim_keyboard(claim_id, view.match),
+                reply_markup=render.card_keyboard(view),
                 message_thread_id=thread_id,
                 link_preview_options=NO_PREVIEW,
             )
@@ -112,7 +112,7 @@ class CardPublisher:
                 chat_id=view.claim.card_chat_id,
                 message_id=view.claim.card_message_id,
                 parse_mode="HTML",
-                reply_markup=render.claim_keyboard(claim_id, view.match),
+                reply_markup=render.card_keyboard(view),
                 link_preview_options=NO_PREVIEW,
             )
         except BadRequest as error:

@@ -8,13 +8,14 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.desk.imports import ImportReport
+from bot.desk.notifications import Explanation
 from bot.desk.requests import asked_times
 from bot.desk.views import ClaimDetail, ClaimView, Source, StatusView
 from bot.extraction.language import language_name
 from bot.intake.intake import Extracted, Received
 from bot.matching.service import Match
-from bot.records import Article, Claim, ClaimOrigin, ClaimStatus, Rating
-from handlers.buttons import MatchButton, QueueButton, TakeButton, VoteButton
+from bot.records import Article, Claim, ClaimOrigin, ClaimStatus, Rating, stored_id
+from handlers.buttons import MatchButton, QueueButton, SettledButton, TakeButton, VoteButton
 from handlers.shorten import shorten_html
 
 MAX_MESSAGE = 4096
@@ -166,9 +167,46 @@ def claim_card(view: ClaimView) -> str:
         lines.append(f"🙋 {escape(clip(view.assignee, 40))} is checking")
     if view.note_count:
         lines.append(f"📝 {view.note_count} note(s) — /claim {claim.id}")
-    if view.match is not None:
+    if view.match is not None and view.explanation is None:
         lines.append(f"🔁 {escape(view.match.describe())}")
+    if view.explanation is not None:
+        lines.append("")
+        lines.extend(explanation_lines(view.explanation))
     return fit("\n".join(lines))
+
+
+def explanation_lines(explanation: Explanation) -> list[str]:
+    """Who decided a verdict, why, and the first evidence links (cards and notifications)."""
+    who = "editor " + explanation.decided_by if explanation.editor else explanation.decided_by
+    lines = [f"🏁 Decided by {escape(clip(who, 60))}"]
+    if explanation.reason:
+        lines.append(f"Reason: {escape(clip(explanation.reason, 300))}")
+    if explanation.links:
+        lines.append("🔗 " + " · ".join(link(clip(u, 50), u) for u in explanation.links))
+    return lines
+
+
+def card_keyboard(view: ClaimView) -> InlineKeyboardMarkup:
+    """A card's buttons: votes while it is open; "🔒 Verdict" and "Reopen" once it is settled.
+
+    A group's keyboard is the same for everyone: "Reopen" says it is for editors, and the
+    press is checked (handlers/notify.py).
+    """
+    claim_id = stored_id(view.claim)
+    if view.explanation is None:
+        return claim_keyboard(claim_id, view.match)
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "🔒 Verdict", callback_data=SettledButton(claim_id, False).encode()
+                ),
+                InlineKeyboardButton(
+                    "↩️ Reopen (editors)", callback_data=SettledButton(claim_id, True).encode()
+                ),
+            ]
+        ]
+    )
 
 
 def imported_line(view: ClaimView) -> str:

@@ -86,7 +86,7 @@ async def on_claim(update: Update, context: DeskContext) -> None:
         parse_mode="HTML",
         link_preview_options=NO_PREVIEW,
         allow_sending_without_reply=True,
-        reply_markup=render.claim_keyboard(stored_id(claim), detail.view.match),
+        reply_markup=render.card_keyboard(detail.view),
     )
     await context.services.desk.record_card(
         claim_id=stored_id(claim),

@@ -112,9 +112,12 @@ async def test_quorum_makes_a_verdict_that_later_votes_can_move(desk: Desk) -> N
     reply = await answer(desk, await desk.press(desk.carol, card, "False"))
     assert reply == "Your vote: ❌ False · claim now ❌ false"
     card = await card_shows(desk, POWER, "❌ false")
+    # A settled card trades its votes for "🔒 Verdict"; an editor reopens it to vote again.
+    await desk.press(desk.alice, card, "Reopen")
+    card = await card_shows(desk, POWER, "🔎 in review")
 
-    await desk.press(desk.alice, card, "True")
-    await desk.press(desk.bob, card, "True")  # now True 2, False 1: True leads at quorum
+    await desk.press(desk.bob, card, "True")  # False 1, True 1: disputed
+    await desk.press(desk.alice, card, "True")  # now True 2, False 1: True leads at quorum
     card = await card_shows(desk, POWER, "✅ true")
     assert "✅ 2" in card.content and "❌ 1" in card.content
 

@@ -38,8 +38,11 @@ async def test_verdict_locks_reopen_unlocks_and_history_shows_both(desk: Desk) -
     card = await card_shows(desk, POWER, "🔒")
     assert "❌ false" in first_line(card)
 
-    await desk.press(desk.bob, card, "True")
-    reply = await answer(desk, await desk.press(desk.carol, card, "True"))
+    # The locked card shows no vote buttons; a vote from an old keyboard still cannot move it.
+    assert "✅ True" not in card.button_labels
+    desk.sandbox.press_data(desk.bob, card, f"v:{number}:true")
+    await desk.settle()
+    reply = await answer(desk, desk.sandbox.press_data(desk.carol, card, f"v:{number}:true"))
     assert reply == "Your vote: ✅ True (an editor's verdict stands)"
     await desk.sandbox.wait_idle()
     assert "❌ false" in first_line(card_of(desk, POWER))
