@@ -165,7 +165,9 @@ def read_submission(
     """`reader_for` with the operator's limits (MIN_ARTICLE_CHARS unless `min_chars` is given)."""
     settings = services.settings
     minimum = settings.min_article_chars if min_chars is None else min_chars
-    media = media_reader(services, message, media_sent(message, min_chars=minimum, kind=kind))
+    # A caption stands in for an unreadable file only when it would be queued on its own.
+    sent = media_sent(message, min_chars=settings.min_article_chars, kind=kind)
+    media = media_reader(services, message, sent)
     if media is not None:
         return media  # a PDF, a voice message, a video (handlers/media_readers.py)
     return reader_for(

@@ -180,3 +180,23 @@ async def test_an_unreadable_pdf_with_a_forwarded_caption_queues_the_caption(des
         forward_origin={"channel": "Rail Watch"},
     )
     await desk.sandbox.wait_for(lambda: any("Northern Rail" in c.content for c in desk.cards()))
+
+
+async def test_check_on_a_damaged_pdf_says_so_and_a_private_pdf_goes_to_the_team(
+    desk: Desk,
+) -> None:
+    _, data = report("en", paragraphs=6)
+    broken = desk.sandbox.send(
+        desk.chat, desk.carol, caption="look", document=("b.pdf", data[:500], PDF)
+    )
+    await desk.settle()
+    before = await counts(desk)
+    # The short caption is not enough to stand in for the file: the member hears what is wrong.
+    await ask(desk, desk.bob, "/check", "b.pdf is damaged", reply_to=broken)
+    await desk.settle()
+    assert await counts(desk) == before
+    private = desk.sandbox.private_chat(desk.alice)
+    desk.sandbox.send(private, desk.alice, document=("private.pdf", data, PDF))
+    await desk.sandbox.wait_for(
+        lambda: any("📎 private.pdf, p. 1" in card.content for card in desk.cards())
+    )
