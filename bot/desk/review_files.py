@@ -207,9 +207,9 @@ def _array_records(
         if char == "":
             yield Record(f"end of file after {label} {number}", error="the array is not closed")
             return
-        if char == "," and number:
+        if char == ",":  # between elements (a stray or trailing one is passed over too)
             text.advance(text.pos + 1)
-            char = text.skip_space()
+            continue
         number += 1
         position = f"{label} {number} (line {text.line})"
         value, error = text.decode_value()

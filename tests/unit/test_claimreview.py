@@ -217,3 +217,12 @@ def test_our_own_json_export_is_read_as_claims_of_its_team() -> None:
 def test_files_of_no_accepted_format_are_refused(data: bytes) -> None:
     with pytest.raises(UnreadableFile):
         records(data)
+
+
+def test_stray_and_trailing_commas_in_an_array_are_passed_over() -> None:
+    one, two = (json.dumps(review(n)) for n in (1, 2))
+    found = records(f"[ , {one},, {two}, ]".encode())
+    assert [(r.position, r.error) for r in found] == [
+        ("item 1 (line 1)", None),
+        ("item 2 (line 1)", None),
+    ]
