@@ -20,7 +20,7 @@ from bot.desk.errors import BadArguments, DeskError
 from bot.intake.intake_types import Draft, Origin
 from bot.intake.media.files import FileRefused, FileTooBig, download_file
 from bot.intake.media.ocr import OcrReader
-from bot.intake.media.pdf import PdfError, looks_like_pdf, pages_of, read_pdf
+from bot.intake.media.pdf import PdfError, PdfText, looks_like_pdf, pages_of, read_pdf
 from bot.intake.media.place import media_json
 from bot.intake.media.transcription import (
     NOT_CONFIGURED,
@@ -152,16 +152,25 @@ def _pdf_reader(
                 return sent.alone
             raise FetchError(str(error)) from error
         text, shift = _combined(sent, pdf.text)
+        title = document.file_name or "PDF document"
         return Draft(
             kind=_draft_kind(sent),
             text=text,
-            title=document.file_name or "PDF document",
+            title=_with_unread(title, pdf),
             url=sent.alone.url if sent.alone else None,
             origin=sent.origin,
-            media=media_json("pdf", pages=pages_of(pdf, shift=shift)),
+            media=media_json("pdf", pages=pages_of(pdf, shift=shift), name=title),
         )
 
     return read
+
+
+def _with_unread(title: str, pdf: PdfText) -> str:
+    """The title, saying so when scanned pages were left unread (PDF_OCR_MAX_PAGES)."""
+    if not pdf.unread_scans:
+        return title
+    read = pdf.page_count - pdf.unread_scans
+    return f"{title} (read {read} of {pdf.page_count} pages; the others are scans I did not read)"
 
 
 def _ocr_reader() -> OcrReader | None:

@@ -135,10 +135,14 @@ async def test_a_scanned_pdf_is_read_by_ocr_first_pages_only(sandbox: Sandbox, d
         ["Imports reached 1.2 million megawatt-hours", "during the coldest fortnight."],
     ]
     async with open_desk(sandbox, db_url, pdf_ocr_max_pages=2) as desk:
-        await ask(
+        summary = await ask(
             desk, desk.bob, None, "Queued", document=("scan.pdf", scanned_pdf_bytes(pages), PDF)
         )
         await desk.published()
+        assert (
+            "scan.pdf (read 2 of 3 pages; the others are scans I did not read)"
+            in (desk.sandbox.find_bot_message(desk.chat, "Queued") or summary).content
+        )
         cards = desk.cards()
         grid = [c for c in cards if "12 percent" in c.content]
         tariffs = [c for c in cards if "18 percent" in c.content]

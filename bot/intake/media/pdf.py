@@ -19,7 +19,7 @@ import logging
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,7 @@ class PdfText:
     page_starts: tuple[int, ...]  # offset in `text` where page k+1 starts, one per page read
     page_numbers: tuple[int, ...]  # the 1-based page number of each entry of page_starts
     page_count: int
+    unread_scans: int = 0  # scanned pages past PDF_OCR_MAX_PAGES (or unreadable), not read
 
 
 def pages_of(pdf: PdfText, *, shift: int = 0) -> list[tuple[int, int]]:
@@ -437,7 +438,7 @@ async def read_pdf(
         if pages.scanned_count and ocr is None:
             raise ScanUnreadable(name)
         raise NoTextInPdf(name)
-    return result
+    return replace(result, unread_scans=pages.scanned_count - read_by_ocr)
 
 
 if __name__ == "__main__":

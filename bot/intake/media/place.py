@@ -22,9 +22,14 @@ RECORDING_PLACES = {
 }
 
 
-def media_json(source: str, *, pages: Sequence[tuple[int, int]] = ()) -> str:
-    """The `media` column of an article read from `source` ("pdf", "voice", ...)."""
+def media_json(
+    source: str, *, pages: Sequence[tuple[int, int]] = (), name: str | None = None
+) -> str:
+    """The `media` column of an article read from `source` ("pdf", "voice", ...); `name` is
+    the file's, for the card (the article's title may say more)."""
     note: dict[str, Any] = {"from": source}
+    if name:
+        note["name"] = name
     if pages:
         note["pages"] = [[offset, page] for offset, page in pages]
     return json.dumps(note, separators=(",", ":"))
@@ -46,6 +51,7 @@ def claim_place(media: str | None, title: str | None, offset: int) -> str | None
         note = json.loads(media)
         source = str(note["from"])
         pages = [(int(start), int(page)) for start, page in note.get("pages", ())]
+        title = str(note.get("name") or title or "") or None
     except (ValueError, TypeError, KeyError) as error:
         log.warning("Unreadable media note %r: %s", media[:80], error)
         return None
