@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 # A member who asks to check something is heard: two words ("Putin dead") are enough.
 MIN_CHECK_WORDS = 2
 READING = "Got it — reading the article…"
+TIPLINE_THANKS = "🙏 Thanks, the desk will look at it. I'll tell you the verdict here."
 READING_AGAIN = "Got it — reading the article again (I was interrupted)…"
 CHECK_USAGE = "Send /check with a text or a link, or reply /check to the message to check."
 
@@ -92,15 +93,16 @@ async def queue_submission(
     team: Team | None = None,
     status: Message | None = None,
     source: RequestSource | None = None,
-) -> None:
+) -> Received | None:
     """Answer at once, read the draft, queue it once, and extract claims in the background.
 
     `team` is where the article goes (default: this chat's team); when it is another chat (a
-    forward sent in private), the cards go there and this chat gets a confirmation.
+    forward sent in private), the cards go there and this chat gets a confirmation. Returns
+    what intake made of it (None when nothing was submitted).
     """
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
-        return  # submissions come as messages in a chat
+        return None  # submissions come as messages in a chat
     if status is None:
         status = await _progress_message(update, context, message)
     else:
@@ -109,14 +111,14 @@ async def queue_submission(
         draft = await read()
     except FetchError as error:
         await _edit(status, f"⚠️ {escape(str(error))}")
-        return
+        return None
     except TelegramError as error:
         log.warning("Could not download a document: %s", error)
         await _edit(status, "⚠️ I could not download that file from Telegram; try again.")
-        return
+        return None
     if not draft.text.strip():
         await _edit(status, "⚠️ There is no text in that message to check.")
-        return
+        return None
     services = context.services
     elsewhere = team is not None and team.chat_id != chat.id
     if team is None:
@@ -136,6 +138,13 @@ async def queue_submission(
         status_message_id=None if elsewhere else status.message_id,
         asked=asking(message, kind=draft.kind, source=source),
     )
+    if source == "tipline":  # a tipline sender sees no queue, only thanks (handlers/tipline.py)
+        await _edit(status, TIPLINE_THANKS)
+        if not received.duplicate:
+            context.application.create_task(
+                publish_article(context.application, stored_id(received.article)), update=update
+            )
+        return received
     if received.duplicate:
         for claim_id in await services.requests.claim_ids_of(
             article_id=stored_id(received.article)
@@ -143,7 +152,7 @@ async def queue_submission(
             services.cards.refresh(claim_id)  # the card shows the new "Asked N times"
         asked = draft.kind == "check"
         await answer_duplicate(update, context, received, status, team=team, asked=asked)
-        return
+        return received
     if elsewhere:
         await _edit(status, render.routed_message(team.title, stored_id(received.article)))
     else:
@@ -151,6 +160,7 @@ async def queue_submission(
     context.application.create_task(
         publish_article(context.application, stored_id(received.article)), update=update
     )
+    return received
 
 
 async def answer_duplicate(

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     notify_delay_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)
     notify_per_group_per_minute: int = Field(default=8, ge=0, le=20)  # 0 = no pace per group
     notify_per_second: int = Field(default=20, ge=1, le=30)
+    # The public tipline's limits per sender (bot/desk/tipline.py).
+    tipline_per_minute: int = Field(default=3, ge=1, le=60)
+    tipline_per_day: int = Field(default=20, ge=1, le=1000)
 
     # Claim matching (docs/matching.md): the calibrated decision's threshold, and optional
     # embeddings from an OpenAI-compatible /v1/embeddings endpoint (unset: offline, lexical).
@@ -82,6 +85,7 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(default=30_000_000, ge=100_000)
     ocr_timeout_seconds: float = Field(default=30.0, gt=0)
     ocr_concurrency: int = Field(default=1, ge=1, le=8)
+    tesseract_cmd: str = "tesseract"  # a name on PATH or a full path
     album_quiet_seconds: float = Field(default=1.5, ge=0.1, le=30.0)
 
     webhook_url: str | None = None

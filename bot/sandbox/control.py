@@ -42,6 +42,7 @@ class Sandbox(Protocol):
         sender_chat: dict[str, Any] | None = None, voice: bytes | None = None,
         video_note: bytes | None = None, video: tuple[str, bytes] | None = None,
         duration: int = 5, media_group_id: str | None = None,
+        sticker: dict[str, Any] | None = None,
     ) -> Message: ...  # fmt: skip
     def send_album(
         self, chat: Chat, user: User, items: list[tuple[bytes, str | None]], *,
@@ -176,6 +177,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
             if body.get("reply_to_message_id")
             else None,
             thread_id=body.get("message_thread_id"),
+            media_group_id=body.get("media_group_id"),
         )
         return ok(message_view(message))
 

@@ -141,6 +141,7 @@ class World:
         video: tuple[str, bytes] | None = None,
         duration: int = 5,
         media_group_id: str | None = None,
+        sticker: dict[str, Any] | None = None,
     ) -> Message:
         """A user posts a message; the bot gets a message update.
 
@@ -173,6 +174,8 @@ class World:
             message.extra["video"] = media.video(self.state, *video, duration)
         if media_group_id:
             message.extra["media_group_id"] = media_group_id
+        if sticker is not None:  # a Sticker object as Telegram sends it
+            message.extra["sticker"] = sticker
         if caption is not None:
             message.caption = caption
             message.caption_entities = detect_entities(caption)

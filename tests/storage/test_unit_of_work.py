@@ -103,7 +103,11 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
     }
     fields.update(cards=SimpleNamespace(), editors=SimpleNamespace(), members=SimpleNamespace())
     fields.update(progress=SimpleNamespace(db=db))
-    fields.update(requests=SimpleNamespace(db=db), notices=SimpleNamespace(db=db))  # issue 16
+    fields.update(  # issue 16
+        requests=SimpleNamespace(db=db),
+        notices=SimpleNamespace(db=db),
+        tiplines=SimpleNamespace(db=db),
+    )
     fields.update(media=SimpleNamespace(db=db))  # issue 14: album parts are an update's effect
     services = Services(settings=SimpleNamespace(), db=db, **fields)  # type: ignore[arg-type]
     unit = SimpleNamespace(db=db)
@@ -118,7 +122,7 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
     assert bound.cards is services.cards
 
 
-async def test_effects_applied_together_share_one_commit_and_a_bad_one_fails_alone(
+async def test_effects_applied_at_once_commit_each_and_a_bad_one_fails_alone(
     db: Database,
 ) -> None:
     claim_id = await _claim_and_update(db, update_id=1)
@@ -151,11 +155,11 @@ async def test_effects_applied_together_share_one_commit_and_a_bad_one_fails_alo
     finally:
         event.remove(db.engine.sync_engine, "commit", count)
     assert [isinstance(r, RuntimeError) for r in results] == [False, False, True, False, False]
-    # Five effects, one transaction on SQLite (group commit); one per applied one on PostgreSQL.
-    assert len(commits) == (1 if db.is_sqlite else 4)
+    # Five effects at once: each applied one commits on its own, the failed one not at all.
+    assert len(commits) == 4
     async with db.read() as session:
         voters = set((await session.execute(select(Vote.user_id))).scalars())
-    assert voters == {11, 12, 14, 15}  # the failed one's vote rolled back to its savepoint
+    assert voters == {11, 12, 14, 15}  # the failed one's vote rolled back
     states = [await _state(db, uid) for uid in range(1, 6)]
     assert states == ["done", "done", "processing", "done", "done"]
     await press(3)  # its retry applies it alone

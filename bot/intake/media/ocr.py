@@ -154,6 +154,11 @@ class OcrReader:
         async with self._slots:
             return await asyncio.to_thread(self._read_bytes, content)
 
+    async def open(self, content: bytes) -> Image.Image:
+        """Decode an image within the pixel limit (raises ImageRefused), without reading it."""
+        opened = await asyncio.to_thread(open_image, content, max_pixels=self.max_pixels)
+        return opened.picture
+
     async def read_picture(self, picture: Image.Image) -> ImageText:
         """The text of a decoded image (a page of a scanned PDF, say)."""
         if not self.status.ready:
@@ -171,7 +176,7 @@ class OcrReader:
         started = time.perf_counter()
         prepared = prepare_for_ocr(picture, line_height=text_line_height(picture))
         languages = self._languages()
-        data = _tesseract_data(prepared, languages, self.timeout)
+        data = _tesseract_data(prepared, languages, self.timeout, self.status.binary)
         lines, confidence = ocr_lines(data)
         kept, dropped = without_chrome(lines, image_height=prepared.height)
         return ImageText(
@@ -187,9 +192,14 @@ class OcrReader:
         return "+".join(code for code in LANGUAGES if code in self.status.languages)
 
 
-def _tesseract_data(picture: Image.Image, languages: str, timeout: float) -> dict[str, list[Any]]:
+def _tesseract_data(
+    picture: Image.Image, languages: str, timeout: float, binary: str | None
+) -> dict[str, list[Any]]:
     """Tesseract's words with their boxes and confidences (image_to_data as a dict)."""
     import pytesseract  # imported here: a bot without Tesseract never needs it loaded
+
+    if binary:
+        pytesseract.pytesseract.tesseract_cmd = binary  # the one the start-up check found
 
     try:
         data: dict[str, list[Any]] = pytesseract.image_to_data(
@@ -222,6 +232,7 @@ def ocr_lines(data: dict[str, list[Any]]) -> tuple[list[Line], float]:
     lines = []
     for key, indexes in grouped.items():
         words = [fix_figures(str(data["text"][i]).strip()) for i in indexes]
+        words = fix_script(words)
         top = min(int(data["top"][i]) for i in indexes)
         height = max(int(data["top"][i]) + int(data["height"][i]) for i in indexes) - top
         lines.append((key, Line(" ".join(words), top, height)))
@@ -241,6 +252,29 @@ def fix_figures(word: str) -> str:
     if len(word) == 1 and word == "З":
         return "3"  # a lone Ze before a group of digits ("З 412") is a three
     return word
+
+
+# Latin letters that look like Cyrillic ones: Tesseract reading eng+ukr+rus at once sometimes
+# picks the Latin twin ("a" for "а", "i" for Ukrainian "і") inside Cyrillic text.
+CYRILLIC_TWINS = str.maketrans(
+    "aceopxyiABCEHKMOPTX", "асеорхуіАВСЕНКМОРТХ"
+)  # fmt: skip
+CYRILLIC = re.compile(r"[а-яёіїєґА-ЯЁІЇЄҐ]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def fix_script(words: list[str]) -> list[str]:
+    """Latin twins inside a Cyrillic line made Cyrillic: in a word that mixes both scripts,
+    and as a one-letter word ("a" → "а") among Cyrillic words. Latin words stay Latin."""
+    cyrillic = sum(bool(CYRILLIC.search(word)) for word in words)
+    if cyrillic == 0 or cyrillic * 2 < len(words):
+        return words
+    fixed = []
+    for word in words:
+        mixed = CYRILLIC.search(word) and LATIN.search(word)
+        lone = len(word) == 1 and LATIN.match(word)
+        fixed.append(word.translate(CYRILLIC_TWINS) if mixed or lone else word)
+    return fixed
 
 
 def join_lines(lines: list[Line]) -> str:

@@ -1,0 +1,248 @@
+"""Screenshots, photos and albums become claims (issue 14): read with Tesseract through the real
+stack — the sandbox re-encodes photos as Telegram does, the bot downloads them with getFile,
+reads them, and cards say "from the image". Images are rendered by the tests themselves."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from typing import Any
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from bot.intake.media.ocr import INSTALL_HINT, tesseract_status
+from bot.sandbox import Sandbox
+from storage.models import Album, Article, Claim, MediaFile
+from tests.conftest import Desk, open_desk
+from tests.utils.screenshots import (
+    FONT_SKIP,
+    POSTS,
+    blank_photo,
+    fonts_available,
+    reencoded,
+    render_post,
+)
+
+STATUS = tesseract_status()
+needs_ocr = pytest.mark.skipif(
+    not STATUS.ready or bool(STATUS.missing),
+    reason=f"OCR tests need Tesseract with eng, ukr and rus: {INSTALL_HINT}",
+)
+needs_fonts = pytest.mark.skipif(not fonts_available(), reason=FONT_SKIP)
+CHROME = ("subscribers", "підписників", "подписчиков", "Reply", "Share", "Відповісти", "Ответить")
+# A figure in each language's first light post that a claim must carry exactly.
+FIGURES = {"en": "3,412", "uk": "1 284", "ru": "2 318"}
+STARLINGS = (
+    "Over 3,000 dead starlings were found in Riverside in one weekend after 5G towers went live."
+)
+
+
+def post(language: str, *, dark: bool = False) -> Any:
+    """The first post of a language (light or dark)."""
+    return next(p for p in POSTS if p.language == language and p.dark == dark)
+
+
+async def rows(desk: Desk, model: Any) -> list[Any]:
+    """Every row of a table, through the bot's own database."""
+    async with desk.app.bot_data.services.db.read() as session:
+        return list((await session.execute(select(model))).scalars())
+
+
+async def count(desk: Desk, model: Any) -> int:
+    async with desk.app.bot_data.services.db.read() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+def said_since(desk: Desk, before: int) -> list[str]:
+    """What the bot sent or edited into the chat since call `before`."""
+    texts = []
+    for call in desk.sandbox.calls(before):
+        if call.method.lower() in ("sendmessage", "editmessagetext") and call.error is None:
+            texts.append(str(call.params.get("text", "")))
+    return texts
+
+
+@needs_ocr
+@needs_fonts
+@pytest.mark.parametrize("language", ["en", "uk", "ru"])
+async def test_forwarded_screenshot_is_read_and_its_claims_are_from_the_image(
+    desk: Desk, language: str
+) -> None:
+    shot = post(language)
+    desk.sandbox.send(
+        desk.chat, desk.bob, photo=render_post(shot), forward_origin={"channel": shot.channel}
+    )
+    await desk.published()
+    claims = await rows(desk, Claim)
+    assert claims, "no claim from the screenshot"
+    assert any(FIGURES[language] in claim.text for claim in claims), [c.text for c in claims]
+    for claim in claims:  # the app's chrome never becomes a claim
+        assert not any(word in claim.text for word in CHROME), claim.text
+        assert shot.views not in claim.text and shot.time not in claim.text
+    cards = desk.cards()
+    assert cards and all("📎 from the image" in card.content for card in cards)
+    [article] = await rows(desk, Article)
+    assert article.origin_name == shot.channel
+
+
+@needs_ocr
+@needs_fonts
+async def test_caption_and_image_both_give_claims_and_only_the_image_ones_say_so(
+    desk: Desk,
+) -> None:
+    desk.sandbox.send(
+        desk.chat,
+        desk.alice,
+        photo=render_post(post("en")),
+        caption=STARLINGS,
+        forward_origin={"channel": "Regional Updates"},
+    )
+    starlings = await desk.card("starlings")
+    assert "from the image" not in starlings.content
+    from_image = [card for card in desk.cards() if "3,412" in card.content]
+    assert from_image and "📎 from the image" in from_image[0].content
+    assert await count(desk, Article) == 1
+
+
+@needs_ocr
+@needs_fonts
+async def test_photo_without_text_is_chatter_unless_asked_with_check(desk: Desk) -> None:
+    before = len(desk.sandbox.calls())
+    photo = desk.sandbox.send(desk.chat, desk.bob, photo=blank_photo())
+    await desk.settle()
+    assert said_since(desk, before) == []  # silence in the group
+    await desk.say(desk.carol, "/check", reply_to=photo)
+    assert desk.last("I found no text in that image")
+    assert await count(desk, Article) == 0
+
+
+@needs_ocr
+@needs_fonts
+async def test_same_image_again_and_a_re_encoded_copy_are_duplicates(desk: Desk) -> None:
+    shot = render_post(post("en"))
+    desk.sandbox.send(desk.chat, desk.bob, photo=shot, forward_origin={"channel": "Kyiv Daily"})
+    await desk.published()
+    claims = await count(desk, Claim)
+    # The very same file sent again as a document, then a resized JPEG of it as a photo.
+    await desk.say(desk.carol, None, document=("shot.png", shot, "image/png"))
+    assert desk.last("Already in the queue")
+    before = len(desk.sandbox.calls())
+    await desk.say(desk.alice, None, photo=reencoded(shot), forward_origin={"channel": "Other"})
+    assert any("Already in the queue" in text for text in said_since(desk, before))
+    assert await count(desk, Article) == 1 and await count(desk, Claim) == claims
+    hashes = await rows(desk, MediaFile)
+    assert len(hashes) == 1 and hashes[0].phash
+
+
+@needs_ocr
+@needs_fonts
+async def test_album_is_one_submission_with_claims_from_each_image(desk: Desk) -> None:
+    first, second = post("en"), post("en", dark=True)
+    before = len(desk.sandbox.calls())
+    desk.sandbox.send_album(
+        desk.chat,
+        desk.bob,
+        [(render_post(first), STARLINGS), (render_post(second), None)],
+        forward_origin={"channel": "Regional Updates"},
+    )
+    await desk.sandbox.wait_for(lambda: _album_done(desk), timeout=60)
+    await desk.published()
+    [article] = await rows(desk, Article)
+    assert "3,412" in article.text and "118 ships" in article.text and "starlings" in article.text
+    cards = desk.cards()
+    assert any("from image 1" in card.content for card in cards)
+    assert any("from image 2" in card.content for card in cards)
+    summaries = [t for t in said_since(desk, before) if "Queued" in t]
+    assert len({s.split("\n", 1)[0] for s in summaries}) == 1  # one summary for the album
+    reading = [t for t in said_since(desk, before) if t.startswith("Got it — reading the album")]
+    assert len(reading) == 1
+
+
+def _album_done(desk: Desk) -> bool:
+    """Whether the album's summary is out."""
+    message = desk.sandbox.find_bot_message(desk.chat, "Queued")
+    return message is not None
+
+
+async def test_images_get_a_clear_answer_when_they_cannot_be_read(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    async with open_desk(sandbox, db_url, max_image_bytes=200_000) as desk:
+        png = _png(400, 300)
+        await desk.say(desk.bob, None, document=("cut.png", png[: len(png) // 2], "image/png"))
+        assert desk.last("damaged or incomplete")
+        await desk.say(
+            desk.bob, None, document=("bomb.png", _huge_png(60_000, 60_000), "image/png")
+        )
+        assert desk.last("That image is too large: I read images of up to 30 megapixels")
+        await desk.say(desk.bob, None, document=("tall.png", _huge_png(2_000, 20_000), "image/png"))
+        assert desk.last("That image is 2000×20000 pixels")
+        await desk.say(desk.bob, None, document=("moving.png", _animated_png(), "image/png"))
+        assert desk.last("That is an animation")
+        await desk.say(desk.bob, None, document=("fake.png", b"%PDF-1.4 not an image", "image/png"))
+        assert desk.last("That is a PDF file, not a PNG, JPEG or WebP image")
+        big = _noise_png(600, 600)
+        assert len(big) > 200_000
+        await desk.say(desk.bob, None, document=("big.png", big, "image/png"))
+        assert desk.last("too big: I read files up to 200 kB")
+        sticker = {
+            "file_id": "CAACAgIAAxkBsticker", "file_unique_id": "AgADst", "type": "regular",
+            "width": 512, "height": 512, "is_animated": False, "is_video": False,
+        }  # fmt: skip
+        sent = desk.sandbox.send(desk.chat, desk.carol, sticker=sticker)
+        await desk.say(desk.alice, "/check", reply_to=sent)
+        assert desk.last("That is a sticker")
+        assert await count(desk, Article) == 0
+
+
+async def test_without_tesseract_images_say_so_and_captions_still_count(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    async with open_desk(sandbox, db_url, tesseract_cmd="/nonexistent/tesseract") as desk:
+        await desk.say(desk.bob, None, photo=_png(300, 200))
+        assert desk.last("I can't read images on this installation yet")
+        desk.sandbox.send(
+            desk.chat, desk.bob, photo=_png(300, 200), caption=STARLINGS,
+            forward_origin={"channel": "Regional Updates"},
+        )  # fmt: skip
+        assert "starlings" in (await desk.card("starlings")).content
+        assert await count(desk, Album) == 0
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 210, 220)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _noise_png(width: int, height: int) -> bytes:
+    """A PNG that does not compress (random pixels)."""
+    import os
+
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _huge_png(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width`×`height` pixels (a decompression bomb's shape)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" * 1024)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def _animated_png() -> bytes:
+    frames = [Image.new("RGB", (64, 64), colour) for colour in ("red", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:], duration=100)
+    return buffer.getvalue()
