@@ -93,7 +93,8 @@ async def run_import(database_url: str, chat_id: int, files: list[str], quiet: b
     status = 0
     try:
         for name in files:
-            counter = Counter(sys.stderr, name, enabled=not quiet)
+            shown = Path(name).name if name != "-" else "stdin"
+            counter = Counter(sys.stderr, shown, enabled=not quiet)
             try:
                 with ExitStack() as stack:
                     stream: BinaryIO = sys.stdin.buffer
@@ -116,8 +117,7 @@ async def run_import(database_url: str, chat_id: int, files: list[str], quiet: b
                 status = 1
                 continue
             counter.done()
-            print("\n".join(summary(Path(name).name if name != "-" else "stdin", report)),
-                  file=sys.stderr)  # fmt: skip
+            print("\n".join(summary(shown, report)), file=sys.stderr)
             if report.bad_count and status == 0:
                 status = 3
     finally:
