@@ -17,49 +17,12 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from bot.desk.export import review_rating
+from bot.desk.rating_words import RATING_WORDS
 from storage.models import ClaimStatus
 
 MAX_KEY = 500  # a longer URL is keyed by its digest
 MAX_REVIEW_BYTES = 64_000
 
-# Normalised rating words (lower case, no punctuation) → our verdict.
-_FALSE = (
-    "false", "incorrect", "wrong", "fake", "fabricated", "fabrication", "pants on fire",
-    "pants fire", "four pinocchios", "hoax", "scam", "not true", "untrue", "inaccurate",
-    "altered", "altered photo", "altered video", "altered image", "doctored", "false headline",
-    "fake news", "mostly false but", "фейк", "неправда", "брехня", "хибно", "хиба", "не правда",
-    "не відповідає дійсності", "вигадка", "ложь", "не соответствует действительности",
-    "вымысел", "фальшивка", "fake photo", "false claim", "false context",
-)  # fmt: skip
-_MISLEADING = (
-    "misleading", "mostly false", "half true", "half truth", "mixture", "mixed", "partly false",
-    "partially false", "partly true", "partially true", "missing context", "lacks context",
-    "needs context", "out of context", "exaggerated", "exaggeration", "distorted",
-    "miscaptioned", "misattributed", "manipulated", "manipulation", "three pinocchios",
-    "two pinocchios", "spin", "cherry picking", "misrepresented", "selective", "imprecise",
-    "маніпуляція", "напівправда", "перебільшення", "частково правда", "частково неправда",
-    "поза контекстом", "вирвано з контексту", "перекручування", "манипуляция", "полуправда",
-    "скорее неправда", "преувеличение", "вырвано из контекста", "частично правда",
-    "частично неправда", "искажение",
-)  # fmt: skip
-_TRUE = (
-    "true", "correct", "accurate", "mostly true", "correct attribution", "geppetto checkmark",
-    "one pinocchio", "правда", "вірно", "правдиво", "відповідає дійсності", "скоріше правда",
-    "скорее правда", "верно", "соответствует действительности", "достоверно",
-)  # fmt: skip
-_UNPROVEN = (
-    "unproven", "unverified", "unsupported", "no evidence", "unsubstantiated",
-    "not enough evidence", "insufficient evidence", "unverifiable", "cannot be verified",
-    "can't be verified", "research in progress", "not proven", "недостатньо доказів",
-    "неперевірено", "не доведено", "бездоказово", "немає доказів", "нет доказательств",
-    "не доказано", "недостаточно данных", "не подтверждено", "непідтверджено",
-)  # fmt: skip
-RATING_WORDS: dict[str, str] = {
-    **{w: ClaimStatus.FALSE for w in _FALSE},
-    **{w: ClaimStatus.MISLEADING for w in _MISLEADING},
-    **{w: ClaimStatus.TRUE for w in _TRUE},
-    **{w: ClaimStatus.UNPROVEN for w in _UNPROVEN},
-}
 _PUNCTUATION = re.compile(r"[^\w\s']+")
 _CLAUSE = re.compile(r"[.,;:!?()\[\]—–|/]| - ")
 
@@ -280,6 +243,40 @@ def _format_number(value: float | None, best: float | None, worst: float | None)
     if value is None:
         return ""
     return f"{plain(value)} of {plain(worst or 1.0)}–{plain(best or 5.0)}"
+
+
+def reviews_of_api_claim(claim: dict[str, Any]) -> list[dict[str, Any]]:
+    """A claim as Google's Fact Check Tools API gives it (`claims:search`) as ClaimReviews.
+
+    {"text", "claimant", "claimDate", "claimReview": [{"publisher": {"name", "site"}, "url",
+    "title", "reviewDate", "textualRating", "languageCode"}]}: one review per entry.
+    """
+    reviews = claim.get("claimReview")
+    if not isinstance(reviews, list):
+        return []
+    item: dict[str, Any] = {"@type": "Claim"}
+    if claimant := _text(claim.get("claimant")):
+        item["author"] = {"@type": "Person", "name": claimant}
+    if isinstance(claim.get("claimDate"), str):
+        item["datePublished"] = claim["claimDate"]
+    found = []
+    for entry in reviews:
+        if not isinstance(entry, dict):
+            continue
+        publisher = _node(entry.get("publisher"))
+        author: dict[str, Any] = {"@type": "Organization", "name": _text(publisher)}
+        if site := _text(publisher.get("site")):
+            author["url"] = site if "://" in site else f"https://{site}"
+        review = {
+            "@context": "https://schema.org", "@type": "ClaimReview", "url": entry.get("url"),
+            "claimReviewed": claim.get("text"), "author": author,
+            "datePublished": entry.get("reviewDate"), "headline": entry.get("title"),
+            "inLanguage": entry.get("languageCode"), "itemReviewed": item,
+            "reviewRating": {"@type": "Rating", "alternateName": entry.get("textualRating")}
+            if entry.get("textualRating") else None,
+        }  # fmt: skip
+        found.append({key: value for key, value in review.items() if value is not None})
+    return found
 
 
 def review_of_exported_claim(claim: dict[str, Any], team: dict[str, Any]) -> dict[str, Any] | None:

@@ -25,6 +25,7 @@ from bot.desk.claimreview import (
     claim_reviews,
     read_review,
     review_of_exported_claim,
+    reviews_of_api_claim,
 )
 from bot.desk.errors import DeskError, NoTeam
 from bot.desk.review_files import Record, UnreadableFile, read_records
@@ -114,6 +115,9 @@ def _record_reviews(record: Record, report: ImportReport) -> Iterator[_Review]:
     else:
         found = list(claim_reviews(record.value))
         source = "claimreview"
+        if not found and isinstance(record.value, dict):  # Google's Fact Check Tools API
+            api = reviews_of_api_claim(record.value)
+            found = [(f"claimReview[{i}]" if len(api) > 1 else "", r) for i, r in enumerate(api)]
     if not found and not record.in_page:
         kind = record.value.get("@type") if isinstance(record.value, dict) else None
         report.reject(record.position, f"not a ClaimReview{f' (@type {kind})' if kind else ''}")

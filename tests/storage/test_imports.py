@@ -177,3 +177,24 @@ def test_the_progress_counter_shows_only_on_a_terminal() -> None:
         counter.done()
     assert shown.getvalue().startswith("\rreviews.json: 41,500 read, 41,085 imported")
     assert piped.getvalue() == ""
+
+
+async def test_results_of_googles_fact_check_api_are_imported_review_by_review(
+    db: Database,
+) -> None:
+    team_id = await _team(db)
+    report = await _import(db, "factcheck_api.json")
+    assert (report.imported, report.bad_count) == (3, 1)
+    assert report.bad[0].position.startswith("claims item 3")
+    async with db.read() as session:
+        rows = (await session.execute(select(Claim).where(Claim.team_id == team_id))).scalars()
+        claims = {claim.review_url: claim for claim in rows}
+        vox = claims[
+            "https://voxukraine.example/en/no-ukraine-will-not-tax-remittances-50-percent/"
+        ]
+        review = await import_q.review_of(session, claim_id=vox.id)
+    assert (vox.status, vox.claimant) == ("false", "Facebook posts")
+    assert review is not None and (review.publisher, review.publisher_url) == (
+        "VoxCheck", "https://voxukraine.example",
+    )  # fmt: skip
+    assert claims["https://factcheck.example/kyiv-mobile-networks"].status == "unproven"
