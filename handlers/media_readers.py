@@ -40,11 +40,20 @@ ReadDraft = Callable[[], Awaitable[Draft]]
 PDF_MIME = "application/pdf"
 
 
+class HasOcr(Protocol):
+    """The shared, bounded OCR reader (`bot.intake.media.service.Media` has it)."""
+
+    @property
+    def ocr(self) -> OcrReader: ...
+
+
 class MediaReading(Protocol):
     """What reading media needs of the services (`handlers.context.Services` has it)."""
 
     @property
     def settings(self) -> Settings: ...
+    @property
+    def media(self) -> HasOcr: ...
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,8 @@ def media_reader(services: MediaReading, message: Message, sent: Sent) -> ReadDr
     chatter (a member's own voice message in a group, not asked with /check)."""
     settings = services.settings
     if message.document is not None and is_pdf(message.document):
-        return _pdf_reader(settings, message, message.document, sent)
+        ocr = services.media.ocr
+        return _pdf_reader(settings, message, message.document, sent, ocr)
     recording = _recording(message)
     if recording is None:
         return None
@@ -123,7 +133,7 @@ def _refuse(error: DeskError | PdfError, sent: Sent) -> ReadDraft | None:
 
 
 def _pdf_reader(
-    settings: Settings, message: Message, document: Document, sent: Sent
+    settings: Settings, message: Message, document: Document, sent: Sent, ocr: OcrReader
 ) -> ReadDraft | None:
     name = document.file_name or "that PDF"
     limit = settings.pdf_max_bytes
@@ -144,7 +154,7 @@ def _pdf_reader(
                 max_pages=settings.pdf_max_pages,
                 ocr_pages=settings.pdf_ocr_max_pages,
                 seconds=settings.pdf_timeout_seconds,
-                ocr=_ocr_reader(),
+                ocr=ocr if ocr.status.ready else None,
             )
         except (FileRefused, PdfError) as error:
             if sent.alone is not None:
@@ -171,12 +181,6 @@ def _with_unread(title: str, pdf: PdfText) -> str:
         return title
     read = pdf.page_count - pdf.unread_scans
     return f"{title} (read {read} of {pdf.page_count} pages; the others are scans I did not read)"
-
-
-def _ocr_reader() -> OcrReader | None:
-    """Tesseract for scanned pages, or None where it is not installed."""
-    reader = OcrReader()
-    return reader if reader.status.ready else None
 
 
 def _recording_reader(

@@ -22,7 +22,7 @@ from bot.intake.submission_text import article_link
 from bot.intake.web.charsets import decode_document
 from bot.intake.web.errors import FetchError
 from bot.intake.web.urls import find_urls, is_only_links, strip_links, utf16_slice
-from handlers.media_readers import Sent, media_reader
+from handlers.media_readers import HasOcr, Sent, media_reader
 
 if TYPE_CHECKING:
     from bot.app.config import Settings
@@ -157,6 +157,8 @@ class Reading(Protocol):
     def intake(self) -> Intake: ...
     @property
     def settings(self) -> Settings: ...
+    @property
+    def media(self) -> HasOcr: ...
 
 
 def read_submission(

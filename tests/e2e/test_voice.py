@@ -120,7 +120,7 @@ async def test_transcription_failures_and_limits_are_answered_and_nothing_is_que
     sandbox: Sandbox, db_url: str
 ) -> None:
     async with transcribing_desk(
-        sandbox, db_url, transcription_timeout_seconds=0.5, transcription_max_bytes=20_000,
+        sandbox, db_url, transcription_timeout_seconds=4, transcription_max_bytes=20_000,
         transcription_max_seconds=300,
     ) as (desk, stub):  # fmt: skip
         stub.say(VOICE, SAID)
@@ -134,7 +134,7 @@ async def test_transcription_failures_and_limits_are_answered_and_nothing_is_que
         )
         stub.script(("delay", 30))
         await ask(
-            desk, desk.bob, None, "did not answer within 0.5 s", voice=VOICE, forward_origin=channel
+            desk, desk.bob, None, "did not answer within 4 s", voice=VOICE, forward_origin=channel
         )
         stub.script(("ok", ""))
         await ask(desk, desk.bob, None, "heard no speech", voice=VOICE, forward_origin=channel)
