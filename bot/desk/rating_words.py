@@ -17,9 +17,9 @@ _FALSE = (
     "вымысел", "фальшивка", "fake photo", "false claim",
 )  # fmt: skip
 _MISLEADING = (
-    "misleading", "false context", "mostly false", "half true", "half truth", "mixture", "mixed", "partly false",
-    "partially false", "partly true", "partially true", "missing context", "lacks context",
-    "needs context", "out of context", "exaggerated", "exaggeration", "distorted",
+    "misleading", "false context", "mostly false", "half true", "half truth", "mixture", "mixed",
+    "partly false", "partially false", "partly true", "partially true", "missing context",
+    "lacks context", "needs context", "out of context", "exaggerated", "exaggeration", "distorted",
     "miscaptioned", "misattributed", "manipulated", "manipulation", "three pinocchios",
     "two pinocchios", "spin", "cherry picking", "misrepresented", "selective", "imprecise",
     "маніпуляція", "напівправда", "перебільшення", "частково правда", "частково неправда",
