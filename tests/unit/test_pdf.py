@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,6 +222,19 @@ async def test_scanned_pages_give_their_images_and_only_the_first_ones_are_read(
     assert len(reader.seen) == 2 and all(size > 1000 for size in reader.seen)
     assert "Scanned page 1" in pdf.text and "Scanned page 2" in pdf.text
     assert pdf.page_numbers == (1, 2) and pdf.page_count == 4
+
+
+@needs_fonts
+def test_a_600_dpi_scan_is_trimmed_and_scaled_down_for_ocr() -> None:
+    from PIL import Image
+
+    lines = [f"Line {n} of a dense page scanned at a high resolution." for n in range(40)]
+    pages = read_pages(scanned_pdf_bytes([lines], width=4960), max_pages=5, ocr_pages=1)
+    image = pages.scanned[0].image
+    assert image is not None
+    with Image.open(io.BytesIO(image)) as picture:
+        assert picture.width * picture.height <= 12_000_000
+        assert picture.width < 4960  # the blank margins are gone
 
 
 @needs_fonts

@@ -208,9 +208,10 @@ def page_image(lines: list[str], *, width: int = 1240, size: int = 34) -> object
     return image
 
 
-def scanned_pdf_bytes(pages: list[list[str]]) -> bytes:
-    """An image-only PDF (no text layer), one JPEG page per list of lines: what a scanner makes."""
-    images = [page_image(lines) for lines in pages]
+def scanned_pdf_bytes(pages: list[list[str]], *, width: int = 1240) -> bytes:
+    """An image-only PDF (no text layer), one JPEG page per list of lines: what a scanner makes
+    (1240 pixels wide: 150 dpi)."""
+    images = [page_image(lines, width=width, size=34 * width // 1240) for lines in pages]
     out = io.BytesIO()
     first, *rest = images
     first.save(out, format="PDF", save_all=True, append_images=rest, resolution=150.0)  # type: ignore[attr-defined]

@@ -35,6 +35,9 @@ CHILD_MEMORY_BYTES = 1_500_000_000
 # pixels around the ink before OCR.
 INK_LEVEL = 128
 TRIM_MARGIN = 24
+# Larger scanned pages are scaled down to this many pixels before OCR (an A4 page at 300 dpi
+# is 8.7 million).
+MAX_SCAN_PIXELS = 12_000_000
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # A running head or footer is short ("Ministry of Energy — Annual report 2025 | Page 3").
 RUNNING_WORDS = 12
@@ -297,7 +300,7 @@ def _trimmed(picture: Any) -> Any:
     if box is None:
         return gray
     left, top, right, bottom = box
-    return gray.crop(
+    page = gray.crop(
         (
             max(left - TRIM_MARGIN, 0),
             max(top - TRIM_MARGIN, 0),
@@ -305,6 +308,10 @@ def _trimmed(picture: Any) -> Any:
             min(bottom + TRIM_MARGIN, gray.height),
         )
     )
+    if page.width * page.height > MAX_SCAN_PIXELS:  # a 600-dpi scan: 300 dpi reads as well
+        scale = (MAX_SCAN_PIXELS / (page.width * page.height)) ** 0.5
+        page = page.resize((int(page.width * scale), int(page.height * scale)))
+    return page
 
 
 def _child_main() -> None:
