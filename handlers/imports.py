@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import io
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import Document, Message, Update
 from telegram.error import TelegramError
 
 from bot.desk.errors import BadArguments, NotAnEditor
-from bot.desk.imports import ImportFailed
+from bot.desk.imports import ImportFailed, ImportReport
 from handlers import render
 from handlers.context import DeskContext
 from handlers.publish import NO_PREVIEW
@@ -29,6 +31,7 @@ USAGE = (
     "fact-check page, or a JSON export of this bot — with the caption /import, or reply /import "
     "to it."
 )
+PROGRESS_SECONDS = 5.0  # a large file's import edits its "Importing…" message this often
 IN_PRIVATE = "Send /import with the file in your team's group: it goes into that team's history."
 
 
@@ -77,11 +80,28 @@ async def import_document(update: Update, context: DeskContext, document: Docume
         is_forum=bool(chat.is_forum),
     )
     try:
-        report = await services.imports.import_file(io.BytesIO(data), chat_id=chat.id)
+        report = await services.imports.import_file(
+            io.BytesIO(data), chat_id=chat.id, progress=_progress(status)
+        )
     except ImportFailed as error:
         await _edit(status, f"⚠️ {escape(str(error))}\n{escape(USAGE)}")
         return
     await _edit(status, render.import_summary(report))
+
+
+def _progress(status: Message) -> Callable[[ImportReport], Awaitable[None] | None]:
+    """Edit "Importing…" with the count so far, at most every PROGRESS_SECONDS."""
+    last = time.monotonic()
+
+    def show(report: ImportReport) -> Awaitable[None] | None:
+        nonlocal last
+        if time.monotonic() - last < PROGRESS_SECONDS:
+            return None
+        last = time.monotonic()
+        return _edit(status, f"📥 Importing fact-checks… {report.seen:,} read, "
+                             f"{report.imported:,} imported so far")  # fmt: skip
+
+    return show
 
 
 async def _download(document: Document, status: Message) -> bytes | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
@@ -202,10 +202,11 @@ async def import_reviews(
     *,
     chat_id: int,
     batch: int = BATCH,
-    progress: Callable[[ImportReport], None] | None = None,
+    progress: Callable[[ImportReport], Awaitable[None] | None] | None = None,
 ) -> ImportReport:
     """Import a file of fact-checks into the chat's team; returns what it did.
 
+    `progress` is called after every batch (a counter on a terminal, the chat's "Importing…").
     Raises NoTeam, or ImportFailed for a file that is none of the accepted formats.
     """
     team = await _team(db, chat_id)
@@ -218,8 +219,8 @@ async def import_reviews(
             raise ImportFailed(f"I can't import this file: {error}.") from None
         if chunk:
             await _store_batch(db, stored_id(team), chunk, report)
-        if progress is not None:
-            progress(report)
+        if progress is not None and (shown := progress(report)) is not None:
+            await shown
         if len(chunk) < batch:
             return report
 
@@ -231,6 +232,12 @@ class Imports:
         self.db = db
         self.max_bytes = max_bytes
 
-    async def import_file(self, stream: BinaryIO, *, chat_id: int) -> ImportReport:
+    async def import_file(
+        self,
+        stream: BinaryIO,
+        *,
+        chat_id: int,
+        progress: Callable[[ImportReport], Awaitable[None] | None] | None = None,
+    ) -> ImportReport:
         """See `import_reviews`."""
-        return await import_reviews(self.db, stream, chat_id=chat_id)
+        return await import_reviews(self.db, stream, chat_id=chat_id, progress=progress)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.sandbox import Sandbox
+from handlers import imports
 from tests.conftest import Desk, open_desk
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "claimreview"
@@ -93,3 +96,20 @@ async def test_an_import_sent_in_private_is_pointed_to_the_group(desk: Desk) -> 
     answer = desk.sandbox.find_bot_message(private, "team's group")
     assert answer is not None and "/import" in answer.content
     assert not desk.sandbox.find_bot_message(private, "Imported")
+
+
+async def test_a_large_import_shows_how_far_it_got(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "PROGRESS_SECONDS", 0.0)  # every batch of 500, not every 5 s
+    reviews = [
+        {"@type": "ClaimReview", "url": f"https://factcheck.example/{n}",
+         "claimReviewed": f"Claim {n} about the {n % 7} ministries", "author": {"name": "Desk"},
+         "reviewRating": {"alternateName": "False"}}
+        for n in range(1_200)
+    ]  # fmt: skip
+    lines = "\n".join(json.dumps(review) for review in reviews).encode()
+    await send_file(desk, desk.alice, "reviews.jsonl", lines, "/import")
+    edits = [c.params.get("text", "") for c in desk.sandbox.calls(method="editMessageText")]
+    assert any("1,000 read, 1,000 imported so far" in text for text in edits), edits
+    assert "Imported 1200 fact-check(s)" in desk.last("Imported").content
