@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, event, exc, update
+from sqlalchemy import CursorResult, Table, event, exc, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -17,17 +17,18 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlmodel import col
+from sqlmodel import SQLModel
 
 import migrations
-from storage.group_commit import GroupCommit
-from storage.models import StoredUpdate, utcnow
+from storage import sqlite_inline
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
 # How long a SQLite writer waits for the lock before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _IMMEDIATE = "factcheck_sqlite_immediate"
+_STORED_UPDATES: Table = SQLModel.metadata.tables["storedupdate"]
 
 
 class UpdateAlreadyApplied(Exception):
@@ -58,19 +59,29 @@ class Database:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        # `engine` carries the writes (and migrations). On PostgreSQL it serves the reads too.
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        self._read_engine = self.engine
         writer = self.engine
-        if self.is_sqlite:
+        database = make_url(url).database or ""
+        if self.is_sqlite and database and ":memory:" not in database:
+            # On a SQLite file, writes run on the loop's own thread (storage.sqlite_inline):
+            # a write transaction then holds SQLite's lock for microseconds a statement, not
+            # for a turn of a busy event loop. Reads stay on aiosqlite's threads, where a long
+            # one (/export, /status on a large queue) never stalls the loop.
+            self._read_engine = self.engine
+            self.engine = create_async_engine(
+                url, echo=echo, async_creator=sqlite_inline.connector(database)
+            )
+            _tune_sqlite(self._read_engine)
+            _tune_sqlite(self.engine, busy_timeout_ms=0)
+            writer = self.engine.execution_options(**{_IMMEDIATE: True})
+        elif self.is_sqlite:
             _tune_sqlite(self.engine)
             writer = self.engine.execution_options(**{_IMMEDIATE: True})
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
-        self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = async_sessionmaker(self._read_engine, expire_on_commit=False)
         self._writer = async_sessionmaker(writer, expire_on_commit=False)
-        # On SQLite, effects of updates applied at the same moment share a transaction (group
-        # commit): writers queue for the one write lock anyway. Not on PostgreSQL: there a batch
-        # would hold the row locks of many claims at once, and two bot processes whose batches
-        # lock the same claims in a different order deadlock (an update then runs twice).
-        self._group = GroupCommit(self._shared_transaction) if self.is_sqlite else None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -92,22 +103,23 @@ class Database:
     async def _transaction(self, *, marking: int | None) -> AsyncIterator[AsyncSession]:
         """A write transaction; with `marking`, it also marks that stored update done.
 
-        On SQLite a marking transaction is a savepoint in a group commit (storage.group_commit):
-        it returns once the shared transaction committed. Marking comes first, so a re-delivered
-        update whose effect already committed raises UpdateAlreadyApplied before anything else
-        is written (and on PostgreSQL the row lock keeps a second worker from applying it at the
-        same moment).
+        Marking comes first, so a re-delivered update whose effect already committed raises
+        UpdateAlreadyApplied before anything else is written (and on PostgreSQL the row lock
+        keeps a second worker from applying it at the same moment).
+
+        Each effect has a transaction of its own. Group commit (effects of many updates in one
+        transaction, each in a SAVEPOINT) was tried on SQLite and measured no faster; once
+        SQLite writes ran on the loop's thread it was slower (docs/performance.md).
         """
         if marking is None:
             async with self._shared_transaction() as session:
                 yield session
             return
-        opened = self._shared_transaction() if self._group is None else self._group.savepoint()
-        async with opened as session:
+        async with self._shared_transaction() as session:
+            stored = _STORED_UPDATES.c
             result = await session.execute(
-                update(StoredUpdate)
-                .where(col(StoredUpdate.update_id) == marking)
-                .where(col(StoredUpdate.state) != "done")
+                update(_STORED_UPDATES)  # Core: one UPDATE, none of the ORM's bookkeeping
+                .where(stored.update_id == marking, stored.state != "done")
                 .values(state="done", done_at=utcnow())
             )
             if not cast(CursorResult[Any], result).rowcount:
@@ -143,6 +155,8 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+        if self._read_engine is not self.engine:
+            await self._read_engine.dispose()
 
 
 class UnitOfWork:
@@ -201,7 +215,7 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
     """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for write transactions.
 
     pysqlite's own transaction handling begins lazily (DEFERRED), so two handlers that read then
@@ -214,7 +228,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
-from sqlalchemy import delete, func
+from sqlalchemy import Table, delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 
 from storage.models import User, Vote, utcnow
 from storage.upsert import affected_rows, insert_for
@@ -36,6 +37,54 @@ async def delete_vote(session: AsyncSession, *, claim_id: int, user_id: int) -> 
         delete(Vote).where(col(Vote.claim_id) == claim_id, col(Vote.user_id) == user_id)
     )
     return bool(affected_rows(result))
+
+
+# The vote table for Core statements: the vote path skips the ORM's per-row bookkeeping.
+VOTES: Table = SQLModel.metadata.tables["vote"]
+
+RatingChange = Literal["voted", "changed", "withdrawn"]
+
+
+async def press_rating(
+    session: AsyncSession, *, claim_id: int, user_id: int, rating: str
+) -> tuple[RatingChange, dict[str, int]]:
+    """A press of a rating button: record it, replace the member's other rating, or withdraw it
+    when it is the one they gave. Returns what it did and the claim's tally after it.
+
+    Two statements: the claim's votes (the member's own and the tally at once; a claim has one
+    vote per member) and the write. The caller holds the claim (its row lock on PostgreSQL,
+    SQLite's write lock), so no other press on the claim can come in between.
+    """
+    rows = await session.execute(
+        select(VOTES.c.user_id, VOTES.c.rating).where(VOTES.c.claim_id == claim_id)
+    )
+    tally: dict[str, int] = {}
+    previous: str | None = None
+    for voter, given in rows.all():
+        tally[given] = tally.get(given, 0) + 1
+        if voter == user_id:
+            previous = given
+    action: RatingChange
+    if previous == rating:
+        await session.execute(
+            delete(VOTES).where(VOTES.c.claim_id == claim_id, VOTES.c.user_id == user_id)
+        )
+        action = "withdrawn"
+    else:
+        now = utcnow()
+        stmt = insert_for(session, VOTES).values(
+            claim_id=claim_id, user_id=user_id, rating=rating, created_at=now, updated_at=now
+        )
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["claim_id", "user_id"], set_={"rating": rating, "updated_at": now}
+            )
+        )
+        action = "changed" if previous else "voted"
+        tally[rating] = tally.get(rating, 0) + 1
+    if previous is not None:
+        tally[previous] -= 1
+    return action, {given: count for given, count in tally.items() if count}
 
 
 async def tally(session: AsyncSession, *, claim_id: int) -> dict[str, int]:

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
@@ -75,6 +76,7 @@ class UpdatePump:
         self._running: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._dispatching = False  # the dispatch loop runs: store() may start what it stores
         # The unit of work of each update being applied, by update id (see _process).
         self.units: dict[int, UnitOfWork] = {} if units is None else units
 
@@ -101,12 +103,21 @@ class UpdatePump:
             await asyncio.wait(list(self._running), timeout=timeout)
 
     async def store(self, raws: Iterable[dict[str, Any]]) -> int:
-        """Keep raw updates durably (webhook and polling both call this); wake the workers."""
+        """Keep raw updates durably (webhook and polling both call this) and start on them.
+
+        The transaction that stores them also takes, oldest first, as many stored updates as
+        this worker has free slots for (usually the ones just received), exactly as the
+        dispatch loop would: they start at once instead of waiting for the next claim. What it
+        cannot take now waits in the store for the dispatch loop (or another worker).
+        """
         rows = [
             (int(raw["update_id"]), json.dumps(storable(raw), ensure_ascii=False)) for raw in raws
         ]
+        free = self._free_slots() if self._dispatching else 0
         async with self.db.write() as session:
             added = await update_q.store_updates(session, rows)
+            taken = await self._claim_in(session, free) if free > 0 else []
+        self._start(taken)
         self._wake.set()
         return added
 
@@ -170,8 +181,9 @@ class UpdatePump:
 
     async def _dispatch_loop(self) -> None:
         """Take stored updates in order and run each on its own task, one lane per user."""
+        self._dispatching = True
         while not self._stopping:
-            free = self.concurrency - len(self._running)
+            free = self._free_slots()
             batch: list[StoredUpdate] = []
             if free > 0:
                 try:
@@ -188,21 +200,33 @@ class UpdatePump:
                 except TimeoutError:
                     pass
                 continue
-            for stored in batch:
-                task = asyncio.create_task(self._process(stored))
-                self._running.add(task)
-                task.add_done_callback(self._done)
+            self._start(batch)
+
+    def _free_slots(self) -> int:
+        """How many more updates this worker can run now (none once it is stopping)."""
+        return 0 if self._stopping else self.concurrency - len(self._running)
+
+    def _start(self, batch: list[StoredUpdate]) -> None:
+        """Run each taken update on its own task."""
+        for stored in batch:
+            task = asyncio.create_task(self._process(stored))
+            self._running.add(task)
+            task.add_done_callback(self._done)
 
     async def _claim(self, limit: int) -> list[StoredUpdate]:
         """Take up to `limit` stored updates for this worker."""
         async with self.db.write() as session:
-            return await update_q.claim_pending(
-                session,
-                worker=self.worker_id,
-                limit=limit,
-                stale_before=utcnow() - self.lease,
-                max_attempts=self.max_attempts,
-            )
+            return await self._claim_in(session, limit)
+
+    async def _claim_in(self, session: AsyncSession, limit: int) -> list[StoredUpdate]:
+        """Take up to `limit` stored updates for this worker, in the caller's transaction."""
+        return await update_q.claim_pending(
+            session,
+            worker=self.worker_id,
+            limit=limit,
+            stale_before=utcnow() - self.lease,
+            max_attempts=self.max_attempts,
+        )
 
     def _done(self, task: asyncio.Task[None]) -> None:
         """Free the slot of a finished update."""

@@ -118,17 +118,9 @@ class Desk:
             )
             _check_card(claim, card_message_id)
             await self._remember(session, member)
-            previous = await vote_q.get_vote(session, claim_id=claim_id, user_id=member.id)
-            action: VoteAction
-            if previous == rating:
-                await vote_q.delete_vote(session, claim_id=claim_id, user_id=member.id)
-                action = "withdrawn"
-            else:
-                await vote_q.upsert_vote(
-                    session, claim_id=claim_id, user_id=member.id, rating=rating
-                )
-                action = "changed" if previous else "voted"
-            tally = await vote_q.tally(session, claim_id=claim_id)
+            action, tally = await vote_q.press_rating(
+                session, claim_id=claim_id, user_id=member.id, rating=rating
+            )
             before = claim.status
             after = decide_status(
                 tally,
@@ -137,10 +129,11 @@ class Desk:
                 locked=claim.locked,
                 assigned=claim.assignee_id is not None,
             )
-            reason = "consensus" if after in RATING_TO_STATUS.values() else "votes"
-            await claim_q.change_status(
-                session, claim=claim, to_status=after, user_id=member.id, reason=reason
-            )
+            if after != before:
+                reason = "consensus" if after in RATING_TO_STATUS.values() else "votes"
+                await claim_q.change_status(
+                    session, claim=claim, to_status=after, user_id=member.id, reason=reason
+                )
         return VoteOutcome(claim_id, action, rating, after, after != before, claim.locked)
 
     async def toggle_assignee(
