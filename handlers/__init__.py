@@ -31,6 +31,7 @@ from handlers import (
     private,
     queue_anyway,
     status,
+    tipline,
     votes,
 )
 from handlers.context import DeskApplication
@@ -52,12 +53,14 @@ GROUP_COMMANDS = [
     ("export", "Editors: claims as CSV, JSON or ClaimReview"),
     ("import", "Editors: import fact-checks (reply to a ClaimReview file)"),
     ("notify", "Verdicts on what I sent: /notify on|off"),
+    ("tipline", "Editors: the public tipline, /tipline on|off"),
     ("help", "What I do"),
 ]
 PRIVATE_COMMANDS = [
     ("start", "How to use the fact desk"),
     ("check", "Check a text or link"),
     ("notify", "Verdicts on what I sent: /notify on|off"),
+    ("forget", "Tipline senders: delete what the bot knows about me"),
     ("help", "What I do"),
 ]
 
@@ -79,6 +82,17 @@ def register(application: DeskApplication) -> None:
     # Group -1 runs before everything else and never stops the update: remember who is where.
     application.add_handler(TypeHandler(Update, membership.remember_member), group=-1)
 
+    # A tipline's deep link (/start tip-<token>) before the plain /start; /forget is private.
+    application.add_handler(
+        CommandHandler(
+            "start",
+            tipline.on_start_tip,
+            filters=NEW_PRIVATE_MESSAGES & filters.Regex(r"^/start tip-"),
+        )
+    )
+    application.add_handler(
+        CommandHandler("forget", tipline.on_forget, filters=NEW_PRIVATE_MESSAGES)
+    )
     # In private, /check goes to the sender's team, not to a "team" of one.
     application.add_handler(
         CommandHandler("check", private.on_private_check, filters=NEW_PRIVATE_MESSAGES)
@@ -107,6 +121,7 @@ def register(application: DeskApplication) -> None:
         ("export", export.on_export),
         ("import", imports.on_import),
         ("notify", notify.on_notify),
+        ("tipline", tipline.on_tipline),
     ]
     for name, callback in command_handlers:
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
@@ -120,6 +135,7 @@ def register(application: DeskApplication) -> None:
         (buttons.TeamButton, private.on_team_choice),
         (buttons.QueueWholeButton, queue_anyway.on_queue_anyway),
         (buttons.SettledButton, notify.on_settled_button),
+        (buttons.BlockSenderButton, tipline.on_block_sender),
     ]
     for kind, callback in button_handlers:
         application.add_handler(CallbackQueryHandler(callback, pattern=buttons.pattern(kind)))

@@ -200,13 +200,30 @@ class SettledButton:
         return cls(claim_id, reopen) if claim_id is not None else None
 
 
+@dataclass(frozen=True)
+class BlockSenderButton:
+    """ "Block sender" under a tipline notice in the team's group: 'tb:<request id>'."""
+
+    request_id: int
+    prefix: ClassVar[str] = "tb"
+    on_card: ClassVar[bool] = False
+
+    def encode(self) -> str:
+        return _checked(f"tb:{self.request_id}")
+
+    @classmethod
+    def decode(cls, fields: list[str]) -> BlockSenderButton | None:
+        request_id = _row_id(fields[0]) if len(fields) == 1 else None
+        return cls(request_id) if request_id is not None else None
+
+
 Button = (
     VoteButton | TakeButton | MatchButton | QueueButton | SettingButton | TeamButton
-    | QueueWholeButton | SettledButton
+    | QueueWholeButton | SettledButton | BlockSenderButton
 )  # fmt: skip
 B = TypeVar(
     "B", VoteButton, TakeButton, MatchButton, QueueButton, SettingButton, TeamButton,
-    QueueWholeButton, SettledButton,
+    QueueWholeButton, SettledButton, BlockSenderButton,
 )  # fmt: skip
 
 
@@ -237,6 +254,8 @@ def decode(data: object) -> Button | None:
         return QueueWholeButton.decode(fields)
     if prefix in ("sv", "sr"):
         return SettledButton.decode(fields, reopen=prefix == "sr")
+    if prefix == "tb":
+        return BlockSenderButton.decode(fields)
     return None
 
 
@@ -248,6 +267,8 @@ def _place(button: Button) -> tuple[object, ...]:
         return ("route", button.team_id)
     if isinstance(button, QueueWholeButton):
         return ("qa", button.article_id)
+    if isinstance(button, BlockSenderButton):
+        return ("tb", button.request_id)
     return (button.prefix,)
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bot.desk.publication import Publication
     from bot.desk.requests import Requests
     from bot.desk.teams import Teams
+    from bot.desk.tipline import Tiplines
     from bot.desk.views import Views
     from bot.intake.intake import Intake
     from bot.intake.media.service import Media
@@ -50,6 +51,7 @@ class Services:
     imports: Imports
     requests: Requests
     notices: Notices
+    tiplines: Tiplines
     media: Media  # images and albums (issue 14)
 
     def bound(self, unit: UnitOfWork) -> Services:

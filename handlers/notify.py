@@ -21,12 +21,12 @@ NOTIFY_USAGE = (
 )
 
 
-def told_block(item: Told) -> str:
+def told_block(item: Told, *, names: bool = True) -> str:
     """One claim of a digest: its verdict, the claim, and the explanation."""
     mark = "🔄 updated: " if item.updated else ""
     head = f"{mark}<b>{render.status_label(item.claim.status)}</b>"
     lines = [head, render.quoted(escape(render.clip(item.claim.text, 300)))]
-    lines.extend(render.explanation_lines(item.explanation))
+    lines.extend(render.explanation_lines(item.explanation, names=names))
     return "\n".join(lines)
 
 
@@ -39,7 +39,8 @@ def digest_message(digest: Digest) -> str:
     else:
         title = "🏁 Verdicts" if many else "🏁 Verdict"
     heading = f"<b>{title} on what you sent</b>"
-    blocks = [told_block(item) for item in digest.items]
+    # In private the reader may be a tipline sender, who never sees the team's members.
+    blocks = [told_block(item, names=not digest.private) for item in digest.items]
     footer = "<i>/notify off to stop these messages</i>"
     return render.fit("\n\n".join([heading, *blocks, footer]).rstrip())
 

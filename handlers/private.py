@@ -15,6 +15,7 @@ from handlers.context import DeskContext
 from handlers.intake import check_reader, queue_submission
 from handlers.status import reply
 from handlers.submissions import ReadDraft, read_submission
+from handlers.tipline import route_tip
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ async def _route(update: Update, context: DeskContext, read: ReadDraft) -> None:
         return  # private messages come from a member
     teams = await teams_of_user(context, user.id)
     if not teams:
+        if await route_tip(update, context, read):  # someone who came through a tipline
+            return
         await reply(update, no_team_text(context.bot.username))
         return
     if len(teams) == 1:

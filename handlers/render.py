@@ -175,9 +175,14 @@ def claim_card(view: ClaimView) -> str:
     return fit("\n".join(lines))
 
 
-def explanation_lines(explanation: Explanation) -> list[str]:
-    """Who decided a verdict, why, and the first evidence links (cards and notifications)."""
+def explanation_lines(explanation: Explanation, *, names: bool = True) -> list[str]:
+    """Who decided a verdict, why, and the first evidence links (cards and notifications).
+
+    Without `names` (a private message, maybe to a tipline sender) no editor is named.
+    """
     who = "editor " + explanation.decided_by if explanation.editor else explanation.decided_by
+    if explanation.editor and not names:
+        who = "the desk's editors"
     lines = [f"🏁 Decided by {escape(clip(who, 60))}"]
     if explanation.reason:
         lines.append(f"Reason: {escape(clip(explanation.reason, 300))}")

@@ -213,8 +213,7 @@ def reader_for(
         if not parsed.text or (parsed.origin is None and len(parsed.text) < min_chars):
             name = message.document.file_name or "this file"
             raise BadArguments(
-                f"I can't read {name} yet: send .txt, .md, .html or .pdf, "
-                "or paste the text."
+                f"I can't read {name} yet: send .txt, .md, .html or .pdf, or paste the text."
             )
     if not parsed.text:
         return None

@@ -31,12 +31,13 @@ from bot.desk.people import KnownNames
 from bot.desk.publication import Publication
 from bot.desk.requests import Requests
 from bot.desk.teams import Teams
+from bot.desk.tipline import Tiplines
 from bot.desk.views import Views
 from bot.extraction.base import Extractor
 from bot.extraction.offline import OfflineExtractor
 from bot.extraction.scoring import make_scorer
 from bot.intake.intake import Intake
-from bot.intake.media.ocr import OcrReader
+from bot.intake.media.ocr import OcrReader, tesseract_status
 from bot.intake.media.service import Media
 from bot.intake.progress import ProgressMessages
 from bot.intake.web.fetch import PageFetcher
@@ -142,6 +143,12 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
         imports=Imports(db, max_bytes=settings.max_import_bytes),
         requests=Requests(db),
         notices=Notices(db),
+        tiplines=Tiplines(
+            db,
+            per_minute=settings.tipline_per_minute,
+            per_day=settings.tipline_per_day,
+            names=names,
+        ),
         media=build_media(settings, db),
     )
 
@@ -152,6 +159,7 @@ def build_media(settings: Settings, db: Database) -> Media:
         max_pixels=settings.max_image_pixels,
         timeout=settings.ocr_timeout_seconds,
         concurrency=settings.ocr_concurrency,
+        status=tesseract_status(settings.tesseract_cmd),
     )
     if not ocr.status.ready or ocr.status.missing:
         log.warning(ocr.status.install_hint)  # one line: what to install
