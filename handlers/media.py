@@ -126,6 +126,11 @@ async def queue_images(
         await _say(message, status, f"⚠️ {escape(str(error))}")
         return None
     draft = _draft(parsed, looked.images, asked=asked)
+    copy = await services.media.near_copy(looked.images, draft.text) if draft else None
+    if copy is not None:  # a re-encoded or resized copy of an image the team has
+        status = status or await _progress_message(update, context, message)
+        await answer_duplicate(update, context, copy, status, team=team, asked=asked)
+        return copy
     if draft is None:
         if asked or status is not None:
             await _say(message, status, NO_TEXT)

@@ -20,15 +20,18 @@ Usage (bytes a member sent, or a page of a scanned PDF as a Pillow image)::
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import os
 import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, partial
+from typing import Any, TypeVar
 
 from PIL import Image
 
@@ -37,6 +40,7 @@ from bot.intake.media.chrome import Line, without_chrome
 from bot.intake.media.images import open_image, prepare_for_ocr, text_line_height
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Tesseract's names of the languages the desk reads.
 LANGUAGES = ("eng", "ukr", "rus")
@@ -143,6 +147,9 @@ class OcrReader:
         self.timeout = timeout
         self.status = status if status is not None else tesseract_status()
         self._slots = asyncio.Semaphore(concurrency)
+        # Image work runs on these threads only: each thread that decodes an image keeps a
+        # malloc arena of its own, so a few threads keep the bot's resident memory small.
+        self._threads = ThreadPoolExecutor(concurrency, thread_name_prefix="ocr")
         # One OpenMP thread per Tesseract: two cores and several images at once would
         # otherwise oversubscribe the machine and every read would get slower.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -152,19 +159,30 @@ class OcrReader:
         if not self.status.ready:
             raise OcrUnavailable()
         async with self._slots:
-            return await asyncio.to_thread(self._read_bytes, content)
+            return await self._on_thread(self._read_bytes, content)
 
     async def open(self, content: bytes) -> Image.Image:
         """Decode an image within the pixel limit (raises ImageRefused), without reading it."""
-        opened = await asyncio.to_thread(open_image, content, max_pixels=self.max_pixels)
+        opened = await self._on_thread(partial(open_image, max_pixels=self.max_pixels), content)
         return opened.picture
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """Run other image work (a perceptual hash) on the OCR threads."""
+        return await self._on_thread(work, *args)
+
+    async def _on_thread(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(*args)` on an OCR thread; then freed memory goes back to the system."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
+        finally:
+            _give_back_memory()
 
     async def read_picture(self, picture: Image.Image) -> ImageText:
         """The text of a decoded image (a page of a scanned PDF, say)."""
         if not self.status.ready:
             raise OcrUnavailable()
         async with self._slots:
-            return await asyncio.to_thread(self._recognise, picture)
+            return await self._on_thread(self._recognise, picture)
 
     def _read_bytes(self, content: bytes) -> ImageText:
         """Decode (refusing bombs and damaged files), then recognise."""
@@ -190,6 +208,24 @@ class OcrReader:
     def _languages(self) -> str:
         """The installed desk languages, as Tesseract takes them ("eng+ukr+rus")."""
         return "+".join(code for code in LANGUAGES if code in self.status.languages)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, where the C library has it (not on musl or macOS)."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def _give_back_memory() -> None:
+    """Return the memory a decoded image used to the system: glibc keeps freed blocks of a
+    thread's arena otherwise, and an idle bot would stay tens of MB larger after each image."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _tesseract_data(
