@@ -255,8 +255,9 @@ async def claims_extent(session: AsyncSession, *, team_id: int) -> tuple[int, in
     """
     row = (
         await session.execute(
-            select(func.count(col(Claim.id)), func.max(col(Claim.id)), func.max(Claim.created_at))
-            .where(col(Claim.team_id) == team_id)
+            select(
+                func.count(col(Claim.id)), func.max(col(Claim.id)), func.max(Claim.created_at)
+            ).where(col(Claim.team_id) == team_id)
         )
     ).one()
     return int(row[0] or 0), int(row[1] or 0), str(row[2])

@@ -161,6 +161,10 @@ def tokenize(normalized: str) -> list[str]:
             out.append(f"#{_fmt(value)}" if value is not None else num)
             i += 1
             continue
+        if word not in _NUMBER_WORDS and word not in ("a", "an"):
+            out.append(str(word))  # the common case: a word that cannot start a number
+            i += 1
+            continue
         run_end, value = _word_number(raw, i)
         if value is not None:
             out.append(f"#{_fmt(value)}")

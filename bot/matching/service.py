@@ -23,6 +23,7 @@ from bot.desk.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
 from bot.matching.embeddings import Embedder, EmbeddingsError, TeamVectors
 from bot.matching.index import IndexCache, TermIndex
 from bot.matching.scoring import DEFAULT_THRESHOLD, Scored, prepared, score_pair
+from bot.matching.text import analyze
 from storage import claims as claim_q
 from storage import matching as match_q
 from storage import teams as team_q
@@ -107,9 +108,9 @@ def review_url(claim: Claim) -> str | None:
     return None
 
 
-def _terms_of(rows: Sequence[tuple[int, str]]) -> list[tuple[int, tuple[str, ...]]]:
+def _terms_of(rows: Sequence[tuple[int, str]]) -> list[tuple[int, list[str]]]:
     """Retrieval terms of (claim id, text) rows."""
-    return [(claim_id, prepared(text).terms) for claim_id, text in rows]
+    return [(claim_id, analyze(text)) for claim_id, text in rows]
 
 
 async def team_index(session: AsyncSession, *, team_id: int) -> TermIndex:

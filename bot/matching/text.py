@@ -34,9 +34,12 @@ _FORWARDED = re.compile(
 )
 _CAMEL = re.compile(r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ])")
 _UK_LETTERS = frozenset("іїєґ")
-_RU_LETTERS = frozenset("ыэъё")
-# Marks that are part of a Cyrillic letter (й, ї, ё) rather than a stress or an accent.
-_KEPT_MARKS = frozenset("\u0306\u0308")
+_UK_RE = re.compile("[іїєґ]")
+_RU_RE = re.compile("[ыэъё]")
+_CYRILLIC_WORD_RE = re.compile("[\u0400-\u04ff]+")
+UKRAINIAN_SHARE = 0.75  # of a text's Cyrillic words the Ukrainian dictionary must know
+# Combining marks, except the breve and diaeresis that make Cyrillic й, ї and ё letters.
+_MARKS = re.compile(r"[\u0300-\u0305\u0307\u0309-\u036f]|(?<![\u0400-\u04ff])[\u0306\u0308]")
 
 MORE_STOP_WORDS = frozenset(
     "без після после "
@@ -76,34 +79,46 @@ VARIANTS = {
 
 def clean_post(text: str) -> str:
     """Strip what a post wraps a claim in: links, handles, hashtag marks, signatures."""
-    text = _FORWARDED.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _SIGNATURE.sub(" ", text.strip())
+    if "\n" in text:
+        text = _FORWARDED.sub(" ", text)
+    if "/" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _SIGNATURE.sub(" ", text.strip())
+        text = _VIA.sub(" ", text)
+        text = _HANDLE.sub(" ", text)
     text = _RT.sub("", text)
-    text = _VIA.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
-    return _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
+    if "#" in text:
+        text = _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
+    return text
 
 
 def fold_marks(text: str) -> str:
     """Drop stress marks and accents (café → cafe, а́ → а) but keep й, ї and ё whole."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text)
-    out: list[str] = []
-    for char in decomposed:
-        if unicodedata.combining(char):
-            base = out[-1] if out else ""
-            if char in _KEPT_MARKS and "\u0400" <= base <= "\u04ff":
-                out.append(char)
-            continue
-        out.append(char)
-    return unicodedata.normalize("NFC", "".join(out))
+    return unicodedata.normalize("NFC", _MARKS.sub("", decomposed))
 
 
 def cyrillic_language(text: str) -> str:
-    """'uk' or 'ru' for Cyrillic text, from the letters only one of the two alphabets has."""
-    uk = sum(1 for char in text if char in _UK_LETTERS)
-    ru = sum(1 for char in text if char in _RU_LETTERS)
-    return "uk" if uk > ru else "ru"
+    """'uk' or 'ru' for Cyrillic text: by the letters only one of the two alphabets has, or,
+    when those do not tell (short texts often have none), by whether the Ukrainian dictionary
+    knows most of its words."""
+    uk, ru = len(_UK_RE.findall(text)), len(_RU_RE.findall(text))
+    if uk != ru:
+        return "uk" if uk > ru else "ru"
+    words = [w for w in _CYRILLIC_WORD_RE.findall(text.casefold()) if len(w) > 2]
+    if not words:
+        return "ru"  # no Cyrillic word to stem: the choice does not matter
+    known = sum(1 for word in words if _known_in_ukrainian(word))
+    return "uk" if known >= UKRAINIAN_SHARE * len(words) else "ru"
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _known_in_ukrainian(word: str) -> bool:
+    """Whether the Ukrainian dictionary has this word form."""
+    return bool(_ukrainian().word_is_known(word))
 
 
 @cache

@@ -1,0 +1,162 @@
+"""Retrieval for matching: post cleaning, normalisation, stems in three languages, BM25, the
+decision's guards, the embeddings client against the stub, and the `match` CLI's output."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app.match_cli import lookup_json, lookup_table
+from bot.matching.embeddings import EmbeddingsClient, EmbeddingsError
+from bot.matching.index import IndexCache, TermIndex
+from bot.matching.scoring import DEFAULT_THRESHOLD, prepared, rerank, score_pair
+from bot.matching.service import Lookup, Match
+from bot.matching.text import analyze, clean_post, fold_marks
+from tests.stubs.embeddings_stub import EmbeddingsStub
+
+
+def test_post_wrapping_is_stripped() -> None:
+    post = (
+        "RT @kyivpost: BREAKING 38,000 households in #ZhytomyrRegion lost power "
+        "https://t.co/abc pic.twitter.com/xyz — Kyiv Post (@KyivPost) March 3, 2024"
+    )
+    cleaned = clean_post(post)
+    assert "http" not in cleaned and "@" not in cleaned and "#" not in cleaned
+    assert "Zhytomyr Region" in cleaned and "March 3, 2024" not in cleaned
+    assert analyze(post) == analyze("38 000 households in Zhytomyr region lost power")
+
+
+def test_accents_and_stress_marks_go_but_cyrillic_letters_stay() -> None:
+    assert fold_marks("Café naïve") == "Cafe naive"
+    assert fold_marks("заборо́нено й Її ёлка") == "заборонено й Її ёлка"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("households are losing power", "Household LOSES power"),
+        ("38 тисяч домогосподарств залишилися", "38 000 домогосподарства залишились"),
+        ("Россия потеряла танки", "России потеряли танков"),
+        ("Вакцини викликають аутизм у дітей", "вакцина викликала аутизм у дитини"),
+        ("Feb 2022 in the USA", "February 2022 in America"),
+    ],
+)
+def test_inflected_forms_share_terms(a: str, b: str) -> None:
+    assert set(analyze(a)) & set(analyze(b)) == set(analyze(a)) | set(analyze(b))
+
+
+def test_bm25_ranks_rare_shared_terms_first_and_respects_before_id() -> None:
+    index = TermIndex()
+    texts = {
+        1: "The government said spending will increase",
+        2: "Zhytomyr households lost power after the strike",
+        3: "The government said the army will increase spending",
+        4: "Zhytomyr households lost power after the strike on Tuesday",
+    }
+    for claim_id, text in texts.items():
+        index.add(claim_id, analyze(text))
+    hits = index.search(analyze("strike leaves Zhytomyr without power"), limit=3)
+    assert [claim_id for claim_id, _ in hits][:2] in ([2, 4], [4, 2])
+    assert [c for c, _ in index.search(analyze("Zhytomyr power"), limit=5, before_id=4)] == [2]
+    assert index.search(["unknown"], limit=5) == []
+
+
+def test_index_cache_drops_least_recently_used_past_its_budget() -> None:
+    cache = IndexCache(max_postings=10)
+    for key in ("a", "b", "c"):
+        index = TermIndex()
+        index.add(1, [f"{key}{n}" for n in range(6)])
+        cache.put(key, index)
+    assert cache.get("a") is None and cache.get("b") is None and cache.get("c") is not None
+
+
+def test_guards_veto_changed_figures_negations_and_direction_whatever_the_score() -> None:
+    original = prepared("Inflation in Ukraine rose to 26.6% in December 2022.")
+    idf = lambda term: 1.0  # noqa: E731
+    assert score_pair(prepared("Inflation in Ukraine rose to 16.6% in December 2022."), original,
+                      idf).veto == "numbers"  # fmt: skip
+    assert score_pair(prepared("Inflation in Ukraine did not rise to 26.6% in December 2022."),
+                      original, idf).veto == "negation"  # fmt: skip
+    assert score_pair(prepared("Inflation in Ukraine fell to 26.6% in December 2022."), original,
+                      idf).veto == "direction"  # fmt: skip
+    same = score_pair(prepared("In December 2022 Ukraine's inflation rose to 26.6 percent"),
+                      original, idf)  # fmt: skip
+    assert not same.veto and same.is_match(DEFAULT_THRESHOLD)
+
+
+def test_rerank_puts_vetoed_candidates_last() -> None:
+    query = prepared("38 000 homes in Zhytomyr lost power")
+    ranked = rerank(
+        query,
+        [
+            (1, "83,000 households in Zhytomyr lost power"),
+            (2, "38,000 households in Zhytomyr lost power"),
+        ],
+        lambda term: 1.0,
+    )
+    assert [claim_id for claim_id, _ in ranked] == [2, 1] and ranked[1][1].veto == "numbers"
+
+
+async def test_embeddings_client_gets_one_vector_per_text_in_order() -> None:
+    async with EmbeddingsStub() as stub:
+        client = EmbeddingsClient(stub.base_url, "stub")
+        texts = [f"Вакцина від кору {n}" for n in range(70)] + ["The measles vaccine"]
+        vectors = await client.embed(texts)  # two requests: 64 a batch
+        assert len(vectors) == 71 and stub.texts_embedded == 71
+        same = sum(x * y for x, y in zip(vectors[0], vectors[70], strict=True))
+        other = await client.embed(["Wind turbines kill whales"])
+        assert same > 0.6 > sum(x * y for x, y in zip(vectors[0], other[0], strict=True))
+        stub.fail_next = 1
+        with pytest.raises(EmbeddingsError, match="500"):
+            await client.embed(["anything"])
+        await client.close()
+
+
+def _lookup(is_match: bool) -> Lookup:
+    when = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    match = Match(45, "Drinking hot water kills the coronavirus.", "false", 97.2, when, when,
+                  url="https://stopfake.example/x", is_match=is_match)  # fmt: skip
+    return Lookup("hot water kills covid", [match])
+
+
+def test_match_cli_json_has_exactly_the_documented_shape() -> None:
+    line = json.loads(lookup_json(_lookup(True)))
+    assert line == {
+        "query": "hot water kills covid",
+        "is_match": True,
+        "matches": [
+            {
+                "claim_id": 45,
+                "text": "Drinking hot water kills the coronavirus.",
+                "score": 97.2,
+                "verdict": "false",
+                "url": "https://stopfake.example/x",
+                "checked_at": "2026-11-20T09:30:00+00:00",
+            }
+        ],
+    }
+    assert json.loads(lookup_json(Lookup("x", [])))["is_match"] is False
+
+
+def test_match_cli_table_says_the_decision() -> None:
+    assert "→ Matches #45" in lookup_table(_lookup(True))
+    table = lookup_table(_lookup(False))
+    assert "→ No match" in table and "#45" in table and "false" in table and "2026-11-20" in table
+
+
+async def test_match_cli_refuses_a_chat_without_team(tmp_path, capsys) -> None:
+    from bot.app.config import Settings
+    from bot.app.match_cli import run_match
+    from storage.db import Database
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    db = Database(url)
+    await db.upgrade()
+    await db.dispose()
+    args = argparse.Namespace(chat=-1, top=5, json=True)
+    code = await run_match(args, Settings(_env_file=None, database_url=url), io.StringIO("a\n"))
+    assert code == 2 and "no team for chat -1" in capsys.readouterr().err
