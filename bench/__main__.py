@@ -1,8 +1,9 @@
 """`python -m bench [--quick] [--only NAME] [--db sqlite|postgresql] [--json-out FILE]`.
 
 Runs every benchmark, prints one JSON line per figure as it is measured, then a table of them
-all. Helper benchmarks written as scripts (bench/bench_extraction.py, bench/bench_matching.py)
-run as subprocesses; their JSON lines are passed through.
+all; the 10-minute load run (bench/load_run.py) runs only with `--only load`. Helper
+benchmarks written as scripts (bench/bench_extraction.py, bench/bench_matching.py) run as
+subprocesses; their JSON lines are passed through.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import bench_openai, bench_queue, bench_votes
+from bench import bench_openai, bench_queue, bench_votes, load_run
 from bench.common import REPO, Figure, format_table, log, machine
 
 # Targets of figures that helper scripts print without one (from the issue).
@@ -33,8 +34,10 @@ IN_PROCESS: dict[str, Runner] = {
     "votes": bench_votes.run,  # also measures the bot's memory (figure 4)
     "queue": bench_queue.run,
     "openai": bench_openai.run,
+    "load": load_run.run,  # only when asked for: 100 teams for 10 minutes (--quick: 10 for 2)
 }
 ORDER = ("votes", "queue", "extraction", "matching", "openai")
+ON_REQUEST = ("load",)
 
 
 def run_script(name: str, quick: bool) -> list[Figure]:
@@ -83,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the flags, run the benchmarks, print the table."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller run (about 2 minutes)")
-    parser.add_argument("--only", choices=ORDER, help="run one benchmark")
+    parser.add_argument("--only", choices=ORDER + ON_REQUEST, help="run one benchmark")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), help="one database only")
     parser.add_argument("--json-out", type=Path, help="also write the figures here (JSON lines)")
     args = parser.parse_args(argv)
@@ -92,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     about = machine()
     log("machine: " + ", ".join(f"{k} {v}" for k, v in about.items()))
     figures: list[Figure] = []
-    for name in ORDER:
-        if args.only and name != args.only:
+    for name in ORDER + ON_REQUEST:
+        if (args.only and name != args.only) or (not args.only and name in ON_REQUEST):
             continue
         log(f"running {name}{' (quick)' if args.quick else ''}")
         if name in IN_PROCESS:
