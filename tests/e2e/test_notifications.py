@@ -5,6 +5,7 @@ re-decided claim is told again as an update (issue 16 item 2)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -210,3 +211,49 @@ async def test_a_429_puts_a_digest_back_and_fails_nothing_else(desk_now: Desk) -
     assert waiting.due_at > waiting.created_at  # until Telegram's retry_after
     assert len(told(desk.sandbox, desk.chat)) == 1
     desk.sandbox.set_rate_limit(None)
+
+
+async def four_group_requests(desk: Desk) -> None:
+    """The article forwarded four times in the group (Alice twice): four submission messages."""
+    await desk.say(desk.alice, ARTICLE, forward_origin=CHANNEL)
+    await desk.published()
+    for member in (desk.bob, desk.carol, desk.alice):
+        await desk.say(member, ARTICLE, forward_origin=CHANNEL)
+    await desk.settle()
+
+
+async def test_a_group_gets_no_more_verdicts_a_minute_than_its_pace(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    async with open_desk(
+        sandbox, db_url, notify_delay_seconds=0, notify_per_group_per_minute=2
+    ) as desk:
+        await four_group_requests(desk)
+        await consensus(desk, POWER)
+
+        async def two_sent() -> dict[str, int] | None:
+            states = await outbox_states(desk)
+            return states if states.get("sent") == 2 else None
+
+        await until(two_sent)
+        await desk.sandbox.wait_idle(quiet=1.5)  # the notifier looks again every 0.5 s
+        assert await outbox_states(desk) == {"sent": 2, "pending": 2}  # the rest wait their minute
+        assert len(told(desk.sandbox, desk.chat)) == 2
+
+
+async def test_verdicts_are_paced_per_second(sandbox: Sandbox, db_url: str) -> None:
+    async with open_desk(
+        sandbox, db_url, notify_delay_seconds=0, notify_per_group_per_minute=0, notify_per_second=4
+    ) as desk:
+        await four_group_requests(desk)
+        await consensus(desk, POWER)
+        assert await drained(desk, expect=4) == {"sent": 4}
+        times = [
+            call.time
+            for call in desk.sandbox.calls(method="sendMessage")
+            if TOLD in str(call.params.get("text", ""))
+        ]
+        assert len(times) == 4
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+        # 4 a second: a quarter of a second apart (less a little for the HTTP round trip).
+        assert min(gaps) >= 0.2 and times[-1] - times[0] >= 0.7, gaps
