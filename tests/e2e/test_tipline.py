@@ -131,3 +131,27 @@ async def test_forget_anonymises_a_sender_and_keeps_the_claims(tip_desk: Desk) -
         claims = await session.scalar(select(func.count()).select_from(Claim))
     assert mine == 0 and authored == 0 and claims
     await private_says(desk, desk.bob, "/forget", "no tipline data about you")
+
+
+async def test_daily_cap_and_a_blocked_sender_opening_the_link_again(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    async with open_desk(sandbox, db_url, tipline_per_minute=5, tipline_per_day=2) as desk:
+        payload = await open_tipline(desk)
+        dave = desk.sandbox.add_user("Dave")
+        await private_says(desk, dave, f"/start {payload}", "tipline of")
+        await private_says(desk, dave, SHORT_CLAIM, THANKS, forward_origin={"user": "Ivan"})
+        await private_says(desk, dave, RAIL, THANKS, forward_origin={"channel": "Rail Watch"})
+        await private_says(desk, dave, f"/check {WAGES}", "try tomorrow")
+        await desk.published()
+        db = desk.app.bot_data.services.db
+        async with db.read() as session:
+            tips = await session.scalar(
+                select(func.count()).select_from(Request).where(Request.source == "tipline")
+            )
+        assert tips == 2  # the refused one is not queued
+        notice = desk.sandbox.find_bot_message(desk.chat, "📮 Tipline:")
+        assert notice is not None
+        query = desk.sandbox.press(desk.carol, notice, "Block sender")
+        await desk.sandbox.wait_for(lambda: desk.sandbox.answers_for(query))
+        await private_says(desk, dave, f"/start {payload}", "no longer takes tips")
