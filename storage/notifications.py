@@ -5,7 +5,7 @@ transaction that settles the claim (storage/claims.py change_status), so a verdi
 committed is never without its notifications, and one that rolled back has none. The notifier
 takes due rows as `sending` in a committed transaction before it calls Telegram and marks them
 `sent` after: a crash in between leaves `sending` rows, which a restart marks `unknown` instead
-of sending them again (never twice; docs/notifications.md).
+of sending them again (never twice; docs/usage.md, "Verdicts go back to who asked").
 """
 
 from __future__ import annotations

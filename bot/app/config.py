@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     editor_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     admin_cache_seconds: int = Field(default=300, ge=0)
     card_edit_delay_seconds: float = Field(default=1.0, ge=0.0, le=30.0)
-    # Verdicts told back to requesters (docs/notifications.md).
+    # Verdicts told back to requesters (docs/usage.md, "Verdicts go back to who asked").
     notify_delay_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)
     notify_per_group_per_minute: int = Field(default=8, ge=0, le=20)  # 0 = no pace per group
     notify_per_second: int = Field(default=20, ge=1, le=30)

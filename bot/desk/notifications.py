@@ -3,7 +3,8 @@ and the members' /notify choice.
 
 Rows are queued by the database itself when a claim settles (storage/notifications.py). This
 module reads them as plain data for bot/app/notifier.py, which paces the sends within
-Telegram's limits and records how each ended. docs/notifications.md tells the whole story.
+Telegram's limits and records how each ended. docs/usage.md, "Verdicts go back to who
+asked", tells the whole story.
 """
 
 from __future__ import annotations
