@@ -83,6 +83,37 @@ _WORD_SCALES = {"thousand": 10**3, "thousands": 10**3, "million": 10**6, "millio
 _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_WORD_SCALES) | {"hundred"}
 _SCALE_PREFIXES = (("тисяч", 10**3), ("тысяч", 10**3), ("мільйон", 10**6), ("миллион", 10**6),
                    ("мільярд", 10**9), ("миллиард", 10**9))  # fmt: skip
+# Ukrainian and Russian number words, in the forms figures take ("три", "трьох", "двох").
+_CYRILLIC_NUMBERS = {
+    **dict.fromkeys("один одна одне одно одного одній одной одним одному".split(), 1),
+    **dict.fromkeys("два дві две двох двух двом двум двома".split(), 2),
+    **dict.fromkeys("три трьох трех трьом трем".split(), 3),
+    **dict.fromkeys("чотири чотирьох четыре четырех".split(), 4),
+    **dict.fromkeys("п'ять п'яти п'ятьох пять пяти".split(), 5),
+    **dict.fromkeys("шість шести шістьох шесть".split(), 6),
+    **dict.fromkeys("сім семи сімох семь".split(), 7),
+    **dict.fromkeys("вісім восьми вісьмох восемь".split(), 8),
+    **dict.fromkeys("дев'ять дев'яти девять девяти".split(), 9),
+    **dict.fromkeys("десять десяти".split(), 10),
+    "двадцять": 20, "двадцать": 20, "тридцять": 30, "тридцать": 30, "сорок": 40,
+    "п'ятдесят": 50, "пятьдесят": 50, "шістдесят": 60, "шестьдесят": 60, "сімдесят": 70,
+    "семьдесят": 70, "вісімдесят": 80, "восемьдесят": 80, "дев'яносто": 90, "девяносто": 90,
+    "сто": 100,
+}  # fmt: skip
+_ONES = frozenset(w for w, v in _CYRILLIC_NUMBERS.items() if v == 1) | {"one"}
+_ONE_AND_A_HALF = frozenset("півтора півтори полтора полторы".split())
+_HALF_WORDS = frozenset(("пів", "пол"))  # "пів мільйона", "пол миллиона"
+# Scale words standing alone ("мільйон людей", "тисячі"), not words that merely start like one
+# ("тисячоліття" is a millennium).
+_CYRILLIC_SCALE = re.compile(
+    r"(?P<half>пів|пол)?(?:(?P<k>тисяч|тысяч)(?:а|і|и|у|ею|ей|ам|ами|ах)?"
+    r"|(?P<m>мільйон|миллион)(?:а|и|ы|і|ів|ов|ом|ам|ами|ах|е)?"
+    r"|(?P<b>мільярд|миллиард)(?:а|и|ы|і|ів|ов|ом|ам|ами|ах|е)?)"
+)
+_NUMBER_STARTS = (
+    _NUMBER_WORDS | frozenset(_CYRILLIC_NUMBERS) | _ONE_AND_A_HALF | _HALF_WORDS
+    | {"a", "an", "half"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -161,7 +192,7 @@ def tokenize(normalized: str) -> list[str]:
             out.append(f"#{_fmt(value)}" if value is not None else num)
             i += 1
             continue
-        if word not in _NUMBER_WORDS and word not in ("a", "an"):
+        if word not in _NUMBER_STARTS and _word_scale(word) is None:
             out.append(str(word))  # the common case: a word that cannot start a number
             i += 1
             continue
@@ -175,24 +206,73 @@ def tokenize(normalized: str) -> list[str]:
     return out
 
 
+def _word_scale(word: str | None) -> tuple[int, bool] | None:
+    """(multiplier, halved) of a scale word said in letters: "million", "тисячі",
+    "півмільйона" (half of one); None if the word is no scale."""
+    if word is None:
+        return None
+    if word in _WORD_SCALES:
+        return _WORD_SCALES[word], False
+    if word[0] not in "тмп" or not (found := _CYRILLIC_SCALE.fullmatch(word)):
+        return None
+    value = 10**3 if found["k"] else 10**6 if found["m"] else 10**9
+    return value, bool(found["half"])
+
+
+def _unit_value(word: str) -> Decimal | None:
+    """The value of a number word below a hundred-scale ("forty", "три", "півтора")."""
+    if word in _UNITS:
+        return Decimal(_UNITS[word])
+    if word in _TENS:
+        return Decimal(_TENS[word])
+    if word in _CYRILLIC_NUMBERS:
+        return Decimal(_CYRILLIC_NUMBERS[word])
+    if word in _ONE_AND_A_HALF:
+        return Decimal("1.5")
+    return None
+
+
 def _word_number(
     raw: list[tuple[str | None, str | None]], start: int
 ) -> tuple[int, Decimal | None]:
-    """Read "three thousand", "forty two", "a million" from `start`; (end, value or None)."""
+    """Read "three thousand", "forty two", "a million", "half a million", "one and a half
+    million", "три тисячі", "півтора мільйона" from `start`; (end, value or None)."""
     counted: list[str] = []
-    total, current, i = 0, 0, start
+    total, current, last_scale = Decimal(0), Decimal(0), 0
+    i = start
+
+    def word_at(k: int) -> str | None:
+        return raw[k][1] if k < len(raw) else None
+
     while i < len(raw) and (word := raw[i][1]) is not None:
-        following = raw[i + 1][1] if i + 1 < len(raw) else None
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
+        following = word_at(i + 1)
+        if (value := _unit_value(word)) is not None:
+            current += value
         elif word == "hundred":
-            current = max(current, 1) * 100
-        elif word in _WORD_SCALES:
-            total, current = total + max(current, 1) * _WORD_SCALES[word], 0
-        elif word in ("a", "an") and not counted and following in _WORD_SCALES:
+            current = (current or Decimal(1)) * 100
+        elif (scale := _word_scale(word)) is not None:
+            multiplier, halved = scale
+            total += (current or Decimal(1)) * multiplier / (2 if halved else 1)
+            current, last_scale = Decimal(0), multiplier
+        elif word in ("a", "an") and not counted and _word_scale(following):
             i += 1
+            continue
+        elif not counted and (
+            (word in _HALF_WORDS and _word_scale(following))
+            or (word == "half" and following in ("a", "an") and _word_scale(word_at(i + 2)))
+        ):
+            current = Decimal("0.5")  # "half a million", "пів мільйона"
+            i += 1 if word in _HALF_WORDS else 2
+            counted.append(word)
+            continue
+        elif word == "and" and counted and following in ("a", "an") and word_at(i + 2) == "half":
+            # "one and a half million" halves what follows; "a million and a half" what came
+            if current or not last_scale:
+                current += Decimal("0.5")
+            else:
+                total += Decimal(last_scale) / 2
+            i += 3
+            counted.append("half")
             continue
         elif word == "and" and counted and following in _NUMBER_WORDS:
             i += 1
@@ -201,10 +281,10 @@ def _word_number(
             break
         counted.append(word)
         i += 1
-    # "one" alone is usually a pronoun ("no one", "one of the"), not a figure.
-    if not counted or counted == ["one"]:
+    # "one" alone is usually a pronoun ("no one", "one of the", "один з"), not a figure.
+    if not counted or (len(counted) == 1 and counted[0] in _ONES):
         return start, None
-    return i, Decimal(total + current)
+    return i, total + current
 
 
 def extract_numbers(text: str) -> list[str]:

@@ -142,7 +142,8 @@ def score_pair(
 
 
 def semantic_score(cos: float, threshold: float = SEMANTIC_THRESHOLD) -> float:
-    """An embedding cosine on the lexical score's scale: the semantic threshold maps to 80."""
+    """An embedding cosine on the lexical score's scale: the semantic threshold maps to the
+    decision's default threshold."""
     return max(0.0, min(100.0, DEFAULT_THRESHOLD + (cos - threshold) * 200.0))
 
 

@@ -64,6 +64,19 @@ def _eval_module():
         ("in 2020, 3000 people", ["2020", "3000"]),
         ("one of the largest", []),
         ("no one was hurt", []),
+        ("half a million people", ["500000"]),
+        ("one and a half million refugees", ["1500000"]),
+        ("a million and a half", ["1500000"]),
+        ("two and a half thousand", ["2500"]),
+        ("half of Ukrainians", []),
+        ("півтора мільйона біженців", ["1500000"]),
+        ("полтора миллиона беженцев", ["1500000"]),
+        ("пів мільйона", ["500000"]),
+        ("мільйон людей", ["1000000"]),
+        ("тридцять вісім тисяч домогосподарств", ["38000"]),
+        ("у трьох тисячах будинків", ["3000"]),
+        ("тисячоліття", []),
+        ("один з найбільших", []),
     ],
 )
 def test_numbers_are_read_whatever_their_spelling(text: str, numbers: list[str]) -> None:
@@ -75,6 +88,19 @@ def test_changed_number_never_matches() -> None:
         "A total of 38,000 households lost power.", "A total of 83,000 households lost power."
     )
     assert result.veto == "numbers" and not result.is_match()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Half a million people fled Kharkiv in March.", "A million people fled Kharkiv in March."),
+        ("Півтора мільйона людей виїхали з Харкова.", "Мільйон людей виїхали з Харкова."),
+        ("Два мільйони людей виїхали з Харкова.", "Три мільйони людей виїхали з Харкова."),
+    ],
+)
+def test_figures_in_words_changed_are_never_matched(a: str, b: str) -> None:
+    scored = score_pair(prepared(a), prepared(b), lambda term: 1.0)
+    assert scored.veto == "numbers" and not scored.is_match()
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,14 @@ def test_post_wrapping_is_stripped() -> None:
     assert analyze(post) == analyze("38 000 households in Zhytomyr region lost power")
 
 
+def test_forwards_via_handles_and_cyrillic_hashtags_are_stripped() -> None:
+    post = "Forwarded from Труха Україна\nТерміново! #Житомирщина без світла via @truexanewsua"
+    cleaned = clean_post(post)
+    assert "Forwarded" not in cleaned and "Труха" not in cleaned
+    assert "@" not in cleaned and "via" not in cleaned and "#" not in cleaned
+    assert "Житомирщина без світла" in cleaned
+
+
 def test_accents_and_stress_marks_go_but_cyrillic_letters_stay() -> None:
     assert fold_marks("Café naïve") == "Cafe naive"
     assert fold_marks("заборо́нено й Її ёлка") == "заборонено й Її ёлка"
@@ -63,6 +71,29 @@ def test_bm25_ranks_rare_shared_terms_first_and_respects_before_id() -> None:
     assert [claim_id for claim_id, _ in hits][:2] in ([2, 4], [4, 2])
     assert [c for c, _ in index.search(analyze("Zhytomyr power"), limit=5, before_id=4)] == [2]
     assert index.search(["unknown"], limit=5) == []
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "After Tuesday's strike, 38 000 homes in the Zhytomyr region lost power",
+        "BREAKING: #Zhytomyr households lost power after the strike https://t.co/x @ukrenergo",
+    ],
+)
+def test_bm25_ranks_the_reworded_claim_first_among_same_topic_claims(post: str) -> None:
+    index = TermIndex()
+    claims = [
+        "The government said the army will increase spending on the region.",
+        "Power was restored in Kyiv region after the strike on Tuesday.",
+        "A total of 38,000 households in Zhytomyr region lost power after the strike on Tuesday.",
+        "Households in Lviv lost water after the storm.",
+        "Zhytomyr region schools will reopen on Tuesday, the mayor said.",
+        "Russia has lost more than 300 tanks since February.",
+    ]
+    for claim_id, text in enumerate(claims, 1):
+        index.add(claim_id, analyze(text))
+    hits = index.search(analyze(post), limit=5)
+    assert hits[0][0] == 3 and hits[0][1] > 1.5 * hits[1][1]
 
 
 def test_index_cache_drops_least_recently_used_past_its_budget() -> None:
