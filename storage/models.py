@@ -200,8 +200,9 @@ class Claim(SQLModel, table=True):
         sa.Index("ix_claim_assignee", "team_id", "assignee_id"),
         sa.Index("ix_claim_article", "article_id", "position"),
         sa.Index("ix_claim_card", "card_chat_id", "card_message_id"),
-        # /queue top and /status's most-asked list walk this index (issue 16).
-        sa.Index("ix_claim_team_status_asked", "team_id", "status", "asked"),
+        # /queue top and /status's most-asked list walk this index, id the tie-break (issue 16,
+        # migration 0007).
+        sa.Index("ix_claim_team_status_asked", "team_id", "status", "asked", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
