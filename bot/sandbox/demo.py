@@ -98,8 +98,8 @@ def write_transcript(path: Path, result: ScenarioResult) -> None:
 
 
 def _print(event: dict[str, Any]) -> None:
-    """Print one event as it happens (a blank line before each user action)."""
-    if event.get("kind") == "user":
+    """Print one event as it happens (a blank line before each user action or skip)."""
+    if event.get("kind") in ("user", "skip"):
         print()
     print(format_event(event), flush=True)
 
@@ -197,7 +197,11 @@ async def run_demo(
         print(f"✘ Scenario {path.name}: {result.failures[0]}", file=sys.stderr)
         return 1
     steps = len(scenario.get("steps", []))
-    print(f"✔ Scenario {path.name}: all {steps} steps passed.")
+    if result.skipped:
+        played = steps - len(result.skipped)
+        print(f"✔ Scenario {path.name}: {played} steps passed, {len(result.skipped)} skipped.")
+    else:
+        print(f"✔ Scenario {path.name}: all {steps} steps passed.")
     if keep_db is not None:
         print()
         print(next_steps(Path(keep_db), result.chat_id))

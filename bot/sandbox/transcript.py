@@ -3,7 +3,8 @@
 Telegram's message ids and the desk's claim ids are both small numbers, so the transcript
 always says which is which: "message #6" is a message in the chat, "claim #3" a claim in the
 queue (a card is "message #6 · card of claim #3"). Bot messages are shown whole, wrapped; only
-what a user forwards or sends (an article they pasted) is cut to its first lines.
+what a user forwards or sends (an article they pasted) is cut to its first lines. What happens
+in a private chat with the bot is marked with the chat: "[private:carol] 👤 carol: …".
 """
 
 from __future__ import annotations
@@ -63,6 +64,36 @@ def _target(event: dict[str, Any], key: str) -> str:
     return f"message #{event[key]}"
 
 
+def _sent(event: dict[str, Any], what: str) -> str:
+    """'sent a photo' or 'forwarded a photo from channel “Daily News”'."""
+    if event.get("origin"):
+        return f"forwarded {what} from {event['origin']}"
+    return f"sent {what}"
+
+
+def _duration(seconds: int) -> str:
+    """0:42, as Telegram shows a voice message's length."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _files(event: dict[str, Any], who: str, action: str) -> list[str]:
+    """Lines for a photo, an album, a document or a voice message (captions under them)."""
+    if action == "album":
+        names = event.get("filenames") or []
+        captions = event.get("captions") or [None] * len(names)
+        lines = [f"{who} {_sent(event, f'an album of {len(names)}')}:"]
+        for name, caption in zip(names, captions, strict=False):
+            lines += _block(f"{INDENT}🖼 {name}", caption or "", USER_LINES)
+        return lines
+    what = {"photo": "a photo", "voice": "a voice message", "document": "a document"}[action]
+    head = f"{who} {_sent(event, what)}: {event['filename']}"
+    if action == "voice" and event.get("duration") is not None:
+        head += f" ({_duration(int(event['duration']))})"
+    if not event.get("caption"):
+        return [head]
+    return [head, *(f"{INDENT}{line}" for line in wrap(event["caption"], USER_LINES))]
+
+
 def _user(event: dict[str, Any]) -> list[str]:
     """Lines for a user's action."""
     who, action = f"👤 {event['from']}", event.get("action")
@@ -73,8 +104,8 @@ def _user(event: dict[str, Any]) -> list[str]:
         return [f"{who} pressed [{event['button']}] on {_target(event, 'message_id')}"]
     if action == "reply":
         return _block(f"{who} replied to {_target(event, 'reply_to')}:", event["text"], USER_LINES)
-    if action == "document":
-        return [f"{who} sent a document: {event['filename']}"]
+    if action in ("photo", "album", "document", "voice"):
+        return _files(event, who, action)
     return _block(f"{who}:", event.get("text") or "", USER_LINES)
 
 
@@ -110,7 +141,12 @@ def format_event(event: dict[str, Any]) -> str:
         return f"   {mark} “{event['text']}”"
     if kind == "failure":
         return f"✘ {event['text']}"
+    if kind == "skip":
+        return f"   ⤼ {event['text']}"
     lines = _user(event) if kind == "user" else _bot(event)
+    chat = str(event.get("chat") or "")
+    if chat.startswith("private:") and kind != "answer":  # group lines stay as they were
+        lines[0] = f"[{chat}] {lines[0]}"
     return "\n".join(lines)
 
 
@@ -119,7 +155,7 @@ def format_transcript(events: list[dict[str, Any]]) -> str:
     out: list[str] = []
     step = None
     for event in events:
-        if event.get("kind") == "user" and step is not None:
+        if event.get("kind") in ("user", "skip") and step is not None:
             out.append("")
         step = event.get("step")
         out.append(format_event(event))

@@ -152,6 +152,15 @@ def test_builtin_demo_scenario_is_well_formed() -> None:
         if selector:
             assert selector in article  # selectors quote the article's first claim
     assert all((base / name).exists() for name in scenario["pages"].values())
+    for step in scenario["steps"]:  # the files its photo, album, document and voice steps send
+        for key in ("photo", "document", "voice"):
+            if key in step:
+                spec = step[key]
+                assert (base / (spec if isinstance(spec, str) else spec["file"])).is_file()
+        for item in step.get("album", []):
+            assert (base / item["file"]).is_file()
+    shot = next(step for step in scenario["steps"] if "photo" in step)
+    assert shot["needs"] == "tesseract"  # skipped, with a note, where Tesseract is absent
 
 
 @pytest.mark.slow
@@ -159,6 +168,7 @@ async def test_builtin_demo_passes_against_the_real_bot(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pytest.importorskip("bot.app.factory")
+    from bot.intake.media.ocr import tesseract_status
     from bot.sandbox.demo import run_demo
 
     transcript = tmp_path / "demo.jsonl"
@@ -167,3 +177,28 @@ async def test_builtin_demo_passes_against_the_real_bot(
     assert "[✅ True] [🟡 Misleading] [❌ False]" in printed and "✎ bot edited message #" in printed
     events = [json.loads(line) for line in transcript.read_text(encoding="utf-8").splitlines()]
     assert any(e["kind"] == "answer" for e in events)
+    if tesseract_status().ready:  # the screenshot is read, and its cards say so
+        assert "👤 bob forwarded a photo from channel “Merin Today”: screenshot.png" in printed
+        assert "📎 from the image" in printed and "3,200 homes" in printed
+        assert "all 18 steps passed" in printed
+    else:
+        assert "⤼ skipped steps 17–18 (bob photo): Tesseract" in printed
+
+
+@pytest.mark.slow
+async def test_builtin_demo_without_tesseract_skips_the_screenshot_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("bot.app.factory")
+    from bot.intake.media.ocr import tesseract_status
+    from bot.sandbox import scenario as scenario_module
+    from bot.sandbox.demo import run_demo
+
+    hint = tesseract_status("no-such-tesseract").install_hint
+    monkeypatch.setitem(scenario_module.NEEDS, "tesseract", lambda: hint)
+    assert await run_demo(None, None, keep_db=None) == 0
+    printed = capsys.readouterr().out
+    [note] = [line for line in printed.splitlines() if "⤼" in line]
+    assert note == f"   ⤼ skipped steps 17–18 (bob photo): {hint}"
+    assert "apt-get install tesseract-ocr" in note and "screenshot.png" not in printed
+    assert "16 steps passed, 2 skipped" in printed

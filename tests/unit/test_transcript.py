@@ -77,3 +77,50 @@ def test_only_a_card_shows_a_claim() -> None:
     assert card_claim("Claim #17 · 🆕 open\n“…”") == 17
     assert card_claim("Queue of Fact desk — 5 claims\n#2 🆕 …") is None
     assert card_claim("Card #7 (forwarded)") is None
+
+
+def test_bot_events_name_their_chat_and_private_ones_are_marked() -> None:
+    group = {"id": -1001987650001, "type": "supergroup", "title": "Fact desk"}
+    private = {"id": 100004, "type": "private", "first_name": "Carol", "username": "carol"}
+    in_group = bot_event(1, "sendMessage", {}, {"message_id": 3, "text": "Queued", "chat": group})
+    assert in_group is not None and in_group["chat"] == "Fact desk"
+    assert format_event(in_group) == "🤖 bot · message #3: Queued"
+    carol = {"id": 100004, "username": "carol"}
+    result = {"message_id": 2, "text": "Sent to Fact desk", "chat": private,
+              "reply_to_message": {"message_id": 1, "from": carol}}  # fmt: skip
+    told = bot_event(2, "sendMessage", {}, result)
+    assert told is not None and told["chat"] == "private:carol" and told["reply_to"] == 1
+    assert format_event(told) == (
+        "[private:carol] 🤖 bot · message #2 · reply to carol: Sent to Fact desk"
+    )
+    answer = {"step": 3, "from": "bot", "kind": "answer", "text": "Voted", "chat": "private:carol"}
+    assert format_event(answer) == "   ↳ toast: Voted"  # under the press, which is marked
+
+
+def test_files_users_send_are_named_with_their_captions() -> None:
+    base = {"step": 1, "from": "alice", "kind": "user", "message_id": 4, "chat": "Fact desk"}
+    photo = {**base, "action": "photo", "filename": "shot.png", "origin": "channel “Daily News”",
+             "caption": "Look at this"}  # fmt: skip
+    assert format_event(photo).splitlines() == [
+        "👤 alice forwarded a photo from channel “Daily News”: shot.png",
+        "      Look at this",
+    ]
+    voice = {**base, "action": "voice", "filename": "note.ogg", "duration": 42}
+    assert format_event(voice) == "👤 alice sent a voice message: note.ogg (0:42)"
+    document = {**base, "action": "document", "filename": "report.pdf"}
+    assert format_event(document) == "👤 alice sent a document: report.pdf"  # as it always was
+    album = {**base, "action": "album", "filenames": ["a.png", "b.png"], "captions": ["One", None],
+             "message_ids": [4, 5], "origin": "channel “X”"}  # fmt: skip
+    assert format_event(album).splitlines() == [
+        "👤 alice forwarded an album of 2 from channel “X”:",
+        "      🖼 a.png One",
+        "      🖼 b.png",
+    ]
+    private = {**base, "action": "send", "text": "hello", "chat": "private:alice"}
+    assert format_event(private) == "[private:alice] 👤 alice: hello"
+
+
+def test_a_skipped_step_is_one_line() -> None:
+    event = {"step": 17, "from": "sandbox", "kind": "skip", "steps": [17, 18],
+             "text": "skipped steps 17–18 (bob photo): Tesseract is not installed"}  # fmt: skip
+    assert format_event(event) == "   ⤼ skipped steps 17–18 (bob photo): Tesseract is not installed"
