@@ -75,9 +75,12 @@ _UNITS = {w: i for i, w in enumerate(
 _TENS = {w: 10 * (i + 2) for i, w in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split())}  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 10**3, "thousands": 10**3, "k": 10**3, "million": 10**6,
-           "millions": 10**6, "mln": 10**6, "mn": 10**6, "billion": 10**9, "billions": 10**9,
-           "bn": 10**9, "trillion": 10**12, "тис": 10**3, "тыс": 10**3, "млн": 10**6,
-           "млрд": 10**9, "трлн": 10**12}  # fmt: skip
+           "millions": 10**6, "mln": 10**6, "mn": 10**6, "billion": 10**9,
+           "billions": 10**9, "bln": 10**9, "bn": 10**9, "trillion": 10**12, "tn": 10**12,
+           "тис": 10**3, "тыс": 10**3, "млн": 10**6, "млрд": 10**9, "трлн": 10**12}  # fmt: skip
+# "$2m", "£5b", "1.5m refugees": m and b glued to a figure are millions and billions (news
+# shorthand); with a space they are left alone ("a 2,000 m climb").
+_GLUED_SCALE = re.compile(r"(?<=\d)([mb])\b")
 _WORD_SCALES = {"thousand": 10**3, "thousands": 10**3, "million": 10**6, "millions": 10**6,
                 "billion": 10**9, "billions": 10**9, "trillion": 10**12}  # fmt: skip
 _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_WORD_SCALES) | {"hundred"}
@@ -178,6 +181,7 @@ def _fmt(value: Decimal) -> str:
 
 def tokenize(normalized: str) -> list[str]:
     """Words and numbers, with every number (digits, scale words, English words) as '#value'."""
+    normalized = _GLUED_SCALE.sub(lambda m: " mln" if m.group(1) == "m" else " bn", normalized)
     raw = [(m.group("num"), m.group("word")) for m in _TOKEN.finditer(normalized)]
     out: list[str] = []
     i = 0
