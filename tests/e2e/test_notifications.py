@@ -16,7 +16,7 @@ from bot.app.factory import running_bot
 from bot.sandbox import Sandbox
 from storage.models import Notification
 from tests.conftest import Desk, bot_settings, open_desk
-from tests.e2e.test_desk import DRONES, POWER, ask, card_of
+from tests.e2e.test_desk import DRONES, POWER, ask, card_of, claim_id
 from tests.e2e.test_intake_private import said
 from tests.e2e.test_loop import ARTICLE
 
@@ -257,3 +257,47 @@ async def test_verdicts_are_paced_per_second(sandbox: Sandbox, db_url: str) -> N
         gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
         # 4 a second: a quarter of a second apart (less a little for the HTTP round trip).
         assert min(gaps) >= 0.2 and times[-1] - times[0] >= 0.7, gaps
+
+
+async def test_reopened_then_decided_again_by_votes_is_told_as_updated(desk_now: Desk) -> None:
+    desk = desk_now
+    first = await desk.say(desk.alice, ARTICLE, forward_origin=CHANNEL)
+    await desk.published()
+    await consensus(desk, POWER)
+    assert await drained(desk, expect=1) == {"sent": 1}
+    claim = claim_id(card_of(desk, POWER))
+    await ask(desk, desk.alice, f"/reopen {claim}", "")
+    await desk.sandbox.wait_for(lambda: "✅ True" in card_of(desk, POWER).button_labels)
+    await desk.settle()
+    assert await outbox_states(desk) == {"sent": 1}  # reopening tells nobody
+    await desk.press(desk.bob, card_of(desk, POWER), "True")  # Bob changes his mind
+    await desk.press(desk.alice, card_of(desk, POWER), "True")
+    assert await drained(desk, expect=2) == {"sent": 2}
+    replies = told(desk.sandbox, desk.chat)
+    assert [m.reply_to.message_id for m in replies] == [first.message_id] * 2
+    assert "🏁 Verdict on what you sent" in replies[0].content
+    assert "🔄 Updated verdict" in replies[1].content and "✅ true" in replies[1].content
+
+
+async def test_a_verdict_reopened_before_it_was_told_is_not_told(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    async with open_desk(sandbox, db_url, notify_delay_seconds=3600) as desk:
+        await desk.say(desk.alice, ARTICLE, forward_origin=CHANNEL)
+        await desk.published()
+        await consensus(desk, POWER)
+        claim = claim_id(card_of(desk, POWER))
+        await desk.settle()
+        assert await outbox_states(desk) == {"pending": 1}
+        await ask(desk, desk.alice, f"/reopen {claim}", "")
+        await desk.settle()
+        assert await outbox_states(desk) == {"skipped": 1}
+        await ask(desk, desk.alice, f"/verdict {claim} misleading Figures from March.", "")
+        await desk.settle()
+        assert await outbox_states(desk) == {"skipped": 1, "pending": 1}
+        async with desk.app.bot_data.services.db.read() as session:
+            waiting = await session.scalar(
+                select(Notification).where(Notification.state == "pending")
+            )
+        assert waiting is not None and not waiting.updated  # never told: no "updated" either
+        assert told(sandbox, desk.chat) == []
