@@ -33,7 +33,14 @@ _TOKEN = re.compile(
     r"|(?P<word>[^\W\d_]+(?:'[^\W\d_]+)?)"
 )
 _PREPARE = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "ё": "е", "%": " percent "})
-_NEGATED_VERB = re.compile(r"\b\w+n't\b|\bcannot\b")
+_NEGATED_VERB = re.compile(r"\b\w+n't\b|\bcannot\b|\bfail(?:s|ed)? to\b|\bfalse that\b")
+# Negation said without a negative particle: contractions typed without the apostrophe ("didnt"),
+# and verbs that deny or refuse what the claim asserts ("refused to sign" is "did not sign").
+NEGATING_WORDS = frozenset(
+    "didnt doesnt dont isnt arent wasnt werent hasnt havent hadnt wont wouldnt couldnt shouldnt "
+    "cant mustnt aint refuse refused refuses refusing deny denies denied denying неправда".split()
+)
+NEGATING_PREFIXES = ("відмов", "запереч", "отказа", "отказыва", "отрица")
 
 NEGATIONS = frozenset(
     "not no never none nobody nothing neither nor nowhere without "
@@ -302,8 +309,12 @@ def stem(word: str) -> str:
 
 
 def is_negated(normalized: str, words: list[str]) -> bool:
-    """Whether the text states something negatively ("did not", "never", "не")."""
-    return bool(_NEGATED_VERB.search(normalized)) or any(word in NEGATIONS for word in words)
+    """Whether the text states something negatively ("did not", "never", "не", "refused to",
+    "відмовився")."""
+    return bool(_NEGATED_VERB.search(normalized)) or any(
+        word in NEGATIONS or word in NEGATING_WORDS or word.startswith(NEGATING_PREFIXES)
+        for word in words
+    )
 
 
 def direction(words: list[str]) -> int:

@@ -122,6 +122,30 @@ def test_negation_is_never_merged(a: str, b: str) -> None:
     assert compare(a, b).veto == "negation"
 
 
+EN_SIGNED = "Zelensky signed the mobilisation law on Tuesday."
+UK_SIGNED = "Зеленський підписав закон про мобілізацію у вівторок."
+RU_SIGNED = "Зеленский подписал закон о мобилизации во вторник."
+
+
+@pytest.mark.parametrize(
+    ("original", "negated"),
+    [
+        (EN_SIGNED, "Zelensky didnt sign the mobilisation law on Tuesday."),
+        (EN_SIGNED, "Zelensky refused to sign the mobilisation law on Tuesday."),
+        (EN_SIGNED, "Zelensky failed to sign the mobilisation law on Tuesday."),
+        (EN_SIGNED, "Zelensky denied signing the mobilisation law on Tuesday."),
+        (EN_SIGNED, "It is false that Zelensky signed the mobilisation law on Tuesday."),
+        (UK_SIGNED, "Зеленський відмовився підписати закон про мобілізацію у вівторок."),
+        (UK_SIGNED, "Неправда, що Зеленський підписав закон про мобілізацію у вівторок."),
+        (RU_SIGNED, "Зеленский отказался подписать закон о мобилизации во вторник."),
+    ],
+)
+def test_negation_in_other_words_is_never_merged(original: str, negated: str) -> None:
+    assert score_pair(prepared(original), prepared(original), lambda term: 1.0).is_match()
+    scored = score_pair(prepared(negated), prepared(original), lambda term: 1.0)
+    assert scored.veto == "negation" and not scored.is_match()
+
+
 def test_opposite_direction_is_vetoed() -> None:
     assert compare("Unemployment rose to 8% in May.", "Unemployment fell to 8% in May.").veto == (
         "direction"
