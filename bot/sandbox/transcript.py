@@ -83,7 +83,8 @@ def _files(event: dict[str, Any], who: str, action: str) -> list[str]:
         captions = event.get("captions") or [None] * len(names)
         lines = [f"{who} {_sent(event, f'an album of {len(names)}')}:"]
         for name, caption in zip(names, captions, strict=False):
-            lines += _block(f"{INDENT}🖼 {name}", caption or "", USER_LINES)
+            head = f"{INDENT}🖼 {name}:" if caption else f"{INDENT}🖼 {name}"
+            lines += _block(head, caption or "", USER_LINES)
         return lines
     what = {"photo": "a photo", "voice": "a voice message", "document": "a document"}[action]
     head = f"{who} {_sent(event, what)}: {event['filename']}"

@@ -117,6 +117,51 @@ async def test_player_stops_at_first_failed_expectation(
     assert not any(e.get("text") == "never sent" for e in result.events)
 
 
+async def test_steps_in_a_private_chat_act_on_the_bots_private_messages(
+    sandbox: Sandbox, echo_bot: Application, tmp_path: Path
+) -> None:
+    scenario = {
+        "chat": {"title": "Echo desk"},
+        "members": [{"name": "alice", "admin": True}, {"name": "bob", "language": "uk"}],
+        "steps": [
+            {"as": "alice", "send": "Ships sank in the bay"},
+            {"as": "bob", "in": "private", "send": "Tanks crossed the river"},
+            {"expect": "Card #7"},
+            {"as": "bob", "in": "private", "press": {"on": "Card #7", "button": "true"}},
+            {"expect": "Voted true"},
+            {"as": "bob", "press": {"on": "Card #7", "button": "false"}},
+        ],
+    }
+    result = await play_scenario(sandbox, scenario, base_dir=tmp_path)
+    assert result.ok, result.failures
+    users = [e for e in result.events if e["kind"] == "user"]
+    assert [e["chat"] for e in users] == ["Echo desk", "private:bob", "private:bob", "Echo desk"]
+    group_card = next(e for e in result.events if e["step"] == 1 and e["from"] == "bot")
+    assert group_card["chat"] == "Echo desk" and group_card["reply_to"] == users[0]["message_id"]
+    private_card = next(e for e in result.events if e["step"] == 2 and e["from"] == "bot")
+    assert private_card["chat"] == "private:bob"
+    assert "reply_to" not in private_card  # PTB quotes only in groups: no reply, no field
+    # The private press found the card in the private chat, the group press the group's.
+    assert users[2]["message_id"] == private_card["message_id"] == 2
+    assert users[3]["message_id"] == 2 and users[3]["chat"] == "Echo desk"
+    edits = [e for e in result.events if e["kind"] == "edit"]
+    assert [e["chat"] for e in edits] == ["private:bob", "Echo desk"]
+    answers = [e for e in result.events if e["kind"] == "answer"]
+    assert [(e["chat"], e["text"]) for e in answers] == [
+        ("private:bob", "Voted true"),
+        ("Echo desk", "Voted false"),
+    ]
+    private = sandbox.private_chat(
+        next(u for u in sandbox.state.users.values() if u.username == "bob")
+    )
+    assert sandbox.messages(private)[0].to_api()["from"]["language_code"] == "uk"
+    transcript = format_transcript(result.events)
+    assert "[private:bob] 👤 bob: Tanks crossed the river" in transcript
+    assert "[private:bob] 🤖 bot · message #2: Card #7: Tanks" in transcript
+    assert "[private:bob] 👤 bob pressed [✅ True] on message #2" in transcript
+    assert "\n👤 bob pressed [❌ False] on message #2" in transcript
+
+
 async def test_press_on_a_missing_button_is_a_failure(
     sandbox: Sandbox, echo_bot: Application, tmp_path: Path
 ) -> None:

@@ -113,7 +113,7 @@ def test_files_users_send_are_named_with_their_captions() -> None:
              "message_ids": [4, 5], "origin": "channel “X”"}  # fmt: skip
     assert format_event(album).splitlines() == [
         "👤 alice forwarded an album of 2 from channel “X”:",
-        "      🖼 a.png One",
+        "      🖼 a.png: One",
         "      🖼 b.png",
     ]
     private = {**base, "action": "send", "text": "hello", "chat": "private:alice"}
