@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.sandbox.core import Sandbox
-from bot.sandbox.scenario_files import file_spec, mime_type
+from bot.sandbox.scenario_files import check_image, file_spec, mime_type
 from bot.sandbox.state import Chat, Message, User
 from bot.sandbox.transcript import format_event, format_transcript
 
@@ -315,12 +315,10 @@ class Player:
         caption = self.text(spec["caption"]) if spec.get("caption") else None
         event: Event = {"action": action, "filename": path.name}
         if action == "photo":
-            try:
-                sent = self.sandbox.send(
-                    chat, user, photo=content, caption=caption, forward_origin=origin
-                )
-            except ValueError as error:
-                raise StepFailed(f"{path.name}: {error}") from error
+            check_image(path.name, content)
+            sent = self.sandbox.send(
+                chat, user, photo=content, caption=caption, forward_origin=origin
+            )
         elif action == "voice":
             duration = int(spec.get("duration", 5))
             sent = self.sandbox.send(
@@ -353,11 +351,10 @@ class Player:
             (path.read_bytes(), self.text(part["caption"]) if part.get("caption") else None)
             for path, part in zip(paths, parts, strict=True)
         ]
+        for path, (content, _) in zip(paths, images, strict=True):
+            check_image(path.name, content)
         origin, label = self.optional_origin(spec)
-        try:
-            sent = self.sandbox.send_album(chat, user, images, forward_origin=origin)
-        except ValueError as error:
-            raise StepFailed(f"album: {error}") from error
+        sent = self.sandbox.send_album(chat, user, images, forward_origin=origin)
         event: Event = {
             "action": "album",
             "message_id": sent[0].message_id,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 
 class FileSpecError(ValueError):
-    """A file step that names no file."""
+    """A file step that names no file, or a photo that is no image."""
 
 
 # MIME types as Telegram's apps give them, by the file's name.
@@ -62,3 +65,13 @@ def file_spec(value: Any) -> dict[str, Any]:
     if not isinstance(spec, dict) or not isinstance(spec.get("file"), str):
         raise FileSpecError(f'expected a file name or an object with "file", not {value!r}')
     return spec
+
+
+def check_image(filename: str, content: bytes) -> None:
+    """Refuse a photo that Telegram's apps would not send as one (not an image at all), before
+    anything is sent: an album with a bad part sends none of its parts."""
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except (OSError, SyntaxError, Image.DecompressionBombError) as error:
+        raise FileSpecError(f"{filename}: not an image Telegram would take as a photo") from error

@@ -4,6 +4,7 @@ Telegram status and language; the transcript names each event's chat and what it
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from bot.app.factory import running_bot
@@ -237,13 +239,20 @@ async def test_bad_file_steps_fail_plainly(sandbox: Sandbox, db_url: str, tmp_pa
     (tmp_path / "notes.txt").write_text("not an image", encoding="utf-8")
     cases = [
         ({"as": "bob", "photo": "notes.txt"}, "notes.txt: not an image"),
+        ({"as": "bob", "album": [{"file": "ok.png"}, {"file": "notes.txt"}]}, "notes.txt: not an"),
+        ({"as": "bob", "album": []}, "an album is a non-empty list"),
         ({"as": "bob", "photo": {"caption": "no file"}}, 'an object with "file"'),
         ({"as": "bob", "voice": "missing.ogg"}, "missing.ogg"),
         ({"as": "bob", "in": "channel", "send": "hi"}, '"in" must be one of group, private'),
         ({"as": "bob", "send": "hi", "needs": "gpu"}, "unknown need 'gpu'"),
     ]
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, "PNG")
+    (tmp_path / "ok.png").write_bytes(buffer.getvalue())
     async with scenario_bot(sandbox, db_url):
         for step, wanted in cases:
             result = await play_scenario(sandbox, {"steps": [step]}, base_dir=tmp_path)
             assert not result.ok and result.failed_step == 1
             assert wanted in result.failures[0], result.failures[0]
+            chat = sandbox.state.chats[result.chat_id]
+            assert [m for m in sandbox.messages(chat) if not m.from_bot] == []  # nothing sent

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import io
 
-from bot.sandbox.scenario_files import FileSpecError, file_spec, mime_type
+import pytest
+from PIL import Image
+
+from bot.sandbox.scenario_files import FileSpecError, check_image, file_spec, mime_type
 
 
 @pytest.mark.parametrize(
@@ -35,3 +38,12 @@ def test_a_file_step_is_a_name_or_an_object_with_a_file() -> None:
         file_spec({"caption": "no file"})
     with pytest.raises(FileSpecError):
         file_spec(7)
+
+
+def test_a_photo_must_be_an_image() -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
+    check_image("ok.png", buffer.getvalue())
+    for bad in (b"plain text", buffer.getvalue()[:20]):
+        with pytest.raises(FileSpecError, match="not an image"):
+            check_image("bad.png", bad)
