@@ -24,7 +24,7 @@ async def connect_raw(url: str) -> Any:
     )
 
 
-async def _admin(server_url: str, sql: str) -> None:
+async def admin_sql(server_url: str, sql: str) -> None:
     """Run one statement on the server's maintenance database."""
     conn = await connect_raw(server_url)
     try:
@@ -34,11 +34,18 @@ async def _admin(server_url: str, sql: str) -> None:
 
 
 @asynccontextmanager
-async def scratch_database(server_url: str, *, prefix: str = "fcb") -> AsyncIterator[str]:
-    """A new empty database on the server of `server_url`, dropped (even if in use) at the end."""
+async def scratch_database(
+    server_url: str, *, prefix: str = "fcb", template: str | None = None
+) -> AsyncIterator[str]:
+    """A new database on the server of `server_url`, dropped (even if in use) at the end.
+
+    Empty, or a copy of the database named `template` (PostgreSQL copies it file by file, far
+    faster than running the migrations again; nobody may be connected to the template).
+    """
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    await _admin(server_url, f'CREATE DATABASE "{name}"')
+    copy = f' TEMPLATE "{template}"' if template else ""
+    await admin_sql(server_url, f'CREATE DATABASE "{name}"{copy}')
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        await _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -46,10 +46,15 @@ class Sandbox(World):
         return self
 
     async def stop(self) -> None:
-        """Stop serving (open long polls are cut)."""
+        """Stop serving (open long polls are answered at once, so nothing holds the shutdown)."""
         await self._stop_deliverer()
         if self._runner is not None:
-            await self._runner.cleanup()
+            self.state.closing = True
+            self.state.notify()
+            try:
+                await self._runner.cleanup()
+            finally:
+                self.state.closing = False
             self._runner = None
 
     async def __aenter__(self) -> Sandbox:

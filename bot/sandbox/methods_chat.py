@@ -61,7 +61,7 @@ async def get_updates(state: SandboxState, params: Params) -> list[dict[str, Any
         event = state.update_event()
         pending = state.deliverable()
         remaining = deadline - time.monotonic()
-        if pending or remaining <= 0 or state.webhook.url:
+        if pending or remaining <= 0 or state.webhook.url or state.closing:
             return [dict(item) for item in pending[:limit]]
         try:
             await asyncio.wait_for(event.wait(), remaining)

@@ -74,6 +74,7 @@ class SandboxState:
         self._ids = itertools.count(1)
         self._next_update_id = 100000001
         self._update_event = asyncio.Event()
+        self.closing = False  # the server is stopping: long polls answer at once
 
     def next_id(self) -> int:
         """A fresh number for users, chats, files and callback queries."""

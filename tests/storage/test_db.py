@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 import migrations
 from storage import articles as article_q
@@ -46,14 +47,27 @@ async def _claim(db: Database, chat_id: int = -100) -> int:
         return claims[0].id
 
 
-async def test_migration_creates_every_table(db: Database) -> None:
-    async with db.read() as session:
+@pytest.fixture
+async def upgraded(empty_db_url: str) -> AsyncIterator[Database]:
+    """An empty database (no tables) brought to the latest schema by the migrations."""
+    database = Database(empty_db_url)
+    async with database.read() as session:
+        assert not await session.run_sync(lambda s: inspect(s.connection()).get_table_names())
+    await database.upgrade()
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+async def test_migration_creates_every_table(upgraded: Database) -> None:
+    async with upgraded.read() as session:
         version = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
     script = ScriptDirectory(str(Path(migrations.__file__).parent))
     assert version == script.get_current_head()
 
 
-async def test_migrations_match_the_models(db: Database) -> None:
+async def test_migrations_match_the_models(upgraded: Database) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
@@ -62,7 +76,7 @@ async def test_migrations_match_the_models(db: Database) -> None:
         context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
         return compare_metadata(context, SQLModel.metadata)
 
-    async with db.engine.connect() as conn:
+    async with upgraded.engine.connect() as conn:
         diff = await conn.run_sync(differences)
     assert diff == []
 

@@ -109,13 +109,16 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
         tiplines=SimpleNamespace(db=db),
     )
     fields.update(media=SimpleNamespace(db=db))  # issue 14: album parts are an update's effect
+    fields.update(imports=SimpleNamespace(db=db))  # issue 15: /import is an editor's effect
     services = Services(settings=SimpleNamespace(), db=db, **fields)  # type: ignore[arg-type]
     unit = SimpleNamespace(db=db)
     bound = services.bound(unit)  # type: ignore[arg-type]
     assert bound.db is unit
-    for name in ("desk", "views", "intake", "publication", "matches", "exports", "media"):
+    for name in ("desk", "views", "intake", "publication", "matches", "exports"):
         assert getattr(bound, name).db is unit, name
         assert getattr(bound, name).cache is fields[name].cache  # caches stay shared
+    for name in ("media", "imports", "requests", "notices", "tiplines"):
+        assert getattr(bound, name).db is unit, name
         assert fields[name].db is db  # the application's own services are untouched
     assert bound.teams is services.teams  # idempotent bookkeeping, before the effect
     assert bound.progress.db is db  # remembered before the effect, kept through a crash
