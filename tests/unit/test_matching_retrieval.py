@@ -7,7 +7,9 @@ import argparse
 import io
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.app.match_cli import lookup_json, lookup_table
@@ -17,6 +19,8 @@ from bot.matching.scoring import DEFAULT_THRESHOLD, prepared, rerank, score_pair
 from bot.matching.service import Lookup, Match
 from bot.matching.text import analyze, clean_post, fold_marks
 from tests.stubs.embeddings_stub import EmbeddingsStub
+
+SERVE_EMBEDDINGS = Path(__file__).resolve().parents[2] / "scripts" / "serve_embeddings.py"
 
 
 def test_post_wrapping_is_stripped() -> None:
@@ -191,3 +195,35 @@ async def test_match_cli_refuses_a_chat_without_team(tmp_path, capsys) -> None:
     args = argparse.Namespace(chat=-1, top=5, json=True)
     code = await run_match(args, Settings(_env_file=None, database_url=url), io.StringIO("a\n"))
     assert code == 2 and "no team for chat -1" in capsys.readouterr().err
+
+
+async def test_embeddings_server_answers_the_openai_protocol_the_client_speaks() -> None:
+    """scripts/serve_embeddings.py over a stand-in encoder, read by the bot's own client."""
+    import importlib.util
+
+    import numpy as np
+    from aiohttp import web
+
+    spec = importlib.util.spec_from_file_location("serve_embeddings", SERVE_EMBEDDINGS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    class Encoder:
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.asarray([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+    runner = web.AppRunner(module.build_app(Encoder()))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    client = EmbeddingsClient(f"http://127.0.0.1:{port}/v1", "usem3")
+    try:
+        assert await client.embed(["ab", "abcd"]) == [[2.0, 1.0], [4.0, 1.0]]
+        async with httpx.AsyncClient() as raw:
+            bad = await raw.post(f"http://127.0.0.1:{port}/v1/embeddings", json={"input": [1]})
+        assert bad.status_code == 400
+    finally:
+        await client.close()
+        await runner.cleanup()
