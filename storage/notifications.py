@@ -22,6 +22,7 @@ from storage.models import (
     Claim,
     Notification,
     NotifyOptOut,
+    Request,
     StatusChange,
     stored_id,
     utcnow,
@@ -71,6 +72,39 @@ async def queue_verdict(session: AsyncSession, *, claim: Claim) -> int:
         )
         for request in requests
         if request.id not in waiting  # already queued (a verdict changed before it went out)
+    ]
+    session.add_all(rows)
+    return len(rows)
+
+
+async def queue_settled_for(session: AsyncSession, *, request: Request) -> int:
+    """A request for an article whose claims were decided already: tell it those verdicts.
+
+    Counted from the verdict's own time, so no digest delay holds it back; returns rows queued.
+    """
+    target = (
+        col(Claim.id) == request.claim_id
+        if request.claim_id is not None
+        else col(Claim.article_id) == request.article_id
+    )
+    settled = (
+        await session.execute(
+            select(Claim).where(target, col(Claim.status).in_(list(VERDICT_STATUSES)))
+        )
+    ).scalars()
+    now = utcnow()
+    rows = [
+        Notification(
+            request_id=stored_id(request),
+            claim_id=stored_id(claim),
+            chat_id=request.chat_id,
+            reply_to=request.message_id,
+            user_id=request.user_id,
+            updated=False,
+            due_at=now,
+            created_at=min(claim.status_changed_at or now, now),
+        )
+        for claim in settled
     ]
     session.add_all(rows)
     return len(rows)

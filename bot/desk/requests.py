@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.errors import NoTeam
 from storage import claims as claim_q
+from storage import notifications as outbox_q
 from storage import requests as request_q
 from storage import teams as team_q
 from storage.db import Database
@@ -39,8 +40,12 @@ class Asking:
 async def record_request(
     session: AsyncSession, *, article: Article, user_id: int | None, asked: Asking
 ) -> None:
-    """Count one submission of an article (inside the transaction that received it)."""
-    await request_q.add_request(
+    """Count one submission of an article (inside the transaction that received it).
+
+    Claims of it that have a verdict already are told to this requester too (a late asker
+    hears the answer the desk reached before they asked).
+    """
+    request = await request_q.add_request(
         session,
         team_id=article.team_id,
         article_id=stored_id(article),
@@ -50,6 +55,7 @@ async def record_request(
         private=asked.private,
         source=asked.source,
     )
+    await outbox_q.queue_settled_for(session, request=request)
 
 
 def asked_times(claim: Claim) -> str | None:

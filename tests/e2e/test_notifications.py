@@ -301,3 +301,26 @@ async def test_a_verdict_reopened_before_it_was_told_is_not_told(
             )
         assert waiting is not None and not waiting.updated  # never told: no "updated" either
         assert told(sandbox, desk.chat) == []
+
+
+async def test_someone_who_asks_after_the_verdict_is_told_it_and_nobody_else_again(
+    desk_now: Desk,
+) -> None:
+    desk = desk_now
+    first = await desk.say(desk.alice, ARTICLE, forward_origin=CHANNEL)
+    await desk.published()
+    await consensus(desk, POWER)
+    assert await drained(desk, expect=1) == {"sent": 1}
+    late = await desk.say(desk.bob, ARTICLE, forward_origin=CHANNEL)  # after the verdict
+    assert await drained(desk, expect=2) == {"sent": 2}
+    replies = told(desk.sandbox, desk.chat)
+    assert [m.reply_to.message_id for m in replies] == [first.message_id, late.message_id]
+    assert "🏁 Verdict on what you sent" in replies[1].content  # news to Bob, not an update
+    assert POWER in replies[1].content and DRONES not in replies[1].content  # only the decided
+    await consensus(desk, DRONES, "True")  # the article's other claim: both askers hear it
+    assert await drained(desk, expect=4) == {"sent": 4}
+    later = told(desk.sandbox, desk.chat)[2:]
+    assert sorted(m.reply_to.message_id for m in later) == sorted(
+        [first.message_id, late.message_id]
+    )
+    assert all(DRONES in m.content and POWER not in m.content for m in later)
