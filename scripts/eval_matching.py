@@ -309,6 +309,9 @@ def report(name: str, outcomes: Sequence[Outcome], fixed: float | None = None) -
             hits = [o for o in negatives if o.query.kind.endswith(kind)]
             bad = sum(1 for o in hits if o.best is not None and o.best_score >= threshold)
             print(f"  {kind:15} called a match {bad}/{len(hits)}")
+        cross = decide(subsets(outcomes)["translated"], threshold)
+        print(f"  translated posts: matched to the right claim {cross.tp}/{cross.tp + cross.fn}, "
+              f"to a wrong one {cross.fp}")  # fmt: skip
     return figures
 
 

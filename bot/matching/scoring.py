@@ -19,7 +19,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.matching.matching import ClaimForm, number_veto, prepare
-from bot.matching.text import analyze, clean_post
+from bot.matching.text import analyze, clean_post, language_of
 
 DEFAULT_THRESHOLD = 86.5  # calibrated: see docs/matching.md
 # Logistic weights of `features`, fitted by `scripts/eval_matching.py --fit` on the dev benchmark.
@@ -31,29 +31,41 @@ SEMANTIC_THRESHOLD = 0.86  # cosine of two embeddings that count as the same cla
 
 @dataclass(frozen=True)
 class Scored:
-    """How alike a query and a candidate are, and the guard that vetoed them (empty if none)."""
+    """How alike a query and a candidate are, and the guard that vetoed them (empty if none).
+
+    `score` is what the decision weighs; `meaning` is the embedding cosine on the same scale,
+    which orders candidates always but decides only across languages (see `score_pair`).
+    """
 
     score: float
     veto: str = ""
     semantic: float | None = None
+    meaning: float | None = None
 
     def is_match(self, threshold: float = DEFAULT_THRESHOLD) -> bool:
         """Whether the pair counts as the same claim at this threshold."""
         return not self.veto and self.score >= threshold
 
+    @property
+    def rank(self) -> float:
+        """How close the pair is, for ordering candidates (meaning included)."""
+        return self.score if self.meaning is None else max(self.score, self.meaning)
+
 
 @dataclass(frozen=True)
 class Prepared:
-    """A claim ready for scoring: its retrieval terms and its guard form."""
+    """A claim ready for scoring: its retrieval terms, its guard form and its language."""
 
     terms: tuple[str, ...]
     form: ClaimForm
+    language: str = "en"
 
 
 @lru_cache(maxsize=16384)
 def prepared(text: str) -> Prepared:
     """Terms and guard form of a claim or post (cached: the same claims come back)."""
-    return Prepared(tuple(analyze(text)), prepare(clean_post(text)))
+    cleaned = clean_post(text)
+    return Prepared(tuple(analyze(text)), prepare(cleaned), language_of(cleaned))
 
 
 def veto(a: ClaimForm, b: ClaimForm) -> str:
@@ -131,14 +143,20 @@ def score_pair(
     *,
     semantic: float | None = None,
 ) -> Scored:
-    """Score a query against a candidate (0..100: the calibrated probability), with the veto."""
+    """Score a query against a candidate (0..100: the calibrated probability), with the veto.
+
+    An embedding cosine (`semantic`) decides only when the two are in different languages, where
+    words cannot: in one language the lexical evidence does, because a cosine says "same topic"
+    rather than "same claim" ("hired" and "laid off" 12,000 workers embed alike).
+    """
     vetoed = veto(query.form, candidate.form)
-    if not query.terms or not candidate.terms:
-        return Scored(0.0, vetoed, semantic)
-    score = 100 * probability(features(query, candidate, idf))
-    if semantic is not None:
-        score = max(score, semantic_score(semantic))
-    return Scored(round(score, 1), vetoed, semantic)
+    score = 0.0
+    if query.terms and candidate.terms:
+        score = 100 * probability(features(query, candidate, idf))
+    meaning = None if semantic is None else round(semantic_score(semantic), 1)
+    if meaning is not None and query.language != candidate.language:
+        score = max(score, meaning)
+    return Scored(round(score, 1), vetoed, semantic, meaning)
 
 
 def semantic_score(cos: float, threshold: float = SEMANTIC_THRESHOLD) -> float:
@@ -162,6 +180,6 @@ def rerank(
     ]
     return sorted(
         scored,
-        key=lambda item: (item[1].is_match(threshold), not item[1].veto, item[1].score),
+        key=lambda item: (item[1].is_match(threshold), not item[1].veto, item[1].rank),
         reverse=True,
     )

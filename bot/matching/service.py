@@ -159,7 +159,7 @@ def _order(threshold: float) -> Callable[[Ranked], tuple[bool, bool, bool, float
     def key(item: Ranked) -> tuple[bool, bool, bool, float, int]:
         matched = item.scored.is_match(threshold)
         has_verdict = matched and item.claim.status in VERDICT_STATUSES
-        return (matched, has_verdict, not item.scored.veto, item.scored.score, item.claim.id or 0)
+        return (matched, has_verdict, not item.scored.veto, item.scored.rank, item.claim.id or 0)
 
     return key
 

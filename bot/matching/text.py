@@ -37,6 +37,7 @@ _UK_LETTERS = frozenset("іїєґ")
 _UK_RE = re.compile("[іїєґ]")
 _RU_RE = re.compile("[ыэъё]")
 _CYRILLIC_WORD_RE = re.compile("[\u0400-\u04ff]+")
+_CYRILLIC_LETTER_RE = re.compile("[\u0400-\u04ff]")
 UKRAINIAN_SHARE = 0.75  # of a text's Cyrillic words the Ukrainian dictionary must know
 # Combining marks, except the breve and diaeresis that make Cyrillic й, ї and ё letters.
 _MARKS = re.compile(r"[\u0300-\u0305\u0307\u0309-\u036f]|(?<![\u0400-\u04ff])[\u0306\u0308]")
@@ -113,6 +114,13 @@ def cyrillic_language(text: str) -> str:
         return "ru"  # no Cyrillic word to stem: the choice does not matter
     known = sum(1 for word in words if _known_in_ukrainian(word))
     return "uk" if known >= UKRAINIAN_SHARE * len(words) else "ru"
+
+
+def language_of(text: str) -> str:
+    """'en', 'uk' or 'ru': Latin letters against Cyrillic, then `cyrillic_language`."""
+    latin = sum(1 for ch in text if "a" <= ch <= "z" or "A" <= ch <= "Z")
+    cyrillic = len(_CYRILLIC_LETTER_RE.findall(text))
+    return "en" if latin >= cyrillic else cyrillic_language(text.casefold())
 
 
 @lru_cache(maxsize=WORD_CACHE)

@@ -118,10 +118,11 @@ async def test_translated_claim_found_with_embeddings(sandbox: Sandbox, db_url: 
         imported = matched_id(russian.content)
         chat_id = desk.chat.id  # type: ignore[attr-defined]
         offline, semantic = [
-            (await run_match_cli(db_url, chat_id, ["Кір: вакцина викликає аутизм?"], **env))[0]
+            (await run_match_cli(db_url, chat_id, ["Корь: вакцина вызывает аутизм?"], **env))[0]
             for env in ({}, {"EMBEDDINGS_URL": stub.base_url, "EMBEDDINGS_MODEL": "stub"})
         ]
-    # Ukrainian again, reworded: found by meaning with the claim's verdict and review URL.
+    # Russian again, reworded: found by meaning with the claim's verdict and review URL (meaning
+    # decides across languages only; in one language the words do).
     assert semantic["is_match"] and str(semantic["matches"][0]["claim_id"]) == imported, semantic
     assert semantic["matches"][0]["url"] == MEASLES_URL
     assert semantic["matches"][0]["verdict"] == "false"

@@ -123,6 +123,19 @@ def test_guards_veto_changed_figures_negations_and_direction_whatever_the_score(
     assert not same.veto and same.is_match(DEFAULT_THRESHOLD)
 
 
+def test_meaning_decides_across_languages_only_but_orders_always() -> None:
+    idf = lambda term: 1.0  # noqa: E731
+    laid_off = prepared("The company laid off 12,000 workers in January.")
+    hired = score_pair(prepared("The company hired 12,000 workers in January."), laid_off, idf,
+                       semantic=0.99)  # fmt: skip
+    assert not hired.is_match() and hired.rank > DEFAULT_THRESHOLD  # same words, other claim
+    russian = score_pair(prepared("Компания уволила 12 000 сотрудников в январе."), laid_off, idf,
+                         semantic=0.95)  # fmt: skip
+    assert russian.is_match() and russian.score == russian.rank
+    assert not score_pair(prepared("Компания уволила 12 000 сотрудников в январе."), laid_off,
+                          idf).is_match()  # fmt: skip
+
+
 def test_rerank_puts_vetoed_candidates_last() -> None:
     query = prepared("38 000 homes in Zhytomyr lost power")
     ranked = rerank(
