@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
 from storage.models import Claim, ClaimStatus, QueueCount, _bigint, _ts, utcnow
+from storage.requests import count_match, uncount_match
 from storage.upsert import insert_for
 
 TERM_LENGTH = 64
@@ -188,6 +189,7 @@ async def record_match(
         .where(col(Claim.id) == claim_id)
         .values(match_claim_id=matched_id, match_score=score)
     )
+    await count_match(session, claim_id=claim_id, matched_id=matched_id)  # demand (issue 16)
 
 
 async def get_match(session: AsyncSession, *, claim_id: int) -> ClaimMatch | None:
@@ -213,6 +215,8 @@ async def decide_match(
               "decided_at": utcnow()},
     )  # fmt: skip
     await session.execute(stmt)
+    if state == MatchState.DECLINED:  # not the same claim: its askers do not count there
+        await uncount_match(session, claim_id=claim_id, matched_id=matched_id)
 
 
 async def linked_waiting(session: AsyncSession, *, claim_id: int) -> list[Claim]:

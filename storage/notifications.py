@@ -27,7 +27,7 @@ from storage.models import (
     stored_id,
     utcnow,
 )
-from storage.requests import requests_for
+from storage.requests import MATCH_SOURCE, requests_for
 from storage.upsert import affected_rows, insert_for
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
@@ -71,7 +71,8 @@ async def queue_verdict(session: AsyncSession, *, claim: Claim) -> int:
             created_at=now,
         )
         for request in requests
-        if request.id not in waiting  # already queued (a verdict changed before it went out)
+        # already queued (a verdict changed before it went out); a match's copy is demand only
+        if request.id not in waiting and request.source != MATCH_SOURCE
     ]
     session.add_all(rows)
     return len(rows)

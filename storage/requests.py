@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
@@ -17,6 +17,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.models import Article, Claim, Request, utcnow
 from storage.upsert import affected_rows
+
+# A request copied onto an earlier claim that a new claim matches: demand only. Its askers hear
+# the verdict through their own claim (accepting the match settles it), never twice.
+MATCH_SOURCE = "match"
 
 
 def _same_article_or_claim(article_id: int, claim_id: int | None) -> ColumnElement[bool]:
@@ -70,6 +74,106 @@ async def add_request(
         .values(asked=col(Claim.asked) + 1, askers=col(Claim.askers) + new_person)
     )
     return request
+
+
+async def _asked_about(session: AsyncSession, *, claim: Claim, user_id: int) -> bool:
+    """Whether this person has a request of the claim already (its article's, or its own)."""
+    stmt = (
+        select(Request.id)
+        .where(_same_article_or_claim(claim.article_id, claim.id), col(Request.user_id) == user_id)
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none() is not None
+
+
+async def count_match(session: AsyncSession, *, claim_id: int, matched_id: int) -> int:
+    """A new claim matches an earlier one: whoever asked for the new one asked about the
+    earlier one too, and its demand counts them (once each, however often this runs)."""
+    claim = await session.get(Claim, claim_id)
+    matched = await session.get(Claim, matched_id)
+    if claim is None or matched is None or claim.article_id == matched.article_id:
+        return 0
+    asks = (
+        await session.execute(
+            select(Request).where(
+                col(Request.article_id) == claim.article_id,
+                col(Request.claim_id).is_(None),
+            )
+        )
+    ).scalars()
+    copied = set(
+        (
+            await session.execute(
+                select(Request.chat_id, Request.message_id).where(
+                    col(Request.article_id) == claim.article_id,
+                    col(Request.claim_id) == matched_id,
+                    col(Request.source) == MATCH_SOURCE,
+                )
+            )
+        ).all()
+    )
+    asked, people = 0, set()
+    for ask in list(asks):
+        if (ask.chat_id, ask.message_id) in copied:
+            continue
+        if ask.user_id is not None and ask.user_id not in people:
+            if not await _asked_about(session, claim=matched, user_id=ask.user_id):
+                people.add(ask.user_id)
+        session.add(
+            Request(
+                team_id=ask.team_id,
+                article_id=ask.article_id,
+                claim_id=matched_id,
+                user_id=ask.user_id,
+                chat_id=ask.chat_id,
+                message_id=ask.message_id,
+                private=ask.private,
+                source=MATCH_SOURCE,
+                created_at=ask.created_at,
+            )
+        )
+        asked += 1
+    if asked:
+        await session.flush()
+        await session.execute(
+            update(Claim)
+            .where(col(Claim.id) == matched_id)
+            .values(asked=col(Claim.asked) + asked, askers=col(Claim.askers) + len(people))
+        )
+    return asked
+
+
+async def uncount_match(session: AsyncSession, *, claim_id: int, matched_id: int) -> int:
+    """The team said a match is not the same claim: its askers no longer count on the earlier."""
+    claim = await session.get(Claim, claim_id)
+    matched = await session.get(Claim, matched_id)
+    if claim is None or matched is None:
+        return 0
+    copies = list(
+        (
+            await session.execute(
+                select(Request).where(
+                    col(Request.article_id) == claim.article_id,
+                    col(Request.claim_id) == matched_id,
+                    col(Request.source) == MATCH_SOURCE,
+                )
+            )
+        ).scalars()
+    )
+    if not copies:
+        return 0
+    await session.execute(delete(Request).where(col(Request.id).in_([r.id for r in copies])))
+    people = {r.user_id for r in copies if r.user_id is not None}
+    gone = 0
+    for user_id in people:
+        if not await _asked_about(session, claim=matched, user_id=user_id):
+            gone += 1
+    await session.execute(
+        update(Claim)
+        .where(col(Claim.id) == matched_id)
+        .values(asked=col(Claim.asked) - len(copies), askers=col(Claim.askers) - gone)
+    )
+    return len(copies)
 
 
 async def count_new_claims(session: AsyncSession, *, article_id: int) -> None:
@@ -132,7 +236,11 @@ async def asked_since(session: AsyncSession, *, user_id: int, since: datetime) -
     stmt = (
         select(func.count())
         .select_from(Request)
-        .where(col(Request.user_id) == user_id, col(Request.created_at) >= since)
+        .where(
+            col(Request.user_id) == user_id,
+            col(Request.created_at) >= since,
+            col(Request.source) != MATCH_SOURCE,
+        )
     )
     return int((await session.execute(stmt)).scalar_one())
 

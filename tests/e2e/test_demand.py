@@ -73,3 +73,32 @@ async def test_queue_top_and_status_rank_by_demand(desk: Desk) -> None:
     assert f"#{claim_id(rail)} " in most and f"#{claim_id(starlings)} " not in most
     bad = await ask(desk, desk.alice, "/queue top zero", "page")
     assert "Open queue" not in bad.content
+
+
+NHS = "The NHS waiting list has doubled since March to eight million people."
+NHS_REWORDED = (
+    "BREAKING: since March the #NHS waiting list doubled to 8 million people!! "
+    "https://t.co/a1 via @healthwatch"
+)
+
+
+async def test_a_reworded_claim_that_matches_counts_on_the_earlier_one(desk: Desk) -> None:
+    await desk.say(desk.alice, f"/check {NHS}")
+    earlier = await desk.card("eight million")
+    await desk.say(desk.bob, f"/check {NHS_REWORDED}")
+    reworded = await desk.card("8 million people")
+    assert f"Matches #{claim_id(earlier)}" in reworded.content, reworded.content
+    detail = await ask(desk, desk.alice, f"/claim {claim_id(earlier)}", "Claim #")
+    assert "Asked 2 times by 2 people" in detail.content
+    top = await ask(desk, desk.alice, "/queue top", "by demand")
+    assert f"#{claim_id(earlier)} " in top.content.splitlines()[1]  # first: the most asked
+    # "Keep checking": not the same claim after all, so Bob's ask no longer counts there.
+    await desk.press(desk.carol, card_of(desk, "8 million people"), "Keep checking")
+    detail = await ask(desk, desk.alice, f"/claim {claim_id(earlier)}", "Claim #")
+    assert "Asked" not in detail.content
+    db = desk.app.bot_data.services.db
+    async with db.read() as session:
+        sources = (
+            await session.execute(select(Request.source, func.count()).group_by(Request.source))
+        ).all()
+    assert dict(sources) == {"check": 2}

@@ -16,6 +16,7 @@ from bot.app.factory import running_bot
 from bot.sandbox import Sandbox
 from storage.models import Notification
 from tests.conftest import Desk, bot_settings, open_desk
+from tests.e2e.test_demand import NHS, NHS_REWORDED
 from tests.e2e.test_desk import DRONES, POWER, ask, card_of, claim_id
 from tests.e2e.test_intake_private import said
 from tests.e2e.test_loop import ARTICLE
@@ -324,3 +325,28 @@ async def test_someone_who_asks_after_the_verdict_is_told_it_and_nobody_else_aga
         [first.message_id, late.message_id]
     )
     assert all(DRONES in m.content and POWER not in m.content for m in later)
+
+
+async def test_a_rewording_is_told_once_through_its_own_claim(desk_now: Desk) -> None:
+    desk = desk_now
+    first = await desk.say(desk.alice, f"/check {NHS}")
+    earlier = await desk.card("eight million")
+    second = await desk.say(desk.bob, f"/check {NHS_REWORDED}")
+    await desk.card("8 million people")
+    await ask(desk, desk.alice, f"/verdict {claim_id(earlier)} false Eight million is wrong.", "")
+    assert await drained(desk, expect=1) == {"sent": 1}  # Alice, not Bob: his claim waits
+    assert [m.reply_to.message_id for m in told(desk.sandbox, desk.chat)] == [first.message_id]
+    reworded = await desk.sandbox.wait_for(
+        lambda: next(
+            (
+                c
+                for c in desk.cards()
+                if "8 million people" in c.content and "Accept" in str(c.button_labels)
+            ),
+            None,
+        )
+    )
+    await desk.press(desk.alice, reworded, "Accept")
+    assert await drained(desk, expect=2) == {"sent": 2}
+    replies = told(desk.sandbox, desk.chat)
+    assert [m.reply_to.message_id for m in replies] == [first.message_id, second.message_id]
