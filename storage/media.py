@@ -238,6 +238,18 @@ async def release_albums(
     return affected_rows(result)
 
 
+async def restart_quiet(session: AsyncSession, *, now: datetime) -> int:
+    """Count a restart as a new part of every album still gathering: the parts Telegram kept
+    while the bot was down come in its first getUpdates, and must join the album rather than
+    arrive after it was taken (the quiet time is measured from the restart)."""
+    result = await session.execute(
+        update(Album)
+        .where(col(Album.state) == AlbumState.GATHERING, col(Album.last_part_at) < now)
+        .values(last_part_at=now)
+    )
+    return affected_rows(result)
+
+
 async def gathering_albums(session: AsyncSession, *, max_attempts: int) -> list[int]:
     """Albums waiting to be read (after a restart, or whose reader went away)."""
     stmt = (

@@ -309,12 +309,16 @@ class Media:
 
     async def albums_to_resume(self, *, restarted: bool) -> list[int]:
         """Albums to read: this worker's own after a restart, any whose reader's lease ran out,
-        and those still gathering (their waiting task went with the process)."""
+        and those still gathering (their waiting task went with the process). After a restart
+        the quiet time of albums still gathering starts again, so the parts Telegram kept while
+        the bot was down join their album instead of arriving after it was taken."""
         async with self.db.write() as session:
             await media_q.release_albums(
                 session,
                 worker=self.worker if restarted else None,
                 stale_before=utcnow() - self.album_lease,
             )
+            if restarted:  # parts sent while the bot was down are on their way: wait for them
+                await media_q.restart_quiet(session, now=utcnow())
             await media_q.give_up_albums(session, max_attempts=ALBUM_ATTEMPTS)
             return await media_q.gathering_albums(session, max_attempts=ALBUM_ATTEMPTS)
