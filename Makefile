@@ -62,7 +62,8 @@ test: lint
 		$(BIN)/python -m pytest -q $(PYTEST_ARGS); \
 	fi
 
-# Sentence benchmarks, annotated pages, then claimants and junk (when their scripts exist).
+# Sentence benchmarks, annotated pages, claimants and junk (when their scripts exist), then the
+# matcher's retrieval benchmark (docs/matching.md).
 # With the [embeddings] extra installed, eval_extractor also trains and judges CLAIM_SCORER=embeddings
 # (first run: a few minutes to embed the sentences, cached in .cache/embeddings/).
 eval: $(STAMP)
@@ -70,6 +71,7 @@ eval: $(STAMP)
 	$(BIN)/python scripts/eval_pages.py
 	@if test -f scripts/eval_claimants.py; then $(BIN)/python scripts/eval_claimants.py; fi
 	@if test -f scripts/eval_junk.py; then $(BIN)/python scripts/eval_junk.py; fi
+	$(BIN)/python scripts/eval_matching.py
 
 # Re-create bot/extraction/scorer_weights.npz from ../shared/data/claims (scikit-learn, dev extra):
 # ClaimBuster + CheckThat! 2024 train/dev, de-duplicated.
