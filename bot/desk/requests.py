@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.errors import NoTeam
 from storage import claims as claim_q
+from storage import matching as match_q
 from storage import notifications as outbox_q
 from storage import requests as request_q
 from storage import teams as team_q
@@ -56,6 +57,15 @@ async def record_request(
         source=asked.source,
     )
     await outbox_q.queue_settled_for(session, request=request)
+    # Claims of the article that match earlier claims: this ask counts there too.
+    for claim in await claim_q.claims_of_article(session, article_id=stored_id(article)):
+        if claim.match_claim_id is None:
+            continue
+        link = await match_q.get_match(session, claim_id=stored_id(claim))
+        if link is not None and link.state != match_q.MatchState.DECLINED:
+            await request_q.count_match(
+                session, claim_id=stored_id(claim), matched_id=claim.match_claim_id
+            )
 
 
 def asked_times(claim: Claim) -> str | None:

@@ -92,6 +92,10 @@ async def test_a_reworded_claim_that_matches_counts_on_the_earlier_one(desk: Des
     assert "Asked 2 times by 2 people" in detail.content
     top = await ask(desk, desk.alice, "/queue top", "by demand")
     assert f"#{claim_id(earlier)} " in top.content.splitlines()[1]  # first: the most asked
+    # The rewording sent again later counts there as well.
+    await desk.say(desk.carol, f"/check {NHS_REWORDED}")
+    detail = await ask(desk, desk.alice, f"/claim {claim_id(earlier)}", "Claim #")
+    assert "Asked 3 times by 3 people" in detail.content
     # "Keep checking": not the same claim after all, so Bob's ask no longer counts there.
     await desk.press(desk.carol, card_of(desk, "8 million people"), "Keep checking")
     detail = await ask(desk, desk.alice, f"/claim {claim_id(earlier)}", "Claim #")
@@ -101,4 +105,4 @@ async def test_a_reworded_claim_that_matches_counts_on_the_earlier_one(desk: Des
         sources = (
             await session.execute(select(Request.source, func.count()).group_by(Request.source))
         ).all()
-    assert dict(sources) == {"check": 2}
+    assert dict(sources) == {"check": 3}
