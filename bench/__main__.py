@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import bench_openai, bench_queue, bench_votes, load_run
+from bench import bench_ocr, bench_openai, bench_queue, bench_votes, load_run
 from bench.common import REPO, Figure, format_table, log, machine
 
 # Targets of figures that helper scripts print without one (from the issue).
@@ -34,9 +34,10 @@ IN_PROCESS: dict[str, Runner] = {
     "votes": bench_votes.run,  # also measures the bot's memory (figure 4)
     "queue": bench_queue.run,
     "openai": bench_openai.run,
+    "ocr": bench_ocr.run,  # screenshots read by Tesseract; skipped (one line) where it is missing
     "load": load_run.run,  # only when asked for: 100 teams for 10 minutes (--quick: 10 for 2)
 }
-ORDER = ("votes", "queue", "extraction", "matching", "openai")
+ORDER = ("votes", "queue", "extraction", "matching", "openai", "ocr")
 ON_REQUEST = ("load",)
 
 
