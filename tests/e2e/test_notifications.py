@@ -7,12 +7,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from types import SimpleNamespace
+from typing import Any, TypeVar, cast
 
 import pytest
 from sqlalchemy import func, select
+from telegram.error import RetryAfter
 
 from bot.app.factory import running_bot
+from bot.app.notifier import Notifier
+from bot.desk.notifications import Outbox
 from bot.sandbox import Sandbox
 from storage.models import Notification
 from tests.conftest import Desk, bot_settings, open_desk
@@ -350,3 +354,46 @@ async def test_a_rewording_is_told_once_through_its_own_claim(desk_now: Desk) ->
     assert await drained(desk, expect=2) == {"sent": 2}
     replies = told(desk.sandbox, desk.chat)
     assert [m.reply_to.message_id for m in replies] == [first.message_id, second.message_id]
+
+
+class FlakyBot:
+    """A Bot API stand-in for one notifier: 429 (retry after 1 s) first, then it delivers."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int | None]] = []
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any:
+        reply = kwargs.get("reply_parameters")
+        self.calls.append((chat_id, reply.message_id if reply else None))
+        if len(self.calls) == 1:
+            raise RetryAfter(1)
+        return SimpleNamespace(message_id=1000 + len(self.calls))
+
+
+async def test_a_429_is_retried_after_retry_after_and_then_delivered(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    # The bot's own notifier holds verdicts for an hour; a second one, on a flaky Bot API and
+    # without a delay, works the same outbox.
+    async with open_desk(sandbox, db_url, notify_delay_seconds=3600) as desk:
+        first = await desk.say(desk.alice, ARTICLE, forward_origin=CHANNEL)
+        await desk.published()
+        await consensus(desk, POWER)
+        await desk.settle()
+        assert await outbox_states(desk) == {"pending": 1}
+        flaky = FlakyBot()
+        notifier = Notifier(
+            cast(Any, SimpleNamespace(bot=flaky)),
+            Outbox(desk.app.bot_data.services.db, worker="flaky", delay=0),
+            per_group_per_minute=8,
+            per_second=20,
+        )
+        assert await notifier.run_once() == 0  # 429: put back, not given up
+        assert await outbox_states(desk) == {"pending": 1}
+
+        async def delivered() -> int | None:
+            return await notifier.run_once() or None  # due again once retry_after passed
+
+        assert await until(delivered, timeout=10) == 1
+        assert await outbox_states(desk) == {"sent": 1}
+        assert flaky.calls == [(desk.chat.id, first.message_id)] * 2
