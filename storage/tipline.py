@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import (
     Membership,
+    Notification,
+    NotifyOptOut,
     ProgressMessage,
     Request,
     Tipline,
@@ -74,10 +76,15 @@ async def block(session: AsyncSession, *, user_id: int, team_id: int) -> None:
 async def forget(session: AsyncSession, *, user_id: int) -> None:
     """Delete a tipline sender's personal data; the claims and the demand counts stay.
 
-    Their requests lose the user id; the private ones (their chat id is their user id) and the
-    verdicts waiting for them go; their name goes. A blocked sender keeps only the block.
+    Their requests (and verdicts told in groups) lose the user id; the private ones (their chat
+    id is their user id) and the verdicts waiting for them go; their name and their /notify
+    choice go. A blocked sender keeps only the block.
     """
     await forget_private(session, chat_id=user_id)
+    await session.execute(
+        update(Notification).where(col(Notification.user_id) == user_id).values(user_id=None)
+    )
+    await session.execute(delete(NotifyOptOut).where(col(NotifyOptOut.user_id) == user_id))
     await session.execute(
         delete(Request).where(col(Request.chat_id) == user_id, col(Request.private).is_(True))
     )

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.sandbox import Sandbox
-from storage.models import Article, Claim, Request, User
+from storage.models import Article, Claim, NotifyOptOut, Request, User
 from tests.conftest import Desk, open_desk
 from tests.e2e.test_desk import ask
 from tests.e2e.test_intake import RAIL, SHORT_CLAIM
@@ -118,6 +118,7 @@ async def test_forget_anonymises_a_sender_and_keeps_the_claims(tip_desk: Desk) -
     await private_says(desk, dave, f"/start {payload}", "tipline of")
     await private_says(desk, dave, SHORT_CLAIM, THANKS, forward_origin={"user": "Ivan"})
     await desk.published()
+    await private_says(desk, dave, "/notify off", "No more verdict messages")
     await private_says(desk, dave, "/forget", "your name and user id are gone")
     db = desk.app.bot_data.services.db
     async with db.read() as session:
@@ -129,7 +130,8 @@ async def test_forget_anonymises_a_sender_and_keeps_the_claims(tip_desk: Desk) -
             select(func.count()).select_from(Article).where(Article.submitted_by == dave.id)
         )
         claims = await session.scalar(select(func.count()).select_from(Claim))
-    assert mine == 0 and authored == 0 and claims
+        choice = await session.get(NotifyOptOut, dave.id)
+    assert mine == 0 and authored == 0 and claims and choice is None
     await private_says(desk, desk.bob, "/forget", "no tipline data about you")
 
 
