@@ -166,6 +166,12 @@ def register(application: DeskApplication) -> None:
         MessageHandler(NEW_GROUP_MESSAGES & SOMETHING_TO_CHECK, intake.on_group_message), group=2
     )
     application.add_handler(
+        MessageHandler(
+            NEW_PRIVATE_MESSAGES & media.IMAGES & ~filters.COMMAND, private.on_private_image
+        ),
+        group=2,
+    )
+    application.add_handler(
         MessageHandler(NEW_PRIVATE_MESSAGES & SOMETHING_TO_CHECK, private.on_private_message),
         group=2,
     )

@@ -14,19 +14,22 @@ from html import escape
 from pathlib import PurePath
 
 from telegram import Chat, Message, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot.desk.errors import DeskError
 from bot.intake.intake import Draft, Received
 from bot.intake.media.compose import Part, compose
+from bot.intake.media.files import READABLE_IMAGE_KINDS, download_file
 from bot.intake.media.ocr import OcrUnavailable
 from bot.intake.media.service import ImageRef, SeenImage
+from bot.intake.web.errors import FetchError
 from bot.records import Team, stored_id
 from handlers.context import DeskApplication, DeskContext
 from handlers.files import TelegramFiles
 from handlers.intake import _progress_message, answer_duplicate, queue_submission
-from handlers.submissions import Parsed, parse_message, static_reader
+from handlers.submissions import Parsed, ReadDraft, parse_message, static_reader
 
 log = logging.getLogger(__name__)
 
@@ -96,16 +99,21 @@ async def queue_images(
     *,
     asked: bool,
     status: Message | None = None,
+    team: Team | None = None,
 ) -> Received | None:
     """Read the images of `sources` (one message, or an album's), then queue captions and text.
 
-    An image the team was sent before is answered as the earlier article, without OCR.
+    An image the team was sent before is answered as the earlier article, without OCR. `team`
+    is where it goes when that is not this chat's team (an image sent to the bot in private:
+    it was sent to be checked, so it is queued whatever it says, and no text is answered).
     """
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return None
     services = context.services
-    team = await _team(context, chat)
+    team = team or await _team(context, chat)
+    # Sent to the bot in private: asked to be checked, like a private text.
+    wanted = asked or chat.type == ChatType.PRIVATE
     refs = [ref for ref in (image_ref(source) for source in sources) if ref is not None]
     parsed = [parse_message(source) for source in sources]
     try:
@@ -118,24 +126,28 @@ async def queue_images(
             return looked.earlier
         await services.media.read_text(looked.images)
     except OcrUnavailable:
-        return await _captions_only(update, context, parsed, asked=asked, status=status)
+        return await _captions_only(update, context, parsed, asked=asked, status=status, team=team)
     except DeskError as error:  # a file too big, damaged, animated, not an image; OCR failed
-        if _captions_stand(parsed, asked=asked):
+        if _captions_stand(parsed, asked=wanted):
             log.info("Could not read an image (%s); queueing its caption", error)
-            return await _captions_only(update, context, parsed, asked=asked, status=status)
+            return await _captions_only(
+                update, context, parsed, asked=asked, status=status, team=team
+            )
         await _say(message, status, f"⚠️ {escape(str(error))}")
         return None
-    draft = _draft(parsed, looked.images, asked=asked)
+    draft = _draft(parsed, looked.images, asked=asked, wanted=wanted)
     copy = await services.media.near_copy(looked.images, draft.text) if draft else None
     if copy is not None:  # a re-encoded or resized copy of an image the team has
         status = status or await _progress_message(update, context, message)
         await answer_duplicate(update, context, copy, status, team=team, asked=asked)
         return copy
     if draft is None:
-        if asked or status is not None:
+        if wanted or status is not None:
             await _say(message, status, NO_TEXT)
         return None  # a photo without text in a group is chatter
-    received = await queue_submission(update, context, static_reader(draft), status=status)
+    received = await queue_submission(
+        update, context, static_reader(draft), status=status, team=team
+    )
     if received is not None and not received.duplicate:
         await services.media.remember(
             team_id=stored_id(team), article_id=stored_id(received.article), images=looked.images
@@ -143,8 +155,12 @@ async def queue_images(
     return received
 
 
-def _draft(parsed: Sequence[Parsed], images: Sequence[SeenImage], *, asked: bool) -> Draft | None:
-    """Captions and image texts as one draft; None when there is nothing worth queueing."""
+def _draft(
+    parsed: Sequence[Parsed], images: Sequence[SeenImage], *, asked: bool, wanted: bool = False
+) -> Draft | None:
+    """Captions and image texts as one draft; None when there is nothing worth queueing.
+
+    `asked`: with /check; `wanted`: asked, or sent in private (queued whatever it says)."""
     texts = [image.text.text if image.text else "" for image in images]
     texts += [""] * (len(parsed) - len(texts))
     composed = compose([Part(p.text, text) for p, text in zip(parsed, texts, strict=True)])
@@ -152,7 +168,7 @@ def _draft(parsed: Sequence[Parsed], images: Sequence[SeenImage], *, asked: bool
     if not composed.text.strip():
         return None
     enough = len(composed.text) >= MIN_IMAGE_CHARS and composed.has_image_text
-    if not (asked or origin is not None or enough):
+    if not (asked or wanted or origin is not None or enough):
         return None  # a member's snapshot with a word or two on it
     caption = next((p for p in parsed if p.text), None)
     return Draft(
@@ -179,6 +195,7 @@ async def _captions_only(
     *,
     asked: bool,
     status: Message | None,
+    team: Team | None = None,
 ) -> Received | None:
     """No Tesseract here: queue the captions when they hold text, else say so."""
     message = update.effective_message
@@ -195,7 +212,43 @@ async def _captions_only(
         url=captions[0].source_link,
         origin=origin,
     )
-    return await queue_submission(update, context, static_reader(draft), status=status)
+    return await queue_submission(update, context, static_reader(draft), status=status, team=team)
+
+
+def image_reader(context: DeskContext, message: Message) -> ReadDraft:
+    """The image's text and caption as a draft, read when called, for a route whose team is
+    known only inside it (a tipline's sender in private); what cannot be read is said plainly.
+    Without the team's earlier images to compare, the same image again is known by its text."""
+
+    async def read() -> Draft:
+        ref = image_ref(message)
+        parsed = [parse_message(message)]
+        if ref is None:
+            raise FetchError(NO_TEXT)
+        ocr = context.services.media.ocr
+        try:
+            downloaded = await download_file(
+                TelegramFiles(context.bot),
+                ref.file_id,
+                declared_size=ref.size,
+                max_bytes=context.services.media.max_image_bytes,
+                accept=READABLE_IMAGE_KINDS,
+                wanted="a PNG, JPEG or WebP image",
+            )
+            text = await ocr.read(downloaded.content)
+        except OcrUnavailable:
+            if not parsed[0].text:
+                raise FetchError(NO_OCR) from None
+            text = None
+        except DeskError as error:
+            raise FetchError(str(error)) from error
+        seen = SeenImage(ref, b"", downloaded.sha256, None, text=text)
+        draft = _draft(parsed, [seen], asked=False, wanted=True)
+        if draft is None:
+            raise FetchError(NO_TEXT)
+        return draft
+
+    return read
 
 
 async def _say(message: Message, status: Message | None, text: str) -> None:

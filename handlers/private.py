@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.desk.errors import MembershipUnknown
 from bot.records import Team, stored_id
-from handlers import buttons
+from handlers import buttons, media
 from handlers.buttons import TeamButton, answer
 from handlers.context import DeskContext
 from handlers.intake import check_reader, queue_submission
@@ -53,13 +53,26 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
     await _route(update, context, read)
 
 
+async def on_private_image(update: Update, context: DeskContext) -> None:
+    """A photo or an image file sent in private: read with OCR for the sender's team."""
+    message = update.effective_message
+    if message is None:
+        return  # registered for messages
+    await _route(update, context, media.image_reader(context, message), image=message)
+
+
 async def on_private_check(update: Update, context: DeskContext) -> None:
     """/check in private: route its text, its link or the replied-to message to the team."""
     await _route(update, context, check_reader(update, context))
 
 
-async def _route(update: Update, context: DeskContext, read: ReadDraft) -> None:
-    """Send to the sender's one team, ask which when there are several, explain when none."""
+async def _route(
+    update: Update, context: DeskContext, read: ReadDraft, *, image: Message | None = None
+) -> None:
+    """Send to the sender's one team, ask which when there are several, explain when none.
+
+    An `image` goes through handlers/media.py, which knows the team's images (and duplicates).
+    """
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return  # private messages come from a member
@@ -68,6 +81,9 @@ async def _route(update: Update, context: DeskContext, read: ReadDraft) -> None:
         if await route_tip(update, context, read):  # someone who came through a tipline
             return
         await reply(update, no_team_text(context.bot.username))
+        return
+    if len(teams) == 1 and image is not None:
+        await media.queue_images(update, context, [image], asked=False, team=teams[0])
         return
     if len(teams) == 1:
         await queue_submission(update, context, read, team=teams[0])
@@ -99,6 +115,11 @@ async def on_team_choice(update: Update, context: DeskContext) -> None:
         await answer(query, "You are not a member of that team's group.", alert=True)
         return
     read = context.bot_data.pending_private.pop(f"{question.chat.id}:{question.message_id}", None)
+    image = question.reply_to_message  # the question replies to what is waiting
+    if image is not None and media.image_ref(image) is not None:
+        await answer(query, f"Sending to {team.title}")
+        await media.queue_images(update, context, [image], asked=False, team=team, status=question)
+        return
     if read is None and question.reply_to_message is not None:
         # After a restart the waiting forward is gone from memory, but the question replies to it.
         read = read_submission(context.services, question.reply_to_message)

@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from bot.intake.media.ocr import INSTALL_HINT, tesseract_status
+from handlers.media import NO_TEXT
 from bot.sandbox import Sandbox
 from storage.models import Album, Article, Claim, MediaFile
 from tests.conftest import Desk, open_desk
@@ -246,3 +247,72 @@ def _animated_png() -> bytes:
     buffer = io.BytesIO()
     frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:], duration=100)
     return buffer.getvalue()
+
+
+def said_in(desk: Desk, chat: Any, text: str) -> Any:
+    """A predicate: the bot's message in `chat` containing `text`."""
+    return lambda: desk.sandbox.find_bot_message(chat, text)
+
+
+async def known(desk: Desk, chat: Any, user: Any) -> None:
+    """Someone speaks in a group so the bot knows it as a team."""
+    desk.sandbox.send(chat, user, "morning all")
+    await desk.settle()
+
+
+@needs_ocr
+@needs_fonts
+async def test_screenshot_sent_in_private_goes_to_the_team_and_its_cards_say_from_the_image(
+    desk: Desk,
+) -> None:
+    sandbox = desk.sandbox
+    await known(desk, desk.chat, desk.alice)
+    private = sandbox.private_chat(desk.bob)
+    # A member's own screenshot, no caption: sent to the bot, it is asked to be checked.
+    shot = render_post(post("en"))
+    sandbox.send(private, desk.bob, photo=shot)
+    confirmation = await sandbox.wait_for(said_in(desk, private, "Sent to Fact desk"), timeout=60)
+    assert "article #1" in confirmation.content
+    await desk.published()
+    cards = desk.cards()
+    assert any("3,412" in card.content for card in cards), [c.content for c in cards]
+    assert all("📎 from the image" in card.content for card in cards)
+    assert [m for m in sandbox.bot_messages(private) if m.content.startswith("Claim #")] == []
+    [article] = await rows(desk, Article)
+    assert len(await rows(desk, MediaFile)) == 1  # known again by its content
+    # The same image again, as a file, is the team's earlier article.
+    sandbox.send(private, desk.bob, document=("shot.png", shot, "image/png"))
+    await sandbox.wait_for(said_in(desk, private, "Already in the queue"), timeout=60)
+    # A photo with no text, sent in private: the member hears it, nothing is queued.
+    sandbox.send(private, desk.bob, photo=blank_photo())
+    await sandbox.wait_for(said_in(desk, private, NO_TEXT), timeout=60)
+    await desk.settle()
+    assert [a.id for a in await rows(desk, Article)] == [article.id]
+
+
+@needs_ocr
+@needs_fonts
+async def test_forwarded_screenshot_in_private_from_a_member_of_two_teams_goes_where_chosen(
+    desk: Desk,
+) -> None:
+    sandbox = desk.sandbox
+    other = sandbox.add_chat("Night shift")
+    sandbox.add_member(other, desk.bob)
+    await known(desk, desk.chat, desk.alice)
+    await known(desk, other, desk.bob)
+    private = sandbox.private_chat(desk.bob)
+    shot = post("uk")
+    sandbox.send(
+        private, desk.bob, photo=render_post(shot), forward_origin={"channel": shot.channel}
+    )
+    question = await sandbox.wait_for(said_in(desk, private, "Which one should check this?"))
+    assert question.button_labels == ["Fact desk", "Night shift"]
+    sandbox.press(desk.bob, question, "Night shift")
+    await sandbox.wait_for(said_in(desk, private, "Sent to Night shift"), timeout=60)
+    await desk.published()
+    cards = [m for m in sandbox.bot_messages(other) if m.content.startswith("Claim #")]
+    assert any(FIGURES["uk"] in card.content for card in cards), [c.content for c in cards]
+    assert all("📎 from the image" in card.content for card in cards)
+    assert desk.cards() == []
+    [article] = await rows(desk, Article)
+    assert article.origin_name == shot.channel
