@@ -14,8 +14,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from bot.intake.media.ocr import INSTALL_HINT, tesseract_status
-from handlers.media import NO_TEXT
 from bot.sandbox import Sandbox
+from handlers.media import NO_TEXT
 from storage.models import Album, Article, Claim, MediaFile
 from tests.conftest import Desk, open_desk
 from tests.utils.screenshots import (
