@@ -208,17 +208,18 @@ async def put_back(
 
 
 async def sent_since(session: AsyncSession, *, chat_id: int, since: datetime) -> int:
-    """Notifications sent (or being sent) into a chat since a moment, for the group's pace."""
-    stmt = (
-        select(func.count())
-        .select_from(Notification)
-        .where(
-            col(Notification.chat_id) == chat_id,
-            col(Notification.sent_at) >= since,
-            col(Notification.state).in_([SENT, SENDING]),
-        )
+    """Messages sent (or being sent, or maybe sent) into a chat since a moment, for the group's
+    pace: a digest is one message however many claims (rows) it tells."""
+    recent = (col(Notification.chat_id) == chat_id, col(Notification.sent_at) >= since)
+    sent = select(func.count(func.distinct(Notification.sent_message_id))).where(
+        *recent, col(Notification.state) == SENT
     )
-    return int((await session.execute(stmt)).scalar_one())
+    going = select(func.count(func.distinct(Notification.reply_to))).where(
+        *recent, col(Notification.state).in_([SENDING, UNKNOWN])
+    )
+    return int((await session.execute(sent)).scalar_one()) + int(
+        (await session.execute(going)).scalar_one()
+    )
 
 
 async def recover(session: AsyncSession, *, worker: str, stale_before: datetime) -> int:

@@ -397,3 +397,23 @@ async def test_a_429_is_retried_after_retry_after_and_then_delivered(
         assert await until(delivered, timeout=10) == 1
         assert await outbox_states(desk) == {"sent": 1}
         assert flaky.calls == [(desk.chat.id, first.message_id)] * 2
+
+
+async def test_a_digest_of_several_verdicts_uses_one_message_of_the_groups_minute(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    async with open_desk(sandbox, db_url, notify_delay_seconds=3600) as desk:
+        await desk.say(desk.alice, ARTICLE, forward_origin=CHANNEL)
+        await desk.published()
+        await desk.say(desk.bob, ARTICLE, forward_origin=CHANNEL)
+        await consensus(desk, POWER)
+        await consensus(desk, DRONES, "True")
+        await desk.settle()
+        assert await outbox_states(desk) == {"pending": 4}
+        chat, members = desk.chat, (desk.alice, desk.bob, desk.carol)
+    # Two messages a minute into the group: the two digests (two verdicts each) both fit.
+    settings = bot_settings(sandbox, db_url, notify_delay_seconds=0, notify_per_group_per_minute=2)
+    async with running_bot(settings) as application:
+        again = Desk(sandbox, chat, *members, settings, application)
+        assert await drained(again, expect=4) == {"sent": 4}
+        assert len(told(sandbox, chat)) == 2
