@@ -23,10 +23,12 @@ HELP = (
     "(links become evidence).\n\n"
     "/check &lt;text or link&gt; — check this (or reply /check to a message)\n"
     "/status — the queue at a glance; /status &lt;id&gt; — one claim in full\n"
-    "/queue [page] — open claims · /claim &lt;id&gt; · /mine — claims I took\n"
+    "/queue [page] — open claims · /queue top — most asked first · /claim &lt;id&gt; · "
+    "/mine — claims I took\n"
     "/note &lt;id&gt; &lt;text&gt; — add a note\n"
+    "/notify off|on — verdicts on what I sent (they come as replies to it)\n"
     "Editors: /verdict &lt;id&gt; &lt;true|misleading|false|unproven&gt; [reason] · "
-    "/reopen &lt;id&gt; · /dismiss &lt;id&gt; [reason] · /settings"
+    "/reopen &lt;id&gt; · /dismiss &lt;id&gt; [reason] · /settings · /tipline on|off"
 )
 
 PRIVATE_START = (
