@@ -75,7 +75,7 @@ async def on_group_image(update: Update, context: DeskContext) -> None:
     if message is None:
         return  # registered for messages
     if message.media_group_id:
-        await _gather_part(update, context, message, message.media_group_id)
+        await gather_part(update, context, message, message.media_group_id)
         return
     await queue_images(update, context, [message], asked=False)
 
@@ -272,11 +272,19 @@ async def _team(context: DeskContext, chat: Chat) -> Team:
 # -- albums ------------------------------------------------------------------------------------
 
 
-async def _gather_part(
-    update: Update, context: DeskContext, message: Message, group_id: str
+async def gather_part(
+    update: Update,
+    context: DeskContext,
+    message: Message,
+    group_id: str,
+    *,
+    team: Team | None = None,
 ) -> None:
-    """Store an album's part (this update's effect); the first part says "Got it"."""
-    team = await _team(context, message.chat)
+    """Store an album's part (this update's effect); the first part says "Got it".
+
+    `team`: the team of the member who sends an album in private (the one it is filed under;
+    where it goes is asked when it is read, handlers/private.py route_album)."""
+    team = team or await _team(context, message.chat)
     member = update.effective_user
     stored = await context.services.media.add_album_part(
         chat_id=message.chat.id,
@@ -289,12 +297,14 @@ async def _gather_part(
         message=message.to_dict(),
     )
     if stored is None:  # the album was already read: this late part goes alone
-        await queue_images(update, context, [message], asked=False)
+        await queue_images(update, context, [message], asked=False, team=team)
         return
     album, opened = stored
     if opened:
-        try:
-            status = await message.reply_text(READING_ALBUM)
+        try:  # a reply in private too: asked there which team, the answer finds the album
+            status = await message.reply_text(
+                READING_ALBUM, do_quote=True, allow_sending_without_reply=True
+            )
         except TelegramError as error:
             log.warning("Could not say the album is being read: %s", error)
         else:
@@ -332,8 +342,23 @@ async def _read_album(application: DeskApplication, album_id: int) -> None:
     update = Update(update_id=payloads[0][0], message=first)
     context = DeskContext.from_update(update, application)
     status = await _album_status(context, first, album.status_message_id)
-    received = await queue_images(update, context, messages, asked=False, status=status)
+    if first.chat.type == ChatType.PRIVATE:  # sent to the bot: to the member's team
+        from handlers import private  # it imports this module
+
+        received = await private.route_album(update, context, messages, status)
+    else:
+        received = await queue_images(update, context, messages, asked=False, status=status)
     await services.media.finish_album(album_id, article=received.article if received else None)
+
+
+async def album_messages(context: DeskContext, part: Message) -> list[Message]:
+    """Every stored part of the album `part` belongs to (just `part` when none is stored)."""
+    if not part.media_group_id:
+        return [part]
+    media = context.services.media
+    album = await media.album_in_chat(chat_id=part.chat.id, media_group_id=part.media_group_id)
+    payloads = await media.album_parts(stored_id(album)) if album is not None else []
+    return [Message.de_json(payload, context.bot) for _, payload in payloads] or [part]
 
 
 async def _album_status(context: DeskContext, first: Message, message_id: int | None) -> Message:
@@ -342,7 +367,7 @@ async def _album_status(context: DeskContext, first: Message, message_id: int | 
         status = Message(message_id=message_id, date=first.date, chat=first.chat)
         status.set_bot(context.bot)
         return status
-    return await first.reply_text(READING_ALBUM)
+    return await first.reply_text(READING_ALBUM, do_quote=True, allow_sending_without_reply=True)
 
 
 async def resume_albums(application: DeskApplication, *, restarted: bool = False) -> None:

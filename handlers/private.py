@@ -6,8 +6,10 @@ import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 
 from bot.desk.errors import MembershipUnknown
+from bot.intake.intake import Received
 from bot.records import Team, stored_id
 from handlers import buttons, media
 from handlers.buttons import TeamButton, answer
@@ -25,6 +27,7 @@ MAX_TEAMS_CHECKED = 50
 # Forwards waiting for the sender to pick a team; the oldest are forgotten first.
 MAX_PENDING = 500
 
+CHOOSE = "You are in several teams. Which one should check this?"
 PRIVATE_HINT = (
     "Forward me an article or a channel post, send a link or a document, or use "
     "/check &lt;text&gt;: I'll queue its claims in your team's group."
@@ -55,10 +58,35 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
 
 async def on_private_image(update: Update, context: DeskContext) -> None:
     """A photo or an image file sent in private: read with OCR for the sender's team."""
-    message = update.effective_message
-    if message is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return  # registered for messages
+    if message.media_group_id:  # an album: gathered, then routed once (route_album)
+        teams = await teams_of_user(context, user.id)
+        if teams:
+            await media.gather_part(update, context, message, message.media_group_id, team=teams[0])
+            return
     await _route(update, context, media.image_reader(context, message), image=message)
+
+
+async def route_album(
+    update: Update, context: DeskContext, messages: list[Message], status: Message
+) -> Received | None:
+    """An album sent in private, read once gathered: to the member's one team, or the team
+    they pick (the question is its "Got it" message, which replies to the album)."""
+    user = update.effective_user
+    teams = await teams_of_user(context, user.id) if user is not None else []
+    if len(teams) == 1:
+        return await media.queue_images(
+            update, context, messages, asked=False, status=status, team=teams[0]
+        )
+    text = CHOOSE if teams else no_team_text(context.bot.username)
+    markup = team_keyboard(teams) if teams else None
+    try:
+        await status.edit_text(text, reply_markup=markup)
+    except TelegramError as error:
+        log.warning("Could not ask where an album goes: %s", error)
+    return None
 
 
 async def on_private_check(update: Update, context: DeskContext) -> None:
@@ -89,7 +117,7 @@ async def _route(
         await queue_submission(update, context, read, team=teams[0])
         return
     question = await message.reply_text(
-        "You are in several teams. Which one should check this?",
+        CHOOSE,
         reply_markup=team_keyboard(teams),
         allow_sending_without_reply=True,
     )
@@ -118,7 +146,8 @@ async def on_team_choice(update: Update, context: DeskContext) -> None:
     image = question.reply_to_message  # the question replies to what is waiting
     if image is not None and media.image_ref(image) is not None:
         await answer(query, f"Sending to {team.title}")
-        await media.queue_images(update, context, [image], asked=False, team=team, status=question)
+        images = await media.album_messages(context, image)  # an album's every part
+        await media.queue_images(update, context, images, asked=False, team=team, status=question)
         return
     if read is None and question.reply_to_message is not None:
         # After a restart the waiting forward is gone from memory, but the question replies to it.

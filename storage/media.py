@@ -165,6 +165,16 @@ async def get_album(session: AsyncSession, *, album_id: int) -> Album | None:
     return (await session.execute(stmt)).scalars().first()
 
 
+async def album_of_group(
+    session: AsyncSession, *, chat_id: int, media_group_id: str
+) -> Album | None:
+    """The album of a chat's media group (its parts are kept until it is pruned)."""
+    stmt = select(Album).where(
+        col(Album.chat_id) == chat_id, col(Album.media_group_id) == media_group_id
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
 async def set_album_status(session: AsyncSession, *, album_id: int, message_id: int) -> None:
     """Remember the "Got it" message of an album (edited with its outcome)."""
     await session.execute(

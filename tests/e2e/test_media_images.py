@@ -316,3 +316,59 @@ async def test_forwarded_screenshot_in_private_from_a_member_of_two_teams_goes_w
     assert desk.cards() == []
     [article] = await rows(desk, Article)
     assert article.origin_name == shot.channel
+
+
+@needs_ocr
+@needs_fonts
+async def test_album_sent_in_private_is_one_submission_for_the_team(desk: Desk) -> None:
+    sandbox = desk.sandbox
+    await known(desk, desk.chat, desk.alice)
+    private = sandbox.private_chat(desk.bob)
+    sandbox.send_album(
+        private,
+        desk.bob,
+        [(render_post(post("en")), None), (render_post(post("en", dark=True)), None)],
+    )
+    await sandbox.wait_for(said_in(desk, private, "Sent to Fact desk"), timeout=60)
+    await desk.published()
+    [article] = await rows(desk, Article)
+    assert "3,412" in article.text and "118 ships" in article.text
+    cards = desk.cards()
+    assert any("from image 1" in card.content for card in cards)
+    assert any("from image 2" in card.content for card in cards)
+    sent = [m for m in sandbox.bot_messages(private) if "Sent to" in m.content]
+    assert len(sent) == 1
+
+
+@needs_ocr
+@needs_fonts
+async def test_album_sent_in_private_by_a_member_of_two_teams_goes_where_chosen(
+    desk: Desk,
+) -> None:
+    sandbox = desk.sandbox
+    other = sandbox.add_chat("Night shift")
+    sandbox.add_member(other, desk.bob)
+    await known(desk, desk.chat, desk.alice)
+    await known(desk, other, desk.bob)
+    private = sandbox.private_chat(desk.bob)
+    sandbox.send_album(
+        private,
+        desk.bob,
+        [(render_post(post("en")), None), (render_post(post("ru")), None)],
+        forward_origin={"channel": "Regional Updates"},
+    )
+    question = await sandbox.wait_for(
+        said_in(desk, private, "Which one should check this?"), timeout=60
+    )
+    assert question.button_labels == ["Fact desk", "Night shift"]
+    sandbox.press(desk.bob, question, "Night shift")
+    await sandbox.wait_for(said_in(desk, private, "Sent to Night shift"), timeout=60)
+    await desk.published()
+    [article] = await rows(desk, Article)
+    assert "3,412" in article.text and FIGURES["ru"] in article.text
+    cards = [m for m in sandbox.bot_messages(other) if m.content.startswith("Claim #")]
+    assert any("from image 1" in card.content for card in cards)
+    assert any("from image 2" in card.content for card in cards)
+    assert desk.cards() == []
+    questions = [m for m in sandbox.bot_messages(private) if m.buttons]
+    assert len(questions) <= 1  # asked once for the album, not once per image

@@ -256,6 +256,13 @@ class Media:
         async with self.db.read() as session:
             return await media_q.get_album(session, album_id=album_id)
 
+    async def album_in_chat(self, *, chat_id: int, media_group_id: str) -> Album | None:
+        """The album of a chat's media group, if its parts are stored."""
+        async with self.db.read() as session:
+            return await media_q.album_of_group(
+                session, chat_id=chat_id, media_group_id=media_group_id
+            )
+
     async def take_when_quiet(self, album_id: int) -> bool:
         """Wait until no part came for `album_quiet` seconds, then take the album to read.
 
