@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import func, select
 from telegram.error import RetryAfter
 
-from bot.app.factory import running_bot
+from bot.app.factory import running_bot, worker_name
 from bot.app.notifier import Notifier
 from bot.desk.notifications import Outbox
 from bot.sandbox import Sandbox
+from storage import notifications as outbox_q
+from storage.db import Database
 from storage.models import Notification
 from tests.conftest import Desk, bot_settings, open_desk
 from tests.e2e.test_demand import NHS, NHS_REWORDED
@@ -416,4 +418,34 @@ async def test_a_digest_of_several_verdicts_uses_one_message_of_the_groups_minut
     async with running_bot(settings) as application:
         again = Desk(sandbox, chat, *members, settings, application)
         assert await drained(again, expect=4) == {"sent": 4}
+        assert len(told(sandbox, chat)) == 2
+
+
+async def test_a_verdict_caught_mid_send_by_a_crash_is_not_sent_again(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    async with open_desk(sandbox, db_url, notify_delay_seconds=3600) as desk:
+        await three_requests(desk)
+        await consensus(desk, POWER)
+        await desk.settle()
+        assert await outbox_states(desk) == {"pending": 3}
+        chat, members, settings = desk.chat, (desk.alice, desk.bob, desk.carol), desk.settings
+    # The process died after taking Carol's verdict and calling Telegram, before it recorded
+    # the answer: the row is left `sending` under this worker's name.
+    db = Database(db_url)
+    try:
+        async with db.write() as session:
+            rows = await session.execute(
+                select(Notification.id).where(Notification.chat_id == desk.carol.id)
+            )
+            ids = list(rows.scalars())
+            taken = await outbox_q.take(session, ids=ids, worker=worker_name(settings))
+        assert len(taken) == 1
+    finally:
+        await db.dispose()
+    restarted = bot_settings(sandbox, db_url, notify_delay_seconds=0)
+    async with running_bot(restarted) as application:
+        again = Desk(sandbox, chat, *members, restarted, application)
+        assert await drained(again, expect=3) == {"sent": 2, "unknown": 1}
+        assert told(sandbox, sandbox.private_chat(again.carol)) == []  # maybe sent: never twice
         assert len(told(sandbox, chat)) == 2
