@@ -372,3 +372,23 @@ async def test_album_sent_in_private_by_a_member_of_two_teams_goes_where_chosen(
     assert desk.cards() == []
     questions = [m for m in sandbox.bot_messages(private) if m.buttons]
     assert len(questions) <= 1  # asked once for the album, not once per image
+
+
+@needs_ocr
+@needs_fonts
+async def test_tipline_sender_screenshot_is_read_for_the_team(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    from tests.e2e.test_tipline import THANKS, open_tipline, private_says
+
+    async with open_desk(sandbox, db_url, notify_delay_seconds=0) as desk:
+        payload = await open_tipline(desk)
+        dave = sandbox.add_user("Dave")
+        await private_says(desk, dave, f"/start {payload}", "This is the tipline of Fact desk")
+        await private_says(desk, dave, None, NO_TEXT, photo=blank_photo())
+        await private_says(desk, dave, None, THANKS, photo=render_post(post("en")))
+        await desk.published()
+        cards = desk.cards()
+        assert any("3,412" in card.content for card in cards), [c.content for c in cards]
+        assert all("📎 from the image" in card.content for card in cards)
+        assert await count(desk, Article) == 1
