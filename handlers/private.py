@@ -116,9 +116,10 @@ async def _route(
     if len(teams) == 1:
         await queue_submission(update, context, read, team=teams[0])
         return
-    question = await message.reply_text(
+    question = await message.reply_text(  # quoted: after a restart the answer finds it
         CHOOSE,
         reply_markup=team_keyboard(teams),
+        do_quote=True,
         allow_sending_without_reply=True,
     )
     pending = context.bot_data.pending_private

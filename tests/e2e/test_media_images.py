@@ -316,6 +316,8 @@ async def test_forwarded_screenshot_in_private_from_a_member_of_two_teams_goes_w
     assert desk.cards() == []
     [article] = await rows(desk, Article)
     assert article.origin_name == shot.channel
+    [image] = await rows(desk, MediaFile)  # read as the team's image: known again by content
+    assert image.article_id == article.id
 
 
 @needs_ocr
