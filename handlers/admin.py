@@ -107,7 +107,9 @@ def settings_text(settings: TeamSettings) -> str:
     return (
         f"<b>Settings</b>\nQuorum: {settings.quorum} votes decide a verdict\n"
         f"Cards at once: {settings.cards_at_once} per article (the rest in /queue)\n"
-        f"Extractor: {escape(settings.extractor)}"
+        f"Extractor: {escape(settings.extractor)}\n"
+        f"Answer known claims in the chat: {'on' if settings.auto_answer else 'off'} "
+        "(only when sure it is a claim the desk has settled)"
     )
 
 
@@ -128,6 +130,8 @@ def settings_keyboard(settings: TeamSettings, extractors: list[str]) -> InlineKe
             button("Cards +", "cards", min(cards + 1, 20)),
         ],
     ]
+    answers = "✓ Answer known claims: on" if settings.auto_answer else "Answer known claims: off"
+    rows.append([button(answers, "answers", "off" if settings.auto_answer else "on")])
     # Only backends the operator configured are offered (OpenAI needs a key or an endpoint).
     if len(extractors) > 1:
         rows.append(

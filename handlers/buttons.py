@@ -126,7 +126,7 @@ class QueueButton:
 
 @dataclass(frozen=True)
 class SettingButton:
-    """A change on the /settings message: 'set:quorum:3', 'set:cards:5', 'set:extractor:openai'."""
+    """A change on /settings: 'set:quorum:3', 'set:extractor:openai', 'set:answers:on'."""
 
     name: str
     value: str
@@ -144,6 +144,8 @@ class SettingButton:
         if name in SETTING_NAMES and ascii_number(value, high=MAX_SETTING_VALUE) is not None:
             return cls(name, value)
         if name == "extractor" and EXTRACTOR_NAME.fullmatch(value):
+            return cls(name, value)
+        if name == "answers" and value in ("on", "off"):
             return cls(name, value)
         return None
 

@@ -47,6 +47,28 @@ async def on_group_message(update: Update, context: DeskContext) -> None:
     read = read_submission(context.services, update.effective_message)
     if read is not None:
         await queue_submission(update, context, read)
+    else:
+        await answer_known_claim(update, context)
+
+
+async def answer_known_claim(update: Update, context: DeskContext) -> None:
+    """Answer chatter that says a settled claim again, where the team turned that on.
+
+    Only on the matcher's confident decision: a maybe never interrupts the chat.
+    """
+    message, chat = update.effective_message, update.effective_chat
+    text = (message.text or message.caption or "") if message is not None else ""
+    if message is None or chat is None or not text:
+        return
+    services = context.services
+    known = await services.matches.answer_in_chat(
+        chat_id=chat.id, text=text, threshold=services.settings.match_threshold
+    )
+    if known is not None:
+        await message.reply_text(
+            render.already_checked(known), parse_mode="HTML", link_preview_options=NO_PREVIEW,
+            allow_sending_without_reply=True,
+        )  # fmt: skip
 
 
 async def on_check(update: Update, context: DeskContext) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import TelegramError
 
 from bot.intake.intake import Extracted
+from bot.matching.answers import KnownVerdict
 from bot.records import stored_id
 from handlers import render
 from handlers.context import DeskApplication
@@ -40,17 +42,27 @@ async def publish_article(application: DeskApplication, article_id: int) -> None
     posted = plan.post
     found = await services.views.source_of(article)
     source = render.link(found.label, found.link)
-    await _summary(application, extracted, source, posted, busy=plan.busy)
+    # Claims the desk has settled before are answered at once, in the summary (issue 15 item 5).
+    known = await services.matches.known_verdicts(
+        claim_ids=[stored_id(c) for c in extracted.claims]
+    )
+    await _summary(application, extracted, source, posted, busy=plan.busy, known=known)
     for claim in extracted.claims[:posted]:
         await services.cards.post(claim, chat_id=plan.chat_id, thread_id=article.thread_id)
 
 
 async def _summary(
-    application: DeskApplication, extracted: Extracted, source: str, posted: int, *, busy: bool
+    application: DeskApplication,
+    extracted: Extracted,
+    source: str,
+    posted: int,
+    *,
+    busy: bool,
+    known: Sequence[KnownVerdict] = (),
 ) -> None:
     """Edit the status message into the article's summary (or send it if that fails)."""
     article = extracted.article
-    text = render.summary_message(extracted, source, posted, busy=busy)
+    text = render.summary_message(extracted, source, posted, busy=busy, known=known)
     markup = None
     if extracted.offer_whole:  # nothing queued: the member may still queue the text as one claim
         other_language = extracted.refused_language is not None

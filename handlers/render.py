@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
@@ -13,6 +14,7 @@ from bot.desk.requests import asked_times
 from bot.desk.views import ClaimDetail, ClaimView, Source, StatusView
 from bot.extraction.language import language_name
 from bot.intake.intake import Extracted, Received
+from bot.matching.answers import KnownVerdict
 from bot.matching.service import Match
 from bot.records import Article, Claim, ClaimOrigin, ClaimStatus, Rating, stored_id
 from handlers.buttons import MatchButton, QueueButton, SettledButton, TakeButton, VoteButton
@@ -168,7 +170,10 @@ def claim_card(view: ClaimView) -> str:
     if view.note_count:
         lines.append(f"📝 {view.note_count} note(s) — /claim {claim.id}")
     if view.match is not None and view.explanation is None:
-        lines.append(f"🔁 {escape(view.match.describe())}")
+        line = f"🔁 {escape(view.match.describe())}"
+        if view.match.url:  # the published fact-check the earlier verdict comes from
+            line += " · " + link("the fact-check", view.match.url)
+        lines.append(line)
     if view.explanation is not None:
         lines.append("")
         lines.extend(explanation_lines(view.explanation))
@@ -286,6 +291,8 @@ def claim_keyboard(claim_id: int, match: Match | None = None) -> InlineKeyboardM
             )
         )
         rows.append(offer)
+        if match.url and match.url.startswith(("https://", "http://")):  # Telegram's rule
+            rows.append([InlineKeyboardButton(f"🔗 #{match.claim_id}'s fact-check", url=match.url)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -350,13 +357,22 @@ def routed_message(team_title: str, article_id: int) -> str:
     )
 
 
-def summary_message(extracted: Extracted, source: str, posted: int, *, busy: bool = False) -> str:
+def summary_message(
+    extracted: Extracted,
+    source: str,
+    posted: int,
+    *,
+    busy: bool = False,
+    known: Sequence[KnownVerdict] = (),
+) -> str:
     """The summary that replaces "Got it…" once claims are queued.
 
     `busy`: the group's message budget, not cards-at-once, kept cards back (bot/desk/budget.py).
+    `known`: settled claims the new ones match, answered at once ("Already checked: …").
     """
     article, claims = extracted.article, extracted.claims
-    lines = [article_heading(article, source)]
+    lines = [already_checked(item) for item in known]
+    lines.append(article_heading(article, source))
     if extracted.refused_language and not claims:
         lines.append(language_refusal(extracted.refused_language))
     elif not claims:
@@ -377,6 +393,36 @@ def summary_message(extracted: Extracted, source: str, posted: int, *, busy: boo
     if extracted.note:
         lines.append(f"<i>{escape(extracted.note)}</i>")
     return fit("\n".join(lines))
+
+
+def short_date(when: datetime, now: datetime | None = None) -> str:
+    """'20 Nov', with the year when it is not this year's ('20 Nov 2025')."""
+    now = now or datetime.now(when.tzinfo)
+    return f"{when.day} {when:%b}" + (f" {when.year}" if when.year != now.year else "")
+
+
+def card_link(chat_id: int | None, message_id: int | None) -> str | None:
+    """The t.me link of a message in a supergroup (basic groups have none)."""
+    if chat_id is None or message_id is None or not str(chat_id).startswith("-100"):
+        return None
+    return f"https://t.me/c/{str(chat_id)[4:]}/{message_id}"
+
+
+def already_checked(known: KnownVerdict, now: datetime | None = None) -> str:
+    """'Already checked: ❌ False, 20 Nov — StopFake: <headline>', the fact-check linked."""
+    verdict = RATING_LABEL[Rating(known.verdict)]
+    when = short_date(known.checked_at, now)
+    if known.publisher is not None:
+        by = link(clip(known.publisher, 60), known.url)
+    else:
+        earlier = card_link(known.chat_id, known.card_message_id)
+        by = "our desk, " + link(f"claim #{known.matched_id}", earlier)
+    line = f"<b>Already checked:</b> {verdict}, {when} — {by}"
+    if known.reason:
+        line += f": {escape(clip(known.reason, 200))}"
+    if known.url and known.publisher is None:
+        line += " · " + link("evidence", known.url)
+    return "🔁 " + line
 
 
 def deferred_line(posted: int, busy: bool) -> str:

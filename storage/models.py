@@ -119,6 +119,11 @@ class Team(SQLModel, table=True):
     quorum: int | None = None
     cards_at_once: int | None = None
     extractor: str | None = None
+    # Answer known claims in the group's chatter by itself (issue 15 item 5): off by default.
+    auto_answer: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     created_at: datetime = Field(sa_column=_ts())
 
 

@@ -47,6 +47,7 @@ class TeamSettings:
     quorum: int
     cards_at_once: int
     extractor: str
+    auto_answer: bool = False  # answer known claims in the group's chatter (issue 15 item 5)
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ class Desk:
             quorum=team.quorum or self.default_quorum,
             cards_at_once=cards_at_once(team, self.default_cards),
             extractor=team.extractor or self.default_extractor,
+            auto_answer=team.auto_answer,
         )
 
     async def team_settings(self, *, chat_id: int) -> TeamSettings:
@@ -311,14 +313,17 @@ class Desk:
     async def change_setting(
         self, *, chat_id: int, name: str, value: str, extractors: frozenset[str] = frozenset()
     ) -> TeamSettings:
-        """Change the quorum (1-9), cards posted at once (1-20), or the extractor in use.
+        """Change the quorum (1-9), cards posted at once (1-20), the extractor in use, or
+        whether known claims are answered in the group by themselves ("answers": on or off).
 
         `extractors` are the backends the operator configured; a team can pick only those.
         """
-        if name == "extractor":
+        if name == "answers" and value in ("on", "off"):
+            values: dict[str, object] = {"auto_answer": value == "on"}
+        elif name == "extractor":
             if value not in extractors:
                 raise BadArguments(f"The {value[:20]} extractor is not available on this bot.")
-            values: dict[str, object] = {"extractor": value}
+            values = {"extractor": value}
         elif name in SETTING_RANGES and value.isascii() and value.isdigit() and len(value) < 4:
             column, low, high = SETTING_RANGES[name]
             values = {column: min(max(int(value), low), high)}

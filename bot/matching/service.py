@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
+from bot.matching.answers import KnownVerdict, known_verdict, known_verdicts
 from bot.matching.embeddings import Embedder, EmbeddingsError, TeamVectors
 from bot.matching.index import IndexCache, TermIndex
 from bot.matching.scoring import DEFAULT_THRESHOLD, Scored, prepared, score_pair
@@ -34,6 +36,8 @@ CANDIDATES = 50  # claims BM25 hands to the scorer per lookup
 SEMANTIC_CANDIDATES = 20  # claims nearest in meaning added to them
 PAGE = 5000  # claims read at a time when an index is built
 THREADED_BUILD = 2000  # analysing more claims than this runs in a worker thread
+# Chatter shorter than this is never looked up: "ok", "thanks, will do" say nothing checkable.
+MIN_CHATTER_WORDS = 5
 
 log = logging.getLogger(__name__)
 _embedders: WeakKeyDictionary[Database, Embedder] = WeakKeyDictionary()
@@ -390,7 +394,7 @@ async def suggestion_for(db: Database, *, claim_id: int) -> Match | None:
     if other is None:
         return None
     return Match(other.id or 0, other.text, other.status, link.score, other.created_at,
-                 other.status_changed_at)  # fmt: skip
+                 other.status_changed_at, review_url(other))  # fmt: skip
 
 
 async def verdict_offers(db: Database, *, claim_id: int) -> list[int]:
@@ -399,6 +403,34 @@ async def verdict_offers(db: Database, *, claim_id: int) -> list[int]:
         return [
             stored_id(claim) for claim in await match_q.linked_waiting(session, claim_id=claim_id)
         ]
+
+
+def worth_a_look(text: str) -> bool:
+    """Whether a chat message is long enough to hold a claim worth looking up."""
+    return len(re.findall(r"\w+", text)) >= MIN_CHATTER_WORDS
+
+
+async def answer_in_chat(
+    db: Database, *, chat_id: int, text: str, threshold: float = DEFAULT_THRESHOLD
+) -> KnownVerdict | None:
+    """The settled claim a group message says again, if the team answers known claims and the
+    matcher is sure (its calibrated decision, never a maybe); otherwise None: stay silent."""
+    if not worth_a_look(text):
+        return None
+    async with db.read() as session:
+        team = await team_q.get_team(session, chat_id=chat_id)
+        if team is None or team.id is None or not team.auto_answer:
+            return None
+        ranked = await rank_in(
+            session, team_id=team.id, text=text, threshold=threshold, embedder=embedder_for(db)
+        )
+        for item in ranked:
+            if not item.scored.is_match(threshold):
+                return None  # sorted: the bot's matches come first, the rest are maybes
+            known = await known_verdict(session, matched=item.claim)
+            if known is not None:
+                return known
+    return None
 
 
 class Matches:
@@ -428,3 +460,13 @@ class Matches:
     async def verdict_offers(self, *, claim_id: int) -> list[int]:
         """See `verdict_offers`."""
         return await verdict_offers(self.db, claim_id=claim_id)
+
+    async def known_verdicts(self, *, claim_ids: Sequence[int]) -> list[KnownVerdict]:
+        """See `answers.known_verdicts`: what to answer at once about just-queued claims."""
+        return await known_verdicts(self.db, claim_ids=claim_ids)
+
+    async def answer_in_chat(
+        self, *, chat_id: int, text: str, threshold: float = DEFAULT_THRESHOLD
+    ) -> KnownVerdict | None:
+        """See `answer_in_chat`: a group message that says a settled claim again."""
+        return await answer_in_chat(self.db, chat_id=chat_id, text=text, threshold=threshold)

@@ -1,0 +1,137 @@
+"""Already checked, in the chat: a forward that says a settled claim again is answered at once
+with the verdict, its date, who checked it and the link; a team that turns it on has known
+claims answered in its group's chatter too, only when the matcher is sure (issue 15 item 5)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from tests.conftest import Desk
+
+NHS = "The NHS waiting list has doubled since March to eight million people."
+NHS_URL = "https://www.stopfake.example/en/nhs-waiting-list-eight-million/"
+HEADLINE = "No, the NHS waiting list has not doubled to eight million"
+FORWARD = "BREAKING: since March the NHS waiting list doubled to 8 million people!!"
+CHANGED = "BREAKING: since March the NHS waiting list doubled to 9 million people!!"
+CHATTER = "my aunt says the NHS waiting list has doubled to 8 million people since March"
+
+
+def reviews() -> bytes:
+    """A ClaimReview file with StopFake's check of the NHS claim (and one unrelated review)."""
+    records = [
+        {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": NHS_URL,
+            "headline": HEADLINE,
+            "claimReviewed": NHS,
+            "author": {"@type": "Organization", "name": "StopFake"},
+            "datePublished": "2026-11-20",
+            "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        },
+        {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": "https://www.stopfake.example/en/bridge/",
+            "claimReviewed": "The Crimean bridge was closed for a month in October.",
+            "author": {"@type": "Organization", "name": "StopFake"},
+            "datePublished": "2026-10-02",
+            "reviewRating": {"@type": "Rating", "alternateName": "Misleading"},
+        },
+    ]
+    return json.dumps(records).encode()
+
+
+async def import_reviews(desk: Desk) -> None:
+    """An editor imports the file with /import."""
+    desk.sandbox.send(
+        desk.chat, desk.alice, caption="/import", document=("r.json", reviews(), "application/json")
+    )
+    await desk.settle()
+    assert "Imported 2 fact-check(s)" in desk.last("Imported").content
+
+
+def answers(desk: Desk) -> list[object]:
+    """The bot's "Already checked" messages in the group, oldest first."""
+    return [m for m in desk.sandbox.bot_messages(desk.chat) if "Already checked" in m.content]
+
+
+def linked(message: object, url: str) -> bool:
+    """Whether the message links to `url`."""
+    return any(e.get("url") == url for e in message.entities)  # type: ignore[attr-defined]
+
+
+async def test_forwarded_rewording_of_an_imported_check_is_answered_at_once(desk: Desk) -> None:
+    await import_reviews(desk)
+    forward = await desk.say(desk.bob, FORWARD, forward_origin={"channel": "Health Leaks"})
+    card = await desk.card("8 million")
+    (answer,) = answers(desk)
+    assert "Already checked: ❌ False, 20 Nov — StopFake: " + HEADLINE in answer.content
+    assert linked(answer, NHS_URL), answer.entities
+    # The answer is the summary of the member's forward: one message, a reply to it.
+    assert answer.reply_to is not None and answer.reply_to.message_id == forward.message_id
+    assert "Matches #" in card.content and "the fact-check" in card.content
+    assert linked(card, NHS_URL)
+    (button,) = [b for row in card.buttons for b in row if "fact-check" in b["text"]]
+    assert button["url"] == NHS_URL
+
+
+async def test_a_changed_figure_gets_no_answer(desk: Desk) -> None:
+    await import_reviews(desk)
+    await desk.say(desk.bob, CHANGED, forward_origin={"channel": "Health Leaks"})
+    card = await desk.card("9 million")
+    assert "Matches" not in card.content
+    assert answers(desk) == []
+
+
+async def test_the_desks_own_verdict_is_answered_with_its_reason(desk: Desk) -> None:
+    await desk.say(desk.alice, f"/check {NHS}")
+    card = await desk.card("eight million")
+    claim_id = card.content.split("#", 1)[1].split()[0]
+    await desk.say(desk.alice, f"/verdict {claim_id} false NHS England reports 7.6 million")
+    await desk.sandbox.wait_for(lambda: "🔒" in desk.last("eight million").content)
+    await desk.say(desk.carol, FORWARD, forward_origin={"channel": "Health Leaks"})
+    await desk.card("8 million")
+    (answer,) = answers(desk)
+    today = datetime.now(UTC)
+    assert (
+        f"Already checked: ❌ False, {today.day} {today:%b} — our desk, claim #{claim_id}: "
+        "NHS England reports 7.6 million"
+    ) in answer.content
+
+
+async def test_known_claims_in_the_chat_are_answered_only_when_the_team_turned_it_on(
+    desk: Desk,
+) -> None:
+    await import_reviews(desk)
+    await desk.say(desk.bob, CHATTER)
+    assert answers(desk) == []  # off by default: chatter stays chatter
+    await desk.say(desk.alice, "/settings")
+    panel = desk.last("Settings")
+    assert "Answer known claims in the chat: off" in panel.content
+    await desk.press(desk.bob, panel, "Answer known claims: off")
+    assert "off" in desk.last("Settings").content.split("Answer known claims in the chat:")[1]
+    await desk.press(desk.alice, panel, "Answer known claims: off")
+    await desk.sandbox.wait_for(
+        lambda: "Answer known claims in the chat: on" in desk.last("Settings").content
+    )
+
+    said = await desk.say(desk.bob, CHATTER)
+    (answer,) = answers(desk)
+    assert "Already checked: ❌ False, 20 Nov — StopFake" in answer.content
+    assert linked(answer, NHS_URL)
+    assert answer.reply_to is not None and answer.reply_to.message_id == said.message_id
+    assert not desk.cards()  # nothing queued: an answer, not a submission
+
+    await desk.say(desk.carol, CHATTER.replace("8 million", "9 million"))  # a changed figure
+    await desk.say(desk.carol, "the NHS waiting list is getting longer every month, says my aunt")
+    await desk.say(desk.carol, "the Crimean bridge is open again")  # too short to look up
+    assert len(answers(desk)) == 1
+
+    await desk.press(desk.alice, desk.last("Settings"), "✓ Answer known claims: on")
+    await desk.sandbox.wait_for(
+        lambda: "Answer known claims in the chat: off" in desk.last("Settings").content
+    )
+    await desk.say(desk.bob, CHATTER)
+    assert len(answers(desk)) == 1
