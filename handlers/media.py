@@ -337,6 +337,14 @@ async def _read_album(application: DeskApplication, album_id: int) -> None:
         return
     bot = application.bot
     messages = [Message.de_json(payload, bot) for _, payload in payloads]
+    queued = await services.media.queued_already(album)
+    if queued is not None:  # its reader died after queueing it: keep that, say nothing again
+        refs = [ref for ref in (image_ref(m) for m in messages) if ref is not None]
+        await services.media.remember_new(
+            TelegramFiles(bot), refs, team_id=album.team_id, article_id=stored_id(queued)
+        )
+        await services.media.finish_album(album_id, article=queued)
+        return
     first = messages[0]
     # The first part's update stands for the album: the answer replies to it.
     update = Update(update_id=payloads[0][0], message=first)

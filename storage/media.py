@@ -175,6 +175,18 @@ async def album_of_group(
     return (await session.execute(stmt)).scalars().first()
 
 
+async def article_with_status(
+    session: AsyncSession, *, team_id: int, chat_id: int, status_message_id: int
+) -> Article | None:
+    """The team's article whose "Got it" message is this one (an album's, queued already)."""
+    stmt = select(Article).where(
+        col(Article.team_id) == team_id,
+        col(Article.chat_id) == chat_id,
+        col(Article.status_message_id) == status_message_id,
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
 async def set_album_status(session: AsyncSession, *, album_id: int, message_id: int) -> None:
     """Remember the "Got it" message of an album (edited with its outcome)."""
     await session.execute(

@@ -18,6 +18,7 @@ from bot.sandbox import Sandbox
 from handlers.media import NO_TEXT
 from storage.models import Album, Article, Claim, MediaFile
 from tests.conftest import Desk, open_desk
+from tests.utils.load import wait_until
 from tests.utils.screenshots import (
     FONT_SKIP,
     POSTS,
@@ -394,3 +395,62 @@ async def test_tipline_sender_screenshot_is_read_for_the_team(
         assert any("3,412" in card.content for card in cards), [c.content for c in cards]
         assert all("📎 from the image" in card.content for card in cards)
         assert await count(desk, Article) == 1
+
+
+@needs_ocr
+@needs_fonts
+@pytest.mark.parametrize("dies_in", ["remember", "finish_album"])
+async def test_album_read_again_after_it_was_queued_is_still_one_article(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, dies_in: str
+) -> None:
+    """The reader dies after the article is queued, before its images are remembered or the
+    album is marked read (where a crash can land too): read again, the album is still one
+    article, each claim and image once, and its summary is not turned into "Already queued"."""
+    from bot.intake.media.service import Media
+    from handlers.media import resume_albums
+    from storage.models import AlbumState
+
+    real = getattr(Media, dies_in)
+    failures: list[str] = []
+
+    async def fail_once(self: Media, *args: Any, **kwargs: Any) -> Any:
+        if not failures:
+            failures.append(dies_in)
+            raise RuntimeError(f"the reader died in {dies_in}")
+        return await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Media, dies_in, fail_once)
+    desk.sandbox.send_album(
+        desk.chat,
+        desk.bob,
+        [(render_post(post("en")), STARLINGS), (render_post(post("en", dark=True)), None)],
+        forward_origin={"channel": "Regional Updates"},
+    )
+
+    async def album_state() -> str | None:
+        albums = await rows(desk, Album)
+        return albums[0].state if albums else None
+
+    async def released() -> bool:
+        return bool(failures) and await album_state() == AlbumState.GATHERING
+
+    await wait_until(released, timeout=60, interval=0.05, what="album released")
+    assert await count(desk, Article) == 1  # queued before the reader died
+    await desk.published()
+    before = len(desk.sandbox.calls())
+    await resume_albums(desk.app)  # what housekeeping (or a restart) does
+
+    async def done() -> bool:
+        return await album_state() == AlbumState.DONE
+
+    await wait_until(done, timeout=60, interval=0.05, what="album read again")
+    await desk.published()
+    [article] = await rows(desk, Article)
+    [album] = await rows(desk, Album)
+    assert album.article_id == article.id and album.attempts == 2
+    claims = [claim.text for claim in await rows(desk, Claim)]
+    assert claims and len(claims) == len(set(claims))
+    assert len(await rows(desk, MediaFile)) == 2  # each image remembered once
+    assert said_since(desk, before) == []  # nothing said again
+    assert desk.last("Queued")
+    assert desk.sandbox.find_bot_message(desk.chat, "Already in the queue") is None

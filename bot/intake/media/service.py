@@ -263,6 +263,28 @@ class Media:
                 session, chat_id=chat_id, media_group_id=media_group_id
             )
 
+    async def queued_already(self, album: Album) -> Article | None:
+        """The article an earlier reading of the album queued before its reader died (found by
+        the album's "Got it" message, which the article keeps as its status message)."""
+        if album.status_message_id is None or album.attempts < 2:
+            return None
+        async with self.db.read() as session:
+            return await media_q.article_with_status(
+                session,
+                team_id=album.team_id,
+                chat_id=album.chat_id,
+                status_message_id=album.status_message_id,
+            )
+
+    async def remember_new(
+        self, source: FileSource, refs: Sequence[ImageRef], *, team_id: int, article_id: int
+    ) -> None:
+        """Keep the hashes of the images of an article that the team does not know yet."""
+        looked = await self.look(source, refs, team_id=team_id)
+        new = [image for image in looked.images if image.earlier != article_id]
+        if new:
+            await self.remember(team_id=team_id, article_id=article_id, images=new)
+
     async def take_when_quiet(self, album_id: int) -> bool:
         """Wait until no part came for `album_quiet` seconds, then take the album to read.
 
