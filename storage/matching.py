@@ -3,6 +3,8 @@
 `claim_term` is an inverted index (team, term) -> claim; `claim_term_count` keeps how many of a
 team's claims carry each term, so a lookup can start from the rarest terms and read only short
 posting lists. Plain B-tree tables: the same on SQLite and PostgreSQL (no FTS5, no pg_trgm).
+`claim_embedding` keeps each claim's vector per embeddings model, so a restart reads vectors
+instead of asking the endpoint again.
 """
 
 from __future__ import annotations
@@ -44,6 +46,60 @@ class ClaimTermCount(SQLModel, table=True):
     team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
     term: str = Field(primary_key=True, max_length=TERM_LENGTH)
     count: int = 0
+
+
+MODEL_LENGTH = 200
+
+
+class ClaimEmbedding(SQLModel, table=True):
+    """A claim's vector from one embeddings model: unit length, little-endian float16 bytes.
+
+    Keyed by model, so a new `EMBEDDINGS_MODEL` finds none and embeds again, and switching back
+    finds the old ones. `team_id` lets a team's vectors be read in claim id order.
+    """
+
+    __tablename__ = "claim_embedding"
+    __table_args__ = (sa.Index("ix_claim_embedding_team_model", "team_id", "model", "claim_id"),)
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
+    model: str = Field(primary_key=True, max_length=MODEL_LENGTH)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    vector: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    created_at: datetime = Field(sa_column=_ts())
+
+
+async def stored_vectors(
+    session: AsyncSession, *, team_id: int, model: str, after_id: int, up_to_id: int
+) -> dict[int, bytes]:
+    """The team's stored vectors of a model for claims in (after_id, up_to_id]."""
+    rows = await session.execute(
+        select(ClaimEmbedding.claim_id, ClaimEmbedding.vector).where(
+            col(ClaimEmbedding.team_id) == team_id,
+            col(ClaimEmbedding.model) == model[:MODEL_LENGTH],
+            col(ClaimEmbedding.claim_id) > after_id,
+            col(ClaimEmbedding.claim_id) <= up_to_id,
+        )
+    )
+    return {claim_id: bytes(vector) for claim_id, vector in rows.all()}
+
+
+async def store_vectors(
+    session: AsyncSession, *, team_id: int, model: str, vectors: Sequence[tuple[int, bytes]]
+) -> None:
+    """Keep claims' vectors of a model (a vector stored again replaces the old one)."""
+    now, model = utcnow(), model[:MODEL_LENGTH]
+    for start in range(0, len(vectors), _INSERT_CHUNK):
+        rows = [
+            {"claim_id": claim_id, "model": model, "team_id": team_id, "vector": vector,
+             "created_at": now}
+            for claim_id, vector in vectors[start : start + _INSERT_CHUNK]
+        ]  # fmt: skip
+        stmt = insert_for(session, ClaimEmbedding).values(rows)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["claim_id", "model"],
+            set_={"vector": stmt.excluded.vector, "created_at": stmt.excluded.created_at},
+        )
+        await session.execute(stmt)
 
 
 class MatchState:

@@ -1,15 +1,17 @@
 """Matching by meaning: claim vectors from an OpenAI-compatible `/v1/embeddings` endpoint.
 
 Optional (set `EMBEDDINGS_URL`, e.g. `http://localhost:11434/v1` for Ollama, and
-`EMBEDDINGS_MODEL`). Each claim is embedded once per model and kept in memory per team (float16,
-least recently used teams dropped past `MAX_VALUES`); a query is one request, then one matrix
-product. A multilingual model finds a claim from its translations, which no lexical method can.
+`EMBEDDINGS_MODEL`). Each claim is embedded once per model and its vector stored
+(`storage.matching.ClaimEmbedding`, float16), so a restart reads vectors instead of asking the
+endpoint again; in memory they are kept per team (least recently used teams dropped past
+`MAX_VALUES`). A query is one request, then one matrix product. A multilingual model finds a claim
+from its translations, which no lexical method can.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
@@ -27,8 +29,22 @@ MAX_VALUES = 64_000_000  # vector components kept across teams (128 MB as float1
 QUERY_CACHE = 256
 
 
+# Where new vectors are kept: (team id, model, [(claim id, float16 bytes)]).
+VectorStore = Callable[[int, str, list[tuple[int, bytes]]], Awaitable[None]]
+
+
 class EmbeddingsError(RuntimeError):
     """The embeddings endpoint failed or answered something unusable."""
+
+
+def vector_bytes(vector: np.ndarray) -> bytes:
+    """A unit vector as stored: little-endian float16."""
+    return np.asarray(vector, dtype="<f2").tobytes()
+
+
+def vector_of(data: bytes) -> np.ndarray:
+    """A stored vector back as float16."""
+    return np.frombuffer(data, dtype="<f2").astype(np.float16)
 
 
 class Embedder(Protocol):
@@ -92,9 +108,16 @@ class TeamVectors:
 
     @classmethod
     async def of(
-        cls, session: AsyncSession, *, team_id: int, embedder: Embedder, index: TermIndex
+        cls,
+        session: AsyncSession,
+        *,
+        team_id: int,
+        embedder: Embedder,
+        index: TermIndex,
+        store: VectorStore | None = None,
     ) -> TeamVectors:
-        """The team's vectors, embedding the claims the index has and they lack yet."""
+        """The team's vectors for the claims the index has: read from the database where they
+        are stored for this model, embedded (and handed to `store`) where not."""
         key = (str(getattr(session.bind, "url", "")), team_id, embedder.model)
         kept = vector_cache()
         vectors = kept.get(key)
@@ -106,12 +129,50 @@ class TeamVectors:
             )
             if not page:
                 break
-            vectors.extend(page, await embedder.embed([text for _, text in page]))
+            await vectors._load(session, team_id, page, store)
         kept[key] = vectors
         kept.move_to_end(key)
         while len(kept) > 1 and sum(v.matrix.size for v in kept.values()) > MAX_VALUES:
             kept.popitem(last=False)
         return vectors
+
+    async def _load(
+        self,
+        session: AsyncSession,
+        team_id: int,
+        page: Sequence[tuple[int, str]],
+        store: VectorStore | None,
+    ) -> None:
+        """Add a page of claims: stored vectors as they are, the others embedded and stored."""
+        model = self.embedder.model
+        stored = await match_q.stored_vectors(
+            session, team_id=team_id, model=model, after_id=self.last_id, up_to_id=page[-1][0]
+        )
+        known = {claim_id: vector_of(data) for claim_id, data in stored.items()}
+        missing = [(claim_id, text) for claim_id, text in page if claim_id not in known]
+        if missing:
+            fresh = await self.embedder.embed([text for _, text in missing])
+            block = _unit(np.asarray(fresh, dtype=np.float32)).astype(np.float16)
+            made = {claim_id: row for (claim_id, _), row in zip(missing, block, strict=True)}
+            known.update(made)
+            if store is not None:
+                await store(team_id, model, [(i, vector_bytes(v)) for i, v in made.items()])
+        rows = [known[claim_id] for claim_id, _ in page]
+        widths = {row.size for row in rows}
+        if self.matrix.size:
+            widths.add(self.matrix.shape[1])
+        if len(widths) > 1:
+            raise EmbeddingsError(
+                f"stored vectors of {model!r} differ in length from its new ones: the model "
+                "behind that name changed; give it a new EMBEDDINGS_MODEL name"
+            )
+        self._append([claim_id for claim_id, _ in page], np.vstack(rows))
+
+    def _append(self, ids: list[int], block: np.ndarray) -> None:
+        """Add unit float16 vectors of claims with ids above `last_id`, in id order."""
+        self.matrix = block if self.matrix.size == 0 else np.vstack([self.matrix, block])
+        self.ids.extend(ids)
+        self.last_id = ids[-1]
 
     def extend(self, rows: Sequence[tuple[int, str]], vectors: list[list[float]]) -> None:
         """Add claims' vectors (normalised, float16)."""
@@ -119,9 +180,7 @@ class TeamVectors:
         if not fresh:
             return
         block = _unit(np.asarray([v for _, v in fresh], dtype=np.float32)).astype(np.float16)
-        self.matrix = block if self.matrix.size == 0 else np.vstack([self.matrix, block])
-        self.ids.extend(i for i, _ in fresh)
-        self.last_id = fresh[-1][0]
+        self._append([i for i, _ in fresh], block)
 
     async def query(self, text: str) -> np.ndarray:
         """The query's unit vector (a few recent queries are kept)."""

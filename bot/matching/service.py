@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
 from bot.matching.answers import KnownVerdict, known_verdict, known_verdicts
-from bot.matching.embeddings import Embedder, EmbeddingsError, TeamVectors
+from bot.matching.embeddings import Embedder, EmbeddingsError, TeamVectors, VectorStore
 from bot.matching.index import IndexCache, TermIndex
 from bot.matching.scoring import DEFAULT_THRESHOLD, Scored, prepared, score_pair
 from bot.matching.text import analyze
@@ -57,9 +57,30 @@ def use_embeddings(db: Database, embedder: Embedder | None) -> None:
         _embedders[db] = embedder
 
 
+def _base(db: Database) -> Database:
+    """The database itself, also when an update's unit of work stands in for it."""
+    inner = getattr(db, "db", None)
+    return inner if isinstance(inner, Database) else db
+
+
 def embedder_for(db: Database) -> Embedder | None:
     """The embedder set for this database, if any."""
-    return _embedders.get(db)
+    return _embedders.get(_base(db))
+
+
+def vector_store(db: Database) -> VectorStore:
+    """Keep new claim vectors in this database: bookkeeping of its own, apart from any update's
+    unit of work (a vector is the same whoever asks for it first)."""
+    base = _base(db)
+
+    async def store(team_id: int, model: str, vectors: list[tuple[int, bytes]]) -> None:
+        try:
+            async with base.write() as session:
+                await match_q.store_vectors(session, team_id=team_id, model=model, vectors=vectors)
+        except Exception:  # a vector not kept is embedded again after a restart, nothing worse
+            log.exception("Could not store %d claim vectors of team %s", len(vectors), team_id)
+
+    return store
 
 
 @dataclass(frozen=True)
@@ -176,9 +197,12 @@ async def _semantic(
     text: str,
     lexical_ids: Sequence[int],
     before_id: int | None,
+    store: VectorStore | None,
 ) -> dict[int, float]:
     """Embedding cosines of the text with its nearest claims and with the lexical candidates."""
-    vectors = await TeamVectors.of(session, team_id=team_id, embedder=embedder, index=index)
+    vectors = await TeamVectors.of(
+        session, team_id=team_id, embedder=embedder, index=index, store=store
+    )
     semantic = await vectors.nearest(text, limit=SEMANTIC_CANDIDATES, before_id=before_id)
     semantic.update(await vectors.similarity(text, [i for i in lexical_ids if i not in semantic]))
     return semantic
@@ -193,8 +217,12 @@ async def rank_in(
     exclude_article: int | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     embedder: Embedder | None = None,
+    store: VectorStore | None = None,
 ) -> list[Ranked]:
-    """The team's earlier claims most like `text`, the bot's match (if any) first."""
+    """The team's earlier claims most like `text`, the bot's match (if any) first.
+
+    With an `embedder`, claims' vectors are read from the database, and new ones go to `store`.
+    """
     index = await team_index(session, team_id=team_id)
     query = prepared(text)
     hits = index.search(query.terms, limit=CANDIDATES, before_id=before_id)
@@ -202,7 +230,9 @@ async def rank_in(
     semantic: dict[int, float] = {}
     if embedder is not None:
         try:
-            semantic = await _semantic(session, team_id, index, embedder, text, ids, before_id)
+            semantic = await _semantic(
+                session, team_id, index, embedder, text, ids, before_id, store
+            )
         except EmbeddingsError as error:  # meaning is a help: the lexical answer still stands
             log.warning("Matching by meaning skipped: %s", error)
         ids += [claim_id for claim_id in semantic if claim_id not in set(ids)]
@@ -234,11 +264,12 @@ async def find_match_in(
     exclude_article: int | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     embedder: Embedder | None = None,
+    store: VectorStore | None = None,
 ) -> Match | None:
     """The best earlier claim matching `text`; one with a verdict wins over a closer open one."""
     ranked = await rank_in(
         session, team_id=team_id, text=text, before_id=before_id,
-        exclude_article=exclude_article, threshold=threshold, embedder=embedder,
+        exclude_article=exclude_article, threshold=threshold, embedder=embedder, store=store,
     )  # fmt: skip
     if not ranked or not ranked[0].scored.is_match(threshold):
         return None
@@ -254,20 +285,21 @@ async def find_match(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> Match | None:
     """The team's best earlier claim matching a queued claim (by id) or a text, if any."""
-    embedder = embedder_for(db)
+    embedder, store = embedder_for(db), vector_store(db)
     async with db.read() as session:
         if claim_id is None:
             if not text:
                 raise ValueError("find_match needs a claim_id or a text")
             return await find_match_in(
-                session, team_id=team_id, text=text, threshold=threshold, embedder=embedder
-            )
+                session, team_id=team_id, text=text, threshold=threshold, embedder=embedder,
+                store=store,
+            )  # fmt: skip
         claim = await claim_q.get_claim(session, claim_id=claim_id)
         if claim is None or claim.team_id != team_id:
             raise ClaimNotFound(claim_id)
         return await find_match_in(
             session, team_id=team_id, text=text or claim.text, before_id=claim_id,
-            exclude_article=claim.article_id, threshold=threshold, embedder=embedder,
+            exclude_article=claim.article_id, threshold=threshold, embedder=embedder, store=store,
         )  # fmt: skip
 
 
@@ -299,8 +331,9 @@ async def look_up(
     """The `top` earlier claims most like `text` — the lookup the chat runs (`rank_in`)."""
     async with db.read() as session:
         ranked = await rank_in(
-            session, team_id=team_id, text=text, threshold=threshold, embedder=embedder_for(db)
-        )
+            session, team_id=team_id, text=text, threshold=threshold, embedder=embedder_for(db),
+            store=vector_store(db),
+        )  # fmt: skip
     return Lookup(text, [as_match(item, threshold) for item in ranked[:top]])
 
 
@@ -422,8 +455,9 @@ async def answer_in_chat(
         if team is None or team.id is None or not team.auto_answer:
             return None
         ranked = await rank_in(
-            session, team_id=team.id, text=text, threshold=threshold, embedder=embedder_for(db)
-        )
+            session, team_id=team.id, text=text, threshold=threshold, embedder=embedder_for(db),
+            store=vector_store(db),
+        )  # fmt: skip
         for item in ranked:
             if not item.scored.is_match(threshold):
                 return None  # sorted: the bot's matches come first, the rest are maybes

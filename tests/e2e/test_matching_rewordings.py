@@ -9,7 +9,11 @@ import os
 import sys
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bot.sandbox import Sandbox
+from storage.db import Database
+from storage.matching import ClaimEmbedding
 from tests.conftest import Desk, open_desk
 from tests.stubs.embeddings_stub import EmbeddingsStub
 
@@ -129,3 +133,59 @@ async def test_translated_claim_found_with_embeddings(sandbox: Sandbox, db_url: 
     assert (
         offline["matches"] == [] or offline["matches"][0]["score"] < semantic["matches"][0]["score"]
     )
+
+
+async def stored_vectors(db_url: str) -> dict[str, int]:
+    """How many claim vectors the database keeps, by model."""
+    db = Database(db_url)
+    try:
+        async with db.read() as session:
+            rows = await session.execute(
+                select(ClaimEmbedding.model, func.count()).group_by(ClaimEmbedding.model)
+            )
+            return {model: count for model, count in rows.all()}
+    finally:
+        await db.dispose()
+
+
+async def test_vectors_are_stored_once_and_embedded_again_for_a_new_model(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    records = [
+        review(MEASLES, MEASLES_URL),
+        review("Вакцина від грипу викликає безпліддя.", "https://stopfake.example/uk/flu/"),
+    ]
+    async with (
+        EmbeddingsStub() as stub,
+        open_desk(sandbox, db_url, embeddings_url=stub.base_url, embeddings_model="stub") as desk,
+    ):
+        await import_reviews(desk, json.dumps(records, ensure_ascii=False).encode())
+        await desk.say(desk.bob, "/check Вакцина от кори вызывает аутизм у детей.")
+        russian = await desk.card("аутизм у детей")
+        assert matched_id(russian.content) is not None, russian.content
+        claims = 3  # two imported, one checked: each embedded once, plus the query
+        assert stub.texts_embedded == claims + 1
+        assert await stored_vectors(db_url) == {"stub": claims}
+
+        # Each CLI run is a fresh process, as after a restart: the vectors come from the
+        # database, only the query is embedded.
+        chat_id = desk.chat.id  # type: ignore[attr-defined]
+        query = ["Корь: вакцина вызывает аутизм?"]
+        same = {"EMBEDDINGS_URL": stub.base_url, "EMBEDDINGS_MODEL": "stub"}
+        before = stub.texts_embedded
+        (found,) = await run_match_cli(db_url, chat_id, query, **same)
+        assert found["is_match"] and str(found["matches"][0]["claim_id"]) == matched_id(
+            russian.content
+        )
+        assert stub.texts_embedded - before == 1
+
+        # A new model: every claim is embedded again, once, and kept beside the old vectors.
+        other = {**same, "EMBEDDINGS_MODEL": "stub-v2"}
+        before = stub.texts_embedded
+        (again,) = await run_match_cli(db_url, chat_id, query, **other)
+        assert again["is_match"]
+        assert stub.texts_embedded - before == claims + 1
+        assert await stored_vectors(db_url) == {"stub": claims, "stub-v2": claims}
+        before = stub.texts_embedded
+        await run_match_cli(db_url, chat_id, query, **other)
+        assert stub.texts_embedded - before == 1
