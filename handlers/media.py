@@ -215,35 +215,38 @@ async def _captions_only(
     return await queue_submission(update, context, static_reader(draft), status=status, team=team)
 
 
-def image_reader(context: DeskContext, message: Message) -> ReadDraft:
-    """The image's text and caption as a draft, read when called, for a route whose team is
-    known only inside it (a tipline's sender in private); what cannot be read is said plainly.
-    Without the team's earlier images to compare, the same image again is known by its text."""
+def image_reader(context: DeskContext, messages: Sequence[Message]) -> ReadDraft:
+    """The images' text and captions (one message's, or an album's) as a draft, read when
+    called, for a route whose team is known only inside it (a tipline's sender in private);
+    what cannot be read is said plainly. Without the team's earlier images to compare, the
+    same image again is known by its text."""
 
     async def read() -> Draft:
-        ref = image_ref(message)
-        parsed = [parse_message(message)]
-        if ref is None:
-            raise FetchError(NO_TEXT)
-        ocr = context.services.media.ocr
-        try:
-            downloaded = await download_file(
-                TelegramFiles(context.bot),
-                ref.file_id,
-                declared_size=ref.size,
-                max_bytes=context.services.media.max_image_bytes,
-                accept=READABLE_IMAGE_KINDS,
-                wanted="a PNG, JPEG or WebP image",
-            )
-            text = await ocr.read(downloaded.content)
-        except OcrUnavailable:
-            if not parsed[0].text:
-                raise FetchError(NO_OCR) from None
-            text = None
-        except DeskError as error:
-            raise FetchError(str(error)) from error
-        seen = SeenImage(ref, b"", downloaded.sha256, None, text=text)
-        draft = _draft(parsed, [seen], asked=False, wanted=True)
+        parsed = [parse_message(message) for message in messages]
+        media = context.services.media
+        seen = []
+        for message in messages:
+            ref = image_ref(message)
+            if ref is None:
+                continue
+            try:
+                downloaded = await download_file(
+                    TelegramFiles(context.bot),
+                    ref.file_id,
+                    declared_size=ref.size,
+                    max_bytes=media.max_image_bytes,
+                    accept=READABLE_IMAGE_KINDS,
+                    wanted="a PNG, JPEG or WebP image",
+                )
+                text = await media.ocr.read(downloaded.content)
+            except OcrUnavailable:
+                if not any(p.text for p in parsed):
+                    raise FetchError(NO_OCR) from None
+                text = None
+            except DeskError as error:
+                raise FetchError(str(error)) from error
+            seen.append(SeenImage(ref, b"", downloaded.sha256, None, text=text))
+        draft = _draft(parsed, seen, asked=False, wanted=True)
         if draft is None:
             raise FetchError(NO_TEXT)
         return draft

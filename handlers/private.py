@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot.desk.errors import MembershipUnknown
+from bot.desk.tipline import TiplineRefused
 from bot.intake.intake import Received
 from bot.records import Team, stored_id
 from handlers import buttons, media
@@ -63,10 +64,19 @@ async def on_private_image(update: Update, context: DeskContext) -> None:
         return  # registered for messages
     if message.media_group_id:  # an album: gathered, then routed once (route_album)
         teams = await teams_of_user(context, user.id)
-        if teams:
-            await media.gather_part(update, context, message, message.media_group_id, team=teams[0])
+        team = teams[0] if teams else await _tip_team(context, user.id)
+        if team is not None:
+            await media.gather_part(update, context, message, message.media_group_id, team=team)
             return
-    await _route(update, context, media.image_reader(context, message), image=message)
+    await _route(update, context, media.image_reader(context, [message]), image=message)
+
+
+async def _tip_team(context: DeskContext, user_id: int) -> Team | None:
+    """The team of a tipline sender who may send now (the album is filed under it)."""
+    try:
+        return await context.services.tiplines.admit(user_id=user_id)
+    except TiplineRefused:
+        return None  # each part hears why (route_tip)
 
 
 async def route_album(
@@ -76,6 +86,12 @@ async def route_album(
     they pick (the question is its "Got it" message, which replies to the album)."""
     user = update.effective_user
     teams = await teams_of_user(context, user.id) if user is not None else []
+    if not teams and await route_tip(update, context, media.image_reader(context, messages)):
+        try:  # the tip is answered on its own message (thanks, or why not)
+            await status.delete()
+        except TelegramError as error:
+            log.info("Could not remove the album's 'Got it': %s", error)
+        return None  # a tipline sender's album: one tip
     if len(teams) == 1:
         return await media.queue_images(
             update, context, messages, asked=False, status=status, team=teams[0]

@@ -395,6 +395,26 @@ async def test_tipline_sender_screenshot_is_read_for_the_team(
         assert any("3,412" in card.content for card in cards), [c.content for c in cards]
         assert all("📎 from the image" in card.content for card in cards)
         assert await count(desk, Article) == 1
+        # An album from the tipline: one tip, read whole.
+        private = sandbox.private_chat(dave)
+        sandbox.send_album(
+            private,
+            dave,
+            [(render_post(post("en", dark=True)), None), (render_post(post("ru")), None)],
+        )
+
+        async def two_articles() -> bool:
+            return await count(desk, Article) == 2
+
+        await wait_until(two_articles, timeout=60, interval=0.05, what="the album's tip")
+        await desk.published()
+        texts = [a.text for a in await rows(desk, Article)]
+        assert any("118 ships" in t and FIGURES["ru"] in t for t in texts), texts
+        said = [m.content for m in sandbox.bot_messages(private)]
+        assert sum(THANKS in text for text in said) == 2, said
+        assert not any(text.startswith("Got it — reading the album") for text in said), said
+        notices = [m for m in sandbox.bot_messages(desk.chat) if "📮 Tipline" in m.content]
+        assert len(notices) == 2
 
 
 @needs_ocr
