@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
 from telegram.error import TelegramError
 
 from bot.intake.intake import Extracted
@@ -47,6 +47,8 @@ async def publish_article(application: DeskApplication, article_id: int) -> None
         claim_ids=[stored_id(c) for c in extracted.claims]
     )
     await _summary(application, extracted, source, posted, busy=plan.busy, known=known)
+    if known:
+        await _answer_in_private(application, article_id, known)
     for claim in extracted.claims[:posted]:
         await services.cards.post(claim, chat_id=plan.chat_id, thread_id=article.thread_id)
 
@@ -83,6 +85,25 @@ async def _summary(
         )
     except TelegramError as error:
         log.warning("Could not post the summary of article %s: %s", article.id, error)
+
+
+async def _answer_in_private(
+    application: DeskApplication, article_id: int, known: Sequence[KnownVerdict]
+) -> None:
+    """Tell whoever sent the article in private what the desk already knows about it."""
+    services = application.bot_data.require_services()
+    text = "\n".join(render.already_checked(item, in_group=False) for item in known)
+    for chat_id, message_id in await services.matches.private_asks(article_id=article_id):
+        reply = (
+            ReplyParameters(message_id, allow_sending_without_reply=True) if message_id else None
+        )
+        try:
+            await application.bot.send_message(
+                chat_id, text, parse_mode="HTML", link_preview_options=NO_PREVIEW,
+                reply_parameters=reply,
+            )  # fmt: skip
+        except TelegramError as error:  # blocked or gone: the group's summary still says it
+            log.warning("Could not answer article %s in chat %s: %s", article_id, chat_id, error)
 
 
 async def _edit(

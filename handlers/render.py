@@ -408,12 +408,20 @@ def card_link(chat_id: int | None, message_id: int | None) -> str | None:
     return f"https://t.me/c/{str(chat_id)[4:]}/{message_id}"
 
 
-def already_checked(known: KnownVerdict, now: datetime | None = None) -> str:
-    """'Already checked: ❌ False, 20 Nov — StopFake: <headline>', the fact-check linked."""
+def already_checked(
+    known: KnownVerdict, now: datetime | None = None, *, in_group: bool = True
+) -> str:
+    """'Already checked: ❌ False, 20 Nov — StopFake: <headline>', the fact-check linked.
+
+    Outside the group (`in_group` False: a private chat, maybe a tipline sender's) the desk's
+    own claim is not linked: its card is in the team's group.
+    """
     verdict = RATING_LABEL[Rating(known.verdict)]
     when = short_date(known.checked_at, now)
     if known.publisher is not None:
         by = link(clip(known.publisher, 60), known.url)
+    elif not in_group:
+        by = "the desk"
     else:
         earlier = card_link(known.chat_id, known.card_message_id)
         by = "our desk, " + link(f"claim #{known.matched_id}", earlier)

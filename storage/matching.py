@@ -19,7 +19,7 @@ from sqlalchemy import case, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
-from storage.models import Claim, ClaimStatus, QueueCount, _bigint, _ts, utcnow
+from storage.models import Claim, ClaimStatus, QueueCount, Request, _bigint, _ts, utcnow
 from storage.requests import count_match, uncount_match
 from storage.upsert import insert_for
 
@@ -246,6 +246,18 @@ async def record_match(
         .values(match_claim_id=matched_id, match_score=score)
     )
     await count_match(session, claim_id=claim_id, matched_id=matched_id)  # demand (issue 16)
+
+
+async def private_asks(session: AsyncSession, *, article_id: int) -> list[tuple[int, int | None]]:
+    """(chat id, message id) of the private messages an article was sent in (members' and
+    tipline senders'), for answering there what the desk already knows about it."""
+    rows = await session.execute(
+        select(Request.chat_id, Request.message_id)
+        .where(col(Request.article_id) == article_id, col(Request.private).is_(True))
+        .where(col(Request.claim_id).is_(None), col(Request.user_id).is_not(None))
+        .order_by(col(Request.id))
+    )
+    return list(dict.fromkeys((chat_id, message_id) for chat_id, message_id in rows.all()))
 
 
 async def get_match(session: AsyncSession, *, claim_id: int) -> ClaimMatch | None:

@@ -499,6 +499,11 @@ class Matches:
         """See `answers.known_verdicts`: what to answer at once about just-queued claims."""
         return await known_verdicts(self.db, claim_ids=claim_ids)
 
+    async def private_asks(self, *, article_id: int) -> list[tuple[int, int | None]]:
+        """Where an article was sent in private: (chat id, message id) of each ask."""
+        async with self.db.read() as session:
+            return await match_q.private_asks(session, article_id=article_id)
+
     async def answer_in_chat(
         self, *, chat_id: int, text: str, threshold: float = DEFAULT_THRESHOLD
     ) -> KnownVerdict | None:

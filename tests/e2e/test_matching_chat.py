@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 
 from tests.conftest import Desk
+from tests.e2e.test_tipline import THANKS, open_tipline, private_says
 
 NHS = "The NHS waiting list has doubled since March to eight million people."
 NHS_URL = "https://www.stopfake.example/en/nhs-waiting-list-eight-million/"
@@ -135,3 +136,38 @@ async def test_known_claims_in_the_chat_are_answered_only_when_the_team_turned_i
     )
     await desk.say(desk.bob, CHATTER)
     assert len(answers(desk)) == 1
+
+
+async def test_a_forward_sent_in_private_is_answered_there(desk: Desk) -> None:
+    await import_reviews(desk)
+    private = desk.sandbox.private_chat(desk.bob)
+    forward = desk.sandbox.send(private, desk.bob, FORWARD, forward_origin={"user": "Ivan"})
+    await desk.sandbox.wait_for(lambda: desk.sandbox.find_bot_message(private, "Sent to"))
+    await desk.card("8 million")  # the card goes to the group, as for any private forward
+    answer = await desk.sandbox.wait_for(
+        lambda: desk.sandbox.find_bot_message(private, "Already checked")
+    )
+    assert "Already checked: ❌ False, 20 Nov — StopFake: " + HEADLINE in answer.content
+    assert linked(answer, NHS_URL)
+    assert answer.reply_to is not None and answer.reply_to.message_id == forward.message_id
+    assert len(answers(desk)) == 1  # and the group's summary says it too
+
+
+async def test_a_tipline_sender_hears_the_desks_verdict_without_a_way_into_the_group(
+    desk: Desk,
+) -> None:
+    await desk.say(desk.alice, f"/check {NHS}")
+    card = await desk.card("eight million")
+    claim_id = card.content.split("#", 1)[1].split()[0]
+    await desk.say(desk.alice, f"/verdict {claim_id} false NHS England reports 7.6 million")
+    payload = await open_tipline(desk)
+    dave = desk.sandbox.add_user("Dave")
+    await private_says(desk, dave, f"/start {payload}", "tipline")
+    await private_says(desk, dave, FORWARD, THANKS, forward_origin={"user": "Ivan"})
+    private = desk.sandbox.private_chat(dave)
+    answer = await desk.sandbox.wait_for(
+        lambda: desk.sandbox.find_bot_message(private, "Already checked")
+    )
+    assert "❌ False" in answer.content
+    assert "— the desk: NHS England reports 7.6 million" in answer.content
+    assert "Alice" not in answer.content and "t.me" not in answer.html
