@@ -170,9 +170,12 @@ def claim_card(view: ClaimView) -> str:
     if view.note_count:
         lines.append(f"📝 {view.note_count} note(s) — /claim {claim.id}")
     if view.match is not None and view.explanation is None:
-        line = f"🔁 {escape(view.match.describe())}"
-        if view.match.url:  # the published fact-check the earlier verdict comes from
-            line += " · " + link("the fact-check", view.match.url)
+        match = view.match
+        line = f"🔁 {escape(match.describe())}"
+        if match.url:  # the published fact-check the earlier verdict comes from
+            line += " · " + link("the fact-check", match.url)
+        elif card_link(match.card_chat_id, match.card_message_id):  # the desk's own check
+            line += " · " + link("its card", card_link(match.card_chat_id, match.card_message_id))
         lines.append(line)
     if view.explanation is not None:
         lines.append("")

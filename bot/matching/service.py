@@ -96,6 +96,8 @@ class Match:
     url: str | None = None
     veto: str = ""
     is_match: bool = True
+    card_chat_id: int | None = None  # where the earlier claim's card is (a link on the card)
+    card_message_id: int | None = None
 
     @property
     def verdict(self) -> str | None:
@@ -427,7 +429,8 @@ async def suggestion_for(db: Database, *, claim_id: int) -> Match | None:
     if other is None:
         return None
     return Match(other.id or 0, other.text, other.status, link.score, other.created_at,
-                 other.status_changed_at, review_url(other))  # fmt: skip
+                 other.status_changed_at, review_url(other), card_chat_id=other.card_chat_id,
+                 card_message_id=other.card_message_id)  # fmt: skip
 
 
 async def verdict_offers(db: Database, *, claim_id: int) -> list[int]:

@@ -93,8 +93,13 @@ async def test_the_desks_own_verdict_is_answered_with_its_reason(desk: Desk) -> 
     await desk.say(desk.alice, f"/verdict {claim_id} false NHS England reports 7.6 million")
     await desk.sandbox.wait_for(lambda: "🔒" in desk.last("eight million").content)
     await desk.say(desk.carol, FORWARD, forward_origin={"channel": "Health Leaks"})
-    await desk.card("8 million")
+    reworded = await desk.card("8 million")
+    chat = str(desk.chat.id)[4:]  # type: ignore[attr-defined]
+    earlier = f"https://t.me/c/{chat}/{card.message_id}"  # type: ignore[attr-defined]
+    assert f"Matches #{claim_id}" in reworded.content and "its card" in reworded.content
+    assert linked(reworded, earlier)
     (answer,) = answers(desk)
+    assert linked(answer, earlier)
     today = datetime.now(UTC)
     assert (
         f"Already checked: ❌ False, {today.day} {today:%b} — our desk, claim #{claim_id}: "
