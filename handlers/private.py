@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
@@ -28,6 +29,9 @@ MAX_TEAMS_CHECKED = 50
 # Forwards waiting for the sender to pick a team; the oldest are forgotten first.
 MAX_PENDING = 500
 
+# Albums from someone without a team already answered (each part would hear it again), per
+# running bot, bounded: a second worker may answer once more.
+_ANSWERED_ALBUMS: weakref.WeakKeyDictionary[object, dict[str, None]] = weakref.WeakKeyDictionary()
 CHOOSE = "You are in several teams. Which one should check this?"
 PRIVATE_HINT = (
     "Forward me an article or a channel post, send a link or a document, or use "
@@ -68,6 +72,13 @@ async def on_private_image(update: Update, context: DeskContext) -> None:
         if team is not None:
             await media.gather_part(update, context, message, message.media_group_id, team=team)
             return
+        answered = _ANSWERED_ALBUMS.setdefault(context.application, {})
+        key = f"{message.chat.id}:{message.media_group_id}"
+        if key in answered:
+            return  # told for the album's first part
+        answered[key] = None
+        while len(answered) > MAX_PENDING:
+            answered.pop(next(iter(answered)))
     await _route(update, context, media.image_reader(context, [message]), image=message)
 
 

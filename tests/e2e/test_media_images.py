@@ -474,3 +474,15 @@ async def test_album_read_again_after_it_was_queued_is_still_one_article(
     assert said_since(desk, before) == []  # nothing said again
     assert desk.last("Queued")
     assert desk.sandbox.find_bot_message(desk.chat, "Already in the queue") is None
+
+
+async def test_album_in_private_from_someone_without_a_team_is_answered_once(desk: Desk) -> None:
+    sandbox = desk.sandbox
+    stranger = sandbox.add_user("Stranger")
+    private = sandbox.private_chat(stranger)
+    sandbox.send_album(private, stranger, [(_png(300, 200), None), (_png(320, 200), None)])
+    await sandbox.wait_for(said_in(desk, private, "can't find a team"))
+    await desk.settle()
+    said = [m.content for m in sandbox.bot_messages(private)]
+    assert len(said) == 1 and "can't find a team" in said[0], said
+    assert await count(desk, Article) == 0 and await count(desk, Album) == 0
