@@ -24,6 +24,7 @@ from bot.matching.index import TermIndex
 from storage import matching as match_q
 
 BATCH = 64  # texts per request
+PAGE = 2048  # claims read (and their vectors looked up) at a time
 TIMEOUT = 30.0
 MAX_VALUES = 64_000_000  # vector components kept across teams (128 MB as float16)
 QUERY_CACHE = 256
@@ -123,30 +124,34 @@ class TeamVectors:
         vectors = kept.get(key)
         if vectors is None or vectors.embedder is not embedder or vectors.last_id > index.last_id:
             vectors = cls(embedder)
-        while vectors.last_id < index.last_id:
-            page = await match_q.claims_page(
-                session, team_id=team_id, after_id=vectors.last_id, limit=BATCH * 8
-            )
+        after, ids, blocks = vectors.last_id, list[int](), list[np.ndarray]()
+        while after < index.last_id:
+            page = await match_q.claims_page(session, team_id=team_id, after_id=after, limit=PAGE)
             if not page:
                 break
-            await vectors._load(session, team_id, page, store)
+            blocks.append(await vectors._page(session, team_id, page, after, store))
+            ids.extend(claim_id for claim_id, _ in page)
+            after = page[-1][0]
+        if blocks:  # one copy of the matrix, not one a page
+            vectors._append(ids, _stacked(blocks, vectors.matrix, embedder.model))
         kept[key] = vectors
         kept.move_to_end(key)
         while len(kept) > 1 and sum(v.matrix.size for v in kept.values()) > MAX_VALUES:
             kept.popitem(last=False)
         return vectors
 
-    async def _load(
+    async def _page(
         self,
         session: AsyncSession,
         team_id: int,
         page: Sequence[tuple[int, str]],
+        after: int,
         store: VectorStore | None,
-    ) -> None:
-        """Add a page of claims: stored vectors as they are, the others embedded and stored."""
+    ) -> np.ndarray:
+        """A page of claims' vectors: stored ones as they are, the others embedded and stored."""
         model = self.embedder.model
         stored = await match_q.stored_vectors(
-            session, team_id=team_id, model=model, after_id=self.last_id, up_to_id=page[-1][0]
+            session, team_id=team_id, model=model, after_id=after, up_to_id=page[-1][0]
         )
         known = {claim_id: vector_of(data) for claim_id, data in stored.items()}
         missing = [(claim_id, text) for claim_id, text in page if claim_id not in known]
@@ -158,15 +163,7 @@ class TeamVectors:
             if store is not None:
                 await store(team_id, model, [(i, vector_bytes(v)) for i, v in made.items()])
         rows = [known[claim_id] for claim_id, _ in page]
-        widths = {row.size for row in rows}
-        if self.matrix.size:
-            widths.add(self.matrix.shape[1])
-        if len(widths) > 1:
-            raise EmbeddingsError(
-                f"stored vectors of {model!r} differ in length from its new ones: the model "
-                "behind that name changed; give it a new EMBEDDINGS_MODEL name"
-            )
-        self._append([claim_id for claim_id, _ in page], np.vstack(rows))
+        return _stacked([row[None, :] for row in rows], None, model)
 
     def _append(self, ids: list[int], block: np.ndarray) -> None:
         """Add unit float16 vectors of claims with ids above `last_id`, in id order."""
@@ -216,6 +213,19 @@ class TeamVectors:
         query = await self.query(text)
         sims = self.matrix[[row[c] for c in wanted]].astype(np.float32) @ query
         return {claim_id: float(s) for claim_id, s in zip(wanted, sims, strict=True)}
+
+
+def _stacked(blocks: list[np.ndarray], matrix: np.ndarray | None, model: str) -> np.ndarray:
+    """The blocks as one matrix, refused when their widths (or the matrix's) differ."""
+    widths = {block.shape[1] for block in blocks}
+    if matrix is not None and matrix.size:
+        widths.add(matrix.shape[1])
+    if len(widths) > 1:
+        raise EmbeddingsError(
+            f"stored vectors of {model!r} differ in length from its new ones: the model behind "
+            "that name changed; give it a new EMBEDDINGS_MODEL name"
+        )
+    return np.vstack(blocks)
 
 
 @cache
