@@ -30,6 +30,8 @@ from handlers.context import DeskApplication, DeskContext
 from handlers.files import TelegramFiles
 from handlers.intake import _progress_message, answer_duplicate, queue_submission
 from handlers.submissions import Parsed, ReadDraft, parse_message, static_reader
+from handlers.teams_choice import CHOOSE, no_team_text, team_keyboard, teams_of_user
+from handlers.tipline import route_tip
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +288,7 @@ async def gather_part(
     """Store an album's part (this update's effect); the first part says "Got it".
 
     `team`: the team of the member who sends an album in private (the one it is filed under;
-    where it goes is asked when it is read, handlers/private.py route_album)."""
+    where it goes is asked when it is read, route_album)."""
     team = team or await _team(context, message.chat)
     member = update.effective_user
     stored = await context.services.media.add_album_part(
@@ -354,12 +356,36 @@ async def _read_album(application: DeskApplication, album_id: int) -> None:
     context = DeskContext.from_update(update, application)
     status = await _album_status(context, first, album.status_message_id)
     if first.chat.type == ChatType.PRIVATE:  # sent to the bot: to the member's team
-        from handlers import private  # it imports this module
-
-        received = await private.route_album(update, context, messages, status)
+        received = await route_album(update, context, messages, status)
     else:
         received = await queue_images(update, context, messages, asked=False, status=status)
     await services.media.finish_album(album_id, article=received.article if received else None)
+
+
+async def route_album(
+    update: Update, context: DeskContext, messages: list[Message], status: Message
+) -> Received | None:
+    """An album sent in private, read once gathered: to the member's one team, or the team
+    they pick (the question is its "Got it" message, which replies to the album)."""
+    user = update.effective_user
+    teams = await teams_of_user(context, user.id) if user is not None else []
+    if not teams and await route_tip(update, context, image_reader(context, messages)):
+        try:  # the tip is answered on its own message (thanks, or why not)
+            await status.delete()
+        except TelegramError as error:
+            log.info("Could not remove the album's 'Got it': %s", error)
+        return None  # a tipline sender's album: one tip
+    if len(teams) == 1:
+        return await queue_images(
+            update, context, messages, asked=False, status=status, team=teams[0]
+        )
+    text = CHOOSE if teams else no_team_text(context.bot.username)
+    markup = team_keyboard(teams) if teams else None
+    try:
+        await status.edit_text(text, reply_markup=markup)
+    except TelegramError as error:
+        log.warning("Could not ask where an album goes: %s", error)
+    return None
 
 
 async def album_messages(context: DeskContext, part: Message) -> list[Message]:

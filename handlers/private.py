@@ -2,52 +2,34 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import weakref
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram import Message, Update
 
-from bot.desk.errors import MembershipUnknown
 from bot.desk.tipline import TiplineRefused
-from bot.intake.intake import Received
-from bot.records import Team, stored_id
+from bot.records import Team
 from handlers import buttons, media
 from handlers.buttons import TeamButton, answer
 from handlers.context import DeskContext
 from handlers.intake import check_reader, queue_submission
 from handlers.status import reply
 from handlers.submissions import ReadDraft, read_submission
+from handlers.teams_choice import CHOOSE, is_member, no_team_text, team_keyboard, teams_of_user
 from handlers.tipline import route_tip
 
 log = logging.getLogger(__name__)
 
-# Each candidate team costs one getChatMember call (cached by the member gate); a bot in more
-# groups than this asks fewer.
-MAX_TEAMS_CHECKED = 50
 # Forwards waiting for the sender to pick a team; the oldest are forgotten first.
 MAX_PENDING = 500
 
 # Albums from someone without a team already answered (each part would hear it again), per
 # running bot, bounded: a second worker may answer once more.
 _ANSWERED_ALBUMS: weakref.WeakKeyDictionary[object, dict[str, None]] = weakref.WeakKeyDictionary()
-CHOOSE = "You are in several teams. Which one should check this?"
 PRIVATE_HINT = (
     "Forward me an article or a channel post, send a link or a document, or use "
     "/check &lt;text&gt;: I'll queue its claims in your team's group."
 )
-
-
-def no_team_text(bot_username: str | None) -> str:
-    """How to get a team: add the bot to the group the fact-checkers already use."""
-    handle = f"@{bot_username}" if bot_username else "me"
-    return (
-        "I can't find a team of yours: I only route forwards to a group where both you and I "
-        f"are members.\n\nAdd {handle} to your fact-checking group (group info → Add members), "
-        "say something there once so I notice the group, then forward articles here again — "
-        "or straight into the group."
-    )
 
 
 async def on_private_message(update: Update, context: DeskContext) -> None:
@@ -88,32 +70,6 @@ async def _tip_team(context: DeskContext, user_id: int) -> Team | None:
         return await context.services.tiplines.admit(user_id=user_id)
     except TiplineRefused:
         return None  # each part hears why (route_tip)
-
-
-async def route_album(
-    update: Update, context: DeskContext, messages: list[Message], status: Message
-) -> Received | None:
-    """An album sent in private, read once gathered: to the member's one team, or the team
-    they pick (the question is its "Got it" message, which replies to the album)."""
-    user = update.effective_user
-    teams = await teams_of_user(context, user.id) if user is not None else []
-    if not teams and await route_tip(update, context, media.image_reader(context, messages)):
-        try:  # the tip is answered on its own message (thanks, or why not)
-            await status.delete()
-        except TelegramError as error:
-            log.info("Could not remove the album's 'Got it': %s", error)
-        return None  # a tipline sender's album: one tip
-    if len(teams) == 1:
-        return await media.queue_images(
-            update, context, messages, asked=False, status=status, team=teams[0]
-        )
-    text = CHOOSE if teams else no_team_text(context.bot.username)
-    markup = team_keyboard(teams) if teams else None
-    try:
-        await status.edit_text(text, reply_markup=markup)
-    except TelegramError as error:
-        log.warning("Could not ask where an album goes: %s", error)
-    return None
 
 
 async def on_private_check(update: Update, context: DeskContext) -> None:
@@ -185,32 +141,3 @@ async def on_team_choice(update: Update, context: DeskContext) -> None:
         return
     await answer(query, f"Sending to {team.title}")
     await queue_submission(update, context, read, team=team, status=question)
-
-
-def team_keyboard(teams: list[Team]) -> InlineKeyboardMarkup:
-    """One button per team (callback data 'route:<team id>', far below 64 bytes)."""
-    rows = [
-        [
-            InlineKeyboardButton(
-                team.title[:60] or f"Team {team.id}",
-                callback_data=TeamButton(stored_id(team)).encode(),
-            )
-        ]
-        for team in teams[:20]
-    ]
-    return InlineKeyboardMarkup(rows)
-
-
-async def teams_of_user(context: DeskContext, user_id: int) -> list[Team]:
-    """The active teams whose group Telegram says the user belongs to."""
-    teams = (await context.services.views.active_teams())[:MAX_TEAMS_CHECKED]
-    checks = await asyncio.gather(*(is_member(context, t.chat_id, user_id) for t in teams))
-    return [team for team, member in zip(teams, checks, strict=True) if member]
-
-
-async def is_member(context: DeskContext, chat_id: int, user_id: int) -> bool:
-    """Whether the user is in the group now (the desk's one rule; False if Telegram won't say)."""
-    try:
-        return await context.services.members.is_member(chat_id, user_id)
-    except MembershipUnknown:
-        return False

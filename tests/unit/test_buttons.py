@@ -23,7 +23,7 @@ from handlers.buttons import (
     TeamButton,
     VoteButton,
 )
-from handlers.private import team_keyboard
+from handlers.teams_choice import team_keyboard
 from storage.models import Rating, Team
 
 KINDS = [

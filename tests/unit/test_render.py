@@ -8,7 +8,7 @@ from bot.desk.desk import TeamSettings
 from bot.desk.views import ClaimView, Source, article_source
 from handlers import render
 from handlers.admin import settings_keyboard
-from handlers.private import team_keyboard
+from handlers.teams_choice import team_keyboard
 from storage.models import Article, Claim, Team
 
 
