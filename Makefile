@@ -54,12 +54,15 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 # PostgreSQL tests run when TEST_POSTGRES_URL is set; it is set here when a server answers.
+# The end-to-end tests mostly wait (for the sandbox to be quiet, for the bot's next poll), so
+# they run on TEST_WORKERS processes (pytest-xdist); TEST_WORKERS=0 runs them in this one.
+TEST_WORKERS ?= 3
 test: lint
 	@if [ -z "$$TEST_POSTGRES_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		echo "PostgreSQL found on 127.0.0.1:5432: its tests run too"; \
-		TEST_POSTGRES_URL=$(PG_URL) $(BIN)/python -m pytest -q $(PYTEST_ARGS); \
+		TEST_POSTGRES_URL=$(PG_URL) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS); \
 	else \
-		$(BIN)/python -m pytest -q $(PYTEST_ARGS); \
+		$(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS); \
 	fi
 
 # Sentence benchmarks, annotated pages, claimants and junk (when their scripts exist), then the

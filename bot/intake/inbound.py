@@ -58,11 +58,16 @@ MEMBER_CHANGE: Shape = {"chat": (CHAT, True), "from": (USER, True), "date": (int
 CALLBACK: Shape = {"id": (str, True), "from": (USER, True), "chat_instance": (str, True),
                    "data": (str, False), "message": (MESSAGE, False),
                    "inline_message_id": (str, False)}  # fmt: skip
+REACTION: Shape = {"chat": (CHAT, True), "message_id": (int, True), "date": (int, True),
+                   "user": (USER, False), "actor_chat": (CHAT, False)}  # fmt: skip
+REACTION_COUNT: Shape = {"chat": (CHAT, True), "message_id": (int, True),
+                         "date": (int, True)}  # fmt: skip
 UPDATE: Shape = {
     "update_id": (int, True), "message": (MESSAGE, False), "edited_message": (MESSAGE, False),
     "channel_post": (MESSAGE, False), "edited_channel_post": (MESSAGE, False),
     "callback_query": (CALLBACK, False), "chat_member": (MEMBER_CHANGE, False),
-    "my_chat_member": (MEMBER_CHANGE, False),
+    "my_chat_member": (MEMBER_CHANGE, False), "message_reaction": (REACTION, False),
+    "message_reaction_count": (REACTION_COUNT, False),
 }  # fmt: skip
 
 

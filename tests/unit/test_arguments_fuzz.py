@@ -122,6 +122,9 @@ MESSAGE = {"message_id": 7, "date": 1_760_000_000, "chat": CHAT, "from": USER, "
         {"update_id": 3, "callback_query": {"id": "9", "from": USER, "chat_instance": "1",
                                             "inline_message_id": "AAE", "data": "v:1:true"}},
         {"update_id": 4, "poll": {"id": "p"}},  # a kind no handler reads is not checked
+        {"update_id": 5, "message_reaction": {"chat": CHAT, "message_id": 7, "date": 1,
+                                              "user": USER, "old_reaction": [],
+                                              "new_reaction": [{"type": "emoji", "emoji": "👍"}]}},
     ],
 )  # fmt: skip
 def test_updates_telegram_sends_are_read(update: dict[str, Any]) -> None:
@@ -139,6 +142,8 @@ def test_updates_telegram_sends_are_read(update: dict[str, Any]) -> None:
         {"update_id": 1, "callback_query": {"id": "9", "from": {"id": 5}, "chat_instance": "1"}},
         {"update_id": 1, "chat_member": {"chat": CHAT, "from": USER, "date": 1,
                                          "old_chat_member": {"status": "member", "user": USER}}},
+        {"update_id": 1, "message_reaction": {"chat": {**CHAT, "id": ""}, "message_id": 7,
+                                              "date": 1, "user": USER}},
         {"message": MESSAGE},
         [],
     ],
