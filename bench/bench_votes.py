@@ -51,9 +51,9 @@ TEMPLATES = (
 )
 
 
-def article(n: int, sentences: int = 26) -> str:
-    """A synthetic news article full of checkable, attributed statements."""
-    lines = [f"Weekly regional briefing no. {n}"]
+def article(n: int, sentences: int = 26, title: str | None = None) -> str:
+    """A synthetic news article full of checkable, attributed statements (the load run's too)."""
+    lines = [title or f"Weekly regional briefing no. {n}"]
     for j in range(sentences):
         lines.append(
             TEMPLATES[(n + j) % len(TEMPLATES)].format(

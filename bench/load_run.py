@@ -45,6 +45,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench.bench_memory import SCRUBBED_PREFIXES, rss_mb
+from bench.bench_votes import article as vote_article
 from bench.common import PG_URL, Figure, emit, format_table, machine, percentile
 from bench.common import log as _log
 from bot.app.pump import wait_until_drained
@@ -72,25 +73,6 @@ EDIT_METHODS = frozenset(
     m.lower()
     for m in ("editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia")
 )
-PLACES = ("Kharkiv", "Odesa", "Lviv", "Dnipro", "Sumy", "Poltava", "Kherson", "Mykolaiv", "Rivne")
-SOURCES = (
-    "The energy ministry",
-    "Governor Oleh Syniehubov",
-    "The grid operator Ukrenergo",
-    "The state emergency service",
-    "Police spokesman Ivan Petrenko",
-    "The statistics office",
-)
-TEMPLATES = (
-    "{src} said {a} households in {p} lost power after {b} drones hit a substation on Tuesday.",
-    "According to {src}, {a} people were evacuated from {p} in May, up from {b} a year earlier.",
-    "{src} reported that grain exports through {p} rose by {b} percent to {a} tonnes in {year}.",
-    "In {year}, {p} recorded {a} air-raid alerts, {b} more than the previous year, {src} said.",
-    "{src} told reporters that {b} schools in {p} had reopened and {a} pupils had returned.",
-    "The budget of {p} was cut by {b} million hryvnias in {year}, according to {src}.",
-)
-
-
 _T0 = time.monotonic()
 
 
@@ -101,18 +83,7 @@ def log(message: str) -> None:
 
 def article(n: int, rng: random.Random) -> str:
     """A news item of 4–9 attributed, checkable statements; its first line is unique to `n`."""
-    lines = [f"Load run briefing no. {n}"]
-    for j in range(rng.randint(4, 9)):
-        lines.append(
-            TEMPLATES[(n + j) % len(TEMPLATES)].format(
-                src=SOURCES[(n * 3 + j) % len(SOURCES)],
-                a=1000 + 137 * j + 11 * n,
-                b=j + 3 + n % 7,
-                p=PLACES[(n + 5 * j) % len(PLACES)],
-                year=2015 + (j + n) % 9,
-            )
-        )
-    return "\n\n".join(lines)
+    return vote_article(n, rng.randint(4, 9), title=title_of(n))
 
 
 def title_of(n: int) -> str:

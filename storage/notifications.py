@@ -34,6 +34,22 @@ PENDING, SENDING, SENT = "pending", "sending", "sent"
 FAILED, SKIPPED, UNKNOWN = "failed", "skipped", "unknown"
 
 
+def _row(
+    request: Request, claim: Claim, *, updated: bool, due_at: datetime, created_at: datetime
+) -> Notification:
+    """The outbox row telling one request one claim's verdict (a reply to its message)."""
+    return Notification(
+        request_id=stored_id(request),
+        claim_id=stored_id(claim),
+        chat_id=request.chat_id,
+        reply_to=request.message_id,
+        user_id=request.user_id,
+        updated=updated,
+        due_at=due_at,
+        created_at=created_at,
+    )
+
+
 async def queue_verdict(session: AsyncSession, *, claim: Claim) -> int:
     """Queue the claim's verdict for everyone who asked; returns how many rows were queued.
 
@@ -60,16 +76,7 @@ async def queue_verdict(session: AsyncSession, *, claim: Claim) -> int:
     )
     now = utcnow()
     rows = [
-        Notification(
-            request_id=stored_id(request),
-            claim_id=stored_id(claim),
-            chat_id=request.chat_id,
-            reply_to=request.message_id,
-            user_id=request.user_id,
-            updated=told is not None,
-            due_at=now,
-            created_at=now,
-        )
+        _row(request, claim, updated=told is not None, due_at=now, created_at=now)
         for request in requests
         # already queued (a verdict changed before it went out); a match's copy is demand only
         if request.id not in waiting and request.source != MATCH_SOURCE
@@ -95,12 +102,9 @@ async def queue_settled_for(session: AsyncSession, *, request: Request) -> int:
     ).scalars()
     now = utcnow()
     rows = [
-        Notification(
-            request_id=stored_id(request),
-            claim_id=stored_id(claim),
-            chat_id=request.chat_id,
-            reply_to=request.message_id,
-            user_id=request.user_id,
+        _row(
+            request,
+            claim,
             updated=False,
             due_at=now,
             created_at=min(claim.status_changed_at or now, now),

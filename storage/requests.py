@@ -76,14 +76,19 @@ async def add_request(
     return request
 
 
-async def _asked_about(session: AsyncSession, *, claim: Claim, user_id: int) -> bool:
-    """Whether this person has a request of the claim already (its article's, or its own)."""
+async def _askers_of(session: AsyncSession, *, claim: Claim, among: set[int]) -> set[int]:
+    """Which of these people have a request of the claim (its article's, or its own): one query."""
+    if not among:
+        return set()
     stmt = (
-        select(Request.id)
-        .where(_same_article_or_claim(claim.article_id, claim.id), col(Request.user_id) == user_id)
-        .limit(1)
+        select(Request.user_id)
+        .where(
+            _same_article_or_claim(claim.article_id, claim.id),
+            col(Request.user_id).in_(sorted(among)),
+        )
+        .distinct()
     )
-    return (await session.execute(stmt)).scalar_one_or_none() is not None
+    return {user_id for user_id in (await session.execute(stmt)).scalars() if user_id is not None}
 
 
 async def count_match(session: AsyncSession, *, claim_id: int, matched_id: int) -> int:
@@ -112,13 +117,11 @@ async def count_match(session: AsyncSession, *, claim_id: int, matched_id: int) 
             )
         ).all()
     )
-    asked, people = 0, set()
-    for ask in list(asks):
-        if (ask.chat_id, ask.message_id) in copied:
-            continue
-        if ask.user_id is not None and ask.user_id not in people:
-            if not await _asked_about(session, claim=matched, user_id=ask.user_id):
-                people.add(ask.user_id)
+    new_asks = [ask for ask in asks if (ask.chat_id, ask.message_id) not in copied]
+    who = {ask.user_id for ask in new_asks if ask.user_id is not None}
+    people = who - await _askers_of(session, claim=matched, among=who)  # new to the earlier claim
+    asked = 0
+    for ask in new_asks:
         session.add(
             Request(
                 team_id=ask.team_id,
@@ -164,10 +167,7 @@ async def uncount_match(session: AsyncSession, *, claim_id: int, matched_id: int
         return 0
     await session.execute(delete(Request).where(col(Request.id).in_([r.id for r in copies])))
     people = {r.user_id for r in copies if r.user_id is not None}
-    gone = 0
-    for user_id in people:
-        if not await _asked_about(session, claim=matched, user_id=user_id):
-            gone += 1
+    gone = len(people - await _askers_of(session, claim=matched, among=people))
     await session.execute(
         update(Claim)
         .where(col(Claim.id) == matched_id)

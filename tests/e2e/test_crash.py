@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app.pump import wait_until_drained
 from bot.sandbox import SANDBOX_TOKEN
 from storage.db import Database
 from tests.conftest import fresh_database_url
 from tests.utils import load
-from tests.utils.processes import BotProcess, Processes, SandboxControl
+from tests.utils.processes import BotProcess, Processes, settle_bot
 
 pytestmark = pytest.mark.slow
 
@@ -41,11 +40,9 @@ if os.environ.get("CRASH_TEST_POSTGRES"):
 
 @pytest.fixture(params=DATABASES)
 async def crash_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A migrated database shared by the test and the bot process."""
+    """A migrated database shared by the test and the bot process (migrated before the bot
+    starts, so no kill lands in a migration)."""
     async with fresh_database_url(request.param, tmp_path) as url:
-        db = Database(url)
-        await db.upgrade()  # before the bot starts, so no kill lands in a migration
-        await db.dispose()
         yield url
 
 
@@ -81,20 +78,6 @@ class Chaos:
             await self.bot.start_and_wait()
 
 
-async def settle(control: SandboxControl, db: Database, timeout: float = 60.0) -> None:  # noqa: ASYNC109
-    """Wait until every update was received, stored and processed, and the bot is quiet."""
-    await load.wait_until(
-        lambda: _no_pending(control), timeout=timeout, what="all updates confirmed"
-    )
-    await wait_until_drained(db, timeout=timeout)
-    await control.post("/idle", {"timeout": timeout})
-
-
-async def _no_pending(control: SandboxControl) -> bool:
-    """Whether the sandbox has no update left for the bot."""
-    return await control.pending_updates() == 0
-
-
 async def test_sigkill_at_random_moments_loses_nothing_and_counts_nothing_twice(
     tmp_path: Path, crash_db: str
 ) -> None:
@@ -118,7 +101,7 @@ async def test_sigkill_at_random_moments_loses_nothing_and_counts_nothing_twice(
                 )
                 pushed += 1
                 await asyncio.sleep(rng.uniform(0.0, 0.4))
-        await settle(control, db)
+        await settle_bot(control, db)
         await load.wait_until(
             lambda: _all_cards_out(db), timeout=60, what="every claim's card posted"
         )
@@ -137,10 +120,10 @@ async def test_sigkill_at_random_moments_loses_nothing_and_counts_nothing_twice(
                 pushed += 1
                 if rng.random() < 0.1:
                     await asyncio.sleep(rng.uniform(0.05, 0.3))
-        await settle(control, db)
+        await settle_bot(control, db)
         await control.send(chat_id, members[0], "/status")
         pushed += 1
-        await settle(control, db)
+        await settle_bot(control, db)
         answers = [await control.answers(query) for query in queries]
         bot_log = bot.log()
         bot.terminate()

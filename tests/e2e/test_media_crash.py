@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import base64
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.app.pump import wait_until_drained
 from bot.intake.media.ocr import INSTALL_HINT, tesseract_status
 from handlers.media import READING_ALBUM
 from storage.db import Database
 from storage.models import Album, AlbumPart, AlbumState, Article, Claim
-from tests.conftest import fresh_database_url
 from tests.utils import load
-from tests.utils.processes import BotProcess, Processes, SandboxControl
+from tests.utils.processes import BotProcess, Processes, SandboxControl, settle_bot
 from tests.utils.screenshots import FONT_SKIP, POSTS, fonts_available, render_post
 
 STATUS = tesseract_status()
@@ -45,27 +42,6 @@ CHANNEL = {"channel": "Regional Updates"}
 FIGURES = ("3,412", "118 ships", "1 284")
 SHOTS = [render_post(POSTS[0]), render_post(POSTS[1]), render_post(POSTS[2])]
 GROUP_ID = "13999000000000001"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def crash_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A migrated database shared by the test and the bot process."""
-    async with fresh_database_url(request.param, tmp_path) as url:
-        db = Database(url)
-        await db.upgrade()
-        await db.dispose()
-        yield url
-
-
-async def settle(control: SandboxControl, db: Database) -> None:
-    """Every update confirmed, stored and processed, and the bot quiet."""
-
-    async def confirmed() -> bool:
-        return await control.pending_updates() == 0
-
-    await load.wait_until(confirmed, timeout=60, interval=0.05, what="updates confirmed")
-    await wait_until_drained(db, timeout=60)
-    await control.post("/idle", {"timeout": 60})
 
 
 async def send_part(
@@ -154,9 +130,9 @@ def start_bot(procs: Processes, control: SandboxControl, url: str, **env: str) -
 
 
 async def test_sigkill_between_the_parts_of_an_album_loses_none_and_queues_it_once(
-    tmp_path: Path, crash_db: str
+    tmp_path: Path, db_url: str
 ) -> None:
-    db = Database(crash_db)
+    db = Database(db_url)
     try:
         async with Processes(tmp_path) as procs:
             control = await procs.sandbox()
@@ -164,7 +140,7 @@ async def test_sigkill_between_the_parts_of_an_album_loses_none_and_queues_it_on
             bob = await control.add_user("Bob", chat)
             # A long quiet time while the first two parts come, so the kill lands mid-album for
             # sure; the restart uses the default (1.5 s), shorter than a restart takes.
-            bot = start_bot(procs, control, crash_db, ALBUM_QUIET_SECONDS="30")
+            bot = start_bot(procs, control, db_url, ALBUM_QUIET_SECONDS="30")
             await bot.start_and_wait()
 
             await send_part(control, chat, bob, 0, caption="Three posts about the region")
@@ -182,13 +158,13 @@ async def test_sigkill_between_the_parts_of_an_album_loses_none_and_queues_it_on
             del bot.env["ALBUM_QUIET_SECONDS"]
             await bot.start_and_wait()
             await load.wait_until(lambda: album_read(db), timeout=120, what="album read")
-            await settle(control, db)
+            await settle_bot(control, db)
             await assert_one_submission(control, db, chat)
 
             # Later restarts read nothing again.
             bot.kill()
             await bot.start_and_wait()
-            await settle(control, db)
+            await settle_bot(control, db)
             await assert_one_submission(control, db, chat)
             assert "Traceback" not in bot.log(), bot.log()[-3000:]
             bot.terminate()
@@ -197,15 +173,15 @@ async def test_sigkill_between_the_parts_of_an_album_loses_none_and_queues_it_on
 
 
 async def test_sigkill_while_an_album_is_read_reads_it_again_once(
-    tmp_path: Path, crash_db: str
+    tmp_path: Path, db_url: str
 ) -> None:
-    db = Database(crash_db)
+    db = Database(db_url)
     try:
         async with Processes(tmp_path) as procs:
             control = await procs.sandbox()
             chat = (await control.add_chat("Fact desk"))["id"]
             bob = await control.add_user("Bob", chat)
-            bot = start_bot(procs, control, crash_db, ALBUM_QUIET_SECONDS="0.5")
+            bot = start_bot(procs, control, db_url, ALBUM_QUIET_SECONDS="0.5")
             await bot.start_and_wait()
 
             items = [
@@ -233,14 +209,14 @@ async def test_sigkill_while_an_album_is_read_reads_it_again_once(
 
             await bot.start_and_wait()
             await load.wait_until(lambda: album_read(db), timeout=120, what="album read")
-            await settle(control, db)
+            await settle_bot(control, db)
             await assert_one_submission(control, db, chat)
             [album] = await albums(db)
             assert album.attempts == 2  # read again once, after the restart
 
             bot.kill()
             await bot.start_and_wait()
-            await settle(control, db)
+            await settle_bot(control, db)
             await assert_one_submission(control, db, chat)
             assert "Traceback" not in bot.log(), bot.log()[-3000:]
             bot.terminate()

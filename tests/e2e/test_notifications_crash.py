@@ -8,47 +8,23 @@ The bot runs as `factcheck-bot run` against the standalone sandbox, both real pr
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.app.pump import wait_until_drained
 from storage.db import Database
 from storage.models import Claim, Notification
-from tests.conftest import fresh_database_url
 from tests.e2e.test_loop import ARTICLE
 from tests.utils import load
-from tests.utils.processes import BotProcess, Processes, SandboxControl
+from tests.utils.processes import BotProcess, Processes, SandboxControl, settle_bot
 
 pytestmark = pytest.mark.slow
 
 CHANNEL = {"channel": "Daily News"}
 TOLD = "on what you sent"
 POWER = "38,000 households"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def crash_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A migrated database shared by the test and the bot process."""
-    async with fresh_database_url(request.param, tmp_path) as url:
-        db = Database(url)
-        await db.upgrade()
-        await db.dispose()
-        yield url
-
-
-async def settle(control: SandboxControl, db: Database) -> None:
-    """Every update confirmed, stored and processed, and the bot quiet."""
-
-    async def confirmed() -> bool:
-        return await control.pending_updates() == 0
-
-    await load.wait_until(confirmed, timeout=60, interval=0.05, what="updates confirmed")
-    await wait_until_drained(db, timeout=60)
-    await control.post("/idle", {"timeout": 60})
 
 
 async def outbox(db: Database) -> Counter[str]:
@@ -73,9 +49,9 @@ async def restart(bot: BotProcess, **env: str) -> None:
 
 
 async def test_sigkill_between_verdict_and_notification_tells_each_requester_once(
-    tmp_path: Path, crash_db: str
+    tmp_path: Path, db_url: str
 ) -> None:
-    db = Database(crash_db)
+    db = Database(db_url)
     try:
         async with Processes(tmp_path) as procs:
             control = await procs.sandbox()
@@ -89,7 +65,7 @@ async def test_sigkill_between_verdict_and_notification_tells_each_requester_onc
             # Verdicts wait an hour before they are told: the kill lands in between for sure.
             bot = procs.bot(
                 control,
-                crash_db,
+                db_url,
                 CARD_EDIT_DELAY_SECONDS="0.2",
                 MIN_ARTICLE_CHARS="200",
                 NOTIFY_DELAY_SECONDS="3600",
@@ -97,17 +73,17 @@ async def test_sigkill_between_verdict_and_notification_tells_each_requester_onc
             await bot.start_and_wait()
 
             first = await control.send(chat, alice, ARTICLE, forward_origin=CHANNEL)
-            await settle(control, db)
+            await settle_bot(control, db)
             await load.wait_until(
                 lambda: _cards_out(db), timeout=60, interval=0.05, what="cards posted"
             )
             second = await control.send(chat, bob, ARTICLE, forward_origin=CHANNEL)
             third = await control.send(carol, carol, ARTICLE, forward_origin=CHANNEL)
-            await settle(control, db)
+            await settle_bot(control, db)
 
             claim = await _claim_with(db, POWER)
             await control.send(chat, alice, f"/verdict {claim} false The grid counts 12,000.")
-            await settle(control, db)
+            await settle_bot(control, db)
             assert await outbox(db) == {"pending": 3}  # queued with the verdict, not yet told
             assert await told(control, chat) == [] and await told(control, carol) == []
 
@@ -118,7 +94,7 @@ async def test_sigkill_between_verdict_and_notification_tells_each_requester_onc
                 return states if states["sent"] == 3 else None
 
             await load.wait_until(all_sent, timeout=60, interval=0.05, what="verdicts told")
-            await settle(control, db)
+            await settle_bot(control, db)
             group, private = await told(control, chat), await told(control, carol)
             assert sorted(m["reply_to_message"]["message_id"] for m in group) == sorted(
                 [first["message_id"], second["message_id"]]
@@ -131,7 +107,7 @@ async def test_sigkill_between_verdict_and_notification_tells_each_requester_onc
             # Killed again (and again) after the notifications: nobody hears it twice.
             for _ in range(2):
                 await restart(bot)
-                await settle(control, db)
+                await settle_bot(control, db)
             assert await outbox(db) == {"sent": 3}
             assert len(await told(control, chat)) == 2 and len(await told(control, carol)) == 1
             sends = await control.calls("sendMessage")

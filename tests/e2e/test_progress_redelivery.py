@@ -7,32 +7,19 @@ would ever edit (22 after 7 kills); the delivery after the restart sent a new on
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 
-from storage.db import Database
-from tests.conftest import fresh_database_url
 from tests.utils.processes import Processes
 from tests.utils.web import FIXTURE_PAGES, serve_pages
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def bot_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A migrated database shared by the test and the bot process."""
-    async with fresh_database_url(request.param, tmp_path) as url:
-        db = Database(url)
-        await db.upgrade()
-        await db.dispose()
-        yield url
-
-
 async def test_a_fetch_interrupted_by_a_crash_edits_its_first_progress_message(
-    bot_db: str, tmp_path: Path
+    db_url: str, tmp_path: Path
 ) -> None:
     story = (FIXTURE_PAGES / "wire_story_en.html").read_bytes()
     first_hit = asyncio.Event()
@@ -50,7 +37,7 @@ async def test_a_fetch_interrupted_by_a_crash_edits_its_first_progress_message(
         sandbox = await processes.sandbox()
         chat = await sandbox.add_chat("Fact desk")
         alice = await sandbox.add_user("Alice", chat["id"], status="administrator")
-        bot = processes.bot(sandbox, bot_db, FETCH_ALLOWED_HOSTS=pages.netloc)
+        bot = processes.bot(sandbox, db_url, FETCH_ALLOWED_HOSTS=pages.netloc)
         await bot.start_and_wait()
 
         await sandbox.send(chat["id"], alice, f"Please check {pages.url('/story')}")

@@ -18,7 +18,10 @@ from typing import Any
 
 import httpx
 
+from bot.app.pump import wait_until_drained
 from bot.sandbox import SANDBOX_TOKEN
+from storage.db import Database
+from tests.utils import load
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = REPO / ".venv" / "bin" / "factcheck-bot"
@@ -256,3 +259,14 @@ def card_votes(card: dict[str, Any]) -> dict[str, str]:
             if data.startswith("v:"):
                 found[data.rsplit(":", 1)[1]] = data
     return found
+
+
+async def settle_bot(control: SandboxControl, db: Database, timeout: float = 60.0) -> None:  # noqa: ASYNC109
+    """Wait until a bot process has received, stored and processed every update, and is quiet."""
+
+    async def confirmed() -> bool:
+        return await control.pending_updates() == 0
+
+    await load.wait_until(confirmed, timeout=timeout, interval=0.05, what="updates confirmed")
+    await wait_until_drained(db, timeout=timeout)
+    await control.post("/idle", {"timeout": timeout})
