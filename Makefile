@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: help venv demo run test lint format eval train-scorer bench bench-quick load-run sandbox db-upgrade clean
+.PHONY: help venv demo run test lint format messages eval train-scorer bench bench-quick load-run sandbox db-upgrade clean
 
 help:
 	@echo "make demo    - see the whole workflow in a local sandbox (no token, no network)"
@@ -48,6 +48,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The bot's words: extract every marked message into bot/i18n/messages.pot and merge it into
+# each language's catalogue (docs/translating.md). The tests fail when a catalogue is stale.
+I18N := bot/i18n
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F $(I18N)/babel.cfg --add-location=file --sort-output \
+		--add-comments=TRANSLATORS: --project=factcheck-bot --no-wrap \
+		-o $(I18N)/messages.pot bot handlers
+	@for lang in uk ru; do \
+		po=$(I18N)/locales/$$lang/LC_MESSAGES/messages.po; \
+		if [ -f $$po ]; then \
+			$(BIN)/pybabel update -D messages -i $(I18N)/messages.pot -d $(I18N)/locales -l $$lang \
+				--no-wrap --ignore-obsolete --init-missing; \
+		else \
+			$(BIN)/pybabel init -D messages -i $(I18N)/messages.pot -d $(I18N)/locales -l $$lang --no-wrap; \
+		fi; \
+	done
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -23,6 +23,7 @@ from handlers import (
     export,
     imports,
     intake,
+    language,
     matches,
     media,
     membership,
@@ -81,6 +82,8 @@ def register(application: DeskApplication) -> None:
     """Add every handler. Order matters: the first matching handler in a group wins."""
     # Group -1 runs before everything else and never stops the update: remember who is where.
     application.add_handler(TypeHandler(Update, membership.remember_member), group=-1)
+    # Group -2 before that: which language this chat is spoken to in (handlers/language.py).
+    application.add_handler(TypeHandler(Update, language.resolve_words), group=-2)
 
     # A tipline's deep link (/start tip-<token>) before the plain /start; /forget is private.
     application.add_handler(
@@ -122,6 +125,7 @@ def register(application: DeskApplication) -> None:
         ("import", imports.on_import),
         ("notify", notify.on_notify),
         ("tipline", tipline.on_tipline),
+        ("language", language.on_language),
     ]
     for name, callback in command_handlers:
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))

@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.i18n import ENGLISH, Words
+
 if TYPE_CHECKING:
     from bot.app.config import Settings
     from bot.desk.desk import Desk
     from bot.desk.export import Exports
     from bot.desk.imports import Imports
+    from bot.desk.languages import Languages
     from bot.desk.membership import MemberGate
     from bot.desk.notifications import Notices
     from bot.desk.publication import Publication
@@ -53,6 +56,7 @@ class Services:
     notices: Notices
     tiplines: Tiplines
     media: Media  # images and albums (issue 14)
+    languages: Languages  # which language each chat is spoken to in (issue 17)
 
     def bound(self, unit: UnitOfWork) -> Services:
         """These services as one update's handlers see them: they write through its unit of work.
@@ -102,6 +106,8 @@ class DeskContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], B
     # The update's unit of work, when the update pump is applying it (not in direct calls).
     unit: UnitOfWork | None = None
     _bound: Services | None = None
+    # The words of this chat's language, set by handlers.language.resolve_words (group -2).
+    words: Words = ENGLISH
 
     @classmethod
     def from_update(

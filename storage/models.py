@@ -124,6 +124,8 @@ class Team(SQLModel, table=True):
         default=False,
         sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    # The language the bot speaks here, chosen by an editor; None: most members' (issue 17).
+    language: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(sa_column=_ts())
 
 
@@ -134,6 +136,8 @@ class User(SQLModel, table=True):
     first_name: str = ""
     last_name: str | None = None
     username: str | None = None
+    language_code: str | None = Field(default=None, max_length=16)  # what their client reports
+    language: str | None = Field(default=None, max_length=8)  # chosen with /language in private
     updated_at: datetime = Field(sa_column=_ts())
 
 

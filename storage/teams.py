@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -86,9 +86,16 @@ async def upsert_user(
     first_name: str,
     last_name: str | None = None,
     username: str | None = None,
+    language_code: str | None = None,
 ) -> None:
-    """Remember a user's current name."""
-    values = {"first_name": first_name, "last_name": last_name, "username": username}
+    """Remember a user's current name (and the language their client reports, when it does)."""
+    values: dict[str, Any] = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "username": username,
+    }
+    if language_code:
+        values["language_code"] = language_code
     stmt = insert_for(session, User).values(id=user_id, updated_at=utcnow(), **values)
     await session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
 
@@ -130,3 +137,34 @@ async def teams_seen_with(session: AsyncSession, *, user_id: int) -> list[Team]:
         .order_by(col(Team.id))
     )
     return list(rows.scalars())
+
+
+async def member_languages(session: AsyncSession, *, team_id: int) -> dict[str, int]:
+    """How many of a team's members' clients report each language code (issue 17)."""
+    rows = await session.execute(
+        select(User.language_code, func.count())
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(Membership.team_id == team_id, col(User.language_code).is_not(None))
+        .group_by(User.language_code)
+    )
+    return {code: count for code, count in rows.tuples() if code}
+
+
+async def set_user_language(session: AsyncSession, *, user_id: int, language: str | None) -> None:
+    """The language a user chose for their private chat (None: their client's)."""
+    stmt = insert_for(session, User).values(
+        id=user_id, first_name="", language=language, updated_at=utcnow()
+    )
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=["id"], set_={"language": language})
+    )
+
+
+async def user_languages(session: AsyncSession, *, user_id: int) -> tuple[str | None, str | None]:
+    """A user's chosen language and the one their client last reported."""
+    row = (
+        await session.execute(
+            select(User.language, User.language_code).where(col(User.id) == user_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)

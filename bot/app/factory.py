@@ -25,6 +25,7 @@ from bot.app.pump import UpdatePump
 from bot.desk.desk import Desk
 from bot.desk.export import Exports
 from bot.desk.imports import Imports
+from bot.desk.languages import Languages
 from bot.desk.membership import MemberGate
 from bot.desk.notifications import Notices, Outbox
 from bot.desk.people import KnownNames
@@ -150,6 +151,7 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
             names=names,
         ),
         media=build_media(settings, db),
+        languages=Languages(db),
     )
 
 

@@ -1,10 +1,25 @@
-"""Errors the services raise; each carries a short sentence for the chat."""
+"""Errors the services raise; each carries a short sentence for the chat, in any language."""
 
 from __future__ import annotations
 
+from bot.i18n import ENGLISH, Words
+
 
 class DeskError(Exception):
-    """A request the desk cannot carry out; `str(error)` is what the user is told."""
+    """A request the desk cannot carry out; `error.say(words)` is what the user is told.
+
+    The message is an English catalogue message with `{placeholders}` filled from `values`
+    (`Lazy` values, marked with `N_`, are translated too); `str(error)` is the English text.
+    """
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        self.message = message
+        self.values = values
+        super().__init__(ENGLISH._(message, **values))
+
+    def say(self, words: Words) -> str:
+        """The sentence for the chat, in the chat's language."""
+        return words._(self.message, **self.values)
 
 
 class ClaimNotFound(DeskError):

@@ -18,11 +18,19 @@ class Member:
     first_name: str
     last_name: str | None = None
     username: str | None = None
+    language_code: str | None = None  # what their Telegram client reports (issue 17)
 
     @classmethod
     def of(cls, user: Account) -> Member:
         """The member a Telegram user (or anything shaped like one) is."""
-        return cls(user.id, user.first_name, user.last_name, user.username)
+        code = getattr(user, "language_code", None)
+        return cls(
+            user.id,
+            user.first_name,
+            user.last_name,
+            user.username,
+            code if isinstance(code, str) else None,
+        )
 
 
 class Account(Protocol):
@@ -85,4 +93,5 @@ class KnownNames:
             first_name=member.first_name,
             last_name=member.last_name,
             username=member.username,
+            language_code=member.language_code,
         )

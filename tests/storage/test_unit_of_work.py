@@ -110,6 +110,7 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
     )
     fields.update(media=SimpleNamespace(db=db))  # issue 14: album parts are an update's effect
     fields.update(imports=SimpleNamespace(db=db))  # issue 15: /import is an editor's effect
+    fields.update(languages=SimpleNamespace(db=db))  # issue 17: /language is an editor's effect
     services = Services(settings=SimpleNamespace(), db=db, **fields)  # type: ignore[arg-type]
     unit = SimpleNamespace(db=db)
     bound = services.bound(unit)  # type: ignore[arg-type]
@@ -117,7 +118,7 @@ def test_services_an_update_sees_write_through_its_unit() -> None:
     for name in ("desk", "views", "intake", "publication", "matches", "exports"):
         assert getattr(bound, name).db is unit, name
         assert getattr(bound, name).cache is fields[name].cache  # caches stay shared
-    for name in ("media", "imports", "requests", "notices", "tiplines"):
+    for name in ("media", "imports", "requests", "notices", "tiplines", "languages"):
         assert getattr(bound, name).db is unit, name
         assert fields[name].db is db  # the application's own services are untouched
     assert bound.teams is services.teams  # idempotent bookkeeping, before the effect
