@@ -13,6 +13,7 @@ from bot.desk.notifications import Explanation
 from bot.desk.requests import asked_times
 from bot.desk.views import ClaimDetail, ClaimView, Source, StatusView
 from bot.extraction.language import language_name
+from bot.i18n import ENGLISH, N_, Lazy, Words
 from bot.intake.intake import Extracted, Received
 from bot.matching.answers import KnownVerdict
 from bot.matching.service import Match
@@ -22,14 +23,23 @@ from handlers.shorten import shorten_html
 
 MAX_MESSAGE = 4096
 
-RATING_BUTTONS: list[tuple[Rating, str]] = [
-    (Rating.TRUE, "✅ True"),
-    (Rating.MISLEADING, "🟡 Misleading"),
-    (Rating.FALSE, "❌ False"),
-    (Rating.UNPROVEN, "❓ Unproven"),
-    (Rating.NOT_A_CLAIM, "🚫 Not a claim"),
-]
-RATING_LABEL = dict(RATING_BUTTONS)
+# One name per rating and status in each language (issue 17): the icon is the same everywhere,
+# the word is a catalogue message. Buttons show icon and word, and stay short on a phone.
+RATING_ICON = {
+    Rating.TRUE: "✅",
+    Rating.MISLEADING: "🟡",
+    Rating.FALSE: "❌",
+    Rating.UNPROVEN: "❓",
+    Rating.NOT_A_CLAIM: "🚫",
+}
+RATING_WORD: dict[Rating, Lazy] = {
+    Rating.TRUE: N_("True"),
+    Rating.MISLEADING: N_("Misleading"),
+    Rating.FALSE: N_("False"),
+    Rating.UNPROVEN: N_("Unproven"),
+    Rating.NOT_A_CLAIM: N_("Not a claim"),
+}
+RATINGS = list(RATING_ICON)
 RATING_NAMES = {
     "true": Rating.TRUE,
     "misleading": Rating.MISLEADING,
@@ -39,17 +49,46 @@ RATING_NAMES = {
     "notaclaim": Rating.NOT_A_CLAIM,
     "not-a-claim": Rating.NOT_A_CLAIM,
 }
-STATUS_LABEL = {
-    ClaimStatus.OPEN: "🆕 open",
-    ClaimStatus.IN_REVIEW: "🔎 in review",
-    ClaimStatus.TRUE: "✅ true",
-    ClaimStatus.MISLEADING: "🟡 misleading",
-    ClaimStatus.FALSE: "❌ false",
-    ClaimStatus.UNPROVEN: "❓ unproven",
-    ClaimStatus.DISPUTED: "⚖️ disputed",
-    ClaimStatus.DISMISSED: "🚫 dismissed",
+STATUS_ICON = {
+    ClaimStatus.OPEN: "🆕",
+    ClaimStatus.IN_REVIEW: "🔎",
+    ClaimStatus.TRUE: "✅",
+    ClaimStatus.MISLEADING: "🟡",
+    ClaimStatus.FALSE: "❌",
+    ClaimStatus.UNPROVEN: "❓",
+    ClaimStatus.DISPUTED: "⚖️",
+    ClaimStatus.DISMISSED: "🚫",
 }
-STATUS_ORDER = list(STATUS_LABEL)
+# TRANSLATORS: a claim's status, lower case in English ("Claim #3 · 🆕 open").
+STATUS_WORD: dict[ClaimStatus, Lazy] = {
+    ClaimStatus.OPEN: N_("open"),
+    ClaimStatus.IN_REVIEW: N_("in review"),
+    ClaimStatus.TRUE: N_("true"),
+    ClaimStatus.MISLEADING: N_("misleading"),
+    ClaimStatus.FALSE: N_("false"),
+    ClaimStatus.UNPROVEN: N_("unproven"),
+    ClaimStatus.DISPUTED: N_("disputed"),
+    ClaimStatus.DISMISSED: N_("dismissed"),
+}
+STATUS_ORDER = list(STATUS_ICON)
+
+
+def rating_label(rating: Rating | str, words: Words = ENGLISH) -> str:
+    """A rating's icon and word ("✅ True"), as its button and every mention show it."""
+    rating = Rating(rating)
+    return f"{RATING_ICON[rating]} {words._(RATING_WORD[rating])}"
+
+
+def status_word(status: str, words: Words = ENGLISH) -> str:
+    """A status's word alone ("in review")."""
+    known = ClaimStatus(status)
+    return words._(STATUS_WORD[known])
+
+
+def status_label(status: str, words: Words = ENGLISH) -> str:
+    """The emoji and word for a status ("🔎 in review")."""
+    known = ClaimStatus(status)
+    return f"{STATUS_ICON[known]} {words._(STATUS_WORD[known])}"
 
 
 def clip(text: str, limit: int) -> str:
@@ -68,11 +107,6 @@ def clip(text: str, limit: int) -> str:
 def fit(html: str, limit: int = MAX_MESSAGE) -> str:
     """Keep a rendered message within Telegram's limit, cutting text but never markup."""
     return shorten_html(html, limit)
-
-
-def status_label(status: str) -> str:
-    """The emoji and word for a status."""
-    return STATUS_LABEL.get(ClaimStatus(status), status)
 
 
 def link(text: str, url: str | None) -> str:
@@ -154,14 +188,11 @@ def claim_card(view: ClaimView) -> str:
         lines.append(f"📣 {demand}")
     if view.tally:
         tallies = " · ".join(
-            f"{RATING_LABEL[r].split()[0]} {view.tally[r]}"
-            for r, _ in RATING_BUTTONS
-            if view.tally.get(r)
+            f"{RATING_ICON[r]} {view.tally[r]}" for r in RATINGS if view.tally.get(r)
         )
         lines.append(f"Votes: {tallies}")
         voters = ", ".join(
-            f"{escape(clip(name, 20))} {RATING_LABEL[Rating(r)].split()[0]}"
-            for name, r in view.voters[:12]
+            f"{escape(clip(name, 20))} {RATING_ICON[Rating(r)]}" for name, r in view.voters[:12]
         )
         more = f" +{len(view.voters) - 12}" if len(view.voters) > 12 else ""
         lines.append(f"<i>{voters}{more}</i>")
@@ -270,8 +301,10 @@ def import_too_big(limit: int) -> str:
 def claim_keyboard(claim_id: int, match: Match | None = None) -> InlineKeyboardMarkup:
     """The rating buttons and "I'll check" under a card; with a match, its offer too."""
     ratings = [
-        InlineKeyboardButton(label, callback_data=VoteButton(claim_id, rating).encode())
-        for rating, label in RATING_BUTTONS
+        InlineKeyboardButton(
+            rating_label(rating), callback_data=VoteButton(claim_id, rating).encode()
+        )
+        for rating in RATINGS
     ]
     rows = [
         ratings[:3],
@@ -301,9 +334,7 @@ def claim_keyboard(claim_id: int, match: Match | None = None) -> InlineKeyboardM
 
 def progress_line(progress: dict[str, int]) -> str:
     """'3 open · 1 false' for an article's claims."""
-    parts = [
-        f"{progress[s]} {status_label(s).split(' ', 1)[1]}" for s in STATUS_ORDER if progress.get(s)
-    ]
+    parts = [f"{progress[s]} {status_word(s)}" for s in STATUS_ORDER if progress.get(s)]
     return " · ".join(parts) or "no claims"
 
 
@@ -419,7 +450,7 @@ def already_checked(
     Outside the group (`in_group` False: a private chat, maybe a tipline sender's) the desk's
     own claim is not linked: its card is in the team's group.
     """
-    verdict = RATING_LABEL[Rating(known.verdict)]
+    verdict = rating_label(known.verdict)
     when = short_date(known.checked_at, now)
     if known.publisher is not None:
         by = link(clip(known.publisher, 60), known.url)
@@ -453,7 +484,7 @@ def deferred_line(posted: int, busy: bool) -> str:
 def claim_line(claim: Claim, now: datetime | None = None) -> str:
     """One line about a claim for lists."""
     when = f" · {age(claim.created_at, now)}" if now else ""
-    icon = status_label(claim.status).split(" ")[0]
+    icon = STATUS_ICON[ClaimStatus(claim.status)]
     return f"#{claim.id} {icon} {escape(clip(claim.text, 110))}{when}"
 
 

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.desk.errors import DeskError
 from bot.desk.people import Member
-from bot.records import ClaimStatus, Rating
+from bot.records import ClaimStatus
 from handlers import buttons, render
 from handlers.buttons import TakeButton, VoteButton, answer
 from handlers.context import DeskContext
@@ -55,7 +55,7 @@ async def on_vote(update: Update, context: DeskContext) -> None:
         return
     # The card is refreshed whether or not the answer goes through (Telegram refuses late ones).
     context.services.cards.refresh(outcome.claim_id)
-    label = render.RATING_LABEL[Rating(outcome.rating)]
+    label = render.rating_label(outcome.rating)
     text = ACTION_TEXT[outcome.action].format(label)
     if outcome.locked:
         text += " (an editor's verdict stands)"
