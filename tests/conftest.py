@@ -163,6 +163,10 @@ def bot_settings(sandbox: Sandbox, database_url: str, **overrides: object) -> Se
     return Settings(_env_file=None, **values)
 
 
+# A card's first word in each language (bot/i18n catalogues: "Claim #{id}").
+CARD_HEADS = ("Claim #", "Твердження #", "Утверждение #")
+
+
 @dataclass
 class Desk:
     """A team's group in the sandbox with a running bot: alice (admin), bob and carol."""
@@ -250,24 +254,33 @@ class Desk:
         return message
 
     def cards(self) -> list[object]:
-        """The claim cards the bot posted, in order."""
-        return [m for m in self.sandbox.bot_messages(self.chat) if m.content.startswith("Claim #")]
+        """The claim cards the bot posted, in order (their heading in any of our languages)."""
+        return [m for m in self.sandbox.bot_messages(self.chat) if m.content.startswith(CARD_HEADS)]
 
 
 @asynccontextmanager
 async def open_desk(
-    sandbox: Sandbox, db_url: str, *, title: str = "Fact desk", **overrides: Any
+    sandbox: Sandbox,
+    db_url: str,
+    *,
+    title: str = "Fact desk",
+    names: tuple[str, str, str] = ("Alice", "Bob", "Carol"),
+    language: str | None = "en",
+    **overrides: Any,
 ) -> AsyncIterator[Desk]:
     """A running bot against the sandbox with a team group of three members (alice the admin,
-    bob, carol); `overrides` change the settings (fetch hosts, limits, editors…)."""
+    bob, carol: `names` renames them, `language` is their Telegram client's language code);
+    `overrides` change the settings (fetch hosts, limits, editors…)."""
     chat = sandbox.add_chat(
         title,
         str(overrides.pop("chat_type", "supergroup")),
         is_forum=bool(overrides.pop("is_forum", False)),
     )
-    alice = sandbox.add_user("Alice", "alice_checks")
-    bob = sandbox.add_user("Bob", last_name="Kovalenko")
-    carol = sandbox.add_user("Carol")
+    alice = sandbox.add_user(names[0], "alice_checks")
+    bob = sandbox.add_user(names[1], last_name="Kovalenko" if names[1] == "Bob" else None)
+    carol = sandbox.add_user(names[2])
+    for user in (alice, bob, carol):
+        user.language_code = language
     sandbox.add_member(chat, alice, "administrator")
     sandbox.add_member(chat, bob)
     sandbox.add_member(chat, carol)
