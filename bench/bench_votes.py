@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from bench.bench_memory import BOT_COMMAND, FLOOR_COMMAND, BotProcess, memory_figures
 from bench.common import Figure, database_kinds, emit, fresh_database, log, percentile
 from bot.sandbox import Sandbox
-from handlers.render import RATING_BUTTONS, RATING_LABEL
+from handlers.render import RATING_ICON, RATINGS
 
 MEMBERS = 50
 CARDS = 100
@@ -204,7 +204,7 @@ async def run_presses(desk: Desk, presses: int, deadline: float) -> PressRun:
 
 def votes_line(tally: Counter[str]) -> str:
     """The "Votes: ..." line a card shows for a tally (as handlers/render.py writes it)."""
-    parts = [f"{RATING_LABEL[r].split()[0]} {tally[r]}" for r, _ in RATING_BUTTONS if tally.get(r)]
+    parts = [f"{RATING_ICON[r]} {tally[r]}" for r in RATINGS if tally.get(r)]
     return "Votes: " + " · ".join(parts)
 
 

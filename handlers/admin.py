@@ -168,7 +168,7 @@ async def on_settings(update: Update, context: DeskContext) -> None:
 
 async def on_settings_button(update: Update, context: DeskContext) -> None:
     """Apply a settings button pressed by an editor."""
-    press = await buttons.press_in_chat(update, SettingButton)
+    press = await buttons.press_in_chat(update, SettingButton, words=context.words)
     if press is None:
         return
     query, chat, button = press.query, press.chat, press.button

@@ -22,13 +22,15 @@ from typing import ClassVar, Generic, TypeVar
 from telegram import CallbackQuery, Chat, MaybeInaccessibleMessage, Update
 from telegram.error import TelegramError
 
+from bot.i18n import N_, Words
 from bot.records import Rating
 from handlers.arguments import MAX_QUEUE_PAGE, MAX_ROW_ID, ascii_number
 
 log = logging.getLogger(__name__)
 
 MAX_DATA_BYTES = 64  # Telegram's limit on callback_data
-INVALID = "This button is no longer valid."
+# TRANSLATORS: the answer to a press of an old or unknown button (at most 200 characters).
+INVALID = N_("This button is no longer valid.")
 SETTING_NAMES = ("quorum", "cards")
 MAX_SETTING_VALUE = 99  # the desk clamps each setting to its own range
 EXTRACTOR_NAME = re.compile(r"[a-z0-9_-]{1,40}")
@@ -311,14 +313,17 @@ class Press(Generic[B]):
     button: B
 
 
-async def press_in_chat(update: Update, kind: type[B], *, alert: bool = False) -> Press[B] | None:
-    """The press of a `kind` button in a chat; None, answered as invalid, for any other press."""
+async def press_in_chat(
+    update: Update, kind: type[B], *, words: Words, alert: bool = False
+) -> Press[B] | None:
+    """The press of a `kind` button in a chat; None, answered as invalid (in `words`), for any
+    other press."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return None  # button handlers are registered for presses on a message in a chat
     button = pressed(query, kind)
     if button is None:
-        await answer(query, INVALID, alert=alert)
+        await answer(query, words._(INVALID), alert=alert)
         return None
     return Press(query, chat, button)
 

@@ -10,11 +10,13 @@ from telegram import LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot
 
+from bot.i18n import Words, words
 from bot.records import VERDICT_STATUSES, stored_id
 from handlers import render
 
 if TYPE_CHECKING:
     from bot.desk.desk import Desk
+    from bot.desk.languages import Languages
     from bot.desk.views import Views
     from bot.matching.service import Matches
     from bot.records import Claim
@@ -28,7 +30,11 @@ MAX_WAIT_DELAYS = 4
 
 
 class CardPublisher:
-    """Posts cards, and refreshes a card once per burst of votes (a pause of `delay`)."""
+    """Posts cards, and refreshes a card once per burst of votes (a pause of `delay`).
+
+    A card speaks its group's language, looked up each time (cached by `languages`): edits and
+    re-posts happen outside the update that asked for them.
+    """
 
     def __init__(
         self,
@@ -37,12 +43,14 @@ class CardPublisher:
         desk: Desk,
         views: Views,
         matches: Matches,
+        languages: Languages,
         delay: float,
     ) -> None:
         self.application = application
         self.desk = desk
         self.views = views
         self.matches = matches
+        self.languages = languages
         self.delay = delay
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._last_request: dict[int, float] = {}
@@ -53,12 +61,13 @@ class CardPublisher:
         view = await self.views.claim_view(claim_id=claim_id)
         if view is None:
             return False
+        said = await self._words(chat_id)
         try:
             message = await self.application.bot.send_message(
                 chat_id,
-                render.claim_card(view),
+                render.claim_card(view, said),
                 parse_mode="HTML",
-                reply_markup=render.card_keyboard(view),
+                reply_markup=render.card_keyboard(view, said),
                 message_thread_id=thread_id,
                 link_preview_options=NO_PREVIEW,
             )
@@ -106,13 +115,14 @@ class CardPublisher:
         view = await self.views.claim_view(claim_id=claim_id)
         if view is None or view.claim.card_message_id is None or view.claim.card_chat_id is None:
             return view.claim.status if view else None
+        said = await self._words(view.claim.card_chat_id)
         try:
             await self.application.bot.edit_message_text(
-                render.claim_card(view),
+                render.claim_card(view, said),
                 chat_id=view.claim.card_chat_id,
                 message_id=view.claim.card_message_id,
                 parse_mode="HTML",
-                reply_markup=render.card_keyboard(view),
+                reply_markup=render.card_keyboard(view, said),
                 link_preview_options=NO_PREVIEW,
             )
         except BadRequest as error:
@@ -122,6 +132,10 @@ class CardPublisher:
         except (Forbidden, TelegramError) as error:
             log.warning("Could not edit the card of claim %s: %s", claim_id, error)
         return view.claim.status
+
+    async def _words(self, chat_id: int) -> Words:
+        """The words of the group a card is in."""
+        return words(await self.languages.of_group(chat_id))
 
     async def flush(self) -> None:
         """Carry out pending edits now (at shutdown)."""

@@ -9,11 +9,11 @@ from html import escape
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
-from bot.desk.errors import BadArguments
+from bot.desk.errors import BadArguments, DeskError
 from bot.desk.requests import Asking, RequestSource
+from bot.i18n import N_
 from bot.intake.intake import Received
 from bot.intake.progress import ProgressRef
-from bot.intake.web.errors import FetchError
 from bot.records import ExtractionState, Team, stored_id
 from handlers import render
 from handlers.context import DeskContext
@@ -34,17 +34,17 @@ log = logging.getLogger(__name__)
 
 # A member who asks to check something is heard: two words ("Putin dead") are enough.
 MIN_CHECK_WORDS = 2
-READING = "Got it — reading the article…"
-TIPLINE_THANKS = "🙏 Thanks, the desk will look at it. I'll tell you the verdict here."
-READING_AGAIN = "Got it — reading the article again (I was interrupted)…"
-CHECK_USAGE = "Send /check with a text or a link, or reply /check to the message to check."
+READING = N_("Got it — reading the article…")
+TIPLINE_THANKS = N_("🙏 Thanks, the desk will look at it. I'll tell you the verdict here.")
+READING_AGAIN = N_("Got it — reading the article again (I was interrupted)…")
+CHECK_USAGE = N_("Send /check with a text or a link, or reply /check to the message to check.")
 
 
 async def on_group_message(update: Update, context: DeskContext) -> None:
     """Queue a forward, a link, a document or a long pasted text; ignore short chatter."""
     if update.effective_message is None:
         return  # registered for messages
-    read = read_submission(context.services, update.effective_message)
+    read = read_submission(context.services, update.effective_message, context.words)
     if read is not None:
         await queue_submission(update, context, read)
     else:
@@ -66,9 +66,11 @@ async def answer_known_claim(update: Update, context: DeskContext) -> None:
     )
     if known is not None:
         await message.reply_text(
-            render.already_checked(known), parse_mode="HTML", link_preview_options=NO_PREVIEW,
+            render.already_checked(known, context.words),
+            parse_mode="HTML",
+            link_preview_options=NO_PREVIEW,
             allow_sending_without_reply=True,
-        )  # fmt: skip
+        )
 
 
 async def on_check(update: Update, context: DeskContext) -> None:
@@ -93,17 +95,19 @@ def check_reader(update: Update, context: DeskContext) -> ReadDraft:
             return link_reader(intake, parsed, "check")
     elif message.reply_to_message is not None:
         read = read_submission(
-            context.services, message.reply_to_message, min_chars=1, kind="check"
+            context.services, message.reply_to_message, context.words, min_chars=1, kind="check"
         )
         if read is not None:
             return read
         parsed = parse_message(message.reply_to_message)
         if not parsed.text:
-            raise BadArguments("That message has no text or link I can check.")
+            raise BadArguments(N_("That message has no text or link I can check."))
     else:
         raise BadArguments(CHECK_USAGE)
     if len(re.findall(r"\w+", parsed.text)) < MIN_CHECK_WORDS:
-        raise BadArguments("That is too short to hold a checkable claim: send the whole sentence.")
+        raise BadArguments(
+            N_("That is too short to hold a checkable claim: send the whole sentence.")
+        )
     return static_reader(draft_from_text(parsed, kind="check"))
 
 
@@ -125,21 +129,22 @@ async def queue_submission(
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return None  # submissions come as messages in a chat
+    words = context.words
     if status is None:
         status = await _progress_message(update, context, message)
     else:
-        await _edit(status, READING)
+        await _edit(status, words._(READING))
     try:
         draft = await read()
-    except FetchError as error:
-        await _edit(status, f"⚠️ {escape(str(error))}")
+    except DeskError as error:  # a page, a file or a recording that could not be read
+        await _edit(status, f"⚠️ {escape(error.say(words))}")
         return None
     except TelegramError as error:
         log.warning("Could not download a document: %s", error)
-        await _edit(status, "⚠️ I could not download that file from Telegram; try again.")
+        await _edit(status, words._("⚠️ I could not download that file from Telegram; try again."))
         return None
     if not draft.text.strip():
-        await _edit(status, "⚠️ There is no text in that message to check.")
+        await _edit(status, words._("⚠️ There is no text in that message to check."))
         return None
     services = context.services
     elsewhere = team is not None and team.chat_id != chat.id
@@ -161,7 +166,7 @@ async def queue_submission(
         asked=asking(message, kind=draft.kind, source=source),
     )
     if source == "tipline":  # a tipline sender sees no queue, only thanks (handlers/tipline.py)
-        await _edit(status, TIPLINE_THANKS)
+        await _edit(status, words._(TIPLINE_THANKS))
         if not received.duplicate:
             context.application.create_task(
                 publish_article(context.application, stored_id(received.article)), update=update
@@ -176,9 +181,10 @@ async def queue_submission(
         await answer_duplicate(update, context, received, status, team=team, asked=asked)
         return received
     if elsewhere:
-        await _edit(status, render.routed_message(team.title, stored_id(received.article)))
+        routed = render.routed_message(team.title, stored_id(received.article), words)
+        await _edit(status, routed)
     else:
-        await _edit(status, "Got it — extracting claims…")
+        await _edit(status, words._("Got it — extracting claims…"))
     context.application.create_task(
         publish_article(context.application, stored_id(received.article)), update=update
     )
@@ -208,7 +214,10 @@ async def answer_duplicate(
         )
         source = await services.views.source_of(queued.article)
         text = render.queued_whole_message(
-            queued.article, render.link(source.label, source.link), queued.claim
+            queued.article,
+            render.link(source.said(context.words), source.link),
+            queued.claim,
+            context.words,
         )
         await _edit(status, text)
         if queued.new:
@@ -224,7 +233,10 @@ async def answer_duplicate(
     if done and not received.progress and here:
         markup = queue_anyway_keyboard(stored_id(article), other_language=False)
     text = render.duplicate_message(
-        received, render.link(source.label, source.link), offer_whole=markup is not None
+        received,
+        render.link(source.said(context.words), source.link),
+        context.words,
+        offer_whole=markup is not None,
     )
     await _edit(status, text, markup)
 
@@ -236,7 +248,7 @@ async def _progress_message(update: Update, context: DeskContext, message: Messa
     if earlier is not None:
         try:
             edited = await context.bot.edit_message_text(
-                READING_AGAIN,
+                context.words._(READING_AGAIN),
                 chat_id=earlier.chat_id,
                 message_id=earlier.message_id,
                 link_preview_options=NO_PREVIEW,
@@ -246,7 +258,7 @@ async def _progress_message(update: Update, context: DeskContext, message: Messa
         else:
             if isinstance(edited, Message):
                 return edited
-    status = await message.reply_text(READING, allow_sending_without_reply=True)
+    status = await message.reply_text(context.words._(READING), allow_sending_without_reply=True)
     await progress.remember(update.update_id, ProgressRef(status.chat_id, status.message_id))
     return status
 

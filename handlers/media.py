@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot.desk.errors import DeskError
+from bot.i18n import N_
 from bot.intake.intake import Draft, Received
 from bot.intake.media.compose import Part, compose
 from bot.intake.media.files import READABLE_IMAGE_KINDS, download_file
@@ -29,6 +30,7 @@ from bot.records import Team, stored_id
 from handlers.context import DeskApplication, DeskContext
 from handlers.files import TelegramFiles
 from handlers.intake import _progress_message, answer_duplicate, queue_submission
+from handlers.language import words_of
 from handlers.submissions import Parsed, ReadDraft, parse_message, static_reader
 from handlers.teams_choice import CHOOSE, no_team_text, team_keyboard, teams_of_user
 from handlers.tipline import route_tip
@@ -39,10 +41,10 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".
 # A member's own photo is queued when its text is at least this long (a sentence or so);
 # a forwarded one, or one asked for with /check, whatever it says.
 MIN_IMAGE_CHARS = 60
-NO_TEXT = "I found no text in that image."
-NO_OCR = "I can't read images on this installation yet."
-STICKER = "That is a sticker: there is no text in it to check. Send a screenshot instead."
-READING_ALBUM = "Got it — reading the album…"
+NO_TEXT = N_("I found no text in that image.")
+NO_OCR = N_("I can't read images on this installation yet.")
+STICKER = N_("That is a sticker: there is no text in it to check. Send a screenshot instead.")
+READING_ALBUM = N_("Got it — reading the album…")
 
 
 class _ReplyToImage(filters.MessageFilter):
@@ -89,7 +91,7 @@ async def on_check_image(update: Update, context: DeskContext) -> None:
     if message is None or target is None:
         return  # the filter saw a reply
     if target.sticker:
-        await message.reply_text(STICKER)
+        await message.reply_text(context.words._(STICKER))
         return
     await queue_images(update, context, [target], asked=True)
 
@@ -135,7 +137,7 @@ async def queue_images(
             return await _captions_only(
                 update, context, parsed, asked=asked, status=status, team=team
             )
-        await _say(message, status, f"⚠️ {escape(str(error))}")
+        await _say(message, status, f"⚠️ {escape(error.say(context.words))}")
         return None
     draft = _draft(parsed, looked.images, asked=asked, wanted=wanted)
     copy = await services.media.near_copy(looked.images, draft.text) if draft else None
@@ -145,7 +147,7 @@ async def queue_images(
         return copy
     if draft is None:
         if wanted or status is not None:
-            await _say(message, status, NO_TEXT)
+            await _say(message, status, context.words._(NO_TEXT))
         return None  # a photo without text in a group is chatter
     received = await queue_submission(
         update, context, static_reader(draft), status=status, team=team
@@ -204,7 +206,7 @@ async def _captions_only(
     assert message is not None  # checked by the caller
     captions = [p for p in parsed if p.text]
     if not captions:
-        await _say(message, status, NO_OCR)
+        await _say(message, status, context.words._(NO_OCR))
         return None
     origin = next((p.origin for p in parsed if p.origin is not None), None)
     text = "\n\n".join(dict.fromkeys(p.text for p in captions))
@@ -238,15 +240,13 @@ def image_reader(context: DeskContext, messages: Sequence[Message]) -> ReadDraft
                     declared_size=ref.size,
                     max_bytes=media.max_image_bytes,
                     accept=READABLE_IMAGE_KINDS,
-                    wanted="a PNG, JPEG or WebP image",
+                    wanted=N_("a PNG, JPEG or WebP image"),
                 )
                 text = await media.ocr.read(downloaded.content)
             except OcrUnavailable:
                 if not any(p.text for p in parsed):
                     raise FetchError(NO_OCR) from None
                 text = None
-            except DeskError as error:
-                raise FetchError(str(error)) from error
             seen.append(SeenImage(ref, b"", downloaded.sha256, None, text=text))
         draft = _draft(parsed, seen, asked=False, wanted=True)
         if draft is None:
@@ -308,7 +308,7 @@ async def gather_part(
     if opened:
         try:  # a reply in private too: asked there which team, the answer finds the album
             status = await message.reply_text(
-                READING_ALBUM, do_quote=True, allow_sending_without_reply=True
+                context.words._(READING_ALBUM), do_quote=True, allow_sending_without_reply=True
             )
         except TelegramError as error:
             log.warning("Could not say the album is being read: %s", error)
@@ -354,6 +354,7 @@ async def _read_album(application: DeskApplication, album_id: int) -> None:
     # The first part's update stands for the album: the answer replies to it.
     update = Update(update_id=payloads[0][0], message=first)
     context = DeskContext.from_update(update, application)
+    context.words = await words_of(update, context)  # read after its update: its chat's words
     status = await _album_status(context, first, album.status_message_id)
     if first.chat.type == ChatType.PRIVATE:  # sent to the bot: to the member's team
         received = await route_album(update, context, messages, status)
@@ -379,8 +380,9 @@ async def route_album(
         return await queue_images(
             update, context, messages, asked=False, status=status, team=teams[0]
         )
-    text = CHOOSE if teams else no_team_text(context.bot.username)
-    markup = team_keyboard(teams) if teams else None
+    words = context.words
+    text = words._(CHOOSE) if teams else no_team_text(context.bot.username, words)
+    markup = team_keyboard(teams, words) if teams else None
     try:
         await status.edit_text(text, reply_markup=markup)
     except TelegramError as error:
@@ -404,7 +406,9 @@ async def _album_status(context: DeskContext, first: Message, message_id: int | 
         status = Message(message_id=message_id, date=first.date, chat=first.chat)
         status.set_bot(context.bot)
         return status
-    return await first.reply_text(READING_ALBUM, do_quote=True, allow_sending_without_reply=True)
+    return await first.reply_text(
+        context.words._(READING_ALBUM), do_quote=True, allow_sending_without_reply=True
+    )
 
 
 async def resume_albums(application: DeskApplication, *, restarted: bool = False) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from telegram import Document, Message, Video, VideoNote, Voice
 
 from bot.desk.errors import BadArguments, DeskError
+from bot.i18n import N_, Lazy, Words
 from bot.intake.intake_types import Draft, Origin
 from bot.intake.media.files import FileRefused, FileTooBig, download_file
 from bot.intake.media.ocr import OcrReader
@@ -68,17 +69,60 @@ class Sent:
 
 @dataclass(frozen=True)
 class Kind:
-    """A recording's kind: how the card names it and how the server is told its format."""
+    """A recording's kind: how the card names it and how the server is told its format, and
+    what the member is told about one (whole sentences: the noun changes with the sentence)."""
 
     name: str  # voice, video_note, video
-    said: str  # "voice message"
+    said: str  # "voice message", for the logs
     file_name: str
     mime_type: str
+    title: Lazy  # the article's title: "Voice message ({duration})"
+    too_long: Lazy  # {duration} and {limit} are durations ("1:05", "45 min")
+    silent: Lazy
 
 
-VOICE = Kind("voice", "voice message", "voice.ogg", "audio/ogg")
-VIDEO_NOTE = Kind("video_note", "video message", "video_note.mp4", "video/mp4")
-VIDEO = Kind("video", "video", "video.mp4", "video/mp4")
+VOICE = Kind(
+    "voice",
+    "voice message",
+    "voice.ogg",
+    "audio/ogg",
+    # TRANSLATORS: the title of an article read from a voice message; {duration} is "1:05".
+    title=N_("Voice message ({duration})"),
+    # TRANSLATORS: {duration} and {limit} are durations such as "1:05" or "45 min".
+    too_long=N_(
+        "That voice message is {duration} long; I transcribe recordings of up to {limit}. "
+        "Send a shorter one, or paste what is said."
+    ),
+    silent=N_("I heard no speech in that voice message."),
+)
+VIDEO_NOTE = Kind(
+    "video_note",
+    "video message",
+    "video_note.mp4",
+    "video/mp4",
+    # TRANSLATORS: the title of an article read from a round video message; {duration} is "1:05".
+    title=N_("Video message ({duration})"),
+    # TRANSLATORS: {duration} and {limit} are durations such as "1:05" or "45 min".
+    too_long=N_(
+        "That video message is {duration} long; I transcribe recordings of up to {limit}. "
+        "Send a shorter one, or paste what is said."
+    ),
+    silent=N_("I heard no speech in that video message."),
+)
+VIDEO = Kind(
+    "video",
+    "video",
+    "video.mp4",
+    "video/mp4",
+    # TRANSLATORS: the title of an article read from a video's sound; {duration} is "1:05".
+    title=N_("Video ({duration})"),
+    # TRANSLATORS: {duration} and {limit} are durations such as "1:05" or "45 min".
+    too_long=N_(
+        "That video is {duration} long; I transcribe recordings of up to {limit}. "
+        "Send a shorter one, or paste what is said."
+    ),
+    silent=N_("I heard no speech in that video."),
+)
 
 
 def is_pdf(document: Document) -> bool:
@@ -87,13 +131,16 @@ def is_pdf(document: Document) -> bool:
     return document.mime_type == PDF_MIME or name == ".pdf"
 
 
-def media_reader(services: MediaReading, message: Message, sent: Sent) -> ReadDraft | None:
+def media_reader(
+    services: MediaReading, message: Message, sent: Sent, words: Words
+) -> ReadDraft | None:
     """How to read a PDF or a recording; None for any other message, or a recording that is
-    chatter (a member's own voice message in a group, not asked with /check)."""
+    chatter (a member's own voice message in a group, not asked with /check). `words` name
+    the article (a recording's title, a PDF's unread pages)."""
     settings = services.settings
     if message.document is not None and is_pdf(message.document):
         ocr = services.media.ocr
-        return _pdf_reader(settings, message, message.document, sent, ocr)
+        return _pdf_reader(settings, message, message.document, sent, ocr, words)
     recording = _recording(message)
     if recording is None:
         return None
@@ -101,7 +148,7 @@ def media_reader(services: MediaReading, message: Message, sent: Sent) -> ReadDr
     asked = sent.kind == "check" or sent.origin is not None or message.chat.type == "private"
     if not asked:
         return None  # a member talking in the group; /check it to have it transcribed
-    return _recording_reader(settings, message, kind, media, sent)
+    return _recording_reader(settings, message, kind, media, sent, words)
 
 
 def _recording(message: Message) -> tuple[Kind, Voice | VideoNote | Video] | None:
@@ -125,17 +172,23 @@ def _draft_kind(sent: Sent) -> str:
     return sent.kind or ("forward" if sent.origin is not None else "document")
 
 
-def _refuse(error: DeskError | PdfError, sent: Sent) -> ReadDraft | None:
+def _refuse(error: DeskError, sent: Sent) -> ReadDraft | None:
     """Fall back on the caption when it stands alone; else say why (raised)."""
     if sent.alone is not None:
         return None  # the caption is read the usual way
-    raise BadArguments(str(error))
+    raise error
 
 
 def _pdf_reader(
-    settings: Settings, message: Message, document: Document, sent: Sent, ocr: OcrReader
+    settings: Settings,
+    message: Message,
+    document: Document,
+    sent: Sent,
+    ocr: OcrReader,
+    words: Words,
 ) -> ReadDraft | None:
-    name = document.file_name or "that PDF"
+    # TRANSLATORS: stands for a PDF's name when it has none ("{name} is damaged…").
+    name = document.file_name or words._("that PDF")
     limit = settings.pdf_max_bytes
     if document.file_size and document.file_size > limit:
         return _refuse(FileTooBig(document.file_size, limit), sent)
@@ -147,7 +200,11 @@ def _pdf_reader(
                 files, document.file_id, declared_size=document.file_size, max_bytes=limit
             )
             if not looks_like_pdf(downloaded.content):
-                raise PdfError(f"{name} is not a PDF inside (whatever its name says).")
+                raise PdfError(
+                    # TRANSLATORS: {name} is the file's name.
+                    N_("{name} is not a PDF inside (whatever its name says)."),
+                    name=name,
+                )
             pdf = await read_pdf(
                 downloaded.content,
                 name=name,
@@ -160,13 +217,14 @@ def _pdf_reader(
             if sent.alone is not None:
                 log.info("Reading %s failed (%s); queueing its caption", name, error)
                 return sent.alone
-            raise FetchError(str(error)) from error
+            raise  # said on the "Got it" message (handlers/intake.py)
         text, shift = _combined(sent, pdf.text)
-        title = document.file_name or "PDF document"
+        # TRANSLATORS: the title of an article read from a PDF without a file name.
+        title = document.file_name or words._("PDF document")
         return Draft(
             kind=_draft_kind(sent),
             text=text,
-            title=_with_unread(title, pdf),
+            title=_with_unread(title, pdf, words),
             url=sent.alone.url if sent.alone else None,
             origin=sent.origin,
             media=media_json("pdf", pages=pages_of(pdf, shift=shift), name=title),
@@ -175,12 +233,19 @@ def _pdf_reader(
     return read
 
 
-def _with_unread(title: str, pdf: PdfText) -> str:
+def _with_unread(title: str, pdf: PdfText, words: Words) -> str:
     """The title, saying so when scanned pages were left unread (PDF_OCR_MAX_PAGES)."""
     if not pdf.unread_scans:
         return title
     read = pdf.page_count - pdf.unread_scans
-    return f"{title} (read {read} of {pdf.page_count} pages; the others are scans I did not read)"
+    # TRANSLATORS: a PDF's title; {read} is how many of its {n} pages were read.
+    return words.ngettext(
+        "{title} (read {read} of {n} page; the others are scans I did not read)",
+        "{title} (read {read} of {n} pages; the others are scans I did not read)",
+        pdf.page_count,
+        title=title,
+        read=words.number(read),
+    )
 
 
 def _recording_reader(
@@ -189,6 +254,7 @@ def _recording_reader(
     kind: Kind,
     media: Voice | VideoNote | Video,
     sent: Sent,
+    words: Words,
 ) -> ReadDraft | None:
     if not settings.transcription_url:
         return _refuse(BadArguments(NOT_CONFIGURED), sent)
@@ -199,8 +265,7 @@ def _recording_reader(
     )
     if duration > seconds:
         too_long = BadArguments(
-            f"That {kind.said} is {_minutes(duration)} long; I transcribe recordings of up "
-            f"to {_minutes(seconds)}. Send a shorter one, or paste what is said."
+            kind.too_long, duration=_minutes(duration, words), limit=_minutes(seconds, words)
         )
         return _refuse(too_long, sent)
     limit = settings.transcription_max_bytes
@@ -225,16 +290,16 @@ def _recording_reader(
             if sent.alone is not None:
                 log.info("Transcribing a %s failed (%s); queueing its caption", kind.said, error)
                 return sent.alone
-            raise FetchError(str(error)) from error
+            raise  # said on the "Got it" message (handlers/intake.py)
         if not heard:
             if sent.alone is not None:
                 return sent.alone
-            raise FetchError(f"I heard no speech in that {kind.said}.")
+            raise FetchError(kind.silent)
         text, _ = _combined(sent, heard)
         return Draft(
             kind=_draft_kind(sent),
             text=text,
-            title=f"{kind.said.capitalize()} ({_minutes(duration)})",
+            title=words._(kind.title, duration=_minutes(duration, words)),
             url=sent.alone.url if sent.alone else None,
             origin=sent.origin,
             media=media_json(kind.name),
@@ -250,10 +315,11 @@ def _seconds(duration: object) -> int:
     return int(duration) if isinstance(duration, int | float) else 0
 
 
-def _minutes(seconds: int) -> str:
+def _minutes(seconds: int, words: Words) -> str:
     """'1:05' for 65 seconds; '45 min' for long ones."""
     if seconds >= 3600:
-        return f"{seconds // 60} min"
+        # TRANSLATORS: a duration in minutes ("45 min"); keep it short.
+        return words._("{minutes} min", minutes=seconds // 60)
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 

@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.desk.errors import BadArguments, DeskError
+from bot.i18n import N_
 from handlers.arguments import parse_claim_id
 from handlers.context import DeskContext
 from handlers.membership import require_member
@@ -31,9 +32,10 @@ async def on_card_reply(update: Update, context: DeskContext) -> None:
     if claim_id is None:
         return
     try:
-        await require_member(update, context, "add notes to its claims")
+        # TRANSLATORS: completes "Only members of {team} can {action}."
+        await require_member(update, context, N_("add notes to its claims"))
     except DeskError as error:
-        await message.reply_text(str(error), allow_sending_without_reply=True)
+        await message.reply_text(error.say(context.words), allow_sending_without_reply=True)
         raise ApplicationHandlerStop from None  # nor is a refused note an article
     await _add(update, context, claim_id, message.text or message.caption or "")
     raise ApplicationHandlerStop  # a note is not also an article to queue
@@ -43,12 +45,15 @@ async def on_note(update: Update, context: DeskContext) -> None:
     """Add a note to a claim by id."""
     args = context.args or []
     if len(args) < 2:
-        raise BadArguments("Use /note <id> <text>, for example /note 17 The ministry denied it.")
+        raise BadArguments(
+            # TRANSLATORS: keep "/note" and "<id> <text>" as they are; the example may be yours.
+            N_("Use /note <id> <text>, for example /note 17 The ministry denied it.")
+        )
     claim_id = parse_claim_id(args[0])
     message = update.effective_message
     if message is None or message.text is None:
         return  # a command always comes as a text message
-    await require_member(update, context, "add notes to its claims")
+    await require_member(update, context, N_("add notes to its claims"))
     text = message.text.split(maxsplit=2)[2]
     await _add(update, context, claim_id, text)
 
@@ -71,5 +76,6 @@ async def _add(update: Update, context: DeskContext, claim_id: int, text: str) -
     except TelegramError as error:
         log.info("Reaction refused (%s); acknowledging with a reply", error)
         await message.reply_text(
-            f"📝 Noted on claim #{change.claim_id}.", allow_sending_without_reply=True
+            context.words._("📝 Noted on claim #{id}.", id=change.claim_id),
+            allow_sending_without_reply=True,
         )

@@ -8,6 +8,7 @@ import weakref
 from telegram import Message, Update
 
 from bot.desk.tipline import TiplineRefused
+from bot.i18n import N_
 from bot.records import Team
 from handlers import buttons, media
 from handlers.buttons import TeamButton, answer
@@ -26,7 +27,8 @@ MAX_PENDING = 500
 # Albums from someone without a team already answered (each part would hear it again), per
 # running bot, bounded: a second worker may answer once more.
 _ANSWERED_ALBUMS: weakref.WeakKeyDictionary[object, dict[str, None]] = weakref.WeakKeyDictionary()
-PRIVATE_HINT = (
+# TRANSLATORS: keep "/check &lt;text&gt;" as it is (it shows as "/check <text>").
+PRIVATE_HINT = N_(
     "Forward me an article or a channel post, send a link or a document, or use "
     "/check &lt;text&gt;: I'll queue its claims in your team's group."
 )
@@ -36,9 +38,9 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
     """Route a forward, link, document or long text sent in private to the sender's team."""
     if update.effective_message is None:
         return  # registered for messages
-    read = read_submission(context.services, update.effective_message)
+    read = read_submission(context.services, update.effective_message, context.words)
     if read is None:
-        await reply(update, PRIVATE_HINT)
+        await reply(update, context.words._(PRIVATE_HINT))
         return
     await _route(update, context, read)
 
@@ -91,7 +93,7 @@ async def _route(
     if not teams:
         if await route_tip(update, context, read):  # someone who came through a tipline
             return
-        await reply(update, no_team_text(context.bot.username))
+        await reply(update, no_team_text(context.bot.username, context.words))
         return
     if len(teams) == 1 and image is not None:
         await media.queue_images(update, context, [image], asked=False, team=teams[0])
@@ -100,8 +102,8 @@ async def _route(
         await queue_submission(update, context, read, team=teams[0])
         return
     question = await message.reply_text(  # quoted: after a restart the answer finds it
-        CHOOSE,
-        reply_markup=team_keyboard(teams),
+        context.words._(CHOOSE),
+        reply_markup=team_keyboard(teams, context.words),
         do_quote=True,
         allow_sending_without_reply=True,
     )
@@ -119,25 +121,35 @@ async def on_team_choice(update: Update, context: DeskContext) -> None:
     button = buttons.pressed(query, TeamButton)  # only a team this question offered
     question = query.message
     if button is None or not isinstance(question, Message):  # on a message it can still reach
-        await answer(query, buttons.INVALID)
+        await answer(query, context.words._(buttons.INVALID))
         return
     team = await context.services.views.active_team(team_id=button.team_id)
     # The button's data could be forged: check membership again, not just the list we offered.
     if team is None or not await is_member(context, team.chat_id, query.from_user.id):
-        await answer(query, "You are not a member of that team's group.", alert=True)
+        await answer(
+            query, context.words._("You are not a member of that team's group."), alert=True
+        )
         return
     read = context.bot_data.pending_private.pop(f"{question.chat.id}:{question.message_id}", None)
     image = question.reply_to_message  # the question replies to what is waiting
     if image is not None and media.image_ref(image) is not None:
-        await answer(query, f"Sending to {team.title}")
+        await answer(query, _sending(context, team))
         images = await media.album_messages(context, image)  # an album's every part
         await media.queue_images(update, context, images, asked=False, team=team, status=question)
         return
     if read is None and question.reply_to_message is not None:
         # After a restart the waiting forward is gone from memory, but the question replies to it.
-        read = read_submission(context.services, question.reply_to_message)
+        read = read_submission(context.services, question.reply_to_message, context.words)
     if read is None:
-        await answer(query, "I no longer have that message; forward it again.", alert=True)
+        await answer(
+            query, context.words._("I no longer have that message; forward it again."), alert=True
+        )
         return
-    await answer(query, f"Sending to {team.title}")
+    await answer(query, _sending(context, team))
     await queue_submission(update, context, read, team=team, status=question)
+
+
+def _sending(context: DeskContext, team: Team) -> str:
+    """The toast once a member picked the team (its name as the group has it)."""
+    # TRANSLATORS: a short notice (a toast); {team} is the name of the team's group.
+    return context.words._("Sending to {team}", team=team.title)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
 from telegram.error import TelegramError
 
+from bot.i18n import N_, Lazy, Words, words
 from bot.intake.intake import Extracted
 from bot.matching.answers import KnownVerdict
 from bot.records import stored_id
@@ -27,7 +28,7 @@ async def publish_article(application: DeskApplication, article_id: int) -> None
         extracted = await services.intake.extract(article_id)
     except Exception:
         log.exception("Extraction failed for article %s", article_id)
-        await _say(application, article_id, "⚠️ I could not extract claims from this article.")
+        await _say(application, article_id, N_("⚠️ I could not extract claims from this article."))
         return
     if extracted is None:
         return
@@ -41,7 +42,8 @@ async def publish_article(application: DeskApplication, article_id: int) -> None
         return  # the bot left the group
     posted = plan.post
     found = await services.views.source_of(article)
-    source = render.link(found.label, found.link)
+    said = await _words_of(application, article.chat_id)
+    source = render.link(found.said(said), found.link)
     # Claims the desk has settled before are answered at once, in the summary (issue 15 item 5).
     known = await services.matches.known_verdicts(
         claim_ids=[stored_id(c) for c in extracted.claims]
@@ -64,7 +66,8 @@ async def _summary(
 ) -> None:
     """Edit the status message into the article's summary (or send it if that fails)."""
     article = extracted.article
-    text = render.summary_message(extracted, source, posted, busy=busy, known=known)
+    said = await _words_of(application, article.chat_id)
+    text = render.summary_message(extracted, source, posted, said, busy=busy, known=known)
     markup = None
     if extracted.offer_whole:  # nothing queued: the member may still queue the text as one claim
         other_language = extracted.refused_language is not None
@@ -92,8 +95,9 @@ async def _answer_in_private(
 ) -> None:
     """Tell whoever sent the article in private what the desk already knows about it."""
     services = application.bot_data.require_services()
-    text = "\n".join(render.already_checked(item, in_group=False) for item in known)
     for chat_id, message_id in await services.matches.private_asks(article_id=article_id):
+        said = await _words_of(application, chat_id)  # the private chat's, not the group's
+        text = "\n".join(render.already_checked(item, said, in_group=False) for item in known)
         reply = (
             ReplyParameters(message_id, allow_sending_without_reply=True) if message_id else None
         )
@@ -131,12 +135,21 @@ async def _edit(
     return True
 
 
-async def _say(application: DeskApplication, article_id: int, text: str) -> None:
+async def _say(application: DeskApplication, article_id: int, message: Lazy) -> None:
     """Tell the chat something about an article via its status message."""
     services = application.bot_data.require_services()
     article = await services.publication.article(article_id)
     if article is not None:
-        await _edit(application, article.chat_id, article.status_message_id, text)
+        said = await _words_of(application, article.chat_id)
+        await _edit(application, article.chat_id, article.status_message_id, said._(message))
+
+
+async def _words_of(application: DeskApplication, chat_id: int | None) -> Words:
+    """The words of the chat an article's summary goes to (this runs outside any update: the
+    extraction may resume after a restart)."""
+    if chat_id is None:
+        return words()
+    return words(await application.bot_data.require_services().languages.of_chat(chat_id))
 
 
 async def resume_extractions(application: DeskApplication) -> None:

@@ -40,7 +40,7 @@ def queue_anyway_keyboard(article_id: int, *, other_language: bool) -> InlineKey
 
 async def on_queue_anyway(update: Update, context: DeskContext) -> None:
     """Queue the article's text as one claim, post its card, and take the button away."""
-    press = await buttons.press_in_chat(update, QueueWholeButton, alert=True)
+    press = await buttons.press_in_chat(update, QueueWholeButton, words=context.words, alert=True)
     if press is None:
         return
     query, chat, button = press.query, press.chat, press.button
@@ -58,7 +58,10 @@ async def on_queue_anyway(update: Update, context: DeskContext) -> None:
     await answer(query, f"Queued as claim #{queued.claim.id}")
     source = await services.views.source_of(queued.article)
     text = render.queued_whole_message(
-        queued.article, render.link(source.label, source.link), queued.claim
+        queued.article,
+        render.link(source.said(context.words), source.link),
+        queued.claim,
+        context.words,
     )
     try:
         await query.edit_message_text(text, parse_mode="HTML", disable_web_page_preview=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
+from babel import Locale, UnknownLocaleError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.desk.imports import ImportReport
@@ -73,13 +75,13 @@ STATUS_WORD: dict[ClaimStatus, Lazy] = {
 STATUS_ORDER = list(STATUS_ICON)
 
 
-def rating_label(rating: Rating | str, words: Words = ENGLISH) -> str:
+def rating_label(rating: Rating | str, words: Words) -> str:
     """A rating's icon and word ("✅ True"), as its button and every mention show it."""
     rating = Rating(rating)
     return f"{RATING_ICON[rating]} {words._(RATING_WORD[rating])}"
 
 
-def status_word(status: str, words: Words = ENGLISH) -> str:
+def status_word(status: str, words: Words) -> str:
     """A status's word alone ("in review")."""
     known = ClaimStatus(status)
     return words._(STATUS_WORD[known])
@@ -116,121 +118,202 @@ def link(text: str, url: str | None) -> str:
     return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
 
 
-def age(then: datetime, now: datetime) -> str:
+def age(then: datetime, now: datetime, words: Words = ENGLISH) -> str:
     """A short age such as 'just now', '5m', '3h' or '2d'."""
     seconds = max(int((now - then).total_seconds()), 0)
     if seconds < 60:
-        return "just now"
+        # TRANSLATORS: a claim's age in lists, under a minute ("#5 🆕 … · just now").
+        return words._("just now")
     if seconds < 3600:
-        return f"{max(seconds // 60, 1)}m"
+        # TRANSLATORS: a claim's age in minutes, abbreviated as short as possible ("5m").
+        return words.ngettext("{n}m", "{n}m", max(seconds // 60, 1))
     if seconds < 86400:
-        return f"{seconds // 3600}h"
-    return f"{seconds // 86400}d"
+        # TRANSLATORS: a claim's age in hours, abbreviated as short as possible ("3h").
+        return words.ngettext("{n}h", "{n}h", seconds // 3600)
+    # TRANSLATORS: a claim's age in days, abbreviated as short as possible ("2d").
+    return words.ngettext("{n}d", "{n}d", seconds // 86400)
 
 
 # Quotation marks a claim may carry itself ("“We have…,” Kirby said", «…», „…“).
 QUOTE_MARKS = '“”„«»"'
 # What a person would say for the reasons the desk records (editors' own reasons are shown as
 # they wrote them).
-REASON_WORDS = {
-    "votes": "after a vote",
-    "consensus": "by the votes",
-    "editor's decision": "by an editor",
-    "reopened": "reopened by an editor",
-    "unassigned": "given back",
+REASON_WORDS: dict[str, Lazy] = {
+    # TRANSLATORS: why a claim's status changed, in its history ("open → in review, after a vote").
+    "votes": N_("after a vote"),
+    "consensus": N_("by the votes"),
+    "editor's decision": N_("by an editor"),
+    "reopened": N_("reopened by an editor"),
+    "unassigned": N_("given back"),
 }
+# Reasons the desk records with a value in them (bot/matching/service.py, bot/desk/desk.py).
+MATCHED_REASON = re.compile(r"matches #(\d+)")
+TAKEN_REASON = re.compile(r"taken by (.+)", re.DOTALL)
+CARD_REOPENED = "reopened from the card"  # handlers/notify.py
 
 
-def quoted(text: str) -> str:
+def quoted(text: str, words: Words) -> str:
     """The claim in quotation marks, unless it carries its own (one pair of marks, never two)."""
-    return text if any(mark in text for mark in QUOTE_MARKS) else f"“{text}”"
+    if any(mark in text for mark in QUOTE_MARKS):
+        return text
+    # TRANSLATORS: a claim in quotation marks; use your language's marks («{text}»).
+    return words._("“{text}”", text=text)
 
 
-def source_line(source: Source) -> str:
+def source_line(source: Source, words: Words) -> str:
     """Where a claim comes from: the outlet (linked) and, when known, the author."""
-    line = link(clip(source.label, 120), source.link)
+    line = link(clip(source.said(words), 120), source.link)
     if source.author:
         line += f" · ✍️ {escape(clip(source.author, 60))}"
     return line
 
 
-def history_change(from_status: str, to_status: str, reason: str | None) -> str:
+def history_change(from_status: str, to_status: str, reason: str | None, words: Words) -> str:
     """'🆕 open → 🔎 in review, after a vote' for one entry of a claim's history."""
-    moved = f"{status_label(from_status)} → {status_label(to_status)}"
+    moved = f"{status_label(from_status, words)} → {status_label(to_status, words)}"
     if not reason:
         return moved
-    words = REASON_WORDS.get(reason)
-    return f"{moved}, {words}" if words else f"{moved}: {escape(clip(reason, 100))}"
+    if reason in REASON_WORDS:
+        return f"{moved}, {words._(REASON_WORDS[reason])}"
+    return f"{moved}: {desk_reason(reason, words) or escape(clip(reason, 100))}"
 
 
-def claim_card(view: ClaimView) -> str:
+def desk_reason(reason: str, words: Words) -> str | None:
+    """A reason the desk wrote itself, in the chat's language (HTML); None for a person's own."""
+    if matched := MATCHED_REASON.fullmatch(reason):
+        # TRANSLATORS: why a claim has its verdict: it took the verdict of claim #{id}, an
+        # earlier claim that says the same ("Reason: matches #45").
+        return words._("matches #{id}", id=matched[1])
+    if taken := TAKEN_REASON.fullmatch(reason):
+        # TRANSLATORS: in a claim's history: {name}, a member, pressed "I'll check".
+        return words._("taken by {name}", name=escape(clip(taken[1], 60)))
+    if reason == CARD_REOPENED:
+        # TRANSLATORS: in a claim's history: an editor pressed "Reopen" on its card.
+        return words._("reopened from the card")
+    return None
+
+
+def match_line(match: Match, words: Words) -> str:
+    """'🔁 Matches #45 — False, 2026-11-20 · the fact-check' on a card with a match offer."""
+    if match.verdict and match.verdict_at:
+        # TRANSLATORS: on a claim's card: an earlier claim #{id} says the same; {verdict} is its
+        # rating ("False"), {date} when it got it (2026-11-20).
+        said = words._(
+            "Matches #{id} — {verdict}, {date}",
+            id=match.claim_id,
+            verdict=RATING_WORD[Rating(match.verdict)],
+            date=f"{match.verdict_at:%Y-%m-%d}",
+        )
+    else:
+        # TRANSLATORS: on a claim's card: an earlier claim #{id} says the same; {status} is its
+        # status ("open", "in review").
+        said = words._(
+            "Matches #{id} ({status})", id=match.claim_id, status=status_word(match.status, words)
+        )
+    line = f"🔁 {escape(said)}"
+    earlier = card_link(match.card_chat_id, match.card_message_id)
+    if match.url:  # the published fact-check the earlier verdict comes from
+        # TRANSLATORS: a link after "Matches #45 — False, 2026-11-20 · " to the published check.
+        line += " · " + link(words._("the fact-check"), match.url)
+    elif earlier:  # the desk's own check
+        # TRANSLATORS: a link after "Matches #45 — False, 2026-11-20 · " to that claim's card.
+        line += " · " + link(words._("its card"), earlier)
+    return line
+
+
+def claim_card(view: ClaimView, words: Words) -> str:
     """The text of a claim's card."""
     claim = view.claim
-    lines = [
-        f"<b>Claim #{claim.id}</b> · {status_label(claim.status)}" + (" 🔒" if claim.locked else "")
-    ]
-    lines.append(quoted(escape(clip(claim.text, 800))))
+    # TRANSLATORS: a card's first line; {status} is the claim's status with its icon ("🆕 open").
+    heading = words._(
+        "<b>Claim #{id}</b> · {status}", id=claim.id, status=status_label(claim.status, words)
+    )
+    lines = [heading + (" 🔒" if claim.locked else "")]
+    lines.append(quoted(escape(clip(claim.text, 800)), words))
     original = " ".join(claim.quote.split())
     if original and original != " ".join(claim.text.split()):
         # The text is reworded (attribution, pronoun): the article's own words, whole, one tap away.
         lines.append(f"<blockquote expandable>{escape(original)}</blockquote>")
     if claim.origin == ClaimOrigin.MEMBER:
-        lines.append("🙋 asked by a member")
+        # TRANSLATORS: on a claim's card: a member sent this claim to check (/check).
+        lines.append(words._("🙋 asked by a member"))
     if claim.origin == ClaimOrigin.IMPORTED:
-        lines.append(imported_line(view))
+        lines.append(imported_line(view, words))
     if claim.claimant:
         lines.append(f"🗣 {escape(clip(claim.claimant, 80))}")
-    lines.append(f"📰 {source_line(view.source)}")
-    if view.place:
-        lines.append(f"📎 {escape(clip(view.place, 120))}")
-    demand = asked_times(claim)
+    lines.append(f"📰 {source_line(view.source, words)}")
+    place = view.place.said(words) if view.place is not None else None
+    if place:
+        lines.append(f"📎 {escape(clip(place, 120))}")
+    demand = asked_times(claim, words)
     if demand:
         lines.append(f"📣 {demand}")
     if view.tally:
         tallies = " · ".join(
             f"{RATING_ICON[r]} {view.tally[r]}" for r in RATINGS if view.tally.get(r)
         )
-        lines.append(f"Votes: {tallies}")
+        # TRANSLATORS: on a claim's card; {tallies} is each rating's icon and count ("✅ 2 · ❌ 1").
+        lines.append(words._("Votes: {tallies}", tallies=tallies))
         voters = ", ".join(
             f"{escape(clip(name, 20))} {RATING_ICON[Rating(r)]}" for name, r in view.voters[:12]
         )
         more = f" +{len(view.voters) - 12}" if len(view.voters) > 12 else ""
         lines.append(f"<i>{voters}{more}</i>")
     if view.assignee:
-        lines.append(f"🙋 {escape(clip(view.assignee, 40))} is checking")
+        # TRANSLATORS: on a claim's card: {name}, a member, pressed "I'll check".
+        lines.append(words._("🙋 {name} is checking", name=escape(clip(view.assignee, 40))))
     if view.note_count:
-        lines.append(f"📝 {view.note_count} note(s) — /claim {claim.id}")
+        # TRANSLATORS: on a claim's card: how many notes it has; /claim {id} shows them.
+        notes = words.ngettext(
+            "📝 {n} note — /claim {id}", "📝 {n} notes — /claim {id}", view.note_count, id=claim.id
+        )
+        lines.append(notes)
     if view.match is not None and view.explanation is None:
-        match = view.match
-        line = f"🔁 {escape(match.describe())}"
-        if match.url:  # the published fact-check the earlier verdict comes from
-            line += " · " + link("the fact-check", match.url)
-        elif card_link(match.card_chat_id, match.card_message_id):  # the desk's own check
-            line += " · " + link("its card", card_link(match.card_chat_id, match.card_message_id))
-        lines.append(line)
+        lines.append(match_line(view.match, words))
     if view.explanation is not None:
         lines.append("")
-        lines.extend(explanation_lines(view.explanation))
+        lines.extend(explanation_lines(view.explanation, words))
     return fit("\n".join(lines))
 
 
-def explanation_lines(explanation: Explanation, *, names: bool = True) -> list[str]:
+def decided_line(explanation: Explanation, words: Words, *, names: bool = True) -> str:
+    """'Decided by editor Alice' (plain text: escape it for HTML).
+
+    Without `names` (a private message, maybe to a tipline sender) no editor is named.
+    """
+    if explanation.consensus is not None:
+        # TRANSLATORS: who settled a claim: the members' votes; {n} is the votes of the verdict.
+        return words.ngettext(
+            "Decided by consensus of {n}", "Decided by consensus of {n}", explanation.consensus
+        )
+    if explanation.editor and not names:
+        # TRANSLATORS: who settled a claim, told in private, where no editor is named.
+        return words._("Decided by the desk's editors")
+    if explanation.editor:
+        # TRANSLATORS: who settled a claim; {name} is the editor's name.
+        return words._("Decided by editor {name}", name=clip(explanation.decided_by, 60))
+    # TRANSLATORS: a fact-checker whose name an imported fact-check does not give.
+    who = explanation.decided_by or words._("the publisher")
+    # TRANSLATORS: who settled an imported claim; {who} is the fact-checker that published it.
+    return words._("Decided by {who}", who=clip(who, 60))
+
+
+def explanation_lines(explanation: Explanation, words: Words, *, names: bool = True) -> list[str]:
     """Who decided a verdict, why, and the first evidence links (cards and notifications).
 
     Without `names` (a private message, maybe to a tipline sender) no editor is named.
     """
-    who = "editor " + explanation.decided_by if explanation.editor else explanation.decided_by
-    if explanation.editor and not names:
-        who = "the desk's editors"
-    lines = [f"🏁 Decided by {escape(clip(who, 60))}"]
+    lines = [f"🏁 {escape(decided_line(explanation, words, names=names))}"]
     if explanation.reason:
-        lines.append(f"Reason: {escape(clip(explanation.reason, 300))}")
+        reason = desk_reason(explanation.reason, words) or escape(clip(explanation.reason, 300))
+        # TRANSLATORS: why a claim got its verdict: the editor's words or a note's.
+        lines.append(words._("Reason: {reason}", reason=reason))
     if explanation.links:
         lines.append("🔗 " + " · ".join(link(clip(u, 50), u) for u in explanation.links))
     return lines
 
 
-def card_keyboard(view: ClaimView) -> InlineKeyboardMarkup:
+def card_keyboard(view: ClaimView, words: Words) -> InlineKeyboardMarkup:
     """A card's buttons: votes while it is open; "🔒 Verdict" and "Reopen" once it is settled.
 
     A group's keyboard is the same for everyone: "Reopen" says it is for editors, and the
@@ -238,31 +321,48 @@ def card_keyboard(view: ClaimView) -> InlineKeyboardMarkup:
     """
     claim_id = stored_id(view.claim)
     if view.explanation is None:
-        return claim_keyboard(claim_id, view.match)
+        return claim_keyboard(claim_id, words, view.match)
+    # TRANSLATORS: buttons of a settled card: explain its verdict; reopen it (editors only).
+    verdict = words.pgettext("button", "🔒 Verdict")
+    reopen = words.pgettext("button", "↩️ Reopen (editors)")
+    explain = SettledButton(claim_id, False).encode()
+    again = SettledButton(claim_id, True).encode()
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    "🔒 Verdict", callback_data=SettledButton(claim_id, False).encode()
-                ),
-                InlineKeyboardButton(
-                    "↩️ Reopen (editors)", callback_data=SettledButton(claim_id, True).encode()
-                ),
+                InlineKeyboardButton(verdict, callback_data=explain),
+                InlineKeyboardButton(reopen, callback_data=again),
             ]
         ]
     )
 
 
-def imported_line(view: ClaimView) -> str:
+def imported_line(view: ClaimView, words: Words) -> str:
     """'📥 Imported fact-check: StopFake rated it “Фейк” on 2026-11-20', linked to the review."""
     review, url = view.review, view.claim.review_url
     if review is None:
-        return "📥 " + link("Imported fact-check", url)
-    by = link(clip(review.publisher or "the publisher", 60), url)
-    when = f" on {review.reviewed_at:%Y-%m-%d}" if review.reviewed_at else ""
-    line = f"📥 Imported fact-check: {by} rated it “{escape(clip(review.rating, 120))}”{when}"
+        # TRANSLATORS: on a claim imported from a published fact-check, linked to it.
+        return "📥 " + link(words._("Imported fact-check"), url)
+    by = link(clip(review.publisher or words._("the publisher"), 60), url)
+    rating = escape(clip(review.rating, 120))
+    if review.reviewed_at:
+        # TRANSLATORS: on an imported claim's card; {publisher} is the fact-checker (linked),
+        # {rating} its own rating in its own words, {date} the review's date (2026-11-20).
+        line = words._(
+            "📥 Imported fact-check: {publisher} rated it “{rating}” on {date}",
+            publisher=by,
+            rating=rating,
+            date=f"{review.reviewed_at:%Y-%m-%d}",
+        )
+    else:
+        # TRANSLATORS: on an imported claim's card; {publisher} is the fact-checker (linked),
+        # {rating} its own rating in its own words.
+        line = words._(
+            "📥 Imported fact-check: {publisher} rated it “{rating}”", publisher=by, rating=rating
+        )
     if review.verdict is None:
-        line += " (no verdict of ours matches it: kept as unproven)"
+        # TRANSLATORS: after "Imported fact-check: … rated it “…”": its rating is none of ours.
+        line += " " + words._("(no verdict of ours matches it: kept as unproven)")
     return line
 
 
@@ -298,96 +398,155 @@ def import_too_big(limit: int) -> str:
     )
 
 
-def claim_keyboard(claim_id: int, match: Match | None = None) -> InlineKeyboardMarkup:
+def claim_keyboard(claim_id: int, words: Words, match: Match | None = None) -> InlineKeyboardMarkup:
     """The rating buttons and "I'll check" under a card; with a match, its offer too."""
     ratings = [
         InlineKeyboardButton(
-            rating_label(rating), callback_data=VoteButton(claim_id, rating).encode()
+            rating_label(rating, words), callback_data=VoteButton(claim_id, rating).encode()
         )
         for rating in RATINGS
     ]
+    # TRANSLATORS: a card's button: the member takes the claim to check it.
+    take = words.pgettext("button", "🙋 I'll check")
     rows = [
         ratings[:3],
         ratings[3:],
-        [InlineKeyboardButton("🙋 I'll check", callback_data=TakeButton(claim_id).encode())],
+        [InlineKeyboardButton(take, callback_data=TakeButton(claim_id).encode())],
     ]
     if match is not None:
         offer = []
         if match.verdict:
             offer.append(
                 InlineKeyboardButton(
-                    f"✔ Accept #{match.claim_id}'s verdict",
+                    # TRANSLATORS: a card's button: give this claim the verdict of the earlier
+                    # claim #{id} that says the same (editors).
+                    words.pgettext("button", "✔ Accept #{id}'s verdict", id=match.claim_id),
                     callback_data=MatchButton(claim_id, match.claim_id, True).encode(),
                 )
             )
         offer.append(
             InlineKeyboardButton(
-                "Keep checking",
+                # TRANSLATORS: a card's button: the earlier match is not the same claim.
+                words.pgettext("button", "Keep checking"),
                 callback_data=MatchButton(claim_id, match.claim_id, False).encode(),
             )
         )
         rows.append(offer)
         if match.url and match.url.startswith(("https://", "http://")):  # Telegram's rule
-            rows.append([InlineKeyboardButton(f"🔗 #{match.claim_id}'s fact-check", url=match.url)])
+            # TRANSLATORS: a card's button opening the published fact-check of claim #{id}.
+            check = words.pgettext("button", "🔗 #{id}'s fact-check", id=match.claim_id)
+            rows.append([InlineKeyboardButton(check, url=match.url)])
     return InlineKeyboardMarkup(rows)
 
 
-def progress_line(progress: dict[str, int]) -> str:
+def progress_line(progress: dict[str, int], words: Words) -> str:
     """'3 open · 1 false' for an article's claims."""
-    parts = [f"{progress[s]} {status_word(s)}" for s in STATUS_ORDER if progress.get(s)]
-    return " · ".join(parts) or "no claims"
+    parts = [_status_count(s, progress[s], words) for s in STATUS_ORDER if progress.get(s)]
+    # TRANSLATORS: an article's claims, when it has none ("Claims: no claims").
+    return " · ".join(parts) or words._("no claims")
 
 
-def article_heading(article: Article, source: str) -> str:
+def _status_count(status: ClaimStatus, n: int, words: Words) -> str:
+    """How many of an article's claims have a status ("3 open"), for progress_line."""
+    # TRANSLATORS: how many of an article's claims have each status ("3 open · 1 false").
+    match status:
+        case ClaimStatus.OPEN:
+            return words.ngettext("{n} open", "{n} open", n)
+        case ClaimStatus.IN_REVIEW:
+            return words.ngettext("{n} in review", "{n} in review", n)
+        case ClaimStatus.TRUE:
+            return words.ngettext("{n} true", "{n} true", n)
+        case ClaimStatus.MISLEADING:
+            return words.ngettext("{n} misleading", "{n} misleading", n)
+        case ClaimStatus.FALSE:
+            return words.ngettext("{n} false", "{n} false", n)
+        case ClaimStatus.UNPROVEN:
+            return words.ngettext("{n} unproven", "{n} unproven", n)
+        case ClaimStatus.DISPUTED:
+            return words.ngettext("{n} disputed", "{n} disputed", n)
+        case _:
+            return words.ngettext("{n} dismissed", "{n} dismissed", n)
+
+
+def article_heading(article: Article, source: str, words: Words) -> str:
     """The title, byline and source line of an article."""
-    title = escape(clip(article.title or "Untitled", 200))
+    # TRANSLATORS: the title of an article that has none.
+    title = escape(clip(article.title or words._("Untitled"), 200))
     if article.url:
         title = link(clip(article.title or article.url, 200), article.url)
     lines = [f"📰 <b>{title}</b>"]
-    byline = [f"by {escape(clip(article.author, 80))}"] if article.author else []
+    byline = []
+    if article.author:
+        # TRANSLATORS: an article's author ("✍️ by Ann Smith · 2024-05-14").
+        byline.append(words._("by {author}", author=escape(clip(article.author, 80))))
     if article.published_at:
         byline.append(f"{article.published_at:%Y-%m-%d}")
     if byline:
         lines.append("✍️ " + " · ".join(byline))
-    lines.append(f"Source: {source}")
+    # TRANSLATORS: where an article comes from: the outlet or channel, linked.
+    lines.append(words._("Source: {source}", source=source))
     return "\n".join(lines)
 
 
-def duplicate_message(received: Received, source: str, *, offer_whole: bool = False) -> str:
+def duplicate_message(
+    received: Received, source: str, words: Words, *, offer_whole: bool = False
+) -> str:
     """The answer to an article the team already has: where it is and how far it got.
 
     `offer_whole`: a "Queue it anyway" button comes with it (the article has no claims).
     """
     article = received.article
     if article.extraction_state in ("pending", "running"):
-        progress = "still being read"
+        # TRANSLATORS: an article's claims while it is read ("Claims: still being read").
+        progress = words._("still being read")
     else:
-        progress = progress_line(received.progress)
-    hint = "\nQueue it anyway to check the whole text as one claim." if offer_whole else ""
-    return fit(
-        f"♻️ Already in the queue as article #{article.id} — nothing new queued.\n"
-        f"{article_heading(article, source)}\nClaims: {progress}{hint}"
-    )
+        progress = progress_line(received.progress, words)
+    lines = [
+        words._("♻️ Already in the queue as article #{id} — nothing new queued.", id=article.id),
+        article_heading(article, source, words),
+        # TRANSLATORS: {progress} is "3 open · 1 false", "no claims" or "still being read".
+        words._("Claims: {progress}", progress=progress),
+    ]
+    if offer_whole:
+        # TRANSLATORS: "Queue it anyway" is the button under this message.
+        lines.append(words._("Queue it anyway to check the whole text as one claim."))
+    return fit("\n".join(lines))
 
 
-def language_refusal(code: str) -> str:
+def language_called(code: str, words: Words) -> str:
+    """A language's name in the chat's language ("German", "німецька"), or its code."""
+    if words.language == "en":
+        return language_name(code)
+    try:
+        return Locale.parse(code).get_display_name(words.locale) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def language_refusal(code: str, words: Words) -> str:
     """The plain answer to an article in a language the extractor cannot read."""
-    return (
-        f"This looks like {language_name(code)}; I extract claims from English, Ukrainian and "
-        "Russian only."
+    # TRANSLATORS: {language} is a language's name ("German"; in Ukrainian and Russian Babel
+    # gives it lower case, as an adjective: "німецька", "немецкий").
+    return words._(
+        "This looks like {language}; I extract claims from English, Ukrainian and Russian only.",
+        language=language_called(code, words),
     )
 
 
-def queued_whole_message(article: Article, source: str, claim: Claim) -> str:
+def queued_whole_message(article: Article, source: str, claim: Claim, words: Words) -> str:
     """The summary once a member queued the article's text as one claim ("Queue it anyway")."""
-    return fit(f"{article_heading(article, source)}\n🙋 Queued as one claim: #{claim.id}.")
+    queued = words._("🙋 Queued as one claim: #{id}.", id=claim.id)
+    return fit(f"{article_heading(article, source, words)}\n{queued}")
 
 
-def routed_message(team_title: str, article_id: int) -> str:
+def routed_message(team_title: str, article_id: int, words: Words) -> str:
     """The confirmation in private that a forward went to the team's group."""
-    return (
-        f"✅ Sent to <b>{escape(team_title or 'your team')}</b> as article #{article_id}; "
-        "its claims will appear there for the team to vote on."
+    # TRANSLATORS: {team} is the name of the team's group.
+    return words._(
+        "✅ Sent to <b>{team}</b> as article #{id}; its claims will appear there for the team "
+        "to vote on.",
+        team=escape(team_title or words._("your team")),
+        id=article_id,
     )
 
 
@@ -395,6 +554,7 @@ def summary_message(
     extracted: Extracted,
     source: str,
     posted: int,
+    words: Words,
     *,
     busy: bool = False,
     known: Sequence[KnownVerdict] = (),
@@ -405,34 +565,44 @@ def summary_message(
     `known`: settled claims the new ones match, answered at once ("Already checked: …").
     """
     article, claims = extracted.article, extracted.claims
-    lines = [already_checked(item) for item in known]
-    lines.append(article_heading(article, source))
+    lines = [already_checked(item, words) for item in known]
+    lines.append(article_heading(article, source, words))
     if extracted.refused_language and not claims:
-        lines.append(language_refusal(extracted.refused_language))
+        lines.append(language_refusal(extracted.refused_language, words))
     elif not claims:
+        # TRANSLATORS: "Queue it anyway" is the button under this message.
         lines.append(
-            "No checkable claims found in it. Queue it anyway to check the whole text as one "
-            "claim, or use /check with a specific sentence."
+            words._(
+                "No checkable claims found in it. Queue it anyway to check the whole text as one "
+                "claim, or use /check with a specific sentence."
+            )
         )
-    else:
-        count = f"{len(claims)} claim" + ("s" if len(claims) != 1 else "")
-        lines.append(f"Queued {count}" + (":" if posted < len(claims) else "."))
+    elif posted < len(claims):  # the claims without a card are listed
+        # TRANSLATORS: followed by a list of the claims.
+        lines.append(words.ngettext("Queued {n} claim:", "Queued {n} claims:", len(claims)))
         for claim in claims[posted:]:
             lines.append(f"• #{claim.id} {escape(clip(claim.text, 140))}")
-        if posted < len(claims):
-            lines.append(deferred_line(posted, busy))
+        lines.append(deferred_line(posted, busy, words))
+    else:
+        lines.append(words.ngettext("Queued {n} claim.", "Queued {n} claims.", len(claims)))
     if extracted.refused_language and claims:  # /check in another language: queued as sent
-        name = language_name(extracted.refused_language)
-        lines.append(f"This looks like {name}: your text is queued as it is, as one claim.")
+        # TRANSLATORS: {language} is a language's name, as in "This looks like {language}; I
+        # extract claims from…".
+        lines.append(
+            words._(
+                "This looks like {language}: your text is queued as it is, as one claim.",
+                language=language_called(extracted.refused_language, words),
+            )
+        )
     if extracted.note:
         lines.append(f"<i>{escape(extracted.note)}</i>")
     return fit("\n".join(lines))
 
 
-def short_date(when: datetime, now: datetime | None = None) -> str:
+def short_date(when: datetime, now: datetime | None = None, words: Words = ENGLISH) -> str:
     """'20 Nov', with the year when it is not this year's ('20 Nov 2025')."""
     now = now or datetime.now(when.tzinfo)
-    return f"{when.day} {when:%b}" + (f" {when.year}" if when.year != now.year else "")
+    return words.date(when, "d MMM" if when.year == now.year else "d MMM y")
 
 
 def card_link(chat_id: int | None, message_id: int | None) -> str | None:
@@ -443,41 +613,67 @@ def card_link(chat_id: int | None, message_id: int | None) -> str | None:
 
 
 def already_checked(
-    known: KnownVerdict, now: datetime | None = None, *, in_group: bool = True
+    known: KnownVerdict, words: Words, now: datetime | None = None, *, in_group: bool = True
 ) -> str:
     """'Already checked: ❌ False, 20 Nov — StopFake: <headline>', the fact-check linked.
 
     Outside the group (`in_group` False: a private chat, maybe a tipline sender's) the desk's
     own claim is not linked: its card is in the team's group.
     """
-    verdict = rating_label(known.verdict)
-    when = short_date(known.checked_at, now)
+    verdict = rating_label(known.verdict, words)
+    when = short_date(known.checked_at, now, words)
     if known.publisher is not None:
-        by = link(clip(known.publisher, 60), known.url)
+        by = link(clip(known.publisher or words._("the publisher"), 60), known.url)
     elif not in_group:
-        by = "the desk"
+        # TRANSLATORS: who checked a claim before, in "Already checked: ❌ False, 20 Nov — {by}".
+        by = words._("the desk")
     else:
         earlier = card_link(known.chat_id, known.card_message_id)
-        by = "our desk, " + link(f"claim #{known.matched_id}", earlier)
-    line = f"<b>Already checked:</b> {verdict}, {when} — {by}"
+        # TRANSLATORS: who checked a claim before; {claim} is "claim #7", linked to its card.
+        by = words._(
+            "our desk, {claim}",
+            claim=link(words._("claim #{id}", id=known.matched_id), earlier),
+        )
+    # TRANSLATORS: {verdict} is a rating with its icon ("❌ False"), {date} a short date
+    # ("20 Nov"), {by} who checked it (a fact-checker's name, or "our desk, claim #7").
+    line = words._(
+        "<b>Already checked:</b> {verdict}, {date} — {by}", verdict=verdict, date=when, by=by
+    )
     if known.reason:
         line += f": {escape(clip(known.reason, 200))}"
+    elif known.rating:
+        # TRANSLATORS: a fact-checker's own rating, in its own words, after "Already checked: …".
+        line += ": " + words._("rated it “{rating}”", rating=escape(clip(known.rating, 200)))
     if known.url and known.publisher is None:
-        line += " · " + link("evidence", known.url)
+        # TRANSLATORS: a link to the evidence behind an earlier verdict.
+        line += " · " + link(words._("evidence"), known.url)
     return "🔁 " + line
 
 
-def deferred_line(posted: int, busy: bool) -> str:
+def deferred_line(posted: int, busy: bool, words: Words) -> str:
     """Where the claims without a card are, and why they have none."""
     if posted == 0:
-        return (
+        # TRANSLATORS: keep "/claim &lt;id&gt;" as it is (it shows as "/claim <id>").
+        return words._(
             "No cards this time: many articles came in at once, so I keep the chat readable. "
             "They wait in /queue; /claim &lt;id&gt; brings one up to vote on."
         )
-    why = " (the chat is busy)" if busy else ""
-    return (
-        f"Cards for the first {posted} are below{why}; the rest are in /queue. "
-        "/claim &lt;id&gt; brings one up to vote on."
+    if busy:
+        # TRANSLATORS: {n} is how many of the claims got a card; keep "/claim &lt;id&gt;".
+        return words.ngettext(
+            "The card for the first {n} is below (the chat is busy); the rest are in /queue. "
+            "/claim &lt;id&gt; brings one up to vote on.",
+            "Cards for the first {n} are below (the chat is busy); the rest are in /queue. "
+            "/claim &lt;id&gt; brings one up to vote on.",
+            posted,
+        )
+    # TRANSLATORS: {n} is how many of the claims got a card; keep "/claim &lt;id&gt;".
+    return words.ngettext(
+        "The card for the first {n} is below; the rest are in /queue. "
+        "/claim &lt;id&gt; brings one up to vote on.",
+        "Cards for the first {n} are below; the rest are in /queue. "
+        "/claim &lt;id&gt; brings one up to vote on.",
+        posted,
     )
 
 
@@ -521,7 +717,7 @@ def claim_detail_message(detail: ClaimDetail) -> str:
     """A claim in full: card, article, notes and evidence, history."""
     view, article = detail.view, detail.article
     lines = [
-        claim_card(view),
+        claim_card(view, ENGLISH),
         f"\nFrom article #{article.id}: {escape(clip(article.title or '', 120))}",
     ]
     # The card above already shows the whole quote whenever the claim text rewords it.
@@ -538,7 +734,7 @@ def claim_detail_message(detail: ClaimDetail) -> str:
         for name, change in detail.history[-10:]:
             lines.append(
                 f"• {change.created_at:%Y-%m-%d %H:%M} {escape(clip(name, 30))}: "
-                + history_change(change.from_status, change.to_status, change.reason)
+                + history_change(change.from_status, change.to_status, change.reason, ENGLISH)
             )
     return fit("\n".join(lines))
 

@@ -88,7 +88,7 @@ async def on_claim(update: Update, context: DeskContext) -> None:
         parse_mode="HTML",
         link_preview_options=NO_PREVIEW,
         allow_sending_without_reply=True,
-        reply_markup=render.card_keyboard(detail.view),
+        reply_markup=render.card_keyboard(detail.view, context.words),
     )
     await context.services.desk.record_card(
         claim_id=stored_id(claim),
@@ -122,7 +122,7 @@ async def on_queue(update: Update, context: DeskContext) -> None:
 
 async def on_queue_page(update: Update, context: DeskContext) -> None:
     """Turn a /queue page with its buttons."""
-    press = await buttons.press_in_chat(update, QueueButton)
+    press = await buttons.press_in_chat(update, QueueButton, words=context.words)
     if press is None:
         return
     query, chat, button = press.query, press.chat, press.button

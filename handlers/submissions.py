@@ -17,6 +17,7 @@ from telegram import (
 )
 
 from bot.desk.errors import BadArguments
+from bot.i18n import N_, Words
 from bot.intake.intake import Draft, Intake, Origin
 from bot.intake.submission_text import article_link
 from bot.intake.web.charsets import decode_document
@@ -162,14 +163,22 @@ class Reading(Protocol):
 
 
 def read_submission(
-    services: Reading, message: Message, *, min_chars: int | None = None, kind: str | None = None
+    services: Reading,
+    message: Message,
+    words: Words,
+    *,
+    min_chars: int | None = None,
+    kind: str | None = None,
 ) -> ReadDraft | None:
-    """`reader_for` with the operator's limits (MIN_ARTICLE_CHARS unless `min_chars` is given)."""
+    """`reader_for` with the operator's limits (MIN_ARTICLE_CHARS unless `min_chars` is given).
+
+    `words`: the chat's, for the title of a recording or a PDF ("Voice message (0:42)").
+    """
     settings = services.settings
     minimum = settings.min_article_chars if min_chars is None else min_chars
     # A caption stands in for an unreadable file only when it would be queued on its own.
     sent = media_sent(message, min_chars=settings.min_article_chars, kind=kind)
-    media = media_reader(services, message, sent)
+    media = media_reader(services, message, sent, words)
     if media is not None:
         return media  # a PDF, a voice message, a video (handlers/media_readers.py)
     return reader_for(
@@ -211,9 +220,17 @@ def reader_for(
         if file_reader is not None:
             return file_reader
         if not parsed.text or (parsed.origin is None and len(parsed.text) < min_chars):
-            name = message.document.file_name or "this file"
+            name = message.document.file_name
+            if name:
+                raise BadArguments(
+                    # TRANSLATORS: {name} is the file's name.
+                    N_(
+                        "I can't read {name} yet: send .txt, .md, .html or .pdf, or paste the text."
+                    ),
+                    name=name,
+                )
             raise BadArguments(
-                f"I can't read {name} yet: send .txt, .md, .html or .pdf, or paste the text."
+                N_("I can't read this file yet: send .txt, .md, .html or .pdf, or paste the text.")
             )
     if not parsed.text:
         return None
@@ -267,21 +284,26 @@ def _document_reader(intake: Intake, message: Message, limit: int) -> ReadDraft 
     kind = document_kind(document.file_name)
     if kind is None:
         return None
-    too_big = f"That file is over the {limit // 1000} kB limit; send a shorter one."
+    # TRANSLATORS: {size} is a number of kilobytes ("500").
+    too_big = N_("That file is over the {size} kB limit; send a shorter one.")
     if document.file_size and document.file_size > limit:
-        raise BadArguments(too_big)
+        raise BadArguments(too_big, size=limit // 1000)
     origin = origin_of(message.forward_origin)
 
     async def read() -> Draft:
         file = await document.get_file()
         data = bytes(await file.download_as_bytearray())
         if len(data) > limit:
-            raise FetchError(too_big)
+            raise FetchError(too_big, size=limit // 1000)
         text = decode_document(data)
         if text is None or not text.strip():
             raise FetchError(
-                f"{document.file_name} is not a text file (it looks binary); "
-                "send plain text, Markdown or HTML."
+                # TRANSLATORS: {name} is the file's name.
+                N_(
+                    "{name} is not a text file (it looks binary); "
+                    "send plain text, Markdown or HTML."
+                ),
+                name=document.file_name,
             )
         if kind == "html":
             content = await intake.read_html(text)

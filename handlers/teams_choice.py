@@ -8,6 +8,7 @@ import asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.desk.errors import MembershipUnknown
+from bot.i18n import N_, Words
 from bot.records import Team, stored_id
 from handlers.buttons import TeamButton
 from handlers.context import DeskContext
@@ -15,26 +16,38 @@ from handlers.context import DeskContext
 # Each candidate team costs one getChatMember call (cached by the member gate); a bot in more
 # groups than this asks fewer.
 MAX_TEAMS_CHECKED = 50
-CHOOSE = "You are in several teams. Which one should check this?"
+CHOOSE = N_("You are in several teams. Which one should check this?")
 
 
-def no_team_text(bot_username: str | None) -> str:
+def no_team_text(bot_username: str | None, words: Words) -> str:
     """How to get a team: add the bot to the group the fact-checkers already use."""
-    handle = f"@{bot_username}" if bot_username else "me"
-    return (
+    if bot_username:
+        # TRANSLATORS: {bot} is the bot's @username; "group info → Add members" names
+        # Telegram's own menu (use the words Telegram's app shows in your language).
+        return words._(
+            "I can't find a team of yours: I only route forwards to a group where both you and "
+            "I are members.\n\nAdd {bot} to your fact-checking group (group info → Add "
+            "members), say something there once so I notice the group, then forward articles "
+            "here again — or straight into the group.",
+            bot="@" + bot_username,
+        )
+    # TRANSLATORS: "group info → Add members" names Telegram's own menu (use the words
+    # Telegram's app shows in your language).
+    return words._(
         "I can't find a team of yours: I only route forwards to a group where both you and I "
-        f"are members.\n\nAdd {handle} to your fact-checking group (group info → Add members), "
-        "say something there once so I notice the group, then forward articles here again — "
-        "or straight into the group."
+        "are members.\n\nAdd me to your fact-checking group (group info → Add members), say "
+        "something there once so I notice the group, then forward articles here again — or "
+        "straight into the group."
     )
 
 
-def team_keyboard(teams: list[Team]) -> InlineKeyboardMarkup:
+def team_keyboard(teams: list[Team], words: Words) -> InlineKeyboardMarkup:
     """One button per team (callback data 'route:<team id>', far below 64 bytes)."""
     rows = [
         [
             InlineKeyboardButton(
-                team.title[:60] or f"Team {team.id}",
+                # TRANSLATORS: a button naming a team whose group has no title.
+                team.title[:60] or words.pgettext("button", "Team {id}", id=team.id),
                 callback_data=TeamButton(stored_id(team)).encode(),
             )
         ]

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.desk.errors import DeskError
 from bot.desk.people import Member
+from bot.i18n import N_, Words
 from bot.records import ClaimStatus
 from handlers import buttons, render
 from handlers.buttons import TakeButton, VoteButton, answer
@@ -13,11 +14,6 @@ from handlers.context import DeskContext
 from handlers.membership import require_member
 
 UNDECIDED = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW)
-ACTION_TEXT = {
-    "voted": "Your vote: {}",
-    "changed": "Vote changed to {}",
-    "withdrawn": "Vote withdrawn",
-}
 
 
 def member_of(update: Update) -> Member:
@@ -35,14 +31,26 @@ def _card_message_id(update: Update) -> int:
     return message.message_id if message is not None else 0
 
 
+def _voted(action: str, rating: str, words: Words) -> str:
+    """What a vote press did, for its answer ("Your vote: ✅ True")."""
+    # TRANSLATORS: answers to a vote button (at most 200 characters); {rating} is "✅ True".
+    if action == "voted":
+        return words._("Your vote: {rating}", rating=rating)
+    if action == "changed":
+        return words._("Vote changed to {rating}", rating=rating)
+    return words._("Vote withdrawn")
+
+
 async def on_vote(update: Update, context: DeskContext) -> None:
     """Record a rating from a card's button and refresh the card."""
-    press = await buttons.press_in_chat(update, VoteButton, alert=True)
+    said = context.words  # resolved before this handler: the answer needs no lookup of its own
+    press = await buttons.press_in_chat(update, VoteButton, words=said, alert=True)
     if press is None:
         return
     query, chat, button = press.query, press.chat, press.button
     try:
-        await require_member(update, context, "vote on its claims")
+        # TRANSLATORS: completes "Only members of {team} can {action}."
+        await require_member(update, context, N_("vote on its claims"))
         outcome = await context.services.desk.cast_vote(
             chat_id=chat.id,
             claim_id=button.claim_id,
@@ -51,28 +59,32 @@ async def on_vote(update: Update, context: DeskContext) -> None:
             card_message_id=_card_message_id(update),
         )
     except DeskError as error:
-        await answer(query, str(error), alert=True)
+        await answer(query, error.say(said), alert=True)
         return
     # The card is refreshed whether or not the answer goes through (Telegram refuses late ones).
     context.services.cards.refresh(outcome.claim_id)
-    label = render.rating_label(outcome.rating)
-    text = ACTION_TEXT[outcome.action].format(label)
+    text = _voted(outcome.action, render.rating_label(outcome.rating, said), said)
     if outcome.locked:
-        text += " (an editor's verdict stands)"
+        # TRANSLATORS: after "Your vote: ✅ True" when an editor has settled the claim.
+        text += " " + said._("(an editor's verdict stands)")
     elif outcome.status_changed and outcome.status not in UNDECIDED:
         # Say so when votes reach (or leave for) a verdict or a dispute; open ↔ in review is noise.
-        text += f" · claim now {render.status_label(outcome.status)}"
+        status = render.status_label(outcome.status, said)
+        # TRANSLATORS: after "Your vote: ✅ True · "; {status} is the claim's status ("❌ false").
+        text += " · " + said._("claim now {status}", status=status)
     await answer(query, text)
 
 
 async def on_assign(update: Update, context: DeskContext) -> None:
     """Take a claim ("I'll check") or give it back."""
-    press = await buttons.press_in_chat(update, TakeButton, alert=True)
+    said = context.words
+    press = await buttons.press_in_chat(update, TakeButton, words=said, alert=True)
     if press is None:
         return
     query, chat, button = press.query, press.chat, press.button
     try:
-        await require_member(update, context, "take its claims")
+        # TRANSLATORS: completes "Only members of {team} can {action}."
+        await require_member(update, context, N_("take its claims"))
         change = await context.services.desk.toggle_assignee(
             chat_id=chat.id,
             claim_id=button.claim_id,
@@ -80,16 +92,18 @@ async def on_assign(update: Update, context: DeskContext) -> None:
             card_message_id=_card_message_id(update),
         )
     except DeskError as error:
-        await answer(query, str(error), alert=True)
+        await answer(query, error.say(said), alert=True)
         return
     context.services.cards.refresh(change.claim_id)
     if change.detail == "assigned":
-        await answer(query, f"Claim #{change.claim_id} is yours — see /mine")
+        # TRANSLATORS: the answer to "I'll check" (at most 200 characters).
+        await answer(query, said._("Claim #{id} is yours — see /mine", id=change.claim_id))
     else:
-        await answer(query, f"You gave back claim #{change.claim_id}")
+        # TRANSLATORS: the answer to "I'll check" pressed again (at most 200 characters).
+        await answer(query, said._("You gave back claim #{id}", id=change.claim_id))
 
 
 async def on_unknown_button(update: Update, context: DeskContext) -> None:
     """Answer a button this bot does not know (old or forged), so the client stops spinning."""
     if update.callback_query is not None:
-        await answer(update.callback_query, buttons.INVALID)
+        await answer(update.callback_query, context.words._(buttons.INVALID))

@@ -112,6 +112,7 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
     )
     views = Views(db)
     matches = Matches(db)
+    languages = Languages(db)
     if settings.embeddings_url:  # matching by meaning too (docs/matching.md)
         use_embeddings(db, EmbeddingsClient(
             settings.embeddings_url, settings.embeddings_model,
@@ -128,6 +129,7 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
             desk=desk,
             views=views,
             matches=matches,
+            languages=languages,
             delay=settings.card_edit_delay_seconds,
         ),
         editors=EditorCheck(settings.editor_ids, ttl=settings.admin_cache_seconds),
@@ -151,7 +153,7 @@ def build_services(settings: Settings, application: DeskApplication) -> Services
             names=names,
         ),
         media=build_media(settings, db),
-        languages=Languages(db),
+        languages=languages,
     )
 
 
@@ -291,6 +293,7 @@ def _notifier(application: DeskApplication, services: Services, settings: Settin
     return Notifier(
         application,
         outbox,
+        languages=services.languages,
         per_group_per_minute=settings.notify_per_group_per_minute,
         per_second=settings.notify_per_second,
     )

@@ -6,7 +6,8 @@ sends at most `NOTIFY_PER_SECOND` messages a second, and into a group at most
 it; the rest of the group's allowance is left to cards and answers). A 429 puts the digest back
 until `retry_after` and pauses that chat; a 403 (the user blocked the bot, the bot left the
 group) gives that digest up and nothing else. Each digest is taken (`sending`) before the call
-and marked after it, so a crash never sends one twice (bot/desk/notifications.py).
+and marked after it, so a crash never sends one twice (bot/desk/notifications.py). A digest
+speaks the language of the chat it goes to (bot/desk/languages.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from telegram.error import (
 from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.desk.languages import Languages
 from bot.desk.notifications import Digest, Outbox
+from bot.i18n import Words, words
 from handlers.notify import digest_message
 from storage.models import utcnow
 
@@ -51,11 +54,13 @@ class Notifier:
         application: Application[Any, Any, Any, Any, Any, Any],
         outbox: Outbox,
         *,
+        languages: Languages,
         per_group_per_minute: int,
         per_second: int,
     ) -> None:
         self.application = application
         self.outbox = outbox
+        self.languages = languages
         self.per_group_per_minute = per_group_per_minute
         self.per_second = max(per_second, 1)
         self._paused: dict[int, float] = {}  # chat id -> loop time it may be sent to again
@@ -107,11 +112,13 @@ class Notifier:
                 self._paused[chat_id] = loop.time() + FULL_GROUP_PAUSE
                 paused.add(chat_id)
                 continue
+            # Looked up before the take: a failure here leaves the digest pending, not given up.
+            said = words(await self.languages.of_chat(chat_id))
             digest = await self.outbox.take(chat_id=chat_id, reply_to=reply_to)
             if digest is None:
                 continue
             await self._pace()
-            if await self._send(digest):
+            if await self._send(digest, said):
                 sent += 1
             else:
                 paused.add(chat_id)
@@ -125,7 +132,7 @@ class Notifier:
             await asyncio.sleep(self._next_slot - now)
         self._next_slot = max(now, self._next_slot) + 1 / self.per_second
 
-    async def _send(self, digest: Digest) -> bool:
+    async def _send(self, digest: Digest, said: Words) -> bool:
         """Send one digest and record the outcome; False when the chat should wait."""
         reply = None
         if digest.reply_to is not None:
@@ -133,7 +140,7 @@ class Notifier:
         try:
             message = await self.application.bot.send_message(
                 digest.chat_id,
-                digest_message(digest),
+                digest_message(digest, said),
                 parse_mode="HTML",
                 reply_parameters=reply,
                 link_preview_options=NO_PREVIEW,

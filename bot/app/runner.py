@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import os
 import signal
 import sys
+import threading
+import time
+from collections.abc import Callable
 
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
@@ -20,6 +24,16 @@ log = logging.getLogger(__name__)
 # Waiting for an unreachable Bot API at start-up: 1 s, doubling, at most this long between tries.
 FIRST_RETRY_SECONDS = 1.0
 MAX_RETRY_SECONDS = 30.0
+# glibc gives each thread that allocates its own malloc arena (up to 8 per core); the bot's
+# threads (database, extraction, images) then keep several partly used arenas resident. Two are
+# enough for a process whose Python code runs one thread at a time (docs/performance.md,
+# "Memory"). The operator's MALLOC_ARENA_MAX, when set, wins.
+MALLOC_ARENAS = 2
+M_ARENA_MAX = -8  # mallopt's parameter number for it (malloc.h)
+# Freed memory inside the heap stays resident until malloc_trim hands it back: every few seconds
+# after work (at most), never while idle. A trim takes 1–2 ms.
+TRIM_SECONDS = 5.0
+TRIM_AFTER_CPU_SECONDS = 0.05  # CPU time the process must have used since the last trim
 
 
 def run_bot(settings: Settings) -> int:
@@ -37,9 +51,13 @@ def run_bot(settings: Settings) -> int:
     install_redaction(
         [settings.telegram_bot_token.get_secret_value(), settings.webhook_secret.get_secret_value()]
     )
+    limit_malloc_arenas()
+    trimmer = MemoryTrimmer()
+    trimmer.start()
     try:
         asyncio.run(_serve(settings))
     finally:
+        trimmer.stop()
         if lock is not None:
             lock.close()
     return 0
@@ -100,3 +118,58 @@ def receives_updates(settings: Settings) -> bool:
 
 
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Cap glibc's malloc arenas for this process, as MALLOC_ARENA_MAX would (before threads
+    start allocating); whether the cap is in force. Nothing happens where the C library is not
+    glibc, or when the operator set MALLOC_ARENA_MAX themselves."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    mallopt = _libc_function("mallopt")
+    return mallopt is not None and mallopt(M_ARENA_MAX, arenas) == 1
+
+
+def _libc_function(name: str) -> Callable[..., int] | None:
+    """A function of glibc (None on musl, macOS, or a C library without it)."""
+    try:
+        function: Callable[..., int] = getattr(ctypes.CDLL("libc.so.6"), name)
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+class MemoryTrimmer:
+    """A thread that gives the heap's freed pages back to the system after the process worked
+    (glibc's malloc_trim), at most every `period` seconds; a no-op without glibc."""
+
+    def __init__(
+        self, period: float = TRIM_SECONDS, after_cpu: float = TRIM_AFTER_CPU_SECONDS
+    ) -> None:
+        self.period = period
+        self.after_cpu = after_cpu
+        self.trims = 0
+        self._trim = _libc_function("malloc_trim")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="malloc-trim", daemon=True)
+
+    def start(self) -> None:
+        """Start trimming (nothing to do where there is no malloc_trim)."""
+        if self._trim is not None:
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread and wait for it."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=self.period + 1)
+
+    def _run(self) -> None:
+        """Each period: trim if the process used CPU since the last trim."""
+        assert self._trim is not None
+        trimmed_at = time.process_time()
+        while not self._stop.wait(self.period):
+            if time.process_time() - trimmed_at >= self.after_cpu:
+                self._trim(0)
+                self.trims += 1
+                trimmed_at = time.process_time()

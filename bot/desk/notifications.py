@@ -38,10 +38,11 @@ class Explanation:
     """Why a settled claim has its verdict: who decided, the reason, the first evidence."""
 
     status: str
-    decided_by: str  # "consensus of 3", or the editor's name
+    decided_by: str  # the editor's name, or an imported verdict's publisher ("" for a consensus)
     reason: str | None
     links: list[str] = field(default_factory=list)
     editor: bool = False
+    consensus: int | None = None  # the votes decided: this many for the verdict
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ async def explain(session: AsyncSession, *, claim: Claim) -> Explanation:
     if change is None or change.reason == "consensus" or change.user_id is None:
         tally = await vote_q.tally(session, claim_id=stored_id(claim))
         leading = max(tally.values(), default=0)
-        return Explanation(claim.status, f"consensus of {leading}", reason, links)
+        return Explanation(claim.status, "", reason, links, consensus=leading)
     users = await team_q.get_users(session, {change.user_id})
     name = display_name(users.get(change.user_id), user_id=change.user_id)
     return Explanation(claim.status, name, reason, links, editor=True)

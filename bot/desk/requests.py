@@ -14,6 +14,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.errors import NoTeam
+from bot.i18n import ENGLISH, Words
 from storage import claims as claim_q
 from storage import matching as match_q
 from storage import notifications as outbox_q
@@ -68,12 +69,19 @@ async def record_request(
             )
 
 
-def asked_times(claim: Claim) -> str | None:
+def asked_times(claim: Claim, words: Words = ENGLISH) -> str | None:
     """'Asked 3 times by 3 people', or None for a claim asked once (or never: an import)."""
     if claim.asked < 2:
         return None
-    people = f" by {claim.askers} {'person' if claim.askers == 1 else 'people'}"
-    return f"Asked {claim.asked} times" + (people if claim.askers else "")
+    if not claim.askers:
+        # TRANSLATORS: on a claim's card: how often members asked to check it.
+        return words.ngettext("Asked {n} time", "Asked {n} times", claim.asked)
+    # TRANSLATORS: who asked, in "Asked 3 times by {people}" (the form that follows "by").
+    people = words.ngettext("{n} person", "{n} people", claim.askers)
+    # TRANSLATORS: on a claim's card; {people} is "3 people" (or "1 person").
+    return words.ngettext(
+        "Asked {n} time by {people}", "Asked {n} times by {people}", claim.asked, people=people
+    )
 
 
 class Requests:

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from bot.desk.errors import DeskError, NotAnEditor, NoTeam
 from bot.desk.people import KnownNames, Member
+from bot.i18n import N_, Lazy
 from storage import requests as request_q
 from storage import teams as team_q
 from storage import tipline as tipline_q
@@ -56,7 +57,7 @@ class Tiplines:
     async def switch(self, *, chat_id: int, on: bool, is_editor: bool) -> TiplineState:
         """/tipline on|off in the team's group (editors); the link stays the same."""
         if not is_editor:
-            raise NotAnEditor("turn the tipline on or off")
+            raise NotAnEditor(N_("turn the tipline on or off"))
         async with self.db.write() as session:
             team = await team_q.get_team(session, chat_id=chat_id)
             if team is None:
@@ -93,7 +94,7 @@ class Tiplines:
         async with self.db.write() as session:
             found = await tipline_q.sender(session, user_id=member.id)
             if found is not None and found.blocked:
-                raise TiplineRefused("This desk no longer takes tips from you.")
+                raise TiplineRefused(N_("This desk no longer takes tips from you."))
             await self.names.remember(session, member)
             await tipline_q.add_sender(session, user_id=member.id, team_id=stored_id(team))
 
@@ -108,11 +109,11 @@ class Tiplines:
             if found is None:
                 return None
             if found.blocked:
-                raise TiplineRefused("This desk no longer takes tips from you.")
+                raise TiplineRefused(N_("This desk no longer takes tips from you."))
             tipline = await tipline_q.tipline_of(session, team_id=found.team_id)
             team = await team_q.get_team_by_id(session, team_id=found.team_id)
             if tipline is None or not tipline.enabled or team is None or not team.active:
-                raise TiplineRefused("This desk's tipline is closed for now.")
+                raise TiplineRefused(N_("This desk's tipline is closed for now."))
             last_minute = await request_q.asked_since(
                 session, user_id=user_id, since=now - timedelta(minutes=1)
             )
@@ -120,22 +121,23 @@ class Tiplines:
                 session, user_id=user_id, since=now - timedelta(days=1)
             )
         if last_day >= self.per_day:
-            raise TiplineRefused("That is all the desk can take from you today: try tomorrow.")
+            raise TiplineRefused(N_("That is all the desk can take from you today: try tomorrow."))
         if last_minute >= self.per_minute:
-            raise TiplineRefused("One moment: you sent several tips just now. Try in a minute.")
+            raise TiplineRefused(N_("One moment: you sent several tips just now. Try in a minute."))
         return team
 
-    async def block(self, *, chat_id: int, request_id: int) -> str:
-        """The team blocks the sender of a tip (named by its request); returns what happened."""
+    async def block(self, *, chat_id: int, request_id: int) -> Lazy:
+        """The team blocks the sender of a tip (named by its request); returns what happened
+        (`words._(it)` in the chat's language)."""
         async with self.db.write() as session:
             team = await team_q.get_team(session, chat_id=chat_id)
             request = await tipline_q.request_by_id(session, request_id=request_id)
             if team is None or request is None or request.team_id != team.id:
-                raise DeskError("This button is no longer valid.")
+                raise DeskError(N_("This button is no longer valid."))
             if request.user_id is None:
-                return "That sender asked to be forgotten: nothing left to block."
+                return N_("That sender asked to be forgotten: nothing left to block.")
             await tipline_q.block(session, user_id=request.user_id, team_id=stored_id(team))
-        return "Blocked: the desk takes no more tips from this sender."
+        return N_("Blocked: the desk takes no more tips from this sender.")
 
     async def forget(self, *, user_id: int) -> bool:
         """/forget: delete a tipline sender's personal data; False for someone who is not one."""

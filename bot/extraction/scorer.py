@@ -56,7 +56,8 @@ class ScorerParams:
                 hand_mean=data["hand_mean"],
                 hand_scale=data["hand_scale"],
                 full_hand=data["full_hand"],
-                full_ngrams=data["full_ngrams"].astype(np.float32),
+                # Kept as stored (float16, 0.5 MiB); score_sentence widens what it picks.
+                full_ngrams=data["full_ngrams"],
                 full_bias=float(data["full_bias"]),
                 lang_hand=data["lang_hand"],
                 lang_bias=float(data["lang_bias"]),
@@ -89,9 +90,14 @@ def score_sentence(
     if language_independent:
         return _sigmoid(float(hand @ params.lang_hand) + params.lang_bias)
     z = float(hand @ params.full_hand) + params.full_bias
-    unique = np.unique(grams)
+    # The distinct n-grams in ascending order, as np.unique gives them (which, since numpy 2.3,
+    # imports numpy.ma into the bot's process for the first sentence it scores).
+    unique = np.fromiter(sorted(set(grams.tolist())), dtype=np.int64)
     if unique.size:
-        z += float(params.full_ngrams[unique].sum()) / math.sqrt(unique.size)
+        picked = params.full_ngrams[unique]
+        if picked.dtype == np.float16:
+            picked = picked.astype(np.float32)  # the same sums as a float32 copy of them all
+        z += float(picked.sum()) / math.sqrt(unique.size)
     return _sigmoid(z)
 
 

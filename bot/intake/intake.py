@@ -14,6 +14,7 @@ from bot.desk.errors import DeskError
 from bot.desk.requests import Asking, record_request
 from bot.extraction.base import ExtractionResult, Extractor
 from bot.extraction.language import detect_language, unsupported_language
+from bot.i18n import N_
 from bot.intake.intake_types import Draft, Extracted, Origin, QueuedWhole, Received
 from bot.intake.submission_text import member_claim
 from bot.intake.web.article import ArticleContent, article_from_page_async, parse_article_async
@@ -44,14 +45,14 @@ class StillReading(DeskError):
     """The article's extraction has not finished: nothing to force in yet."""
 
     def __init__(self) -> None:
-        super().__init__("I'm still reading that article; wait for its claims.")
+        super().__init__(N_("I'm still reading that article; wait for its claims."))
 
 
 class ArticleNotFound(DeskError):
     """No such article in this chat's team (an old or forged button)."""
 
     def __init__(self) -> None:
-        super().__init__("This button is no longer valid.")
+        super().__init__(N_("This button is no longer valid."))
 
 
 # Control characters (NUL above all: PostgreSQL refuses it in text) except tab and newlines.

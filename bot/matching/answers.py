@@ -31,12 +31,13 @@ class KnownVerdict:
     matched_id: int
     verdict: str  # true, misleading, false, unproven
     checked_at: datetime
-    publisher: str | None  # the fact-checker of an imported review; None: the team's own desk
+    publisher: str | None  # the fact-checker of an imported review ("": unnamed); None: the desk
     reason: str | None  # the review's headline or the desk's reason
     url: str | None  # the published fact-check (an imported review's URL)
     chat_id: int | None = None  # where the earlier claim's card is, for a link to it
     card_message_id: int | None = None
     claim_id: int | None = None  # the new claim it answers (None for a message in the chat)
+    rating: str | None = None  # an imported review's own rating, shown when it has no headline
 
 
 def _review_headline(raw: str) -> str | None:
@@ -62,11 +63,10 @@ async def known_verdict(
         return None
     review = await import_q.review_of(session, claim_id=stored_id(matched))
     if review is not None:
-        headline = _review_headline(review.review) or f"rated it “{review.rating}”"
         return KnownVerdict(
             stored_id(matched), matched.status, review.reviewed_at or matched.status_changed_at,
-            review.publisher or "the publisher", headline, review.url or matched.review_url,
-            claim_id=claim_id,
+            review.publisher or "", _review_headline(review.review),
+            review.url or matched.review_url, claim_id=claim_id, rating=review.rating,
         )  # fmt: skip
     explanation = await explain(session, claim=matched)
     reason = explanation.reason

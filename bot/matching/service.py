@@ -21,11 +21,12 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.desk.errors import ClaimNotFound, DeskError, NotAnEditor, NoTeam
+from bot.i18n import N_
 from bot.matching.answers import KnownVerdict, known_verdict, known_verdicts
 from bot.matching.embeddings import Embedder, EmbeddingsError, TeamVectors, VectorStore
 from bot.matching.index import IndexCache, TermIndex
 from bot.matching.scoring import DEFAULT_THRESHOLD, Scored, prepared, score_pair
-from bot.matching.text import analyze
+from bot.matching.text import analyze_many
 from storage import claims as claim_q
 from storage import matching as match_q
 from storage import teams as team_q
@@ -110,7 +111,8 @@ class Match:
         return self.status_changed_at if self.verdict else None
 
     def describe(self) -> str:
-        """Plain text for a card: 'Matches #45 — False, 2026-11-20' (escape before HTML)."""
+        """'Matches #45 — False, 2026-11-20', in English (logs; a card says it with
+        handlers.render.match_line, in the chat's language)."""
         if self.verdict and self.verdict_at:
             return f"Matches #{self.claim_id} — {self.verdict.title()}, {self.verdict_at:%Y-%m-%d}"
         return f"Matches #{self.claim_id} ({self.status.replace('_', ' ')})"
@@ -137,7 +139,8 @@ def review_url(claim: Claim) -> str | None:
 
 def _terms_of(rows: Sequence[tuple[int, str]]) -> list[tuple[int, list[str]]]:
     """Retrieval terms of (claim id, text) rows."""
-    return [(claim_id, analyze(text)) for claim_id, text in rows]
+    terms = analyze_many([text for _, text in rows])
+    return [(claim_id, found) for (claim_id, _), found in zip(rows, terms, strict=True)]
 
 
 async def team_index(session: AsyncSession, *, team_id: int) -> TermIndex:
@@ -385,13 +388,17 @@ async def accept_match(
 ) -> MatchDecision:
     """Give a claim the verdict its match already has, recorded as "matches #45" and locked."""
     if not is_editor:
-        raise NotAnEditor("accept a verdict from the team's history")
+        # TRANSLATORS: completes "Only editors (the group's admins) can {action}."
+        raise NotAnEditor(N_("accept a verdict from the team's history"))
     async with db.write() as session:
         claim, matched = await _team_claims(
             session, chat_id=chat_id, claim_id=claim_id, matched_id=matched_id
         )
         if matched.status not in VERDICT_STATUSES:
-            raise DeskError(f"Claim #{matched_id} has no verdict yet, so there is none to accept.")
+            raise DeskError(
+                N_("Claim #{claim_id} has no verdict yet, so there is none to accept."),
+                claim_id=matched_id,
+            )
         claim.match_claim_id = matched_id  # also when the offer ran from an earlier claim
         await claim_q.change_status(
             session, claim=claim, to_status=matched.status, user_id=member_id,

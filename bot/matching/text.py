@@ -6,21 +6,25 @@ stress marks and Latin accents dropped — but not the marks that make й and ї
 read as values (`bot.matching.matching.tokenize`), stop words dropped, and each word reduced:
 English and Russian with the Snowball stemmers (PyStemmer), Ukrainian with pymorphy3's Ukrainian
 dictionary (Snowball has no Ukrainian stemmer), so "домогосподарств" and "домогосподарства" or
-"households" and "household" meet. Pure functions, cached per word.
+"households" and "household" meet. Pure functions, cached per word (PyStemmer keeps its own
+cache; Ukrainian lemmas come from a child process that holds the dictionary, `lemmas.py`, and
+are cached here in a bounded LRU).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
 
+from bot.matching import lemmas
 from bot.matching.matching import NEGATIONS, STOP_WORDS, SYNONYMS, normalize, tokenize
 
-WORD_CACHE = 200_000  # distinct words whose stems are kept (bounded memory)
+STEM_CACHE = 20_000  # words whose Snowball stems each stemmer keeps (PyStemmer's own cache)
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:t\.me|pic\.twitter\.com|bit\.ly)/\S+", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
@@ -112,7 +116,7 @@ def cyrillic_language(text: str) -> str:
     words = [w for w in _CYRILLIC_WORD_RE.findall(text.casefold()) if len(w) > 2]
     if not words:
         return "ru"  # no Cyrillic word to stem: the choice does not matter
-    known = sum(1 for word in words if _known_in_ukrainian(word))
+    known = sum(lemmas.known(words))
     return "uk" if known >= UKRAINIAN_SHARE * len(words) else "ru"
 
 
@@ -123,27 +127,21 @@ def language_of(text: str) -> str:
     return "en" if latin >= cyrillic else cyrillic_language(text.casefold())
 
 
-@lru_cache(maxsize=WORD_CACHE)
-def _known_in_ukrainian(word: str) -> bool:
-    """Whether the Ukrainian dictionary has this word form."""
-    return bool(_ukrainian().word_is_known(word))
-
-
 @cache
 def _stemmer(language: str) -> Any:
-    """A Snowball stemmer (built once per process)."""
-    return Stemmer.Stemmer(language)
+    """A Snowball stemmer (built once per process), with its own bounded cache of stems."""
+    return Stemmer.Stemmer(language, STEM_CACHE)
 
 
-@cache
-def _ukrainian() -> Any:
-    """pymorphy3's Ukrainian analyser (dictionary shipped in pymorphy3-dicts-uk, ~30 MB RSS)."""
-    import pymorphy3  # type: ignore[import-untyped]
+def _is_ukrainian_word(word: str, language: str) -> bool:
+    """Whether `stem_word` reduces this word with the Ukrainian dictionary."""
+    return (
+        "\u0400" <= word[0] <= "\u04ff"
+        and not word.isdigit()
+        and (language == "uk" or not _UK_LETTERS.isdisjoint(word))
+    )
 
-    return pymorphy3.MorphAnalyzer(lang="uk")
 
-
-@lru_cache(maxsize=WORD_CACHE)
 def stem_word(word: str, language: str) -> str:
     """One word's stem (English, Russian) or lemma (Ukrainian); numbers ('#3000') stay whole."""
     if word.startswith("#") or word.isdigit():
@@ -153,20 +151,55 @@ def stem_word(word: str, language: str) -> str:
     if not "\u0400" <= word[0] <= "\u04ff":
         return word
     if language == "uk" or _UK_LETTERS.intersection(word):
-        lemma = str(_ukrainian().parse(word)[0].normal_form)
-        return lemma.replace("ґ", "г")
+        return lemmas.lemma(word).replace("ґ", "г")
     return str(_stemmer("russian").stemWord(word.replace("ё", "е")))
 
 
-def analyze(text: str) -> list[str]:
-    """The retrieval terms of a text, in order (repeats kept: BM25 counts them)."""
+def _words(text: str) -> tuple[list[str], str]:
+    """The words of a text that become terms (before stemming), and its language."""
     normalized = normalize(fold_marks(clean_post(text)))
     language = cyrillic_language(normalized)
-    terms = []
+    words = []
     for token in tokenize(normalized):
         for word in VARIANTS.get(token, token).split():
             word = word.replace("'", "")
             if word in _DROP or word in NEGATIONS or (len(word) < 2 and not word.isdigit()):
                 continue
-            terms.append(stem_word(SYNONYMS.get(word, word), language))
+            words.append(SYNONYMS.get(word, word))
+    return words, language
+
+
+def _stems(words: Sequence[str], language: str) -> list[str]:
+    """`stem_word` of each word, the Ukrainian lemmas asked for in one go."""
+    ukrainian = [word for word in words if _is_ukrainian_word(word, language)]
+    if not ukrainian:
+        return [stem_word(word, language) for word in words]
+    found = dict(zip(ukrainian, lemmas.lemmas(ukrainian), strict=True))
+    return [
+        found[word].replace("ґ", "г") if word in found else stem_word(word, language)
+        for word in words
+    ]
+
+
+def _prefetch(texts: Iterable[tuple[Sequence[str], str]]) -> None:
+    """Ask for the Ukrainian lemmas of many texts' words at once (one request, not one each)."""
+    wanted = [word for words, lang in texts for word in words if _is_ukrainian_word(word, lang)]
+    if wanted:
+        lemmas.lemmas(wanted)
+
+
+def analyze(text: str) -> list[str]:
+    """The retrieval terms of a text, in order (repeats kept: BM25 counts them)."""
+    words, language = _words(text)
+    return _stems(words, language)
+
+
+def analyze_many(texts: Sequence[str], *, batch: int = 1000) -> list[list[str]]:
+    """`analyze` of many texts, with the Ukrainian lemmas of `batch` texts asked for at once
+    (few enough words that the lemma cache still holds them when they are stemmed)."""
+    terms: list[list[str]] = []
+    for start in range(0, len(texts), batch):
+        split = [_words(text) for text in texts[start : start + batch]]
+        _prefetch(split)
+        terms += [_stems(words, language) for words, language in split]
     return terms

@@ -180,7 +180,7 @@ async def test_reply_to_a_card_is_a_note_with_evidence_acknowledged_by_a_reactio
     )
     await desk.sandbox.wait_for(lambda: note.reactions)  # fails with a timeout otherwise
     assert len(desk.sandbox.bot_messages(desk.chat)) == messages_before  # no card re-posted
-    await card_shows(desk, POWER, "📝 1 note(s)")
+    await card_shows(desk, POWER, "📝 1 note —")
 
     await desk.say(desk.bob, f"/note {claim_id(card)} The ministry repeated it on TV.")
     detail = await ask(desk, desk.bob, f"/claim {claim_id(card)}", "Notes")

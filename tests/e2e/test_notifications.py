@@ -387,6 +387,7 @@ async def test_a_429_is_retried_after_retry_after_and_then_delivered(
         notifier = Notifier(
             cast(Any, SimpleNamespace(bot=flaky)),
             Outbox(desk.app.bot_data.services.db, worker="flaky", delay=0),
+            languages=desk.app.bot_data.services.languages,
             per_group_per_minute=8,
             per_second=20,
         )

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from telegram import Chat, InlineKeyboardMarkup, Message
 
 from bot.desk.desk import TeamSettings
+from bot.i18n import ENGLISH
 from handlers import buttons, render
 from handlers.admin import settings_keyboard
 from handlers.arguments import MAX_QUEUE_PAGE, MAX_ROW_ID
@@ -125,10 +126,12 @@ def message_with(markup: InlineKeyboardMarkup | None) -> Message:
 
 
 def test_each_kind_belongs_only_on_its_own_kind_of_message() -> None:
-    card = message_with(render.claim_keyboard(17))
+    card = message_with(render.claim_keyboard(17, ENGLISH))
     queue = message_with(render.queue_keyboard(2, more=True))
     setup = message_with(settings_keyboard(TeamSettings(2, 5, "offline"), ["offline", "openai"]))
-    teams = message_with(team_keyboard([Team(id=4, chat_id=-1, title="A", chat_type="group")]))
+    teams = message_with(
+        team_keyboard([Team(id=4, chat_id=-1, title="A", chat_type="group")], ENGLISH)
+    )
 
     assert buttons.belongs_on(QueueButton(9), queue)
     assert not buttons.belongs_on(QueueButton(1), card)

@@ -16,6 +16,7 @@ from bot.desk.views import ClaimView, Source
 from bot.extraction.base import ExtractedClaim
 from bot.extraction.offline import attribute_article, extract_claims
 from bot.extraction.validate import MAX_CLAIM_CHARS, validate_claim, validate_claims
+from bot.i18n import ENGLISH
 from handlers import render
 from storage.models import Claim
 
@@ -256,7 +257,7 @@ def test_card_offers_the_whole_quote_when_the_text_is_reworded() -> None:
         claim = Claim(id=7, team_id=1, article_id=1, text=text, quote=quote)
         source = Source("Reuters", None)
         view = ClaimView(claim, source, tally={}, voters=[], assignee=None, note_count=0)
-        return render.claim_card(view)
+        return render.claim_card(view, ENGLISH)
 
     reworded = card(text)
     assert f"<blockquote expandable>{html.escape(' '.join(quote.split()))}</blockquote>" in reworded

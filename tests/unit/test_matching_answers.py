@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.i18n import ENGLISH
 from bot.matching.answers import KnownVerdict, _review_headline
 from handlers.render import already_checked, card_link
 
@@ -19,7 +20,7 @@ OWN = KnownVerdict(
 
 
 def test_an_imported_check_names_its_publisher_linked_to_the_review() -> None:
-    line = already_checked(IMPORTED, NOW)
+    line = already_checked(IMPORTED, ENGLISH, NOW)
     assert line == (
         '🔁 <b>Already checked:</b> ❌ False, 20 Nov — <a href="https://stopfake.example/a">'
         "StopFake</a>: Fake: no such law"
@@ -27,11 +28,11 @@ def test_an_imported_check_names_its_publisher_linked_to_the_review() -> None:
 
 
 def test_the_desks_own_verdict_links_its_card_in_the_group_only() -> None:
-    assert already_checked(OWN, NOW) == (
+    assert already_checked(OWN, ENGLISH, NOW) == (
         "🔁 <b>Already checked:</b> 🟡 Misleading, 4 Mar 2025 — our desk, "
         '<a href="https://t.me/c/1234567890/55">claim #7</a>: Figures are from 2019'
     )
-    private = already_checked(OWN, NOW, in_group=False)
+    private = already_checked(OWN, ENGLISH, NOW, in_group=False)
     assert "the desk: Figures are from 2019" in private and "t.me" not in private
 
 

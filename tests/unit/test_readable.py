@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.desk.budget import plan_cards
 from bot.desk.views import ClaimView, Source, StatusView, article_source
+from bot.i18n import ENGLISH
 from handlers import render
 from storage.models import Article, Claim, Team
 
@@ -23,7 +24,7 @@ def card(text: str, source: Source | None = None) -> str:
         assignee=None,
         note_count=0,
     )
-    return render.claim_card(view)
+    return render.claim_card(view, ENGLISH)
 
 
 def claim(n: int, text: str, minutes: float = 10) -> Claim:
@@ -81,14 +82,14 @@ def test_source_of_a_link_is_the_outlet_and_author_not_the_title() -> None:
 
 def test_history_reads_as_a_person_would() -> None:
     assert (
-        render.history_change("open", "in_review", "votes")
+        render.history_change("open", "in_review", "votes", ENGLISH)
         == "🆕 open → 🔎 in review, after a vote"
     )
     assert (
-        render.history_change("disputed", "false", "consensus")
+        render.history_change("disputed", "false", "consensus", ENGLISH)
         == "⚖️ disputed → ❌ false, by the votes"
     )
-    assert render.history_change("open", "false", "<b>OSCE</b> count") == (
+    assert render.history_change("open", "false", "<b>OSCE</b> count", ENGLISH) == (
         "🆕 open → ❌ false: &lt;b&gt;OSCE&lt;/b&gt; count"
     )
 
@@ -128,10 +129,9 @@ def test_budget_keeps_the_cards_of_a_burst_to_the_minute_allowance() -> None:
 
 
 def test_summary_says_where_the_claims_without_cards_are() -> None:
-    assert "/queue" in render.deferred_line(0, True) and "many articles" in render.deferred_line(
-        0, True
-    )
-    assert "Cards for the first 2 are below (the chat is busy)" in render.deferred_line(2, True)
-    assert "Cards for the first 2 are below; the rest are in /queue." in render.deferred_line(
-        2, False
-    )
+    none = render.deferred_line(0, True, ENGLISH)
+    assert "/queue" in none and "many articles" in none
+    busy = render.deferred_line(2, True, ENGLISH)
+    assert "Cards for the first 2 are below (the chat is busy)" in busy
+    quiet = render.deferred_line(2, False, ENGLISH)
+    assert "Cards for the first 2 are below; the rest are in /queue." in quiet

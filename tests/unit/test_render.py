@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.desk.desk import TeamSettings
 from bot.desk.views import ClaimView, Source, article_source
+from bot.i18n import ENGLISH
 from handlers import render
 from handlers.admin import settings_keyboard
 from handlers.teams_choice import team_keyboard
@@ -25,7 +26,7 @@ def view(text: str = "Claim <b>text</b> & more", **claim: object) -> ClaimView:
 
 
 def test_card_escapes_every_user_supplied_part() -> None:
-    html = render.claim_card(view(claimant="<i>The ministry</i>"))
+    html = render.claim_card(view(claimant="<i>The ministry</i>"), ENGLISH)
     assert "<b>text</b>" not in html and "&lt;b&gt;text&lt;/b&gt;" in html
     assert "&lt;i&gt;The ministry&lt;/i&gt;" in html
     assert "channel &lt;Evil&gt;" in html and 'href="https://t.me/evil/1?a=1&amp;b=2"' in html
@@ -34,16 +35,16 @@ def test_card_escapes_every_user_supplied_part() -> None:
 
 
 def test_long_texts_fit_in_a_message() -> None:
-    assert len(render.claim_card(view("word " * 2000))) <= render.MAX_MESSAGE
+    assert len(render.claim_card(view("word " * 2000), ENGLISH)) <= render.MAX_MESSAGE
     assert len(render.fit("line\n" * 2000)) <= render.MAX_MESSAGE
 
 
 def test_callback_data_fits_in_64_bytes() -> None:
     keyboards = [
-        render.claim_keyboard(10**15),
+        render.claim_keyboard(10**15, ENGLISH),
         render.queue_keyboard(10**9, True),
         settings_keyboard(TeamSettings(9, 20, "openai"), ["offline", "openai"]),
-        team_keyboard([Team(id=10**12, chat_id=-1, title="T" * 200)]),
+        team_keyboard([Team(id=10**12, chat_id=-1, title="T" * 200)], ENGLISH),
     ]
     for keyboard in keyboards:
         assert keyboard is not None
@@ -84,6 +85,6 @@ def test_heading_has_byline_and_date() -> None:
         author="Ann & Bo",
         published_at=datetime(2024, 5, 14, tzinfo=UTC),
     )
-    heading = render.article_heading(article, "src")
+    heading = render.article_heading(article, "src", ENGLISH)
     assert "Grain &lt;exports&gt;" in heading
     assert "✍️ by Ann &amp; Bo · 2024-05-14" in heading

@@ -12,7 +12,7 @@ Usage (a PDF, a voice note or an image alike)::
     )
     downloaded.content, downloaded.kind, downloaded.sha256
 
-Raises a `FileRefused` (a DeskError: `str(error)` is the member's message): `FileTooBig`,
+Raises a `FileRefused` (a DeskError: `error.say(words)` is the member's message): `FileTooBig`,
 `FileUnavailable` or `WrongKind`.
 """
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.desk.errors import DeskError
+from bot.i18n import ENGLISH, N_, Words
 
 # The Bot API hands out files up to 20 MB (getFile answers "file is too big" above that).
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
@@ -38,7 +39,7 @@ READABLE_IMAGE_KINDS: frozenset[FileKind] = frozenset({"png", "jpeg", "webp"})
 
 
 class FileRefused(DeskError):
-    """A file the bot will not read; `str(error)` says why, in the member's terms."""
+    """A file the bot will not read; `error.say(words)` says why, in the member's terms."""
 
 
 class FileTooBig(FileRefused):
@@ -46,11 +47,29 @@ class FileTooBig(FileRefused):
 
     def __init__(self, size: int | None, limit: int) -> None:
         self.size, self.limit = size, limit
-        told = f"{megabytes(size)} " if size else ""
-        super().__init__(
-            f"That file is {told}too big: I read files up to {megabytes(limit)}. "
+        super().__init__(self._said(), **self._sizes(ENGLISH))
+
+    def _said(self) -> str:
+        if self.size:
+            # TRANSLATORS: {size} and {limit} are sizes such as "25 MB".
+            return N_(
+                "That file is {size} too big: I read files up to {limit}. "
+                "Send a smaller one, or paste its text."
+            )
+        # TRANSLATORS: {limit} is a size such as "25 MB".
+        return N_(
+            "That file is too big: I read files up to {limit}. "
             "Send a smaller one, or paste its text."
         )
+
+    def _sizes(self, words: Words) -> dict[str, object]:
+        sizes: dict[str, object] = {"limit": megabytes(self.limit, words)}
+        if self.size:
+            sizes["size"] = megabytes(self.size, words)
+        return sizes
+
+    def say(self, words: Words) -> str:
+        return words._(self.message, **self._sizes(words))
 
 
 class FileUnavailable(FileRefused):
@@ -58,7 +77,7 @@ class FileUnavailable(FileRefused):
 
     def __init__(self, reason: str = "") -> None:
         self.reason = reason
-        super().__init__("I could not download that file from Telegram; try sending it again.")
+        super().__init__(N_("I could not download that file from Telegram; try sending it again."))
 
 
 class WrongKind(FileRefused):
@@ -66,8 +85,17 @@ class WrongKind(FileRefused):
 
     def __init__(self, found: FileKind | None, wanted: str) -> None:
         self.found = found
-        what = f"a {found.upper()} file" if found else "not a file I know"
-        super().__init__(f"That is {what}, not {wanted}.")
+        if found:
+            super().__init__(
+                # TRANSLATORS: {kind} is a file type such as "GIF"; {wanted} what was expected,
+                # such as "a PNG, JPEG or WebP image".
+                N_("That is a {kind} file, not {wanted}."),
+                kind=found.upper(),
+                wanted=wanted,
+            )
+        else:
+            # TRANSLATORS: {wanted} is what was expected, such as "a PNG, JPEG or WebP image".
+            super().__init__(N_("That is not a file I know, not {wanted}."), wanted=wanted)
 
 
 @dataclass(frozen=True)
@@ -106,11 +134,13 @@ class Downloaded:
         return len(self.content)
 
 
-def megabytes(size: int) -> str:
+def megabytes(size: int, words: Words = ENGLISH) -> str:
     """A size as people say it: "1.5 MB", "300 kB"."""
     if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f}".rstrip("0").rstrip(".") + " MB"
-    return f"{max(size // 1000, 1)} kB"
+        # TRANSLATORS: a size in megabytes ("1.5 MB").
+        return words._("{size} MB", size=words.number(round(size / 1_000_000, 1)))
+    # TRANSLATORS: a size in kilobytes ("300 kB").
+    return words._("{size} kB", size=words.number(max(size // 1000, 1)))
 
 
 def sniff(content: bytes) -> FileKind | None:
@@ -154,7 +184,7 @@ async def download_file(
     declared_size: int | None,
     max_bytes: int,
     accept: Collection[FileKind] | None = None,
-    wanted: str = "a file I can read",
+    wanted: str = N_("a file I can read"),
 ) -> Downloaded:
     """Download a file a member sent, refusing it before any byte moves when it is too big.
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
+from bot.i18n import N_
 from bot.intake.media.files import FileRefused
 
 # Lines of ink this many pixels high (about a 40-pixel font) or more read well; smaller text is
@@ -34,14 +35,14 @@ class DamagedImage(ImageRefused):
     """The bytes do not decode as a whole image (corrupt or cut short)."""
 
     def __init__(self) -> None:
-        super().__init__("That image is damaged or incomplete; I could not open it.")
+        super().__init__(N_("That image is damaged or incomplete; I could not open it."))
 
 
 class AnimatedImage(ImageRefused):
     """An animation (GIF, animated WebP or PNG): no single picture to read."""
 
     def __init__(self) -> None:
-        super().__init__("That is an animation; send a still screenshot and I will read it.")
+        super().__init__(N_("That is an animation; send a still screenshot and I will read it."))
 
 
 class TooManyPixels(ImageRefused):
@@ -49,10 +50,28 @@ class TooManyPixels(ImageRefused):
 
     def __init__(self, limit: int, size: tuple[int, int] | None = None) -> None:
         self.size = size
-        told = f"{size[0]}×{size[1]} pixels" if size else "too large"
+        megapixels = f"{limit / 1e6:.0f}"
+        if size is None:
+            super().__init__(
+                # TRANSLATORS: {megapixels} is a number ("12"): use an abbreviation if the word
+                # would change with it.
+                N_(
+                    "That image is too large: I read images of up to {megapixels} megapixels. "
+                    "Send a smaller screenshot."
+                ),
+                megapixels=megapixels,
+            )
+            return
         super().__init__(
-            f"That image is {told}: I read images of up to {limit / 1e6:.0f} megapixels. "
-            "Send a smaller screenshot."
+            # TRANSLATORS: "{width}×{height} pixels" is the image's size ("4000×3000 pixels");
+            # {megapixels} is a number ("12"): use an abbreviation if the word would change with it.
+            N_(
+                "That image is {width}×{height} pixels: I read images of up to {megapixels} "
+                "megapixels. Send a smaller screenshot."
+            ),
+            width=size[0],
+            height=size[1],
+            megapixels=megapixels,
         )
 
 

@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 from PIL import Image
 
 from bot.desk.errors import DeskError
+from bot.i18n import N_
 from bot.intake.media.chrome import Line, without_chrome
 from bot.intake.media.images import open_image, prepare_for_ocr, text_line_height
 
@@ -56,14 +57,14 @@ class OcrUnavailable(DeskError):
     """Tesseract (or one of its languages) is not installed here."""
 
     def __init__(self) -> None:
-        super().__init__("I can't read images on this installation yet.")
+        super().__init__(N_("I can't read images on this installation yet."))
 
 
 class OcrFailed(DeskError):
     """Tesseract did not finish (a timeout, a crash)."""
 
     def __init__(self) -> None:
-        super().__init__("I could not read that image in time; try a smaller screenshot.")
+        super().__init__(N_("I could not read that image in time; try a smaller screenshot."))
 
 
 @dataclass(frozen=True)

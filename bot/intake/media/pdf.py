@@ -22,6 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from bot.desk.errors import DeskError
+from bot.i18n import ENGLISH, N_, Words
+
 log = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
@@ -51,39 +54,62 @@ PAGE_NUMBER_LINE = re.compile(
 )
 
 
-class PdfError(Exception):
-    """A PDF the bot cannot read; `str(error)` is what the member is told."""
+class PdfError(DeskError):
+    """A PDF the bot cannot read; `error.say(words)` is what the member is told ({name} in
+    each message is the file's name)."""
 
 
 class PdfEncrypted(PdfError):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"{name} is protected with a password: I can't open it. "
-            "Send a copy without the password, or paste the text."
+            N_(
+                "{name} is protected with a password: I can't open it. "
+                "Send a copy without the password, or paste the text."
+            ),
+            name=name,
         )
 
 
 class PdfBroken(PdfError):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"{name} is damaged or not really a PDF: I can't read it. "
-            "Save it again as PDF, or paste the text."
+            N_(
+                "{name} is damaged or not really a PDF: I can't read it. "
+                "Save it again as PDF, or paste the text."
+            ),
+            name=name,
         )
 
 
 class PdfTooLong(PdfError):
     def __init__(self, name: str, pages: int, limit: int) -> None:
-        super().__init__(
-            f"{name} has {pages} pages; I read PDFs of up to {limit} pages. "
-            "Send the pages that matter as a smaller PDF, or paste the text."
+        self.pages = pages
+        super().__init__("{name}", name=name, pages=pages, limit=limit)  # the words: `say`
+        self.args = (self.say(ENGLISH),)
+
+    def say(self, words: Words) -> str:
+        # TRANSLATORS: {name} is the file's name; {limit} is a number of pages.
+        return words.ngettext(
+            "{name} has {n} page; I read PDFs of up to {limit} pages. "
+            "Send the pages that matter as a smaller PDF, or paste the text.",
+            "{name} has {n} pages; I read PDFs of up to {limit} pages. "
+            "Send the pages that matter as a smaller PDF, or paste the text.",
+            self.pages,
+            name=self.values["name"],
+            limit=self.values["limit"],
         )
 
 
 class PdfTooSlow(PdfError):
     def __init__(self, name: str, seconds: float) -> None:
         super().__init__(
-            f"Reading {name} took longer than {seconds:g} s, so I stopped. "
-            "Send a smaller PDF, or paste the text."
+            # TRANSLATORS: {name} is the file's name; {seconds} a number of seconds ("60 s").
+            N_(
+                "Reading {name} took longer than {seconds} s, so I stopped. "
+                "Send a smaller PDF, or paste the text."
+            ),
+            name=name,
+            seconds=f"{seconds:g}",
         )
 
 
@@ -324,9 +350,9 @@ def _child_main() -> None:
     try:
         pages = read_pages(data, max_pages=max_pages, ocr_pages=ocr_pages, name=name)
     except PdfError as error:
-        answer: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
+        answer: dict[str, Any] = {"error": type(error).__name__, "values": error.values}
     except MemoryError:
-        answer = {"error": "PdfBroken", "message": str(PdfBroken(name))}
+        answer = {"error": "PdfBroken", "values": {"name": name}}
     else:
         answer = {
             "page_count": pages.page_count,
@@ -372,7 +398,7 @@ async def read_pdf_pages(
         raise PdfBroken(name)
     answer = json.loads(out)
     if "error" in answer:
-        raise PdfError(answer["message"])
+        raise _refusal(answer, name)
     return PdfPages(
         page_count=answer["page_count"],
         texts=answer["texts"],
@@ -382,6 +408,16 @@ async def read_pdf_pages(
         ],
         scanned_count=answer["scanned_count"],
     )
+
+
+def _refusal(answer: dict[str, Any], name: str) -> PdfError:
+    """The child's refusal as the bot's own error, with the file's name as the bot has it."""
+    values = answer.get("values", {})
+    if answer["error"] == "PdfTooLong":
+        return PdfTooLong(name, int(values["pages"]), int(values["limit"]))
+    if answer["error"] == "PdfEncrypted":
+        return PdfEncrypted(name)
+    return PdfBroken(name)
 
 
 class ImageReader(Protocol):
@@ -398,14 +434,17 @@ class HasText(Protocol):
 class ScanUnreadable(PdfError):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"{name} is a scan (its pages are pictures, with no text layer) and I can't read "
-            "images on this installation yet. Paste the text, or send a PDF with text in it."
+            N_(
+                "{name} is a scan (its pages are pictures, with no text layer) and I can't read "
+                "images on this installation yet. Paste the text, or send a PDF with text in it."
+            ),
+            name=name,
         )
 
 
 class NoTextInPdf(PdfError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"I found no text in {name}.")
+        super().__init__(N_("I found no text in {name}."), name=name)
 
 
 async def read_pdf(

@@ -13,12 +13,15 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from bot.i18n import ENGLISH, N_, Lazy, Words
+
 log = logging.getLogger(__name__)
 
-RECORDING_PLACES = {
-    "voice": "from the voice message",
-    "video_note": "from the video message",
-    "video": "from the video",
+RECORDING_PLACES: dict[str, Lazy] = {
+    # TRANSLATORS: where on a card a claim comes from ("📎 from the voice message").
+    "voice": N_("from the voice message"),
+    "video_note": N_("from the video message"),
+    "video": N_("from the video"),
 }
 
 
@@ -43,7 +46,9 @@ def page_at(pages: Sequence[Sequence[int]], offset: int) -> int | None:
     return pages[bisect.bisect_right(starts, offset) - 1][1]
 
 
-def claim_place(media: str | None, title: str | None, offset: int) -> str | None:
+def claim_place(
+    media: str | None, title: str | None, offset: int, words: Words = ENGLISH
+) -> str | None:
     """Where a claim starting at `offset` is, for its card; None for an article from text."""
     if not media:
         return None
@@ -56,19 +61,26 @@ def claim_place(media: str | None, title: str | None, offset: int) -> str | None
         log.warning("Unreadable media note %r: %s", media[:80], error)
         return None
     if source in RECORDING_PLACES:
-        return RECORDING_PLACES[source]
+        return words._(RECORDING_PLACES[source])
     if source == "image":  # bot/intake/media/compose.py writes these notes
-        return image_place(note, offset)
+        return image_place(note, offset, words)
     page = page_at(pages, offset)
     if page is None:
         return None
-    return f"{title}, p. {page}" if title else f"p. {page}"
+    if title:
+        # TRANSLATORS: a page of a file, on a claim's card ("report.pdf, p. 3").
+        return words._("{title}, p. {page}", title=title, page=page)
+    # TRANSLATORS: a page of a file whose name is not known, on a claim's card ("p. 3").
+    return words._("p. {page}", page=page)
 
 
-def image_place(note: dict[str, Any], offset: int) -> str | None:
+def image_place(note: dict[str, Any], offset: int, words: Words = ENGLISH) -> str | None:
     """Where a claim starting at `offset` is: "from the image" (or "from image 2" of an album);
     None in a caption. The note: {"images": [[start, end, number], ...], "count": N}."""
     for start, end, number in note.get("images", ()):
         if int(start) <= offset < int(end):
-            return "from the image" if note.get("count") == 1 else f"from image {number}"
+            if note.get("count") == 1:
+                return words._("from the image")
+            # TRANSLATORS: which image of an album a claim comes from ("from image 2").
+            return words._("from image {number}", number=number)
     return None

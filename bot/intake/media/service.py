@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 from rapidfuzz import fuzz
 
+from bot.i18n import N_
 from bot.intake.intake_types import Received
 from bot.intake.media.files import READABLE_IMAGE_KINDS, FileSource, download_file
 from bot.intake.media.ocr import ImageText, OcrReader
@@ -132,7 +133,7 @@ class Media:
                 declared_size=ref.size,
                 max_bytes=self.max_image_bytes,
                 accept=READABLE_IMAGE_KINDS,
-                wanted="a PNG, JPEG or WebP image",
+                wanted=N_("a PNG, JPEG or WebP image"),
             )
             picture = await self.ocr.open(downloaded.content)  # refuses bombs, damaged files
             phash = await self.ocr.run(perceptual_hash, picture)

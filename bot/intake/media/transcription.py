@@ -14,11 +14,14 @@ from dataclasses import dataclass
 import httpx
 
 from bot.desk.errors import DeskError
+from bot.i18n import N_
 
 log = logging.getLogger(__name__)
 
 ENDPOINT = "/audio/transcriptions"
-NOT_CONFIGURED = (
+# TRANSLATORS: TRANSCRIPTION_URL is a setting's name and /v1/audio/transcriptions an address:
+# keep both as they are.
+NOT_CONFIGURED = N_(
     "I can't listen to voice messages or videos on this installation yet: the operator needs "
     "to set TRANSCRIPTION_URL to a speech-to-text server (an OpenAI-compatible "
     "/v1/audio/transcriptions endpoint: whisper.cpp, faster-whisper, vLLM or OpenAI). "
@@ -27,7 +30,8 @@ NOT_CONFIGURED = (
 
 
 class TranscriptionFailed(DeskError):
-    """The speech-to-text service could not give a transcript; `str(error)` tells the member."""
+    """The speech-to-text service could not give a transcript; `error.say(words)` tells the
+    member."""
 
 
 @dataclass(frozen=True)
@@ -67,14 +71,20 @@ class Transcriber:
                 response = await client.post(self.url, headers=headers, files=files, data=data)
         except httpx.TimeoutException as error:
             raise TranscriptionFailed(
-                f"The speech-to-text service did not answer within {self.timeout:g} s; "
-                "try again later, or paste what is said."
+                # TRANSLATORS: {seconds} is a number of seconds ("120 s").
+                N_(
+                    "The speech-to-text service did not answer within {seconds} s; "
+                    "try again later, or paste what is said."
+                ),
+                seconds=f"{self.timeout:g}",
             ) from error
         except httpx.HTTPError as error:
             log.warning("Transcription request to %s failed: %s", self.url, error)
             raise TranscriptionFailed(
-                "I could not reach the speech-to-text service; try again later, "
-                "or paste what is said."
+                N_(
+                    "I could not reach the speech-to-text service; try again later, "
+                    "or paste what is said."
+                )
             ) from error
         return _transcript(response)
 
@@ -84,23 +94,42 @@ def _transcript(response: httpx.Response) -> str:
     if response.status_code >= 400:
         reason = _error_message(response)
         log.warning("Transcription failed: HTTP %s %s", response.status_code, reason)
-        if response.status_code in (401, 403):
-            told = "refused the bot's key (check TRANSCRIPTION_API_KEY)"
-        elif response.status_code == 413:
-            told = "says the recording is too large"
-        elif response.status_code == 429 or response.status_code >= 500:
-            told = "is busy or failing right now; try again in a few minutes"
-        else:
-            told = f"could not read that recording ({reason})" if reason else "refused it"
-        raise TranscriptionFailed(f"The speech-to-text service {told}.")
+        raise _refusal(response.status_code, reason)
     try:
         body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return response.text.strip()  # response_format=text servers answer the plain text
     text = body.get("text") if isinstance(body, dict) else None
     if not isinstance(text, str):
-        raise TranscriptionFailed("The speech-to-text service gave an answer I can't read.")
+        raise TranscriptionFailed(N_("The speech-to-text service gave an answer I can't read."))
     return text.strip()
+
+
+def _refusal(status: int, reason: str) -> TranscriptionFailed:
+    """What the member is told of an HTTP error from the speech-to-text service."""
+    if status in (401, 403):
+        return TranscriptionFailed(
+            # TRANSLATORS: TRANSCRIPTION_API_KEY is a setting's name: keep it as it is.
+            N_("The speech-to-text service refused the bot's key (check TRANSCRIPTION_API_KEY).")
+        )
+    if status == 413:
+        return TranscriptionFailed(
+            N_("The speech-to-text service says the recording is too large.")
+        )
+    if status == 429 or status >= 500:
+        return TranscriptionFailed(
+            N_(
+                "The speech-to-text service is busy or failing right now; try again in a few "
+                "minutes."
+            )
+        )
+    if reason:
+        return TranscriptionFailed(
+            # TRANSLATORS: {reason} is the service's own error message, in English.
+            N_("The speech-to-text service could not read that recording ({reason})."),
+            reason=reason,
+        )
+    return TranscriptionFailed(N_("The speech-to-text service refused it."))
 
 
 def _error_message(response: httpx.Response) -> str:

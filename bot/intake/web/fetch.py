@@ -14,6 +14,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from bot.i18n import N_
 from bot.intake.web.addresses import AllowedHosts, address_block_reason, parse_ip
 from bot.intake.web.charsets import decode_page
 from bot.intake.web.errors import (
@@ -41,6 +42,7 @@ _CHUNK = 64 * 1024
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # A last label made only of digits (or 0x…) is an IP in disguise ("127.1", "2130706433").
 _NUMERIC_HOST_RE = re.compile(r"(?:^|\.)(?:0x[0-9a-f]*|[0-9]+)$", re.I)
+INVALID_ADDRESS = N_("That doesn't look like a valid web address.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,18 +182,18 @@ class PageFetcher:
             parsed = URL(url) if isinstance(url, str) else url
             port = parsed.port
         except (ValueError, TypeError) as exc:
-            raise UnsupportedUrl("That doesn't look like a valid web address.") from exc
+            raise UnsupportedUrl(INVALID_ADDRESS) from exc
         if parsed.scheme not in ("http", "https"):
-            raise UnsupportedUrl("I can only open http:// and https:// links.")
+            raise UnsupportedUrl(N_("I can only open http:// and https:// links."))
         if parsed.user is not None or parsed.password is not None:
-            raise UnsupportedUrl("I don't open links with a user name or password in them.")
+            raise UnsupportedUrl(N_("I don't open links with a user name or password in them."))
         host = (parsed.raw_host or "").rstrip(".").lower()
         if not host or port is None:
-            raise UnsupportedUrl("That doesn't look like a valid web address.")
+            raise UnsupportedUrl(INVALID_ADDRESS)
         if self.allowed.permits(host, port):
             return parsed
         if port not in STANDARD_PORTS:
-            raise UnsupportedUrl("I only open web pages on the standard ports (80 and 443).")
+            raise UnsupportedUrl(N_("I only open web pages on the standard ports (80 and 443)."))
         ip = parse_ip(host)
         if ip is not None:
             reason = address_block_reason(ip)
@@ -199,7 +201,7 @@ class PageFetcher:
                 raise ForbiddenAddress(str(ip), reason)
         elif _NUMERIC_HOST_RE.search(host):
             raise UnsupportedUrl(
-                "That link uses an unusual numeric address; please send the usual web address."
+                N_("That link uses an unusual numeric address; please send the usual web address.")
             )
         return parsed
 
@@ -261,7 +263,7 @@ def _join(base: URL, location: str) -> URL:
     try:
         return base.join(URL(location))
     except ValueError as exc:
-        raise UnsupportedUrl("The site redirected to an invalid address.") from exc
+        raise UnsupportedUrl(N_("The site redirected to an invalid address.")) from exc
 
 
 def _sniff_type(body: bytes) -> str:
@@ -269,7 +271,7 @@ def _sniff_type(body: bytes) -> str:
     head = body[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         return "text/html"
-    raise UnsupportedContentType("an unknown type")
+    raise UnsupportedContentType(None)
 
 
 def _declared_charsets(header: str | None, body: bytes, content_type: str) -> list[str | None]:
@@ -287,11 +289,13 @@ def _translate_client_error(exc: aiohttp.ClientError) -> FetchError:
     if isinstance(exc, TimeoutError):
         return PageTimeout()
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
-        return ConnectionFailed("I couldn't find that website: its name doesn't resolve.")
+        return ConnectionFailed(N_("I couldn't find that website: its name doesn't resolve."))
     if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
-        return ConnectionFailed("The site's secure connection (TLS certificate) didn't check out.")
+        return ConnectionFailed(
+            N_("The site's secure connection (TLS certificate) didn't check out.")
+        )
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return ConnectionFailed("I couldn't connect to that website.")
+        return ConnectionFailed(N_("I couldn't connect to that website."))
     if isinstance(exc, aiohttp.InvalidURL):
-        return UnsupportedUrl("That doesn't look like a valid web address.")
-    return ConnectionFailed("The site broke off the connection before sending the page.")
+        return UnsupportedUrl(INVALID_ADDRESS)
+    return ConnectionFailed(N_("The site broke off the connection before sending the page."))
