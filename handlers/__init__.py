@@ -17,6 +17,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Lazy, words
 from handlers import (
     admin,
     buttons,
@@ -40,29 +41,35 @@ from handlers.errors import on_error
 from handlers.publish import resume_extractions
 from handlers.retry import repost_unposted_cards
 
-GROUP_COMMANDS = [
-    ("status", "The queue at a glance, or /status <id>"),
-    ("check", "Check a text or link, or reply to a message"),
-    ("queue", "Open claims, page by page"),
-    ("claim", "One claim in full: /claim <id>"),
-    ("mine", "Claims I took"),
-    ("note", "Add a note: /note <id> <text>"),
-    ("verdict", "Editors: /verdict <id> <rating> [reason]"),
-    ("reopen", "Editors: reopen a claim"),
-    ("dismiss", "Editors: dismiss a claim"),
-    ("settings", "Team settings"),
-    ("export", "Editors: claims as CSV, JSON or ClaimReview"),
-    ("import", "Editors: import fact-checks (reply to a ClaimReview file)"),
-    ("notify", "Verdicts on what I sent: /notify on|off"),
-    ("tipline", "Editors: the public tipline, /tipline on|off"),
-    ("help", "What I do"),
+# The command menus, each description a message (Telegram: at most 256 characters).
+GROUP_COMMANDS: list[tuple[str, Lazy]] = [
+    # TRANSLATORS: descriptions of the bot's commands in Telegram's command menu (at most 256
+    # characters; keep the /commands and what is in <…> and […] as they are).
+    ("status", N_("The queue at a glance, or /status <id>")),
+    ("check", N_("Check a text or link, or reply to a message")),
+    ("queue", N_("Open claims, page by page")),
+    ("claim", N_("One claim in full: /claim <id>")),
+    ("mine", N_("Claims I took")),
+    ("note", N_("Add a note: /note <id> <text>")),
+    ("verdict", N_("Editors: /verdict <id> <rating> [reason]")),
+    ("reopen", N_("Editors: reopen a claim")),
+    ("dismiss", N_("Editors: dismiss a claim")),
+    ("settings", N_("Team settings")),
+    ("export", N_("Editors: claims as CSV, JSON or ClaimReview")),
+    ("import", N_("Editors: import fact-checks (reply to a ClaimReview file)")),
+    ("notify", N_("Verdicts on what I sent: /notify on|off")),
+    ("tipline", N_("Editors: the public tipline, /tipline on|off")),
+    ("language", N_("The language I speak here")),
+    ("help", N_("What I do")),
 ]
-PRIVATE_COMMANDS = [
-    ("start", "How to use the fact desk"),
-    ("check", "Check a text or link"),
-    ("notify", "Verdicts on what I sent: /notify on|off"),
-    ("forget", "Tipline senders: delete what the bot knows about me"),
-    ("help", "What I do"),
+PRIVATE_COMMANDS: list[tuple[str, Lazy]] = [
+    # TRANSLATORS: descriptions of the bot's commands in the command menu of a private chat.
+    ("start", N_("How to use the fact desk")),
+    ("check", N_("Check a text or link")),
+    ("notify", N_("Verdicts on what I sent: /notify on|off")),
+    ("forget", N_("Tipline senders: delete what the bot knows about me")),
+    ("language", N_("The language I speak to you")),
+    ("help", N_("What I do")),
 ]
 
 # New messages only: an edited message must never become a second article.
@@ -183,14 +190,22 @@ def register(application: DeskApplication) -> None:
 
 
 async def set_command_menus(application: DeskApplication) -> None:
-    """Publish the command menu for groups and for private chats."""
+    """Publish the command menu for groups and for private chats, in each language we speak.
+
+    English is the menu of every client; a client set to Ukrainian or Russian gets its own
+    (Telegram picks the menu by the user's `language_code`).
+    """
     bot = application.bot
-    await bot.set_my_commands(
-        [BotCommand(n, d) for n, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats()
-    )
-    await bot.set_my_commands(
-        [BotCommand(n, d) for n, d in PRIVATE_COMMANDS], scope=BotCommandScopeAllPrivateChats()
-    )
+    menus = [
+        (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
+        (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
+    ]
+    for code in LANGUAGES:
+        said = words(code)
+        menu_language = None if code == DEFAULT_LANGUAGE else code
+        for commands, scope in menus:
+            menu = [BotCommand(name, said._(description)) for name, description in commands]
+            await bot.set_my_commands(menu, scope=scope, language_code=menu_language)
 
 
 resume_albums = media.resume_albums

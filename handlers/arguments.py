@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.desk.errors import BadArguments, ClaimNotFound
+from bot.i18n import N_
 
 # Claims and teams have `Integer` primary keys: 32-bit on PostgreSQL. A larger id names no row.
 MAX_ROW_ID = 2**31 - 1
@@ -19,8 +20,14 @@ MAX_QUEUE_PAGE = 100_000
 MAX_DIGITS = 12
 
 ASCII_DIGITS = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
-CLAIM_ID_USAGE = "claim ids are numbers like 17, for example /claim 17."
-QUEUE_USAGE = "Use /queue or /queue <page number>, e.g. /queue 2."
+# TRANSLATORS: the answer to a claim id that is not a number; {argument} is what was typed.
+NOT_A_CLAIM_ID = N_(
+    "“{argument}” is not a claim id; claim ids are numbers like 17, for example /claim 17."
+)
+# TRANSLATORS: the answer to a /queue page that is not a number (plain text: keep "<…>").
+QUEUE_USAGE = N_("Use /queue or /queue <page number>, e.g. /queue 2.")
+# TRANSLATORS: the answer to a /queue page number far past any queue; {page} is that number.
+NO_SUCH_PAGE = N_("The queue has no page {page}; /queue shows the first.")
 
 
 def ascii_number(text: str, *, low: int = 1, high: int) -> int | None:
@@ -51,7 +58,7 @@ def parse_claim_id(argument: str) -> int:
     """
     digits = _digits(argument.strip().removeprefix("#"))
     if digits is None:
-        raise BadArguments(f"“{argument[:30]}” is not a claim id; {CLAIM_ID_USAGE}")
+        raise BadArguments(NOT_A_CLAIM_ID, argument=argument[:30])
     claim_id = ascii_number(digits or "0", low=0, high=MAX_ROW_ID)
     if claim_id is None:
         raise ClaimNotFound(_shown(digits))
@@ -65,5 +72,5 @@ def parse_page(argument: str) -> int:
         raise BadArguments(QUEUE_USAGE)
     page = ascii_number(digits, high=MAX_QUEUE_PAGE)
     if page is None:
-        raise BadArguments(f"The queue has no page {_shown(digits)}; /queue shows the first.")
+        raise BadArguments(NO_SUCH_PAGE, page=_shown(digits))
     return page

@@ -22,7 +22,7 @@ from typing import ClassVar, Generic, TypeVar
 from telegram import CallbackQuery, Chat, MaybeInaccessibleMessage, Update
 from telegram.error import TelegramError
 
-from bot.i18n import N_, Words
+from bot.i18n import LANGUAGES, N_, Words
 from bot.records import Rating
 from handlers.arguments import MAX_QUEUE_PAGE, MAX_ROW_ID, ascii_number
 
@@ -32,6 +32,7 @@ MAX_DATA_BYTES = 64  # Telegram's limit on callback_data
 # TRANSLATORS: the answer to a press of an old or unknown button (at most 200 characters).
 INVALID = N_("This button is no longer valid.")
 SETTING_NAMES = ("quorum", "cards")
+AUTO_LANGUAGE = "auto"  # the language setting's value for "most members' language"
 MAX_SETTING_VALUE = 99  # the desk clamps each setting to its own range
 EXTRACTOR_NAME = re.compile(r"[a-z0-9_-]{1,40}")
 RATINGS = {rating.value: rating for rating in Rating}
@@ -128,7 +129,8 @@ class QueueButton:
 
 @dataclass(frozen=True)
 class SettingButton:
-    """A change on /settings: 'set:quorum:3', 'set:extractor:openai', 'set:answers:on'."""
+    """A change on /settings: 'set:quorum:3', 'set:extractor:openai', 'set:answers:on',
+    'set:language:uk' ('set:language:auto': most members' language)."""
 
     name: str
     value: str
@@ -148,6 +150,8 @@ class SettingButton:
         if name == "extractor" and EXTRACTOR_NAME.fullmatch(value):
             return cls(name, value)
         if name == "answers" and value in ("on", "off"):
+            return cls(name, value)
+        if name == "language" and value in (*LANGUAGES, AUTO_LANGUAGE):
             return cls(name, value)
         return None
 

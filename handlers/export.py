@@ -9,14 +9,19 @@ from telegram import Update
 
 from bot.desk.errors import BadArguments, NotAnEditor
 from bot.desk.export import export_filename, parse_since
+from bot.i18n import N_
 from handlers.context import DeskContext
 
 FORMATS = ("csv", "json", "claimreview")
-USAGE = "Use /export [csv|json|claimreview] [since YYYY-MM-DD], for example /export csv 2026-11-01."
+# TRANSLATORS: how to use /export; keep csv, json, claimreview and the date's form as they are.
+USAGE = N_(
+    "Use /export [csv|json|claimreview] [since YYYY-MM-DD], for example /export csv 2026-11-01."
+)
 CAPTIONS = {
-    "csv": "one row per claim",
-    "json": "full detail with notes and history",
-    "claimreview": "schema.org ClaimReview for claims with a verdict",
+    # TRANSLATORS: what an exported file holds, in its caption ("12 claims — one row per claim").
+    "csv": N_("one row per claim"),
+    "json": N_("full detail with notes and history"),
+    "claimreview": N_("schema.org ClaimReview for claims with a verdict"),
 }
 
 
@@ -27,11 +32,13 @@ async def on_export(update: Update, context: DeskContext) -> None:
     if chat is None or message is None:
         return  # commands always come as a message in a chat
     if not await services.editors.is_editor(context.bot, chat, user, message):
-        raise NotAnEditor("export the team's claims")
+        raise NotAnEditor(N_("export the team's claims"))
     args = [a.lower() for a in context.args or []]
     fmt = args[0] if args else "csv"
     if fmt not in FORMATS:
-        raise BadArguments(f"“{fmt[:20]}” is not an export format. {USAGE}")
+        # TRANSLATORS: {format} is what was typed after /export; {usage} how to use it.
+        unknown = N_("“{format}” is not an export format. {usage}")
+        raise BadArguments(unknown, format=fmt[:20], usage=USAGE)
     since = parse_since(args[1]) if len(args) > 1 else None
     team = await services.desk.team_of(chat_id=chat.id)
     settings = services.settings
@@ -49,5 +56,8 @@ async def on_export(update: Update, context: DeskContext) -> None:
         await message.reply_document(
             out,
             filename=export_filename(team, fmt),
-            caption=f"{stats.claims} claims — {CAPTIONS[fmt]}",
+            # TRANSLATORS: an exported file's caption; {what} is what it holds.
+            caption=context.words.ngettext(
+                "{n} claim — {what}", "{n} claims — {what}", stats.claims, what=CAPTIONS[fmt]
+            ),
         )

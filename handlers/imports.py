@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 
 from bot.desk.errors import BadArguments, NotAnEditor
 from bot.desk.imports import ImportFailed, ImportReport
+from bot.i18n import N_, Words
 from handlers import render
 from handlers.context import DeskContext
 from handlers.publish import NO_PREVIEW
@@ -26,13 +27,17 @@ log = logging.getLogger(__name__)
 # A document whose caption is the command: Telegram marks commands in captions too, but
 # python-telegram-bot's CommandHandler reads only a message's text.
 CAPTION = r"^/import(?:@\w+)?(?:\s|$)"
-USAGE = (
+# TRANSLATORS: how to use /import (ClaimReview, JSON Lines are names of formats).
+USAGE = N_(
     "Send a file of published fact-checks — ClaimReview as JSON or JSON Lines, a saved "
     "fact-check page, or a JSON export of this bot — with the caption /import, or reply /import "
     "to it."
 )
 PROGRESS_SECONDS = 5.0  # a large file's import edits its "Importing…" message this often
-IN_PRIVATE = "Send /import with the file in your team's group: it goes into that team's history."
+# TRANSLATORS: the answer to /import sent in a private chat with the bot.
+IN_PRIVATE = N_(
+    "Send /import with the file in your team's group: it goes into that team's history."
+)
 
 
 async def on_import_document(update: Update, context: DeskContext) -> None:
@@ -62,16 +67,19 @@ async def import_document(update: Update, context: DeskContext, document: Docume
     if chat.type == "private":
         raise BadArguments(IN_PRIVATE)
     if not await services.editors.is_editor(context.bot, chat, user, message):
-        raise NotAnEditor("import fact-checks")
+        raise NotAnEditor(N_("import fact-checks"))
+    words = context.words
     limit = services.imports.max_bytes
     if document.file_size and document.file_size > limit:
-        raise BadArguments(render.import_too_big(limit))
-    status = await message.reply_text("📥 Importing fact-checks…")
-    data = await _download(document, status)
+        await message.reply_text(render.import_too_big(limit, words))
+        return
+    # TRANSLATORS: shown while an /import runs; it becomes the import's summary.
+    status = await message.reply_text(words._("📥 Importing fact-checks…"))
+    data = await _download(document, status, words)
     if data is None:
         return
     if len(data) > limit:
-        await _edit(status, render.import_too_big(limit))
+        await _edit(status, render.import_too_big(limit, words))
         return
     await services.teams.joined(
         chat_id=chat.id,
@@ -81,15 +89,15 @@ async def import_document(update: Update, context: DeskContext, document: Docume
     )
     try:
         report = await services.imports.import_file(
-            io.BytesIO(data), chat_id=chat.id, progress=_progress(status)
+            io.BytesIO(data), chat_id=chat.id, progress=_progress(status, words)
         )
     except ImportFailed as error:
-        await _edit(status, f"⚠️ {escape(str(error))}\n{escape(USAGE)}")
+        await _edit(status, f"⚠️ {escape(error.say(words))}\n{escape(words._(USAGE))}")
         return
-    await _edit(status, render.import_summary(report))
+    await _edit(status, render.import_summary(report, words))
 
 
-def _progress(status: Message) -> Callable[[ImportReport], Awaitable[None] | None]:
+def _progress(status: Message, words: Words) -> Callable[[ImportReport], Awaitable[None] | None]:
     """Edit "Importing…" with the count so far, at most every PROGRESS_SECONDS."""
     last = time.monotonic()
 
@@ -98,20 +106,26 @@ def _progress(status: Message) -> Callable[[ImportReport], Awaitable[None] | Non
         if time.monotonic() - last < PROGRESS_SECONDS:
             return None
         last = time.monotonic()
-        return _edit(status, f"📥 Importing fact-checks… {report.seen:,} read, "
-                             f"{report.imported:,} imported so far")  # fmt: skip
+        # TRANSLATORS: a large /import's progress; {read} and {imported} are numbers of records.
+        text = words._(
+            "📥 Importing fact-checks… {read} read, {imported} imported so far",
+            read=words.number(report.seen),
+            imported=words.number(report.imported),
+        )
+        return _edit(status, text)
 
     return show
 
 
-async def _download(document: Document, status: Message) -> bytes | None:
+async def _download(document: Document, status: Message, words: Words) -> bytes | None:
     """The file's bytes, or None after saying it could not be fetched."""
     try:
         file = await document.get_file()
         return bytes(await file.download_as_bytearray())
     except TelegramError as error:
         log.warning("Could not download an import file: %s", error)
-        await _edit(status, "⚠️ I could not download that file from Telegram; try again.")
+        text = words._("⚠️ I could not download that file from Telegram; try again.")
+        await _edit(status, text)
         return None
 
 

@@ -231,7 +231,9 @@ async def answer_duplicate(
     # The button works in the team's group only (in private it would name another chat).
     here = chat is not None and team.chat_id == chat.id
     if done and not received.progress and here:
-        markup = queue_anyway_keyboard(stored_id(article), other_language=False)
+        markup = queue_anyway_keyboard(
+            stored_id(article), other_language=False, words=context.words
+        )
     text = render.duplicate_message(
         received,
         render.link(source.said(context.words), source.link),

@@ -10,6 +10,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.desk.errors import MembershipUnknown
 from bot.desk.membership import MemberStatus
 from bot.desk.people import Member
+from bot.i18n import N_, Lazy, words
 from handlers.context import DeskContext
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,10 @@ class TelegramMembers:
         return MemberStatus(member.status, bool(getattr(member, "is_member", False)))
 
 
-async def require_member(update: Update, context: DeskContext, action: str) -> None:
+async def require_member(update: Update, context: DeskContext, action: Lazy) -> None:
     """Refuse (NotAMember, with the reason) unless the sender is in this group now.
+
+    `action` is marked for translation: `require_member(update, context, N_("vote on its claims"))`.
 
     An anonymous admin speaks as the group itself: only admins can, so that passes.
     """
@@ -62,7 +65,8 @@ async def on_member_change(update: Update, context: DeskContext) -> None:
     context.services.members.forget(change.chat.id, member.user.id)
 
 
-GREETING = (
+# TRANSLATORS: the bot's first message in a group it was just added to.
+GREETING = N_(
     "Hello, fact desk! 👋 Forward me articles, channel posts or links (or reply /check to a "
     "message) and I'll queue their checkable claims here. /help lists everything."
 )
@@ -86,7 +90,11 @@ async def on_my_membership(update: Update, context: DeskContext) -> None:
             is_forum=bool(chat.is_forum),
         )
         if change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
-            await context.bot.send_message(chat.id, GREETING)
+            # The team's language: an editor's earlier choice, else most members' (it was
+            # looked up before the team existed, so not from `context.words`).
+            services.languages.chosen_group(chat.id)
+            said = words(await services.languages.of_group(chat.id))
+            await context.bot.send_message(chat.id, said._(GREETING))
     else:
         await services.teams.left(chat_id=chat.id)
 

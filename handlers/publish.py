@@ -71,7 +71,9 @@ async def _summary(
     markup = None
     if extracted.offer_whole:  # nothing queued: the member may still queue the text as one claim
         other_language = extracted.refused_language is not None
-        markup = queue_anyway_keyboard(stored_id(article), other_language=other_language)
+        markup = queue_anyway_keyboard(
+            stored_id(article), other_language=other_language, words=said
+        )
     if await _edit(application, article.chat_id, article.status_message_id, text, markup):
         return
     if article.chat_id is None:

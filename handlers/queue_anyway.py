@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.desk.errors import DeskError
+from bot.i18n import N_, Words
 from handlers import buttons, render
 from handlers.buttons import QueueWholeButton, answer
 from handlers.context import DeskContext
@@ -21,8 +22,6 @@ from handlers.membership import require_member
 log = logging.getLogger(__name__)
 
 PATTERN = buttons.pattern(QueueWholeButton)
-QUEUE_ANYWAY = "➕ Queue it anyway"
-QUEUE_AS_ONE_CLAIM = "➕ Queue it as one claim"
 
 
 def queue_anyway_data(article_id: int) -> str:
@@ -30,9 +29,16 @@ def queue_anyway_data(article_id: int) -> str:
     return QueueWholeButton(article_id).encode()
 
 
-def queue_anyway_keyboard(article_id: int, *, other_language: bool) -> InlineKeyboardMarkup:
+def queue_anyway_keyboard(
+    article_id: int, *, other_language: bool, words: Words
+) -> InlineKeyboardMarkup:
     """One button that queues the article's text as one claim."""
-    label = QUEUE_AS_ONE_CLAIM if other_language else QUEUE_ANYWAY
+    if other_language:
+        # TRANSLATORS: a button under a text in a language the bot does not extract claims from.
+        label = words.pgettext("button", "➕ Queue it as one claim")
+    else:
+        # TRANSLATORS: a button under a text with no claims found: check it whole, as one claim.
+        label = words.pgettext("button", "➕ Queue it anyway")
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=queue_anyway_data(article_id))]]
     )
@@ -47,15 +53,17 @@ async def on_queue_anyway(update: Update, context: DeskContext) -> None:
     article_id = button.article_id
     services = context.services
     try:
-        await require_member(update, context, "queue claims")
+        await require_member(update, context, N_("queue claims"))
         queued = await services.intake.queue_whole(article_id=article_id, chat_id=chat.id)
     except DeskError as error:
-        await answer(query, str(error), alert=True)
+        await answer(query, error.say(context.words), alert=True)
         return
     if not queued.new:
-        await answer(query, f"Already queued as claim #{queued.claim.id}")
+        # TRANSLATORS: the answer to a second press of "Queue it anyway" (at most 200 characters).
+        await answer(query, context.words._("Already queued as claim #{id}", id=queued.claim.id))
         return
-    await answer(query, f"Queued as claim #{queued.claim.id}")
+    # TRANSLATORS: the answer to a press of "Queue it anyway" (at most 200 characters).
+    await answer(query, context.words._("Queued as claim #{id}", id=queued.claim.id))
     source = await services.views.source_of(queued.article)
     text = render.queued_whole_message(
         queued.article,

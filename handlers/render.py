@@ -369,33 +369,57 @@ def imported_line(view: ClaimView, words: Words) -> str:
 IMPORT_BAD_SHOWN = 5  # bad records listed in the chat; the CLI lists more
 
 
-def import_summary(report: ImportReport) -> str:
+def import_summary(report: ImportReport, words: Words) -> str:
     """'Imported 8, skipped 3 already known, 2 bad (item 8: …)' after an /import."""
-    lines = [
-        f"📥 Imported {report.imported} fact-check(s) into the team's history, skipped "
-        f"{report.known} already known, {report.bad_count} bad."
-    ]
+    # TRANSLATORS: after an /import of published fact-checks; {known} is how many were imported
+    # before, {bad} how many could not be read (numbers: "skipped already known: 3" avoids
+    # agreeing a word with them).
+    imported = words.ngettext(
+        "📥 Imported {n} fact-check into the team's history, skipped {known} already known, "
+        "{bad} bad.",
+        "📥 Imported {n} fact-checks into the team's history, skipped {known} already known, "
+        "{bad} bad.",
+        report.imported,
+        known=words.number(report.known),
+        bad=words.number(report.bad_count),
+    )
+    lines = [imported]
     if report.unsettled:
-        lines.append(f"{report.unsettled} claim(s) without a verdict were left out.")
+        # TRANSLATORS: after an /import of this bot's own export: its claims without a verdict.
+        left_out = words.ngettext(
+            "{n} claim without a verdict was left out.",
+            "{n} claims without a verdict were left out.",
+            report.unsettled,
+        )
+        lines.append(left_out)
     if report.bad:
-        lines.append("<b>Not imported</b>")
+        # TRANSLATORS: after an /import: a list of the records of the file that did not go in
+        # follows, each with its place in the file and why (those stay in English).
+        lines.append(words._("<b>Not imported</b>"))
         lines.extend(
             f"• {escape(clip(bad.position, 60))}: {escape(clip(bad.reason, 120))}"
             for bad in report.bad[:IMPORT_BAD_SHOWN]
         )
         if report.bad_count > IMPORT_BAD_SHOWN:
-            lines.append(f"… and {report.bad_count - IMPORT_BAD_SHOWN} more.")
+            more = report.bad_count - IMPORT_BAD_SHOWN
+            # TRANSLATORS: after a list of records that were not imported: how many more were not.
+            lines.append(words.ngettext("… and {n} more.", "… and {n} more.", more))
     if report.imported:
-        lines.append("Claims members send that match these get their verdict.")
+        lines.append(words._("Claims members send that match these get their verdict."))
     return fit("\n".join(lines))
 
 
-def import_too_big(limit: int) -> str:
+# TRANSLATORS: the answer to an /import file that is too large; {megabytes} is the limit
+# ("0.5"). Keep `factcheck-bot import`: it is the command an operator runs on the server.
+IMPORT_TOO_BIG = N_(
+    "That file is over the {megabytes} MB import limit; split it, or import it "
+    "with `factcheck-bot import` on the server."
+)
+
+
+def import_too_big(limit: int, words: Words) -> str:
     """The answer to an /import file over the size limit."""
-    return (
-        f"That file is over the {limit / 1_000_000:g} MB import limit; split it, or import it "
-        "with `factcheck-bot import` on the server."
-    )
+    return words._(IMPORT_TOO_BIG, megabytes=words.number(limit / 1_000_000))
 
 
 def claim_keyboard(claim_id: int, words: Words, match: Match | None = None) -> InlineKeyboardMarkup:
@@ -677,109 +701,165 @@ def deferred_line(posted: int, busy: bool, words: Words) -> str:
     )
 
 
-def claim_line(claim: Claim, now: datetime | None = None) -> str:
+def claim_line(claim: Claim, words: Words, now: datetime | None = None) -> str:
     """One line about a claim for lists."""
-    when = f" · {age(claim.created_at, now)}" if now else ""
+    when = f" · {age(claim.created_at, now, words)}" if now else ""
     icon = STATUS_ICON[ClaimStatus(claim.status)]
     return f"#{claim.id} {icon} {escape(clip(claim.text, 110))}{when}"
 
 
-def status_message(view: StatusView) -> str:
+def status_message(view: StatusView, words: Words) -> str:
     """The team's queue at a glance."""
     counts = view.counts
     total = sum(counts.values())
-    lines = [f"<b>Queue of {escape(view.team.title or 'this team')}</b> — {total} claims"]
+    # TRANSLATORS: the name of a team whose group has no title, in "Queue of {team}".
+    team = escape(view.team.title or words._("this team"))
+    # TRANSLATORS: /status's first line; {team} is the team's group name.
+    heading = words.ngettext(
+        "<b>Queue of {team}</b> — {n} claim",
+        "<b>Queue of {team}</b> — {n} claims",
+        total,
+        team=team,
+    )
+    lines = [heading]
     if counts:
         lines.append(
-            " · ".join(f"{status_label(s)} {counts[s]}" for s in STATUS_ORDER if counts.get(s))
+            " · ".join(
+                f"{status_label(s, words)} {words.number(counts[s])}"
+                for s in STATUS_ORDER
+                if counts.get(s)
+            )
         )
     # Each claim is listed once: the oldest carry 🗳 when they wait for this member's vote, and
     # the second list holds only the other claims that do.
-    oldest = "⏳ Waiting longest" + (" · 🗳 needs your vote" if view.awaiting_me else "")
-    also = "🗳 Also waiting for your vote" if view.oldest_open else "🗳 Waiting for your vote"
+    # TRANSLATORS: a heading of /status: the open claims that have waited longest.
+    oldest = words._("⏳ Waiting longest")
+    if view.awaiting_me:
+        # TRANSLATORS: after "⏳ Waiting longest · ": claims marked 🗳 wait for your vote.
+        oldest += " · " + words._("🗳 needs your vote")
+    if view.oldest_open:
+        # TRANSLATORS: a heading of /status, below "⏳ Waiting longest": more claims you have
+        # not voted on.
+        also = words._("🗳 Also waiting for your vote")
+    else:
+        # TRANSLATORS: a heading of /status: claims you have not voted on.
+        also = words._("🗳 Waiting for your vote")
     sections = [
         (oldest, view.oldest_open),
         (also, view.waiting_for_me),
-        ("🏁 Verdicts, last 7 days", view.recent_verdicts),
+        # TRANSLATORS: a heading of /status: claims settled in the last 7 days.
+        (words._("🏁 Verdicts, last 7 days"), view.recent_verdicts),
     ]
     for heading, claims in sections:
         if claims:
             lines.append(f"\n<b>{heading}</b>")
             lines.extend(
-                claim_line(c, view.now) + (" 🗳" if c.id in view.awaiting_me else "") for c in claims
+                claim_line(c, words, view.now) + (" 🗳" if c.id in view.awaiting_me else "")
+                for c in claims
             )
     if not total:
-        lines.append("Nothing queued yet: forward an article or use /check.")
+        lines.append(words._("Nothing queued yet: forward an article or use /check."))
     return fit("\n".join(lines))
 
 
-def claim_detail_message(detail: ClaimDetail) -> str:
+def claim_detail_message(detail: ClaimDetail, words: Words) -> str:
     """A claim in full: card, article, notes and evidence, history."""
     view, article = detail.view, detail.article
-    lines = [
-        claim_card(view, ENGLISH),
-        f"\nFrom article #{article.id}: {escape(clip(article.title or '', 120))}",
-    ]
+    # TRANSLATORS: in /claim, under the claim's card; {title} is the article's title.
+    origin = words._(
+        "From article #{id}: {title}", id=article.id, title=escape(clip(article.title or "", 120))
+    )
+    lines = [claim_card(view, words), f"\n{origin}"]
     # The card above already shows the whole quote whenever the claim text rewords it.
     if detail.notes:
-        lines.append("\n<b>Notes</b>")
+        # TRANSLATORS: a heading in /claim: the members' notes on the claim.
+        lines.append("\n" + words._("<b>Notes</b>"))
         for name, note in detail.notes[-10:]:
             lines.append(f"• {escape(clip(name, 30))}: {escape(clip(note.text, 300))}")
         evidence = [u for _, n in detail.notes for u in n.evidence_urls.split("\n") if u]
         if evidence:
-            lines.append("<b>Evidence</b>")
+            # TRANSLATORS: a heading in /claim: the links members gave as evidence.
+            lines.append(words._("<b>Evidence</b>"))
             lines.extend(f"• {link(clip(url, 80), url)}" for url in evidence[-10:])
     if detail.history:
-        lines.append("\n<b>History</b>")
+        # TRANSLATORS: a heading in /claim: the claim's changes of status.
+        lines.append("\n" + words._("<b>History</b>"))
         for name, change in detail.history[-10:]:
             lines.append(
-                f"• {change.created_at:%Y-%m-%d %H:%M} {escape(clip(name, 30))}: "
-                + history_change(change.from_status, change.to_status, change.reason, ENGLISH)
+                f"• {words.datetime(change.created_at)} {escape(clip(name, 30))}: "
+                + history_change(change.from_status, change.to_status, change.reason, words)
             )
     return fit("\n".join(lines))
 
 
-def queue_message(claims: list[Claim], page: int, total: int) -> str:
+def _no_claims(page: int, words: Words) -> str:
+    """The answer to a /queue page with nothing on it."""
+    if page == 1:
+        return words._("The queue is empty. 🎉")
+    # TRANSLATORS: a /queue page past the last one.
+    return words._("No more claims.")
+
+
+def queue_message(claims: list[Claim], page: int, total: int, words: Words) -> str:
     """One page of the open queue."""
     if not claims:
-        return "The queue is empty. 🎉" if page == 1 else "No more claims."
-    lines = [f"<b>Open queue</b> — {total} waiting (page {page})"]
-    lines.extend(claim_line(c) for c in claims)
-    lines.append("\nOpen one with /claim &lt;id&gt;.")
+        return _no_claims(page, words)
+    # TRANSLATORS: /queue's first line; {n} is how many claims wait, {page} the page number.
+    heading = words.ngettext(
+        "<b>Open queue</b> — {n} waiting (page {page})",
+        "<b>Open queue</b> — {n} waiting (page {page})",
+        total,
+        page=words.number(page),
+    )
+    lines = [heading]
+    lines.extend(claim_line(c, words) for c in claims)
+    # TRANSLATORS: keep "/claim &lt;id&gt;" as it is (it shows as "/claim <id>").
+    lines.append("\n" + words._("Open one with /claim &lt;id&gt;."))
     return fit("\n".join(lines))
 
 
-def queue_keyboard(page: int, more: bool) -> InlineKeyboardMarkup | None:
+def queue_keyboard(page: int, more: bool, words: Words) -> InlineKeyboardMarkup | None:
     """Previous/next buttons for /queue."""
     buttons = []
     if page > 1:
         previous = QueueButton(page - 1).encode()
-        buttons.append(InlineKeyboardButton("◀ Previous", callback_data=previous))
+        # TRANSLATORS: a button under a /queue page: the page before.
+        label = words.pgettext("button", "◀ Previous")
+        buttons.append(InlineKeyboardButton(label, callback_data=previous))
     if more:
         following = QueueButton(page + 1).encode()
-        buttons.append(InlineKeyboardButton("Next ▶", callback_data=following))
+        # TRANSLATORS: a button under a /queue page: the page after.
+        label = words.pgettext("button", "Next ▶")
+        buttons.append(InlineKeyboardButton(label, callback_data=following))
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
 
-def demand_line(claim: Claim) -> str:
+def demand_line(claim: Claim, words: Words) -> str:
     """One line of a most-asked list: the claim and how often it was asked."""
-    return f"{claim_line(claim)} · 📣 {claim.asked}×"
+    # TRANSLATORS: how many times members asked to check a claim, at the end of its line in a
+    # list ("#5 🆕 … · 📣 3×"); keep it as short.
+    asked = words.ngettext("📣 {n}×", "📣 {n}×", claim.asked)
+    return f"{claim_line(claim, words)} · {asked}"
 
 
-def most_asked_section(claims: list[Claim]) -> str:
+def most_asked_section(claims: list[Claim], words: Words) -> str:
     """/status's list of the open claims asked about most (empty when none was asked twice)."""
     if not claims:
         return ""
-    return "\n\n<b>📣 Most asked</b>\n" + "\n".join(demand_line(c) for c in claims)
+    # TRANSLATORS: a heading of /status: the open claims members asked about most.
+    heading = words._("<b>📣 Most asked</b>")
+    return f"\n\n{heading}\n" + "\n".join(demand_line(c, words) for c in claims)
 
 
-def queue_top_message(claims: list[Claim], page: int, more: bool) -> str:
+def queue_top_message(claims: list[Claim], page: int, more: bool, words: Words) -> str:
     """/queue top: unsettled claims, most asked first."""
     if not claims:
-        return "The queue is empty. 🎉" if page == 1 else "No more claims."
-    lines = [f"<b>Open queue by demand</b> (page {page})"]
-    lines.extend(demand_line(c) for c in claims)
+        return _no_claims(page, words)
+    # TRANSLATORS: the first line of /queue top (most asked claims first); {page} is a number.
+    lines = [words._("<b>Open queue by demand</b> (page {page})", page=words.number(page))]
+    lines.extend(demand_line(c, words) for c in claims)
     if more:
-        lines.append(f"\nMore: /queue top {page + 1}")
-    lines.append("Open one with /claim &lt;id&gt;.")
+        # TRANSLATORS: the command that shows the next page of /queue top; keep it as it is.
+        lines.append("\n" + words._("More: /queue top {page}", page=page + 1))
+    lines.append(words._("Open one with /claim &lt;id&gt;."))
     return fit("\n".join(lines))

@@ -6,7 +6,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.desk.errors import DeskError
-from bot.records import stored_id
+from bot.i18n import Words
+from bot.records import Rating, stored_id
 from handlers import buttons, render
 from handlers.arguments import parse_claim_id, parse_page
 from handlers.buttons import QueueButton, answer
@@ -14,29 +15,63 @@ from handlers.context import DeskContext
 from handlers.publish import NO_PREVIEW
 
 QUEUE_PAGE_SIZE = 10
+# The ratings an editor gives with /verdict (not "not a claim": that is /dismiss).
+VERDICTS = (Rating.TRUE, Rating.MISLEADING, Rating.FALSE, Rating.UNPROVEN)
 
-HELP = (
-    "<b>Fact desk</b> — I turn this group into a verification queue.\n\n"
-    "• Forward an article or channel post, send a link, or paste a long text: I pull out the "
-    "checkable claims and post a card for each.\n"
-    "• Vote on a card with the buttons; 🙋 takes a claim. Reply to a card to add a note "
-    "(links become evidence).\n\n"
-    "/check &lt;text or link&gt; — check this (or reply /check to a message)\n"
-    "/status — the queue at a glance; /status &lt;id&gt; — one claim in full\n"
-    "/queue [page] — open claims · /queue top — most asked first · /claim &lt;id&gt; · "
-    "/mine — claims I took\n"
-    "/note &lt;id&gt; &lt;text&gt; — add a note\n"
-    "/notify off|on — verdicts on what I sent (they come as replies to it)\n"
-    "Editors: /verdict &lt;id&gt; &lt;true|misleading|false|unproven&gt; [reason] · "
-    "/reopen &lt;id&gt; · /dismiss &lt;id&gt; [reason] · /settings · /tipline on|off"
-)
 
-PRIVATE_START = (
-    "Hi! I'm a fact-checking desk for Telegram groups.\n\n"
-    "Add me to your team's group (and make me an admin, or turn off privacy mode with "
-    "@BotFather, so I can see forwards). Then forward articles there — or forward them to me "
-    "here and I'll route them to your team.\n\n" + HELP
-)
+def verdict_words(words: Words) -> str:
+    """'true|misleading|false|unproven': the ratings /verdict takes, as the chat names them."""
+    return "|".join(words._(render.RATING_WORD[rating]).lower() for rating in VERDICTS)
+
+
+def help_text(words: Words) -> str:
+    """What the bot does and its commands, one message per paragraph (HTML)."""
+    # TRANSLATORS: the first line of /help; "Fact desk" is what the bot calls itself.
+    title = words._("<b>Fact desk</b> — I turn this group into a verification queue.")
+    how = [
+        words._(
+            "• Forward an article or channel post, send a link, or paste a long text: I pull out "
+            "the checkable claims and post a card for each."
+        ),
+        words._(
+            "• Vote on a card with the buttons; 🙋 takes a claim. Reply to a card to add a note "
+            "(links become evidence)."
+        ),
+    ]
+    commands = [
+        # TRANSLATORS: lines of /help listing the commands: keep the /commands as they are;
+        # &lt;…&gt; and […] (shown as <…> and […]) hold the words a member types after them.
+        words._("/check &lt;text or link&gt; — check this (or reply /check to a message)"),
+        words._("/status — the queue at a glance; /status &lt;id&gt; — one claim in full"),
+        words._(
+            "/queue [page] — open claims · /queue top — most asked first · /claim &lt;id&gt; · "
+            "/mine — claims I took"
+        ),
+        words._("/note &lt;id&gt; &lt;text&gt; — add a note"),
+        words._("/notify off|on — verdicts on what I sent (they come as replies to it)"),
+        words._("/language — the language I speak here"),
+        # TRANSLATORS: {ratings} is "true|misleading|false|unproven", the ratings' names in
+        # your language as /verdict accepts them.
+        words._(
+            "Editors: /verdict &lt;id&gt; &lt;{ratings}&gt; [reason] · /reopen &lt;id&gt; · "
+            "/dismiss &lt;id&gt; [reason] · /settings · /tipline on|off",
+            ratings=verdict_words(words),
+        ),
+    ]
+    return "\n\n".join([title, "\n".join(how), "\n".join(commands)])
+
+
+def start_text(words: Words) -> str:
+    """The greeting of /start in private: how to add the bot to a group, then /help."""
+    hello = [
+        words._("Hi! I'm a fact-checking desk for Telegram groups."),
+        words._(
+            "Add me to your team's group (and make me an admin, or turn off privacy mode with "
+            "@BotFather, so I can see forwards). Then forward articles there — or forward them "
+            "to me here and I'll route them to your team."
+        ),
+    ]
+    return "\n\n".join([*hello, help_text(words)])
 
 
 async def reply(
@@ -64,13 +99,17 @@ async def on_status(update: Update, context: DeskContext) -> None:
         return  # commands always come from a member in a chat
     view = await context.services.views.status(chat_id=chat.id, user_id=user.id)
     asked = await context.services.requests.most_asked(chat_id=chat.id)
-    await reply(update, render.fit(render.status_message(view) + render.most_asked_section(asked)))
+    words = context.words
+    text = render.status_message(view, words) + render.most_asked_section(asked, words)
+    await reply(update, render.fit(text))
 
 
 async def on_claim(update: Update, context: DeskContext) -> None:
     """Show one claim: card, notes, evidence and history."""
     if not context.args:
-        await reply(update, "Which claim? Use /claim &lt;id&gt;, for example /claim 17.")
+        # TRANSLATORS: the answer to /claim without a number; keep "/claim &lt;id&gt;".
+        text = context.words._("Which claim? Use /claim &lt;id&gt;, for example /claim 17.")
+        await reply(update, text)
         return
     claim_id = parse_claim_id(context.args[0])
     chat, asked = update.effective_chat, update.effective_message
@@ -79,12 +118,12 @@ async def on_claim(update: Update, context: DeskContext) -> None:
     detail = await context.services.views.claim_detail(chat_id=chat.id, claim_id=claim_id)
     claim = detail.view.claim
     if claim.card_message_id is not None:
-        await reply(update, render.claim_detail_message(detail))
+        await reply(update, render.claim_detail_message(detail, context.words))
         return
     # A claim without a card (held back by cards-at-once or the group's message budget): this
     # answer becomes its card, with the buttons to vote on it; votes then keep it current.
     message = await asked.reply_text(
-        render.claim_detail_message(detail),
+        render.claim_detail_message(detail, context.words),
         parse_mode="HTML",
         link_preview_options=NO_PREVIEW,
         allow_sending_without_reply=True,
@@ -107,7 +146,7 @@ async def on_queue(update: Update, context: DeskContext) -> None:
         top, more = await context.services.requests.queue_top(
             chat_id=update.effective_chat.id, page=page, size=QUEUE_PAGE_SIZE
         )
-        await reply(update, render.queue_top_message(top, page, more))
+        await reply(update, render.queue_top_message(top, page, more, context.words))
         return
     page = parse_page(context.args[0]) if context.args else 1
     claims, more, total = await context.services.views.queue(
@@ -115,8 +154,8 @@ async def on_queue(update: Update, context: DeskContext) -> None:
     )
     await reply(
         update,
-        render.queue_message(claims, page, total),
-        reply_markup=render.queue_keyboard(page, more),
+        render.queue_message(claims, page, total, context.words),
+        reply_markup=render.queue_keyboard(page, more, context.words),
     )
 
 
@@ -132,14 +171,14 @@ async def on_queue_page(update: Update, context: DeskContext) -> None:
             chat_id=chat.id, page=page, size=QUEUE_PAGE_SIZE
         )
     except DeskError as error:
-        await answer(query, str(error), alert=True)
+        await answer(query, error.say(context.words), alert=True)
         return
     await answer(query)
     try:
         await query.edit_message_text(
-            render.queue_message(claims, page, total),
+            render.queue_message(claims, page, total, context.words),
             parse_mode="HTML",
-            reply_markup=render.queue_keyboard(page, more),
+            reply_markup=render.queue_keyboard(page, more, context.words),
             link_preview_options=NO_PREVIEW,
         )
     except BadRequest as error:
@@ -154,19 +193,27 @@ async def on_mine(update: Update, context: DeskContext) -> None:
     if chat is None or user is None:
         return  # commands always come from a member in a chat
     claims = await context.services.views.mine(chat_id=chat.id, user_id=user.id)
+    words = context.words
     if not claims:
-        await reply(update, "You have not taken any claim. Press 🙋 I'll check on a card.")
+        # TRANSLATORS: the answer to /mine; {button} is the card's button "🙋 I'll check".
+        text = words._(
+            "You have not taken any claim. Press {button} on a card.",
+            button=words.pgettext("button", "🙋 I'll check"),
+        )
+        await reply(update, text)
         return
-    lines = ["<b>Your claims</b>"] + [render.claim_line(c) for c in claims]
+    # TRANSLATORS: the heading of /mine: the claims this member took to check.
+    lines = [words._("<b>Your claims</b>")] + [render.claim_line(c, words) for c in claims]
     await reply(update, render.fit("\n".join(lines)))
 
 
 async def on_help(update: Update, context: DeskContext) -> None:
     """Explain what the bot does and list the commands."""
-    await reply(update, HELP)
+    await reply(update, help_text(context.words))
 
 
 async def on_start(update: Update, context: DeskContext) -> None:
     """Greet: explain how to add the bot to a group."""
     private = update.effective_chat is not None and update.effective_chat.type == "private"
-    await reply(update, PRIVATE_START if private else HELP)
+    words = context.words
+    await reply(update, start_text(words) if private else help_text(words))

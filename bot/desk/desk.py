@@ -11,6 +11,7 @@ from bot.desk.errors import BadArguments, ClaimNotFound, DeskError, NotAnEditor,
 from bot.desk.people import KnownNames, Member, display_name
 from bot.desk.publication import cards_at_once
 from bot.desk.workflow import RATING_TO_STATUS, decide_status
+from bot.i18n import N_
 from bot.intake.intake import without_controls
 from bot.intake.web.urls import find_urls
 from storage import claims as claim_q
@@ -48,6 +49,7 @@ class TeamSettings:
     cards_at_once: int
     extractor: str
     auto_answer: bool = False  # answer known claims in the group's chatter (issue 15 item 5)
+    language: str | None = None  # chosen by an editor; None: most members' (issue 17)
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ class Desk:
         """Attach a note to a claim; links in it are kept as evidence."""
         text = (without_controls(text) or "").strip()
         if not text:
-            raise DeskError("The note is empty: write something after the claim id.")
+            raise DeskError(N_("The note is empty: write something after the claim id."))
         async with self.db.write() as session:
             _, claim = await self._team_claim(session, chat_id=chat_id, claim_id=claim_id)
             await self._remember(session, member)
@@ -214,7 +216,7 @@ class Desk:
     ) -> ClaimChange:
         """An editor's verdict: set the status and lock it against further votes."""
         if not is_editor:
-            raise NotAnEditor("set a verdict")
+            raise NotAnEditor(N_("set a verdict"))
         return await self._editor_move(
             chat_id, claim_id, member, RATING_TO_STATUS[rating], reason, locked=True
         )
@@ -224,7 +226,7 @@ class Desk:
     ) -> ClaimChange:
         """Unlock a claim and let the votes decide again."""
         if not is_editor:
-            raise NotAnEditor("reopen a claim")
+            raise NotAnEditor(N_("reopen a claim"))
         return await self._editor_move(
             chat_id, claim_id, member, None, reason or "reopened", locked=False
         )
@@ -234,7 +236,7 @@ class Desk:
     ) -> ClaimChange:
         """Take a claim out of the queue (not a claim, duplicate, out of scope)."""
         if not is_editor:
-            raise NotAnEditor("dismiss a claim")
+            raise NotAnEditor(N_("dismiss a claim"))
         return await self._editor_move(
             chat_id, claim_id, member, ClaimStatus.DISMISSED, reason, locked=True
         )
@@ -300,6 +302,7 @@ class Desk:
             cards_at_once=cards_at_once(team, self.default_cards),
             extractor=team.extractor or self.default_extractor,
             auto_answer=team.auto_answer,
+            language=team.language,
         )
 
     async def team_settings(self, *, chat_id: int) -> TeamSettings:
@@ -322,13 +325,15 @@ class Desk:
             values: dict[str, object] = {"auto_answer": value == "on"}
         elif name == "extractor":
             if value not in extractors:
-                raise BadArguments(f"The {value[:20]} extractor is not available on this bot.")
+                # TRANSLATORS: {extractor} is the name of a claim extractor ("openai").
+                missing = N_("The {extractor} extractor is not available on this bot.")
+                raise BadArguments(missing, extractor=value[:20])
             values = {"extractor": value}
         elif name in SETTING_RANGES and value.isascii() and value.isdigit() and len(value) < 4:
             column, low, high = SETTING_RANGES[name]
             values = {column: min(max(int(value), low), high)}
         else:
-            raise BadArguments("That setting does not exist.")
+            raise BadArguments(N_("That setting does not exist."))
         async with self.db.write() as session:
             team = await team_q.get_team(session, chat_id=chat_id)
             if team is None:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from bot.desk.errors import DeskError, NoTeam
 from bot.desk.people import display_name
+from bot.i18n import N_
 from storage import export as export_q
 from storage import imports as import_q
 from storage import teams as team_q
@@ -91,7 +92,10 @@ def parse_since(value: str | None) -> datetime | None:
         try:
             moment = datetime.combine(date.fromisoformat(value), time())
         except ValueError:
-            raise ExportError(f"--since wants a date like 2026-11-20, not {value!r}.") from None
+            # TRANSLATORS: a bad date after /export (or the command line's --since option);
+            # {value} is what was typed, quoted.
+            bad = N_("--since wants a date like 2026-11-20, not {value}.")
+            raise ExportError(bad, value=repr(value)) from None
     return _in_utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
@@ -349,7 +353,11 @@ async def export_rows(
 ) -> AsyncIterator[bytes]:
     """Stream a team's export as UTF-8 chunks; ClaimReview covers only claims with a verdict."""
     if fmt not in FORMATS:
-        raise ExportError(f"Unknown export format {fmt!r}: use one of {', '.join(FORMATS)}.")
+        raise ExportError(
+            N_("Unknown export format {format}: use one of {formats}."),
+            format=repr(fmt),
+            formats=", ".join(FORMATS),
+        )
     team = await _resolve_team(db, team_id, chat_id)
     stats = stats if stats is not None else ExportStats()
     stats.team_title = team.title

@@ -29,6 +29,7 @@ from bot.desk.claimreview import (
 )
 from bot.desk.errors import DeskError, NoTeam
 from bot.desk.review_files import Record, UnreadableFile, read_records
+from bot.i18n import N_
 from storage import imports as import_q
 from storage import teams as team_q
 from storage.db import Database
@@ -216,7 +217,10 @@ async def import_reviews(
         try:
             chunk = await asyncio.to_thread(_take, reviews, batch)
         except UnreadableFile as error:
-            raise ImportFailed(f"I can't import this file: {error}.") from None
+            # TRANSLATORS: the answer to an /import file that is none of the formats it takes;
+            # {reason} says why, in English (it is the same for the operator's command line).
+            unreadable = N_("I can't import this file: {reason}.")
+            raise ImportFailed(unreadable, reason=str(error)) from None
         if chunk:
             await _store_batch(db, stored_id(team), chunk, report)
         if progress is not None and (shown := progress(report)) is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.desk.errors import NotAMember
+from bot.i18n import N_, Lazy
 
 # Statuses of people in the group. "restricted" counts only while `is_member` is true (a
 # restricted user can also be someone who left); "left" and "kicked" never count.
@@ -70,10 +71,14 @@ class MemberGate:
         self._known[key] = (now, member)
         return member
 
-    async def require(self, *, chat_id: int, user_id: int, team: str, action: str) -> None:
-        """Raise NotAMember ("Only members of <team> can <action>.") unless the user is in."""
+    async def require(self, *, chat_id: int, user_id: int, team: str, action: Lazy) -> None:
+        """Raise NotAMember ("Only members of <team> can <action>.") unless the user is in.
+
+        `action` is marked for translation (`N_("vote on its claims")`).
+        """
         if not await self.is_member(chat_id, user_id):
-            raise NotAMember(team or "this group", action)
+            # TRANSLATORS: a group without a title, in "Only members of {team} can …".
+            raise NotAMember(team or N_("this group"), action)
 
     def forget(self, chat_id: int, user_id: int) -> None:
         """Drop a cached answer (the user joined, left or was banned)."""

@@ -135,6 +135,7 @@ class LanguageHelper:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
+            env=_child_environment(),
             start_new_session=True,  # Ctrl+C in the bot's terminal is the bot's to handle
         )
         self.started += 1
@@ -156,6 +157,14 @@ class LanguageHelper:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+
+def _child_environment() -> dict[str, str]:
+    """The bot's environment, with this package importable from wherever the bot was started."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
 
 
 def _read_line(fd: int, deadline: float) -> bytes:
@@ -235,13 +244,16 @@ def _child_main(idle_seconds: float) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the bot decides when this process ends
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    while select.select([stdin], [], [], idle_seconds)[0]:
-        line = stdin.readline()
-        if not line:
-            return
-        op, items = json.loads(line)
-        stdout.write(json.dumps(answer(op, items), ensure_ascii=False).encode() + b"\n")
-        stdout.flush()
+    try:
+        while select.select([stdin], [], [], idle_seconds)[0]:
+            line = stdin.readline()
+            if not line:
+                return
+            op, items = json.loads(line)
+            stdout.write(json.dumps(answer(op, items), ensure_ascii=False).encode() + b"\n")
+            stdout.flush()
+    except BrokenPipeError:  # the bot went away while it was being answered: exit quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ async def test_editors_change_settings_with_buttons_and_members_cannot(desk: Des
 
     panel = await ask(desk, desk.alice, "/settings", "Settings")
     assert await answer(desk, await desk.press(desk.alice, panel, "Quorum −")) == "Saved"
-    await desk.sandbox.wait_for(lambda: "Quorum: 1 votes" in desk.last("Settings").content)
+    await desk.sandbox.wait_for(lambda: "Quorum: 1 vote decides" in desk.last("Settings").content)
     reply = await answer(desk, await desk.press(desk.bob, panel, "Cards −"))
     assert reply == "Only editors (the group's admins) can change settings."
     assert "Cards at once: 5" in desk.last("Settings").content

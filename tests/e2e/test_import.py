@@ -28,7 +28,7 @@ async def send_file(desk: Desk, user: object, name: str, data: bytes, caption: s
 async def test_editor_imports_a_file_and_a_member_gets_the_earlier_verdict(desk: Desk) -> None:
     await send_file(desk, desk.alice, "reviews.json", REVIEWS, "/import")
     summary = desk.last("Imported").content
-    assert "Imported 8 fact-check(s)" in summary and "skipped 0 already known, 1 bad" in summary
+    assert "Imported 8 fact-checks" in summary and "skipped 0 already known, 1 bad" in summary
     assert "item 8 (line 92): no claimReviewed" in summary
     assert not desk.cards()  # an import posts no card per claim
 
@@ -48,7 +48,7 @@ async def test_the_same_file_again_adds_nothing(desk: Desk) -> None:
     await desk.say(desk.alice, "/import", reply_to=message)
     summaries = [m.content for m in desk.sandbox.bot_messages(desk.chat) if "Imported" in m.content]
     assert len(summaries) == 2
-    assert "Imported 0 fact-check(s)" in summaries[1]
+    assert "Imported 0 fact-checks" in summaries[1]
     assert "skipped 8 already known" in summaries[1]
 
 
@@ -113,8 +113,8 @@ async def test_a_large_import_shows_how_far_it_got(
     # The first batch's transaction is the update's effect (it marks the update done), so the
     # store is drained before the later batches are in: wait for the summary itself.
     summary = await desk.sandbox.wait_for(
-        lambda: desk.sandbox.find_bot_message(desk.chat, "Imported 1200"), timeout=30
+        lambda: desk.sandbox.find_bot_message(desk.chat, "Imported 1,200"), timeout=30
     )
     edits = [c.params.get("text", "") for c in desk.sandbox.calls(method="editMessageText")]
     assert any("1,000 read, 1,000 imported so far" in text for text in edits), edits
-    assert "Imported 1200 fact-check(s)" in summary.content
+    assert "Imported 1,200 fact-checks" in summary.content

@@ -50,7 +50,7 @@ async def import_reviews(desk: Desk) -> None:
         desk.chat, desk.alice, caption="/import", document=("r.json", reviews(), "application/json")
     )
     await desk.settle()
-    assert "Imported 2 fact-check(s)" in desk.last("Imported").content
+    assert "Imported 2 fact-checks" in desk.last("Imported").content
 
 
 def answers(desk: Desk) -> list[object]:

@@ -107,6 +107,8 @@ def test_any_data_decodes_to_a_bounded_button_or_to_nothing(data: str) -> None:
         "set:quorum:100",
         "set:extractor:../../etc",
         "set:colour:red",
+        "set:language:de",
+        "set:language:uk:ru",
         None,
     ],
 )
@@ -127,8 +129,10 @@ def message_with(markup: InlineKeyboardMarkup | None) -> Message:
 
 def test_each_kind_belongs_only_on_its_own_kind_of_message() -> None:
     card = message_with(render.claim_keyboard(17, ENGLISH))
-    queue = message_with(render.queue_keyboard(2, more=True))
-    setup = message_with(settings_keyboard(TeamSettings(2, 5, "offline"), ["offline", "openai"]))
+    queue = message_with(render.queue_keyboard(2, more=True, words=ENGLISH))
+    setup = message_with(
+        settings_keyboard(TeamSettings(2, 5, "offline"), ["offline", "openai"], ENGLISH)
+    )
     teams = message_with(
         team_keyboard([Team(id=4, chat_id=-1, title="A", chat_type="group")], ENGLISH)
     )

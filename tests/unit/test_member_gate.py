@@ -6,6 +6,7 @@ import pytest
 
 from bot.desk.errors import MembershipUnknown, NotAMember
 from bot.desk.membership import MemberGate, MemberStatus
+from bot.i18n import N_
 
 
 class Directory:
@@ -42,7 +43,7 @@ async def test_only_current_members_pass(status: MemberStatus | None, member: bo
     if not member:
         with pytest.raises(NotAMember, match="Only members of Fact desk can vote on its claims"):
             await gate.require(
-                chat_id=-100, user_id=1, team="Fact desk", action="vote on its claims"
+                chat_id=-100, user_id=1, team="Fact desk", action=N_("vote on its claims")
             )
 
 
@@ -61,6 +62,6 @@ async def test_a_failed_lookup_refuses_with_its_own_answer_and_is_not_cached() -
     directory = Directory({1: MembershipUnknown()})
     gate = MemberGate(directory)
     with pytest.raises(MembershipUnknown, match="try again"):
-        await gate.require(chat_id=-100, user_id=1, team="Fact desk", action="vote")
+        await gate.require(chat_id=-100, user_id=1, team="Fact desk", action=N_("vote"))
     directory.statuses[1] = MemberStatus("member")
-    await gate.require(chat_id=-100, user_id=1, team="Fact desk", action="vote")
+    await gate.require(chat_id=-100, user_id=1, team="Fact desk", action=N_("vote"))

@@ -107,7 +107,7 @@ def test_status_names_each_claim_once_and_marks_mine() -> None:
         now=NOW,
         awaiting_me=frozenset({2, 3}),
     )
-    text = render.status_message(view)
+    text = render.status_message(view, ENGLISH)
     lines = [line for line in text.splitlines() if line.startswith("#")]
     assert [line.split()[0] for line in lines] == ["#1", "#2", "#3", "#4"]
     assert not lines[0].endswith("🗳") and lines[1].endswith("🗳") and lines[2].endswith("🗳")

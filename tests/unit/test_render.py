@@ -42,8 +42,8 @@ def test_long_texts_fit_in_a_message() -> None:
 def test_callback_data_fits_in_64_bytes() -> None:
     keyboards = [
         render.claim_keyboard(10**15, ENGLISH),
-        render.queue_keyboard(10**9, True),
-        settings_keyboard(TeamSettings(9, 20, "openai"), ["offline", "openai"]),
+        render.queue_keyboard(10**9, True, ENGLISH),
+        settings_keyboard(TeamSettings(9, 20, "openai"), ["offline", "openai"], ENGLISH),
         team_keyboard([Team(id=10**12, chat_id=-1, title="T" * 200)], ENGLISH),
     ]
     for keyboard in keyboards:
@@ -56,7 +56,7 @@ def test_callback_data_fits_in_64_bytes() -> None:
 def test_claim_line_shows_age() -> None:
     now = datetime(2024, 5, 1, 12, tzinfo=UTC)
     claim = Claim(id=5, team_id=1, article_id=1, text="x", created_at=now - timedelta(hours=3))
-    assert render.claim_line(claim, now).endswith("· 3h")
+    assert render.claim_line(claim, ENGLISH, now).endswith("· 3h")
     assert render.age(now - timedelta(days=2), now) == "2d"
 
 

@@ -31,14 +31,17 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, partial
-from typing import Any, TypeVar
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.desk.errors import DeskError
 from bot.i18n import N_
 from bot.intake.media.chrome import Line, without_chrome
-from bot.intake.media.images import open_image, prepare_for_ocr, text_line_height
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow (bot.intake.media.images) is imported on the first image, not at start-up: a bot that
+# is sent no image never holds it (docs/performance.md, "Memory").
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -164,6 +167,8 @@ class OcrReader:
 
     async def open(self, content: bytes) -> Image.Image:
         """Decode an image within the pixel limit (raises ImageRefused), without reading it."""
+        from bot.intake.media.images import open_image
+
         opened = await self._on_thread(partial(open_image, max_pixels=self.max_pixels), content)
         return opened.picture
 
@@ -187,11 +192,15 @@ class OcrReader:
 
     def _read_bytes(self, content: bytes) -> ImageText:
         """Decode (refusing bombs and damaged files), then recognise."""
+        from bot.intake.media.images import open_image
+
         opened = open_image(content, max_pixels=self.max_pixels)
         return self._recognise(opened.picture)
 
     def _recognise(self, picture: Image.Image) -> ImageText:
         """Prepare the image, run Tesseract, keep the post's lines."""
+        from bot.intake.media.images import prepare_for_ocr, text_line_height
+
         started = time.perf_counter()
         prepared = prepare_for_ocr(picture, line_height=text_line_height(picture))
         languages = self._languages()

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image
 from rapidfuzz import fuzz
 
 from bot.i18n import N_
@@ -28,6 +28,9 @@ from storage import articles as article_q
 from storage import media as media_q
 from storage.db import Database
 from storage.models import Album, AlbumPart, AlbumState, Article, stored_id, utcnow
+
+if TYPE_CHECKING:
+    from PIL import Image  # imported on the first image (bot.intake.media.ocr)
 
 # Perceptual hashes this many bits apart (of 64) or fewer are the same picture re-encoded.
 NEAR_DISTANCE = 6
@@ -85,6 +88,8 @@ def perceptual_hash(picture: Image.Image) -> str:
     frequencies against their median), computed with numpy: imagehash needs SciPy for the DCT,
     and importing SciPy costs the bot about 18 MB of resident memory for one 32×32 transform.
     """
+    from PIL import Image
+
     small = np.asarray(picture.convert("L").resize((32, 32), Image.Resampling.LANCZOS), float)
     dct = _dct_matrix(32)
     low = (dct @ small @ dct.T)[:8, :8]
