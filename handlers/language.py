@@ -18,7 +18,7 @@ async def words_of(update: object, context: DeskContext) -> Words:
     chat, user = update.effective_chat, update.effective_user
     languages = context.services.languages
     if chat is not None and chat.type in ("group", "supergroup"):
-        return words(await languages.of_group(chat.id))
+        return words(await languages.of_group(chat.id, user.language_code if user else None))
     if user is not None:
         return words(await languages.of_user(user.id, user.language_code))
     return context.words

@@ -92,8 +92,9 @@ async def on_my_membership(update: Update, context: DeskContext) -> None:
         if change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
             # The team's language: an editor's earlier choice, else most members' (it was
             # looked up before the team existed, so not from `context.words`).
-            services.languages.chosen_group(chat.id)
-            said = words(await services.languages.of_group(chat.id))
+            services.languages.members_changed(chat.id)
+            adder = change.from_user.language_code if change.from_user else None
+            said = words(await services.languages.of_group(chat.id, adder))
             await context.bot.send_message(chat.id, said._(GREETING))
     else:
         await services.teams.left(chat_id=chat.id)
@@ -123,13 +124,15 @@ async def remember_member(update: Update, context: DeskContext) -> None:
     # records the member.
     if update.callback_query is not None:
         return
-    await context.services.teams.saw_member(
+    recorded = await context.services.teams.saw_member(
         Member.of(user),
         chat_id=chat.id,
         title=chat.title or "",
         chat_type=chat.type,
         is_forum=bool(chat.is_forum),
     )
+    if recorded:  # a member's language counts now: the team's may follow the majority
+        context.services.languages.members_changed(chat.id)
 
 
 def _forget_joins_and_leaves(update: Update, context: DeskContext) -> None:

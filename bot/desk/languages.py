@@ -45,8 +45,9 @@ class Languages:
     def _fresh(self, stamp: float) -> bool:
         return time.monotonic() - stamp < self.ttl
 
-    async def of_group(self, chat_id: int) -> str:
-        """The language of a team's group."""
+    async def of_group(self, chat_id: int, speaker_code: str | None = None) -> str:
+        """The language of a team's group; `speaker_code` (the client language of whoever is
+        speaking now) decides while no member's language is known yet (a new team)."""
         cached = self._groups.get(chat_id)
         if cached is not None and self._fresh(cached[0]):
             return cached[1]
@@ -55,7 +56,10 @@ class Languages:
             language = supported(team.language) if team is not None else None
             if language is None and team is not None and team.id is not None:
                 language = majority(await team_q.member_languages(session, team_id=team.id))
-        language = language or DEFAULT_LANGUAGE
+        if language is None:
+            # Nobody's language recorded yet: not worth caching (the first members are being
+            # recorded now; see members_changed).
+            return supported(speaker_code) or DEFAULT_LANGUAGE
         self._remember(self._groups, chat_id, (time.monotonic(), language))
         return language
 
@@ -90,8 +94,8 @@ class Languages:
             await team_q.set_user_language(session, user_id=user_id, language=language)
         self._users.pop(user_id, None)
 
-    def chosen_group(self, chat_id: int) -> None:
-        """Forget what is cached of a group (its members or its choice changed)."""
+    def members_changed(self, chat_id: int) -> None:
+        """Forget what is cached of a group: a member was recorded, the majority may move."""
         self._groups.pop(chat_id, None)
 
     def _remember(self, cache: dict[int, _T], key: int, value: _T) -> None:

@@ -27,7 +27,8 @@ UKRAINIAN_ARTICLE = (
 # names of formats and of the bot's own kind of data.
 ALLOWED_LATIN = {"csv", "json", "claimreview", "ocr", "pdf", "url", "id", "telegram", "openai"}
 COMMAND_OR_LINK = re.compile(
-    r"(?:https?://\S+|(?<![\w])/[a-z_]+(?:@\w+)?|@\w+|#\d+|\b[a-z]+\.[a-z]+\b)"
+    r"(?:https?://\S+|(?<![\w])/[a-z_]+(?:@\w+)?(?:\s+(?:on|off|top|auto|uk|ru|en)\b(?:\|\w+)*)*"
+    r"|@\w+|#\d+|\b[a-z]+\.[a-z]+\b)"
 )
 LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]{2,}\b")
 
@@ -70,9 +71,9 @@ async def test_a_ukrainian_team_sees_no_english_word_of_the_bots_own(ukrainian_d
     card = next(c for c in cards if "38" in c.content)
     assert card.content.startswith("Твердження #")
     queries: list[str] = []
-    queries.append(await desk.press(desk.bob, card, "❌"))
-    queries.append(await desk.press(desk.carol, card, "❌"))
     queries.append(await desk.press(desk.carol, card, "🙋"))
+    queries.append(await desk.press(desk.bob, card, "❌"))
+    queries.append(await desk.press(desk.carol, card, "❌"))  # the quorum: a verdict
     await desk.say(desk.carol, "Укренерго каже інше: 31 тисяча", reply_to=card)
     claim_id = re.search(r"#(\d+)", card.content).group(1)  # type: ignore[union-attr]
     await desk.say(desk.bob, f"/note {claim_id} Перевірила на сайті оператора")

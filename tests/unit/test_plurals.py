@@ -17,9 +17,7 @@ CLAIMS = {
 
 @pytest.mark.parametrize("language", sorted(CLAIMS))
 def test_queued_claims_take_the_right_plural_form(language: str) -> None:
-    said = [
-        words(language).ngettext("Queued {n} claim.", "Queued {n} claims.", n) for n in COUNTS
-    ]
+    said = [words(language).ngettext("Queued {n} claim.", "Queued {n} claims.", n) for n in COUNTS]
     for text, form in zip(said, CLAIMS[language], strict=True):
         assert form in text, (language, text)
     if language == "en":
