@@ -147,7 +147,7 @@ async def member_languages(session: AsyncSession, *, team_id: int) -> dict[str, 
         .where(Membership.team_id == team_id, col(User.language_code).is_not(None))
         .group_by(User.language_code)
     )
-    return {code: count for code, count in rows.tuples() if code}
+    return {code: count for code, count in rows.all() if code}
 
 
 async def set_user_language(session: AsyncSession, *, user_id: int, language: str | None) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.i18n import LANGUAGES, words
 from bot.sandbox.core import Sandbox
 from bot.sandbox.scenario_files import check_image, file_spec, mime_type
 from bot.sandbox.state import Chat, Message, User
@@ -19,9 +20,18 @@ __all__ = ["ScenarioResult", "format_event", "format_transcript", "play_scenario
 
 Event = dict[str, Any]
 ID_REFERENCE = re.compile(r"\{id:([^}]+)\}")
-# How factcheck-bot's cards begin: "Claim #17 · 🆕 open". Events name the claim a card shows, so
-# a transcript tells claim ids ("claim #3") from Telegram's message ids ("message #6").
-CARD = re.compile(r"^\s*Claim #(\d+)\b")
+# How factcheck-bot's cards begin, in each language it speaks: "Claim #17 · 🆕 open",
+# "Твердження #17 · …". Events name the claim a card shows, so a transcript tells claim ids
+# ("claim #3") from Telegram's message ids ("message #6").
+CARD_HEAD = "<b>Claim #{id}</b> · {status}"  # handlers/render.py card_text's first line
+CARD = re.compile(
+    r"^\s*(?:"
+    + "|".join(
+        re.escape(re.sub(r"<[^>]+>", "", words(language)._(CARD_HEAD)).split("{id}")[0])
+        for language in LANGUAGES
+    )
+    + r")(\d+)\b"
+)
 BOT_KINDS = {
     "sendmessage": "message",
     "senddocument": "document",

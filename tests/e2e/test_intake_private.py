@@ -48,7 +48,8 @@ async def test_recorded_private_forward_and_private_check(desk: Desk, shared_dir
     bob_private = sandbox.private_chat(desk.bob)  # the chat a recorded update comes from
     sandbox.push_update(template(shared_dir, "private-forward", desk))
     await sandbox.wait_for(lambda: any(PASSENGERS in c.content for c in desk.cards()))
-    assert sandbox.find_bot_message(bob_private, "Sent to Fact desk")
+    # The recorded update's sender reports a Ukrainian client: the bot answers in Ukrainian.
+    assert sandbox.find_bot_message(bob_private, "Надіслано в Fact desk")
     private = sandbox.private_chat(desk.carol)
     sandbox.send(private, desk.carol, f"/check {RAIL}")
     await sandbox.wait_for(said(sandbox, private, "Sent to Fact desk"))

@@ -93,20 +93,21 @@ async def test_a_pdf_a_voice_note_and_a_private_forward_become_claims(
         "chat": {"title": "Fact desk"},
         "members": [
             {"name": "alice", "admin": True, "language": "uk"},
-            {"name": "bob"},
+            {"name": "bob", "language": "uk"},
             {"name": "carol", "language": "ru"},
+            {"name": "dave"},
             {"name": "mallory", "status": "kicked"},
         ],
         "steps": [
             {"as": "alice", "document": "report.pdf"},
-            {"expect": "Queued"},
+            {"expect": "Додано до черги"},  # the group's members speak Ukrainian
             {
                 "as": "bob",
                 "voice": {"file": "note.ogg", "from_channel": "Radio Kyiv", "duration": 42},
             },
-            {"expect": "Voice message (0:42)"},
+            {"expect": "Голосове повідомлення (0:42)"},
             {"as": "carol", "in": "private", "forward": {"text": RAIL, "from_channel": "Rail"}},
-            {"expect": "Sent to Fact desk"},
+            {"expect": "Отправлено в Fact desk"},  # carol, in private, in Russian
         ],
     }
     async with scenario_bot(sandbox, db_url) as (application, stub):
@@ -128,10 +129,10 @@ async def test_a_pdf_a_voice_note_and_a_private_forward_become_claims(
     for event in bot_events(result, 1) + bot_events(result, 3):
         assert event["chat"] == "Fact desk", event
     [reading] = [
-        e for e in bot_events(result, 1) if e["kind"] == "message" and "Got it" in e["text"]
+        e for e in bot_events(result, 1) if e["kind"] == "message" and "Прийнято" in e["text"]
     ]
     assert reading["reply_to"] == document["message_id"] and reading["reply_to_from"] == "alice"
-    told = [e for e in bot_events(result, 5) if "Sent to Fact desk" in e["text"]]
+    told = [e for e in bot_events(result, 5) if "Отправлено в Fact desk" in e["text"]]
     assert told and told[0]["chat"] == "private:carol"
     in_group = [e for e in bot_events(result, 5) if e.get("chat") == "Fact desk"]
     assert any(e.get("claim") for e in in_group), "the private forward's cards are in the group"
@@ -149,7 +150,8 @@ async def test_a_pdf_a_voice_note_and_a_private_forward_become_claims(
     banned = sandbox.state.member(group.id, people["mallory"].id)
     assert banned is not None and banned.status == "kicked"
     sent = {m.sender.username: m.to_api()["from"] for m in sandbox.messages(group) if m.sender}
-    assert sent["alice"]["language_code"] == "uk" and sent["bob"]["language_code"] == "en"
+    assert sent["alice"]["language_code"] == "uk" and sent["bob"]["language_code"] == "uk"
+    assert people["dave"].language_code == "en"  # the default: an English client
     [forwarded] = [
         m for m in sandbox.messages(sandbox.private_chat(people["carol"])) if not m.from_bot
     ]

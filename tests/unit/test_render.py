@@ -88,3 +88,16 @@ def test_heading_has_byline_and_date() -> None:
     heading = render.article_heading(article, "src", ENGLISH)
     assert "Grain &lt;exports&gt;" in heading
     assert "✍️ by Ann &amp; Bo · 2024-05-14" in heading
+
+
+def test_scenario_transcripts_know_a_card_in_every_language() -> None:
+    """The scenario player names the claim a card shows, whatever language the team speaks."""
+    import re
+
+    from bot.i18n import LANGUAGES, words
+    from bot.sandbox.scenario import card_claim
+
+    for language in LANGUAGES:
+        card = render.claim_card(view(), words(language))
+        assert card_claim(re.sub(r"<[^>]+>", "", card)) == 123456789, language
+    assert card_claim("Queued 3 claims") is None
