@@ -123,3 +123,20 @@ def test_markup_and_commands_survive_translation(language) -> None:
             if set(commands.findall(text)) != set(commands.findall(source[0])):
                 problems.append(f"commands differ: {source[0]!r} → {text!r}")
     assert not problems, "\n".join(problems[:30])
+
+
+# What fits across a 360-pixel-wide phone in one row of inline buttons at Telegram's button font
+# (about 32 characters of Cyrillic or Latin text, emoji counted as one), before labels are cut.
+PHONE_ROW = 32
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_cards_buttons_fit_a_phones_width(language: str) -> None:
+    """Rating buttons stay short enough for a phone in every language (issue 17 item 3)."""
+    from bot.i18n import words
+    from handlers import render
+
+    keyboard = render.claim_keyboard(12345, words(language))
+    for row in keyboard.inline_keyboard:
+        labels = [button.text for button in row]
+        assert sum(len(label) for label in labels) <= PHONE_ROW, labels
