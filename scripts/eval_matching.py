@@ -32,7 +32,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.matching.index import TermIndex  # noqa: E402
-from bot.matching.scoring import DEFAULT_THRESHOLD, prepared, rerank, score_pair  # noqa: E402
+from bot.matching.scoring import (  # noqa: E402
+    DEFAULT_THRESHOLD,
+    SEMANTIC_THRESHOLD,
+    prepared,
+    rerank,
+    score_pair,
+)
 
 PAIRS = REPO / "tests" / "fixtures" / "matching_pairs.json"
 BENCH = REPO / "tests" / "fixtures" / "matching_bench"
@@ -180,7 +186,10 @@ def build_bench(distractors: int = 6000, seed: int = 13) -> tuple[dict[int, str]
 
 
 def run_matcher(
-    pool: dict[int, str], queries: Sequence[Query], semantic: Callable[[Query], dict[int, float]]
+    pool: dict[int, str],
+    queries: Sequence[Query],
+    semantic: Callable[[Query], dict[int, float]],
+    same_claim: float = SEMANTIC_THRESHOLD,
 ) -> list[Outcome]:
     """The product's matcher: BM25 candidates, then `rerank` (scores and guards)."""
     index = TermIndex()
@@ -192,8 +201,14 @@ def run_matcher(
         near = semantic(query)
         ids = [i for i, _ in index.search(form.terms, limit=CANDIDATES)]
         ids += [i for i in near if i not in set(ids)]
-        ranked = rerank(form, [(i, pool[i]) for i in ids], index.idf, semantic=near or None)
-        best = next(((i, s.score) for i, s in ranked if not s.veto), (None, 0.0))
+        ranked = rerank(
+            form, [(i, pool[i]) for i in ids], index.idf, semantic=near or None,
+            same_claim=same_claim,
+        )  # fmt: skip
+        # the decision's candidate: the best-scored one no veto stops (matches come first)
+        unvetoed = [(s.score, i) for i, s in ranked if not s.veto]
+        top = max(unvetoed, key=lambda pair: pair[0]) if unvetoed else None
+        best = (top[1], top[0]) if top else (None, 0.0)
         outcomes.append(Outcome(query, tuple(i for i, _ in ranked[:TOP]), best[0], best[1]))
     return outcomes
 
@@ -441,6 +456,10 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list the matcher's mistakes")
     parser.add_argument("--embeddings-url", help="an OpenAI-compatible /v1 base URL")
     parser.add_argument("--embeddings-model", default="text-embedding-3-small")
+    parser.add_argument(
+        "--same-claim", type=float, default=SEMANTIC_THRESHOLD,
+        help="the model's same-claim cosine (EMBEDDINGS_SAME_CLAIM) to judge",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     parser.add_argument("--fit", action="store_true", help="fit the decision's weights (CV)")
     args = parser.parse_args()
@@ -462,8 +481,8 @@ def main() -> None:
     if args.embeddings_url:
         near = embedding_neighbours(args.embeddings_url, args.embeddings_model, pool, queries)
         figures["embeddings"] = report(
-            f"with embeddings ({args.embeddings_model})", run_matcher(pool, queries, near),
-            DEFAULT_THRESHOLD,
+            f"with embeddings ({args.embeddings_model}, same claim at cosine {args.same_claim:g})",
+            run_matcher(pool, queries, near, args.same_claim), DEFAULT_THRESHOLD,
         )  # fmt: skip
     if args.errors:
         print("\n" + "\n".join(errors(ours, pool, DEFAULT_THRESHOLD)))

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     embeddings_url: str | None = None
     embeddings_model: str = "text-embedding-3-small"
     embeddings_api_key: SecretStr = SecretStr("")
+    # The cosine at which the model's vectors say "the same claim" (it depends on the model:
+    # measure it with scripts/eval_matching.py; docs/matching.md).
+    embeddings_same_claim: float = Field(default=0.86, gt=0.0, le=1.0)
     export_org_url: str | None = None
     export_review_url: str | None = None
 

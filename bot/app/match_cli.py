@@ -72,6 +72,7 @@ async def run_match(
             settings.embeddings_url,
             settings.embeddings_model,
             api_key=settings.embeddings_api_key.get_secret_value(),
+            same_claim=settings.embeddings_same_claim,
         )
         use_embeddings(db, client)
     try:

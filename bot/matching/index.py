@@ -13,6 +13,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 
@@ -35,6 +36,8 @@ class TermIndex:
     size_postings: int = 0
     last_id: int = 0
     newest: str = ""  # the newest claim's creation time when the index was last brought up
+    newest_at: datetime | None = None  # the same, as the database gave it
+    checked_at: float = 0.0  # when its claims were last counted (time.monotonic)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -25,7 +26,14 @@ from bot.i18n import N_
 from bot.matching.answers import KnownVerdict, known_verdict, known_verdicts
 from bot.matching.embeddings import Embedder, EmbeddingsError, TeamVectors, VectorStore
 from bot.matching.index import IndexCache, TermIndex
-from bot.matching.scoring import DEFAULT_THRESHOLD, Scored, prepared, score_pair
+from bot.matching.scoring import (
+    DEFAULT_THRESHOLD,
+    SEMANTIC_THRESHOLD,
+    Scored,
+    prepared,
+    relevance,
+    score_pair,
+)
 from bot.matching.text import analyze_many
 from storage import claims as claim_q
 from storage import matching as match_q
@@ -37,6 +45,7 @@ CANDIDATES = 50  # claims BM25 hands to the scorer per lookup
 SEMANTIC_CANDIDATES = 20  # claims nearest in meaning added to them
 PAGE = 5000  # claims read at a time when an index is built
 THREADED_BUILD = 2000  # analysing more claims than this runs in a worker thread
+RECOUNT_SECONDS = 60.0  # a team's claims are counted (to notice deleted ones) at most this often
 # Chatter shorter than this is never looked up: "ok", "thanks, will do" say nothing checkable.
 MIN_CHATTER_WORDS = 5
 
@@ -144,15 +153,43 @@ def _terms_of(rows: Sequence[tuple[int, str]]) -> list[tuple[int, list[str]]]:
 
 
 async def team_index(session: AsyncSession, *, team_id: int) -> TermIndex:
-    """The team's BM25 index, built on first use and brought up to date with new claims."""
+    """The team's BM25 index, built on first use and brought up to date with new claims.
+
+    A lookup asks only for claims added since the index's newest (index seeks, whatever the
+    team's size); the team's claims are counted — a scan of them, to notice deleted ones —
+    at most every `RECOUNT_SECONDS`. A deleted claim left in the index meanwhile is harmless:
+    candidates are read back from the database, so it is never offered.
+    """
     key = (str(getattr(session.bind, "url", "")), team_id)
-    count, last_id, newest = await match_q.claims_extent(session, team_id=team_id)
     cache_ = index_cache()
     index = cache_.get(key)
+    fresh = index is not None and time.monotonic() - index.checked_at < RECOUNT_SECONDS
+    if index is not None and fresh and index.newest_at is not None:
+        last_id, newest_at = await match_q.claims_since(
+            session, team_id=team_id, since=index.newest_at, after_id=index.last_id
+        )
+        if newest_at is None:
+            return index  # nothing new
+        if last_id > index.last_id and newest_at >= index.newest_at:
+            await _catch_up(session, index, team_id=team_id, last_id=last_id)
+            index.newest, index.newest_at = str(newest_at), newest_at
+            return index
+    count, last_id, newest, newest_at = await match_q.claims_extent(session, team_id=team_id)
     if index is not None and (index.last_id > last_id or index.newest > newest):
         index = None  # claims were deleted or the database was replaced: start again
     if index is None:
         index = TermIndex()
+    await _catch_up(session, index, team_id=team_id, last_id=last_id)
+    if len(index) != count:  # some were deleted: rebuild from scratch on the next lookup
+        cache_.drop(key)
+    else:
+        index.newest, index.newest_at, index.checked_at = newest, newest_at, time.monotonic()
+        cache_.put(key, index)
+    return index
+
+
+async def _catch_up(session: AsyncSession, index: TermIndex, *, team_id: int, last_id: int) -> None:
+    """Add the team's claims after the index's last one, up to `last_id`, a page at a time."""
     while index.last_id < last_id:
         page = await match_q.claims_page(
             session, team_id=team_id, after_id=index.last_id, limit=PAGE
@@ -167,12 +204,6 @@ async def team_index(session: AsyncSession, *, team_id: int) -> TermIndex:
         for claim_id, terms in analysed:
             if claim_id > index.last_id:  # a concurrent lookup may have added it already
                 index.add(claim_id, terms)
-    if len(index) != count:  # some were deleted: rebuild from scratch on the next lookup
-        cache_.drop(key)
-    else:
-        index.newest = newest
-        cache_.put(key, index)
-    return index
 
 
 @dataclass(frozen=True)
@@ -183,13 +214,18 @@ class Ranked:
     scored: Scored
 
 
-def _order(threshold: float) -> Callable[[Ranked], tuple[bool, bool, bool, float, int]]:
-    """Sort key: the bot's match first (one with a verdict wins), then by score, vetoed last."""
+def _order(
+    threshold: float, relevant: Mapping[int, float]
+) -> Callable[[Ranked], tuple[bool, bool, float, float, int]]:
+    """Sort key: the bot's matches first (one with a verdict wins, then the best score), then
+    the rest by relevance (`scoring.relevance`: retrieval order, fused with meaning)."""
 
-    def key(item: Ranked) -> tuple[bool, bool, bool, float, int]:
+    def key(item: Ranked) -> tuple[bool, bool, float, float, int]:
         matched = item.scored.is_match(threshold)
         has_verdict = matched and item.claim.status in VERDICT_STATUSES
-        return (matched, has_verdict, not item.scored.veto, item.scored.rank, item.claim.id or 0)
+        claim_id = item.claim.id or 0
+        score = item.scored.rank if matched else 0.0
+        return (matched, has_verdict, score, relevant.get(claim_id, 0.0), claim_id)
 
     return key
 
@@ -233,6 +269,7 @@ async def rank_in(
     hits = index.search(query.terms, limit=CANDIDATES, before_id=before_id)
     ids = [claim_id for claim_id, _ in hits]
     semantic: dict[int, float] = {}
+    same_claim = SEMANTIC_THRESHOLD if embedder is None else embedder.same_claim
     if embedder is not None:
         try:
             semantic = await _semantic(
@@ -246,10 +283,10 @@ async def rank_in(
     )
     ranked = [
         Ranked(claim, score_pair(query, prepared(claim.text), index.idf,
-                                 semantic=semantic.get(stored_id(claim))))
+                                 semantic=semantic.get(stored_id(claim)), same_claim=same_claim))
         for claim in claims
     ]  # fmt: skip
-    return sorted(ranked, key=_order(threshold), reverse=True)
+    return sorted(ranked, key=_order(threshold, relevance(ids, semantic)), reverse=True)
 
 
 def as_match(item: Ranked, threshold: float) -> Match:

@@ -136,7 +136,22 @@ def test_meaning_decides_across_languages_only_but_orders_always() -> None:
                           idf).is_match()  # fmt: skip
 
 
-def test_rerank_puts_vetoed_candidates_last() -> None:
+def test_the_same_claim_cosine_is_the_models_own() -> None:
+    """EMBEDDINGS_SAME_CLAIM: a model whose translations meet at 0.75 calls them at 0.75."""
+    idf = lambda term: 1.0  # noqa: E731
+    text = "The company laid off 12,000 workers in January."
+    english = prepared(text)
+    russian = prepared("Компания уволила 12 000 сотрудников в январе.")
+    assert not score_pair(russian, english, idf, semantic=0.78).is_match()  # default 0.86
+    own = score_pair(russian, english, idf, semantic=0.78, same_claim=0.75)
+    assert own.is_match()
+    ranked = rerank(russian, [(1, text)], idf, semantic={1: 0.78}, same_claim=0.75)
+    assert ranked[0][1].is_match()
+    client = EmbeddingsClient("http://127.0.0.1:9/v1", "usem3", same_claim=0.75)
+    assert client.same_claim == 0.75
+
+
+def test_the_match_comes_first_and_a_vetoed_claim_stays_below_it() -> None:
     query = prepared("38 000 homes in Zhytomyr lost power")
     ranked = rerank(
         query,
@@ -147,6 +162,22 @@ def test_rerank_puts_vetoed_candidates_last() -> None:
         lambda term: 1.0,
     )
     assert [claim_id for claim_id, _ in ranked] == [2, 1] and ranked[1][1].veto == "numbers"
+
+
+def test_a_veto_decides_the_match_not_the_order_of_the_rest() -> None:
+    """A post with a figure of its own is still shown its fact-check first, unmatched: a veto
+    stops "the same claim", not "worth reading" (MAP@5 0.579 → 0.836 on real tweets)."""
+    post = prepared("Viral post says 5,000 migrants crossed the border at El Paso yesterday")
+    ranked = rerank(
+        post,
+        [
+            (1, "Thousands of migrants crossed the border at El Paso in one day."),
+            (2, "A photograph shows a migrant caravan in Mexico."),
+        ],
+        lambda term: 1.0,
+    )
+    assert [claim_id for claim_id, _ in ranked] == [1, 2]
+    assert not ranked[0][1].is_match()
 
 
 async def test_embeddings_client_gets_one_vector_per_text_in_order() -> None:
