@@ -48,6 +48,11 @@ class AiohttpRequest(BaseRequest):
         """The read timeout used when a call gives none."""
         return self._read_timeout
 
+    @property
+    def closed(self) -> bool:
+        """No open session: never initialised, or shut down."""
+        return self._session is None or self._session.closed
+
     async def initialize(self) -> None:
         """Open the session (in the running event loop)."""
         if self._session is None or self._session.closed:

@@ -15,6 +15,7 @@ import pytest
 from telegram.error import NetworkError
 
 from bot.app import factory
+from bot.app.http import AiohttpRequest
 from bot.sandbox import Sandbox
 from handlers.context import Services
 from tests.conftest import bot_settings
@@ -57,7 +58,8 @@ class Opened:
 def _bot_clients_closed(services: Services) -> bool:
     """Whether the Bot API HTTP clients of the services' application are closed."""
     bot = services.cards.application.bot
-    return all(request._client.is_closed for request in bot._request)
+    requests = bot._request
+    return all(isinstance(r, AiohttpRequest) and r.closed for r in requests)
 
 
 async def _tasks_alive() -> list[str]:
