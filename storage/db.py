@@ -79,7 +79,12 @@ class Database:
         elif self.is_sqlite:
             _tune_sqlite(self.engine)
             writer = self.engine.execution_options(**{_IMMEDIATE: True})
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        # Inline writers need no queue of their own: a write transaction runs without giving the
+        # loop up (its statements are plain sqlite3 calls), so two never interleave, and one that
+        # did would only meet the other at BEGIN IMMEDIATE and retry (storage.sqlite_inline).
+        # Writers through aiosqlite (a `:memory:` database) queue on a lock.
+        inline = self.engine is not self._read_engine
+        self._write_lock = asyncio.Lock() if self.is_sqlite and not inline else None
         self._reader = async_sessionmaker(self._read_engine, expire_on_commit=False)
         self._writer = async_sessionmaker(writer, expire_on_commit=False)
 
@@ -135,11 +140,13 @@ class Database:
 
     @asynccontextmanager
     async def _write_turn(self) -> AsyncIterator[None]:
-        """On SQLite, one writer at a time per process, queued here rather than in SQLite.
+        """Through aiosqlite, one writer at a time per process, queued here rather than in SQLite.
 
         SQLite's busy handler waits by sleeping in growing steps, so writers that collide on the
         file lock waste most of their time asleep; an asyncio lock hands the turn over at once.
-        Other processes still meet at the file lock and its busy timeout.
+        Inline writers (a SQLite file) take no turn: an asyncio lock there cost a turn of the busy
+        event loop at every hand-over, which halved the votes a second (docs/performance.md).
+        Other processes still meet at the file lock.
         """
         if self._write_lock is None:
             yield
