@@ -205,10 +205,9 @@ def run_matcher(
             form, [(i, pool[i]) for i in ids], index.idf, semantic=near or None,
             same_claim=same_claim,
         )  # fmt: skip
-        # the decision's candidate: the best-scored one no veto stops (matches come first)
-        unvetoed = [(s.score, i) for i, s in ranked if not s.veto]
-        top = max(unvetoed, key=lambda pair: pair[0]) if unvetoed else None
-        best = (top[1], top[0]) if top else (None, 0.0)
+        # the decision's candidate: the best-scored claim no veto stops
+        best = max(((i, s.score) for i, s in ranked if not s.veto), key=lambda b: b[1],
+                   default=(None, 0.0))  # fmt: skip
         outcomes.append(Outcome(query, tuple(i for i, _ in ranked[:TOP]), best[0], best[1]))
     return outcomes
 

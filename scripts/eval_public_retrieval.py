@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from eval_matching import (  # noqa: E402
     Outcome,
     Query,
-    Scores,
+    decide,
     embedding_neighbours,
     map_at_5,
     run_matcher,
@@ -70,21 +70,17 @@ def load(data: Path) -> tuple[dict[int, str], list[Query]]:
     return pool, queries
 
 
-def decision(found: Sequence[Outcome], unseen: Sequence[Outcome], threshold: float) -> Scores:
-    """The decision's confusion: tweets with their fact-check in the pool, then without it."""
-    tp = fp = fn = tn = 0
-    for o in found:
-        said = o.best is not None and o.best_score >= threshold
-        if said and o.best == o.query.target:
-            tp += 1
-        elif said:
-            fp, fn = fp + 1, fn + 1
-        else:
-            fn += 1
-    for o in unseen:
-        said = o.best is not None and o.best_score >= threshold
-        fp, tn = fp + said, tn + (not said)
-    return Scores(tp, fp, fn, tn)
+def without_fact_checks(
+    pool: dict[int, str], queries: Sequence[Query]
+) -> tuple[dict[int, str], list[Query]]:
+    """The pool without any tweet's fact-check, and the tweets as posts with no right claim."""
+    targets = {q.target for q in queries}
+    rest = {i: text for i, text in pool.items() if i not in targets}
+    return rest, [Query(q.text, None, q.kind, q.lang, q.group) for q in queries]
+
+
+def _called(o: Outcome, threshold: float) -> bool:
+    return o.best is not None and o.best_score >= threshold
 
 
 def measure(
@@ -101,14 +97,13 @@ def measure(
     hits = sum(1 for o in found if o.ranked and o.ranked[0] == o.query.target)
     print(f"right fact-check first: {hits}/{len(found)}")
     if threshold is not None:
-        targets = {q.target for q in queries}
-        without = {i: text for i, text in pool.items() if i not in targets}
-        unseen = rank(without, [Query(q.text, None, q.kind, q.lang, q.group) for q in queries])
-        s = decision(found, unseen, threshold)
-        called = sum(1 for o in unseen if o.best is not None and o.best_score >= threshold)
+        unseen = rank(*without_fact_checks(pool, queries))
+        s = decide([*found, *unseen], threshold)  # a call on an unseen tweet is a false match
+        wrong = sum(1 for o in found if _called(o, threshold) and o.best != o.query.target)
+        called = sum(1 for o in unseen if _called(o, threshold))
         print(
             f"decision at {threshold:g}: precision {s.precision:.3f}  recall {s.recall:.3f}  "
-            f"(right {s.tp}, wrong fact-check {sum(1 for o in found if o.best != o.query.target and o.best is not None and o.best_score >= threshold)}, "  # noqa: E501
+            f"(right {s.tp}, wrong fact-check {wrong}, "
             f"called with no fact-check in the pool {called}/{len(unseen)})"
         )
         figures |= {"precision": s.precision, "recall": s.recall}

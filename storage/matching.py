@@ -344,11 +344,8 @@ async def claims_since(
     return (int(same), since) if same else (0, None)
 
 
-async def claims_extent(
-    session: AsyncSession, *, team_id: int
-) -> tuple[int, int, str, datetime | None]:
-    """How many claims a team has, its highest claim id and newest creation time (as text, and
-    as the value itself).
+async def claims_extent(session: AsyncSession, *, team_id: int) -> tuple[int, int, datetime | None]:
+    """How many claims a team has, its highest claim id and newest creation time.
 
     An in-memory index of the team's claims is current while these have not changed.
     """
@@ -359,4 +356,4 @@ async def claims_extent(
             ).where(col(Claim.team_id) == team_id)
         )
     ).one()
-    return int(row[0] or 0), int(row[1] or 0), str(row[2]), row[2]
+    return int(row[0] or 0), int(row[1] or 0), row[2]

@@ -55,7 +55,7 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         """Open the session (in the running event loop)."""
-        if self._session is None or self._session.closed:
+        if self.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size)
             self._session = aiohttp.ClientSession(
                 connector=connector, headers={"User-Agent": self.USER_AGENT}
@@ -63,7 +63,7 @@ class AiohttpRequest(BaseRequest):
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
-        if self._session is not None and not self._session.closed:
+        if self._session is not None and not self.closed:
             await self._session.close()
         self._session = None
 
@@ -78,7 +78,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """One call: form fields (and files as multipart); the status and the body."""
-        if self._session is None or self._session.closed:
+        if self._session is None or self._session.closed:  # (`closed`, spelled out for mypy)
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
         fields = request_data.json_parameters if request_data else None

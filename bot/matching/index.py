@@ -35,8 +35,7 @@ class TermIndex:
     total_length: int = 0
     size_postings: int = 0
     last_id: int = 0
-    newest: str = ""  # the newest claim's creation time when the index was last brought up
-    newest_at: datetime | None = None  # the same, as the database gave it
+    newest_at: datetime | None = None  # the newest claim's creation time when last brought up
     checked_at: float = 0.0  # when its claims were last counted (time.monotonic)
 
     def __len__(self) -> int:

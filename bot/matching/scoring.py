@@ -212,12 +212,9 @@ def rerank(
             (key, score_pair(query, prepared(text), idf, semantic=near, same_claim=same_claim))
         )
     order = relevance([key for key, _ in candidates], semantic)
-    return sorted(
-        scored,
-        key=lambda item: (
-            item[1].is_match(threshold),
-            item[1].rank if item[1].is_match(threshold) else 0.0,
-            order[item[0]],
-        ),
-        reverse=True,
-    )
+
+    def sort_key(item: tuple[int, Scored]) -> tuple[bool, float, float]:
+        matched = item[1].is_match(threshold)
+        return (matched, item[1].rank if matched else 0.0, order[item[0]])
+
+    return sorted(scored, key=sort_key, reverse=True)

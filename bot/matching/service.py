@@ -170,12 +170,16 @@ async def team_index(session: AsyncSession, *, team_id: int) -> TermIndex:
         )
         if newest_at is None:
             return index  # nothing new
-        if last_id > index.last_id and newest_at >= index.newest_at:
-            await _catch_up(session, index, team_id=team_id, last_id=last_id)
-            index.newest, index.newest_at = str(newest_at), newest_at
-            return index
-    count, last_id, newest, newest_at = await match_q.claims_extent(session, team_id=team_id)
-    if index is not None and (index.last_id > last_id or index.newest > newest):
+        await _catch_up(session, index, team_id=team_id, last_id=last_id)
+        index.newest_at = newest_at
+        return index
+    count, last_id, newest_at = await match_q.claims_extent(session, team_id=team_id)
+    replaced = (
+        index is not None
+        and index.newest_at is not None
+        and (newest_at is None or index.newest_at > newest_at)
+    )
+    if index is not None and (index.last_id > last_id or replaced):
         index = None  # claims were deleted or the database was replaced: start again
     if index is None:
         index = TermIndex()
@@ -183,7 +187,7 @@ async def team_index(session: AsyncSession, *, team_id: int) -> TermIndex:
     if len(index) != count:  # some were deleted: rebuild from scratch on the next lookup
         cache_.drop(key)
     else:
-        index.newest, index.newest_at, index.checked_at = newest, newest_at, time.monotonic()
+        index.newest_at, index.checked_at = newest_at, time.monotonic()
         cache_.put(key, index)
     return index
 

@@ -121,15 +121,21 @@ async def test_translated_claim_found_with_embeddings(sandbox: Sandbox, db_url: 
 
         imported = matched_id(russian.content)
         chat_id = desk.chat.id  # type: ignore[attr-defined]
-        offline, semantic = [
+        meaning = {"EMBEDDINGS_URL": stub.base_url, "EMBEDDINGS_MODEL": "stub"}
+        strict = meaning | {"EMBEDDINGS_SAME_CLAIM": "1.0"}  # the model's own cutoff, set high
+        offline, semantic, strict_run = [
             (await run_match_cli(db_url, chat_id, ["Корь: вакцина вызывает аутизм?"], **env))[0]
-            for env in ({}, {"EMBEDDINGS_URL": stub.base_url, "EMBEDDINGS_MODEL": "stub"})
+            for env in ({}, meaning, strict)
         ]
     # Russian again, reworded: found by meaning with the claim's verdict and review URL (meaning
     # decides across languages only; in one language the words do).
     assert semantic["is_match"] and str(semantic["matches"][0]["claim_id"]) == imported, semantic
     assert semantic["matches"][0]["url"] == MEASLES_URL
     assert semantic["matches"][0]["verdict"] == "false"
+    # EMBEDDINGS_SAME_CLAIM reaches the decision: at a cosine of 1.0 the imported translation is
+    # no longer called the same claim (the Russian /check claim, matched by its words, comes first).
+    first = strict_run["matches"][0]
+    assert str(first["claim_id"]) != imported and "аутизм" in first["text"], strict_run
     assert (
         offline["matches"] == [] or offline["matches"][0]["score"] < semantic["matches"][0]["score"]
     )

@@ -147,8 +147,6 @@ def test_the_same_claim_cosine_is_the_models_own() -> None:
     assert own.is_match()
     ranked = rerank(russian, [(1, text)], idf, semantic={1: 0.78}, same_claim=0.75)
     assert ranked[0][1].is_match()
-    client = EmbeddingsClient("http://127.0.0.1:9/v1", "usem3", same_claim=0.75)
-    assert client.same_claim == 0.75
 
 
 def test_the_match_comes_first_and_a_vetoed_claim_stays_below_it() -> None:
