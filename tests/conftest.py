@@ -167,6 +167,22 @@ def bot_settings(sandbox: Sandbox, database_url: str, **overrides: object) -> Se
 CARD_HEADS = ("Claim #", "Твердження #", "Утверждение #")
 
 
+async def settle(sandbox: Sandbox, app: Any = None, *, timeout: float = 20.0) -> None:  # noqa: ASYNC109
+    """Wait until Telegram's side is quiet and the bot's update store is drained.
+
+    The sandbox sees an update confirmed as soon as the bot has stored it, before its
+    handler runs, so `sandbox.wait_idle()` alone can return while a handler is still
+    working (on a loaded machine its database work can outlast the quiet window); the
+    store says when an update was processed.
+    """
+    if app is None:
+        await sandbox.wait_idle(timeout=timeout)
+        return
+    await sandbox.wait_idle(timeout=timeout, quiet=0.0)  # the bot has fetched (and so stored) it
+    await wait_until_drained(app.bot_data.services.db, timeout=timeout)
+    await sandbox.wait_idle(timeout=timeout)
+
+
 @dataclass
 class Desk:
     """A team's group in the sandbox with a running bot: alice (admin), bob and carol."""
@@ -197,12 +213,7 @@ class Desk:
         The sandbox sees an update confirmed as soon as the bot has stored it, before its
         handler runs; the store says when it was processed.
         """
-        if self.app is None:
-            await self.sandbox.wait_idle()
-            return
-        await self.sandbox.wait_idle(quiet=0.0)  # the bot has fetched (and so stored) it
-        await wait_until_drained(self.app.bot_data.services.db, timeout=20)
-        await self.sandbox.wait_idle()
+        await settle(self.sandbox, self.app)
 
     async def published(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Wait until every article's extraction has ended and each of its cards is posted.

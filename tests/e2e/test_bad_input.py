@@ -21,10 +21,7 @@ from bot.app.factory import running_bot
 from bot.app.logs import RedactTokens, setup_logging
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.sandbox.state import Chat, Message, User
-from tests.conftest import (
-    bot_settings,
-    fresh_database_url,
-)
+from tests.conftest import bot_settings, fresh_database_url, settle
 from tests.utils import load
 from tests.utils.web import endless_page, serve_pages
 
@@ -48,6 +45,7 @@ class Bench:
     own_card: Message
     endless_url: str
     database: str = "sqlite"
+    app: Any = None
 
 
 @pytest_asyncio.fixture(
@@ -69,9 +67,10 @@ async def bench(
                 fetch_allowed_hosts=frozenset({pages.netloc}),
                 max_document_bytes=2_000,
             )
-            async with running_bot(settings):
+            async with running_bot(settings) as app:
                 bench = await _set_up(sandbox, pages.url("/endless"))
                 bench.database = request.param
+                bench.app = app
                 yield bench
 
 
@@ -380,12 +379,12 @@ async def test_bad_input_gets_a_clear_answer_or_is_ignored(
     caplog = product_logging
     before = len(sandbox.calls())
     act(bench)
-    await sandbox.wait_idle(timeout=20)
+    await settle(sandbox, bench.app)
     if expected is not None:
         # Some answers come after background work (a fetch timing out, an extraction).
         with contextlib.suppress(TimeoutError):
             await sandbox.wait_for(lambda: _said(sandbox, before, expected), timeout=10)
-    await sandbox.wait_idle(timeout=20)
+    await settle(sandbox, bench.app)
     said = _bot_texts(sandbox.calls(before))
     if expected is None:
         assert said == [], f"{name}: expected silence, got {said}"

@@ -145,7 +145,7 @@ async def test_twenty_votes_within_a_second_edit_the_card_a_few_times(desk: Desk
         sandbox.press(voter, card, "False" if i % 4 else "True")
     assert time.monotonic() - began < 1.0
     await sandbox.wait_for(lambda: "❌ 15" in card_of(desk, POWER).content, timeout=10)
-    await sandbox.wait_idle()
+    await desk.settle()
     edits = [
         call
         for call in sandbox.calls(start, method="editMessageText")

@@ -44,7 +44,7 @@ async def test_verdict_locks_reopen_unlocks_and_history_shows_both(desk: Desk) -
     await desk.settle()
     reply = await answer(desk, desk.sandbox.press_data(desk.carol, card, f"v:{number}:true"))
     assert reply == "Your vote: ✅ True (an editor's verdict stands)"
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     assert "❌ false" in first_line(card_of(desk, POWER))
 
     await ask(
@@ -93,7 +93,7 @@ async def test_anonymous_admin_update_from_telegram(desk: Desk, shared_dir: Path
     message["chat"]["id"] = message["sender_chat"]["id"] = desk.chat.id
     message["text"] = message["text"].replace("17", str(number), 1)
     desk.sandbox.push_update(raw)
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     assert desk.last(f"Claim #{number}: verdict ❌ false")
     said = await ask(desk, desk.bob, f"/claim {number}", "History")
     assert "🆕 open → ❌ false: Annexation is documented." in said.content
@@ -134,7 +134,7 @@ async def test_extractor_button_only_when_the_operator_configured_openai(
         await desk.press(desk.alice, panel, "Extractor: openai")
         await desk.sandbox.wait_for(lambda: "Extractor: openai" in desk.last("Settings").content)
         forged = desk.sandbox.press_data(desk.alice, panel, "set:extractor:gpt5")
-        await desk.sandbox.wait_idle()
+        await desk.settle()
         assert "not available" in await answer(desk, forged)
 
 
@@ -177,7 +177,7 @@ async def test_claims_of_another_team_cannot_be_seen_voted_or_noted(
         lambda: any(m.content.startswith("Claim #") for m in sandbox.bot_messages(other)),
         timeout=10,
     )
-    await sandbox.wait_idle()
+    await desk.settle()
     foreign = claim_id(next(m for m in sandbox.bot_messages(other) if "Claim #" in m.content))
 
     await queue_article(desk)
@@ -187,7 +187,7 @@ async def test_claims_of_another_team_cannot_be_seen_voted_or_noted(
     await ask(desk, desk.alice, f"/verdict {foreign} false", f"There is no claim #{foreign}")
     forged = sandbox.press_data(desk.bob, card, f"v:{foreign}:false")
     taken = sandbox.press_data(desk.bob, card, f"a:{foreign}")
-    await sandbox.wait_idle()
+    await desk.settle()
     assert await answer(desk, forged) == f"There is no claim #{foreign} in this team's queue."
     assert await answer(desk, taken) == f"There is no claim #{foreign} in this team's queue."
 
@@ -203,7 +203,7 @@ async def test_malformed_or_stale_buttons_change_nothing(desk: Desk, db_url: str
     number = claim_id(card)
     for data in ("v:abc:false", f"v:{number}:bogus", "v:1", "zzz", "q:x", "set:quorum"):
         query = desk.sandbox.press_data(desk.bob, card, data)
-        await desk.sandbox.wait_idle()
+        await desk.settle()
         assert await answer(desk, query) == "This button is no longer valid."
 
     database = Database(db_url)

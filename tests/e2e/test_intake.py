@@ -40,7 +40,7 @@ def template(shared_dir: Path, name: str, desk: Desk) -> dict[str, Any]:
 async def settled(desk: Desk, expect: str) -> Any:
     """Wait for a bot message containing `expect` and for the bot to go quiet; return it."""
     found = await desk.sandbox.wait_for(lambda: desk.sandbox.find_bot_message(desk.chat, expect))
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     return desk.sandbox.find_bot_message(desk.chat, expect) or found
 
 
@@ -199,11 +199,11 @@ async def test_recorded_forwards_are_queued_with_their_origin(desk: Desk, shared
 async def test_edited_message_does_not_make_a_second_article(desk: Desk, shared_dir: Path) -> None:
     message = await desk.say(desk.alice, ARTICLE)
     await desk.sandbox.wait_for(lambda: len(desk.cards()) == 3)
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     count = len(desk.sandbox.bot_messages(desk.chat))
     desk.sandbox.edit(desk.chat, desk.alice, message, ARTICLE + "\n\nUpdated: 12 more towns hit.")
     desk.sandbox.push_update(template(shared_dir, "edited-message", desk))
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     assert len(desk.sandbox.bot_messages(desk.chat)) == count
 
 
@@ -225,7 +225,7 @@ async def test_group_upgraded_to_supergroup_keeps_its_queue(
     async with open_desk(sandbox, db_url, title="Checkers", chat_type="group") as desk:
         await queue_article(desk)
         new_chat = sandbox.migrate(desk.chat)
-        await sandbox.wait_idle()
+        await desk.settle()
         sandbox.send(new_chat, desk.bob, "/queue")
         listing = await sandbox.wait_for(lambda: sandbox.find_bot_message(new_chat, "Open queue"))
         assert "3 waiting" in listing.content and POWER in listing.content
@@ -238,7 +238,7 @@ async def test_recorded_migration_notice_moves_the_team(desk: Desk, shared_dir: 
     new_chat = desk.sandbox.add_chat("Checkers 2")
     raw["message"]["migrate_to_chat_id"] = new_chat.id
     desk.sandbox.push_update(raw)
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     desk.sandbox.send(new_chat, desk.bob, "/status")
     status = await desk.sandbox.wait_for(
         lambda: desk.sandbox.find_bot_message(new_chat, "Queue of")
@@ -250,7 +250,7 @@ async def test_removed_bot_keeps_the_data_and_finds_it_when_added_back(desk: Des
     await queue_article(desk)
     sandbox = desk.sandbox
     sandbox.remove_bot(desk.chat)
-    await sandbox.wait_idle()
+    await desk.settle()
     private = sandbox.private_chat(desk.bob)
     sandbox.send(private, desk.bob, SHORT_CLAIM, forward_origin={"user": "Ivan"})
     await sandbox.wait_for(lambda: sandbox.find_bot_message(private, "can't find a team"))
@@ -272,6 +272,6 @@ async def test_forum_topic_gets_replies_and_cards_in_the_same_topic(
         raw = template(shared_dir, "status-in-forum-topic", desk)
         raw["message"]["chat"]["id"] = desk.chat.id
         sandbox.push_update(raw)
-        await sandbox.wait_idle()
+        await desk.settle()
         replies = [m for m in sandbox.bot_messages(desk.chat) if "Queue of" in m.content]
         assert len(replies) == 2 and replies[-1].thread_id == 5001

@@ -15,7 +15,7 @@ PASSENGERS = "The Ministry of Transport said the line is expected to carry 9 mil
 async def known(desk: Desk, chat: Any, user: Any) -> None:
     """Someone speaks in a group so the bot knows it as a team (as after being added)."""
     desk.sandbox.send(chat, user, "morning all")
-    await desk.sandbox.wait_idle()
+    await desk.settle()
 
 
 def said(sandbox: Sandbox, chat: Any, text: str) -> Any:
@@ -71,7 +71,7 @@ async def test_member_of_several_teams_chooses_with_buttons(desk: Desk) -> None:
     sandbox.press(desk.bob, question, "Night shift")
     await sandbox.wait_for(said(sandbox, private, "Sent to Night shift"))
     await sandbox.wait_for(lambda: group_cards(sandbox, other))
-    await sandbox.wait_idle()
+    await desk.settle()
     assert group_cards(sandbox, desk.chat) == []
 
 
@@ -93,7 +93,7 @@ async def test_forged_team_choice_for_a_group_i_am_not_in_is_refused(desk: Desk)
     answers = await sandbox.wait_for(lambda: sandbox.answers_for(query))
     # A team the question did not offer is no button of that message (handlers/buttons.py).
     assert answers[0]["text"] == "This button is no longer valid."
-    await sandbox.wait_idle()
+    await desk.settle()
     assert group_cards(sandbox, secret) == []
 
 

@@ -147,7 +147,7 @@ async def test_forged_queue_anyway_from_another_chat_is_refused(desk: Desk) -> N
 async def test_pasted_text_with_a_bio_link_is_not_sourced_to_the_bio(desk: Desk) -> None:
     await ask(desk, desk.alice, BIO_PASTE, "Queued")
     await desk.sandbox.wait_for(lambda: desk.cards())
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     card = card_of(desk, "412 ships")
     assert "twitter.com" not in (card.html or "")
     assert "📰 sent by Alice" in card.content
@@ -157,7 +157,7 @@ async def test_pasted_text_with_its_link_at_the_top_keeps_it_as_the_source(desk:
     link = "https://news.example.org/2026/grain-corridor-april"
     await ask(desk, desk.alice, f"{link}\n\n{BIO_PASTE}", "Queued")
     await desk.sandbox.wait_for(lambda: desk.cards())
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     assert f'href="{link}"' in (card_of(desk, "412 ships").html or "")
 
 
@@ -168,7 +168,7 @@ async def test_pasted_seed_article_takes_no_source_from_the_author_bio(
     assert "https://twitter.com/jackphillips5" in seed
     await ask(desk, desk.alice, seed, "Queued")
     await desk.sandbox.wait_for(lambda: desk.cards())
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     assert desk.cards()
     for card in desk.cards():
         assert "twitter.com" not in (card.html or ""), card.content

@@ -68,7 +68,7 @@ async def drained(desk: Desk, *, expect: int) -> dict[str, int]:
         return states if sum(states.values()) >= expect and not busy else None
 
     states = await until(done)
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     return states
 
 

@@ -78,7 +78,7 @@ async def test_stranger_sends_a_tip_and_hears_the_verdict_without_seeing_the_tea
     )
     assert "❌ false" in verdict.content and "No such die-off was recorded." in verdict.content
     assert "Decided by the desk's editors" in verdict.content
-    await desk.sandbox.wait_idle()
+    await desk.settle()
     seen = " ".join(m.content for m in desk.sandbox.bot_messages(private))
     for secret in ("Alice", "Bob", "Carol", "Claim #", "Queue of", "Open queue", "doubts"):
         assert secret not in seen, secret

@@ -139,12 +139,11 @@ async def _start(live: Live, stack: contextlib.AsyncExitStack, kind: str, folder
         timeout=30,
     )
     sandbox.send(chat, bob, "/queue")
-    await sandbox.wait_idle(timeout=30)
-    listing = sandbox.find_bot_message(chat, "Open queue")
+    listing = await sandbox.wait_for(lambda: sandbox.find_bot_message(chat, "Open queue"), 30)
     live.world = {
         "chat": chat.to_api(),
         "users": [alice.to_api(), bob.to_api(), stranger.to_api()],
-        "messages": [card.to_api(), listing.to_api() if listing else card.to_api()],
+        "messages": [card.to_api(), listing.to_api()],
         "claim": int(card.content.split("#", 1)[1].split()[0]),
     }
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app.factory import running_bot
-from bot.app.pump import UpdatePump
+from bot.app.pump import UpdatePump, wait_until_drained
 from bot.app.webhook import SECRET_HEADER, build_webhook_app, start_webhook_server
 from bot.sandbox import Sandbox
 from storage.db import Database
@@ -129,9 +129,9 @@ async def test_bot_in_webhook_mode_answers_updates_the_sandbox_delivers(
     async with running_bot(settings) as application:
         assert sandbox.state.webhook.url == settings.webhook_url
         sandbox.send(chat, alice, "/help")
-        await sandbox.wait_idle(timeout=20)
         await sandbox.wait_for(lambda: sandbox.bot_messages(chat), timeout=10)
         db = application.bot_data.services.db
+        await wait_until_drained(db, timeout=20)
         states = set((await stored_ids(db)).values())
     hooks = sandbox.calls(method="setWebhook")
     assert hooks and hooks[-1].params["secret_token"] == SECRET

@@ -14,7 +14,7 @@ from telegram.ext import MessageHandler, filters
 from bot.app.factory import running_bot
 from bot.app.logs import RateLimit, RedactTokens, setup_logging
 from bot.sandbox import Sandbox
-from tests.conftest import bot_settings
+from tests.conftest import bot_settings, settle
 from tests.utils.processes import free_port
 
 TOKEN = "123456789:AAHfakeFAKEfake_secret-part-0123456789"
@@ -62,7 +62,7 @@ async def test_token_never_appears_in_any_log_output(
         application.add_handler(MessageHandler(filters.Regex("^explode$"), explode), group=-5)
         sandbox.send(chat, alice, "/help")
         sandbox.send(chat, alice, "explode")
-        await sandbox.wait_idle(timeout=20)
+        await settle(sandbox, application)
     output = captured.getvalue()
     assert "GET" in output or "POST" in output or "HTTP Request" in output, "httpx logged nothing"
     assert "RuntimeError" in output, "the error handler logged nothing"
