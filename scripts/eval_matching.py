@@ -7,7 +7,9 @@ seeds of tests/fixtures/matching_bench/seeds.json, the first claim of every labe
 tests/fixtures/matching_pairs.json, and thousands of generated distractors on the same topics
 (tests/fixtures/matching_bench/vocab.json, in English, Ukrainian and Russian, including
 changed-figure twins of the seeds) — and query posts: rewordings, synonym paraphrases,
-tweet-style posts, translations (each with one right claim in the pool) and hard negatives
+tweet-style posts, long posts (a claim amid a post's commentary and furniture:
+tests/fixtures/matching_bench/long_posts.json, with near misses on the same topics),
+translations (each with one right claim in the pool) and hard negatives
 (changed figures, added negations, the other direction, same topic; no right claim).
 
 Reported for the offline matcher (`bot.matching`) and for plain TF-IDF cosine (scikit-learn,
@@ -160,8 +162,10 @@ def build_bench(distractors: int = 6000, seed: int = 13) -> tuple[dict[int, str]
         return ids[text]
 
     seeds = json.loads((BENCH / "seeds.json").read_text(encoding="utf-8"))
+    group_of: dict[str, int] = {}  # a claim's posts share its cross-validation group
     for group, item in enumerate(seeds):
         claim_id = claim(item["claim"])
+        group_of.setdefault(item["claim"], group)
         for kind, text in item["queries"]:
             queries.append(Query(text, claim_id, kind, item["lang"], group))
         for kind, text in item["negatives"]:
@@ -171,10 +175,16 @@ def build_bench(distractors: int = 6000, seed: int = 13) -> tuple[dict[int, str]
             claim(twin)
     for n, pair in enumerate(load_pairs()):
         claim_id = claim(pair["a"])
+        group_of.setdefault(pair["a"], len(seeds) + n)
         target = claim_id if pair["match"] else None
         queries.append(
-            Query(pair["b"], target, f"pair_{pair['kind']}", pair["lang"], len(seeds) + n)
+            Query(pair["b"], target, f"pair_{pair['kind']}", pair["lang"], group_of[pair["a"]])
         )
+    for post in json.loads((BENCH / "long_posts.json").read_text(encoding="utf-8")):
+        claim_id = claim(post["claim"])  # every long post is about a seed's or a pair's claim
+        kind = "long_post" if post["match"] else f"long_{post['kind']}"
+        target = claim_id if post["match"] else None
+        queries.append(Query(post["post"], target, kind, post["lang"], group_of[post["claim"]]))
     vocab = json.loads((BENCH / "vocab.json").read_text(encoding="utf-8"))
     langs = ["en"] * 6 + ["uk"] * 2 + ["ru"] * 2
     size = len(pool) + distractors
@@ -286,6 +296,7 @@ def subsets(outcomes: Sequence[Outcome]) -> dict[str, list[Outcome]]:
         "all": list(outcomes),
         "same language": [o for o in outcomes if o not in cross],
         "tweet-style": [o for o in outcomes if o.query.kind == "tweet"],
+        "long posts": [o for o in outcomes if o.query.kind.startswith("long_")],
         "synonym": [o for o in outcomes if o.query.kind in ("synonym", "pair_hard_paraphrase")],
         "translated": cross,
     }
@@ -323,6 +334,8 @@ def report(name: str, outcomes: Sequence[Outcome], fixed: float | None = None) -
             hits = [o for o in negatives if o.query.kind.endswith(kind)]
             bad = sum(1 for o in hits if o.best is not None and o.best_score >= threshold)
             print(f"  {kind:15} called a match {bad}/{len(hits)}")
+        long = decide(subsets(outcomes)["long posts"], threshold)
+        print(f"  long posts: precision {long.precision:.3f}  recall {long.recall:.3f}")
         cross = decide(subsets(outcomes)["translated"], threshold)
         print(f"  translated posts: matched to the right claim {cross.tp}/{cross.tp + cross.fn}, "
               f"to a wrong one {cross.fp}")  # fmt: skip
@@ -383,7 +396,7 @@ def candidate_features(
     pool: dict[int, str], queries: Sequence[Query], depth: int = 10
 ) -> list[tuple[Query, list[tuple[int, list[float]]]]]:
     """Per query, the features of its `depth` best BM25 candidates the guards let through."""
-    from bot.matching.scoring import features, veto
+    from bot.matching.scoring import features, said_by, veto
 
     index = TermIndex()
     for claim_id, text in pool.items():
@@ -394,8 +407,9 @@ def candidate_features(
         kept = []
         for claim_id, _ in index.search(form.terms, limit=CANDIDATES):
             other = prepared(pool[claim_id])
-            if not veto(form.form, other.form):
-                kept.append((claim_id, features(form, other, index.idf)))
+            part = said_by(form, other, index.idf)
+            if not veto(part.form, other.form):
+                kept.append((claim_id, features(part, other, index.idf)))
             if len(kept) >= depth:
                 break
         rows.append((query, kept))

@@ -11,10 +11,12 @@ fitted by cross-validation on the dev benchmark (`scripts/eval_matching.py --fit
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -54,18 +56,50 @@ class Scored:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A claim ready for scoring: its retrieval terms, its guard form and its language."""
+    """A claim ready for scoring: its retrieval terms, its guard form and its language.
+
+    `parts` are a long post's claim-sized spans (each sentence, each two neighbours), prepared
+    the same way: the claim a post repeats is usually one of them, amid commentary.
+    """
 
     terms: tuple[str, ...]
     form: ClaimForm
     language: str = "en"
+    parts: tuple[Prepared, ...] = ()
+
+
+SPAN_WORDS = 0  # a post longer than this many words is scored span by span too
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+|\s*\n+\s*")
+_CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[—–-])\s+")
+CLAUSE_WORDS = 4  # the fewest words a clause must have to be judged on its own
+
+
+def spans(text: str) -> list[tuple[str, str]]:
+    """A post's claim-sized spans, each with the sentence that holds it: every sentence, every
+    two neighbouring sentences, and the clauses of a sentence ("Kherson update: the ministry
+    said 1,200 people were evacuated, officials say") on their own and with their neighbours.
+    None for a text of one sentence and one clause."""
+    if len(text.split()) <= SPAN_WORDS:
+        return []
+    sentences = [part for part in _SENTENCE_END.split(text) if len(part.split()) >= 3]
+    found = [(a, a) for a in sentences]
+    found += [(f"{a} {b}", f"{a} {b}") for a, b in pairwise(sentences)]
+    for sentence in sentences:
+        clauses = [c for c in _CLAUSE_END.split(sentence) if len(c.split()) >= CLAUSE_WORDS]
+        if len(clauses) > 1:
+            found += [(clause, sentence) for clause in clauses]
+    return found if len(found) > 1 else []
 
 
 @lru_cache(maxsize=16384)
 def prepared(text: str) -> Prepared:
     """Terms and guard form of a claim or post (cached: the same claims come back)."""
     cleaned = clean_post(text)
-    return Prepared(tuple(analyze(text)), prepare(cleaned), language_of(cleaned))
+    parts = tuple(
+        Prepared(tuple(analyze(span)), prepare(sentence), language_of(span))
+        for span, sentence in spans(cleaned)
+    )
+    return Prepared(tuple(analyze(text)), prepare(cleaned), language_of(cleaned), parts)
 
 
 def veto(a: ClaimForm, b: ClaimForm) -> str:
@@ -152,14 +186,32 @@ def score_pair(
     is the cosine at which the embedder's model calls two texts the same claim (a setting per
     model: EMBEDDINGS_SAME_CLAIM).
     """
-    vetoed = veto(query.form, candidate.form)
-    score = 0.0
-    if query.terms and candidate.terms:
-        score = 100 * probability(features(query, candidate, idf))
+    score, vetoed = _lexical(query, candidate, idf)
+    part = said_by(query, candidate, idf)
+    if part is not query:  # a long post: the span that says the claim may say it better
+        score, vetoed = max((score, vetoed), _lexical(part, candidate, idf))
     meaning = None if semantic is None else round(semantic_score(semantic, same_claim), 1)
     if meaning is not None and query.language != candidate.language:
         score = max(score, meaning)
     return Scored(round(score, 1), vetoed, semantic, meaning)
+
+
+def said_by(query: Prepared, candidate: Prepared, idf: Callable[[str], float]) -> Prepared:
+    """The part of a post that says the candidate claim: of the whole post and its spans, the one
+    most like the claim (TF-IDF cosine), so a long post is judged, guards included, by the
+    sentence that repeats the claim rather than by its commentary."""
+    if not query.parts:
+        return query
+    return max((query, *query.parts), key=lambda part: cosine(part.terms, candidate.terms, idf))
+
+
+def _lexical(
+    query: Prepared, candidate: Prepared, idf: Callable[[str], float]
+) -> tuple[float, str]:
+    """The calibrated word-level score of a pair (0..100) and its veto."""
+    if not (query.terms and candidate.terms):
+        return 0.0, veto(query.form, candidate.form)
+    return 100 * probability(features(query, candidate, idf)), veto(query.form, candidate.form)
 
 
 def semantic_score(cos: float, threshold: float = SEMANTIC_THRESHOLD) -> float:

@@ -1,14 +1,17 @@
 """Retrieval terms of a claim or a social-media post: cleaned, normalised and stemmed.
 
-A post is cleaned first (links, @handles, hashtags' "#", "RT", "via @x", the "— Name (@x) date"
-signature of an embedded tweet, "Forwarded from …"), then Unicode-normalised (NFKC, case-fold,
-stress marks and Latin accents dropped — but not the marks that make й and ї letters), numbers
-read as values (`bot.matching.matching.tokenize`), stop words dropped, and each word reduced:
-English and Russian with the Snowball stemmers (PyStemmer), Ukrainian with pymorphy3's Ukrainian
-dictionary (Snowball has no Ukrainian stemmer), so "домогосподарств" and "домогосподарства" or
-"households" and "household" meet. Pure functions, cached per word (PyStemmer keeps its own
-cache; Ukrainian lemmas come from a child process that holds the dictionary, `lemmas.py`, and
-are cached here in a bounded LRU).
+A post is cleaned first: links, "RT", "via @x", the @handles a reply opens with or a post ends
+with (tags), the date and handle of an embedded tweet's "— Name (@x) date" signature (its name
+stays: who posted is often who the claim is about) and "Forwarded from …" go; an @handle
+inside the text and a hashtag become their words ("@JoeBiden" → "Joe Biden", "#ZhytomyrRegion"
+→ "Zhytomyr Region"). Then
+Unicode-normalised (NFKC, case-fold, stress marks and Latin accents dropped — but not the marks
+that make й and ї letters), numbers read as values (`bot.matching.matching.tokenize`), stop
+words dropped, and each word reduced: English and Russian with the Snowball stemmers
+(PyStemmer), Ukrainian with pymorphy3's Ukrainian dictionary (Snowball has no Ukrainian
+stemmer), so "домогосподарств" and "домогосподарства" or "households" and "household" meet.
+Pure functions, cached per word (PyStemmer keeps its own cache; Ukrainian lemmas come from a
+child process that holds the dictionary, `lemmas.py`, and are cached here in a bounded LRU).
 """
 
 from __future__ import annotations
@@ -27,16 +30,24 @@ from bot.matching.matching import NEGATIONS, STOP_WORDS, SYNONYMS, normalize, to
 STEM_CACHE = 20_000  # words whose Snowball stems each stemmer keeps (PyStemmer's own cache)
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:t\.me|pic\.twitter\.com|bit\.ly)/\S+", re.I)
-_HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
+_HANDLE = re.compile(r"(?<![\w@])@(\w{2,})")
+# "@a @b actually…" (whom a reply answers) and "RT @x:" (whose post is shared): not subjects.
+_REPLY_TO = re.compile(r"^\s*(?:rt\s+@\w+\s*:?|(?:@\w+\s+)+)", re.I)
+_TAGGED = re.compile(r"(?:\s+@\w+)+\s*$")  # "… 3 000 homes without hot water @kyivcity": tags
 _HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_][\w]*)")
 _RT = re.compile(r"^\s*(?:rt|via|fwd?)\b\s*:?\s*", re.I)
-_VIA = re.compile(r"\b(?:via|h/t|cc)\s*:?\s*(?=@)", re.I)
+_VIA = re.compile(r"\b(?:via|h/t|cc)\s*:?\s*@\w+", re.I)  # a source, not a subject
 # "— Jane Doe (@jane) March 3, 2024" closing an embedded tweet; "Forwarded from Channel".
-_SIGNATURE = re.compile(r"[—–-]{1,2}\s*[^\n()]{0,60}\(@\w+\)[^\n]{0,40}$")
+_SIGNATURE = re.compile(r"[—–-]{1,2}\s*([^\n()]{0,60})\(@\w+\)[^\n]{0,40}$")
 _FORWARDED = re.compile(
     r"^\s*(?:forwarded from|переслано від|переслано из|пересланное сообщение)[^\n]*\n?", re.I | re.M
 )
 _CAMEL = re.compile(r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ])")
+# A handle's word breaks: camel case ("JoeBiden"), an acronym before a word ("USArmy"), digits.
+_HANDLE_BREAK = re.compile(
+    r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ])|(?<=[A-Z])(?=[A-Z][a-z])"
+    r"|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])"
+)
 _UK_LETTERS = frozenset("іїєґ")
 _UK_RE = re.compile("[іїєґ]")
 _RU_RE = re.compile("[ыэъё]")
@@ -83,19 +94,28 @@ VARIANTS = {
 
 
 def clean_post(text: str) -> str:
-    """Strip what a post wraps a claim in: links, handles, hashtag marks, signatures."""
+    """Strip what a post wraps a claim in (links, reply handles, sources, signature dates) and
+    turn the names it mentions (handles, hashtags) into words."""
     if "\n" in text:
         text = _FORWARDED.sub(" ", text)
     if "/" in text or "www." in text:
         text = _URL.sub(" ", text)
     if "@" in text:
-        text = _SIGNATURE.sub(" ", text.strip())
+        text = _SIGNATURE.sub(r" \1 ", text.strip())
         text = _VIA.sub(" ", text)
-        text = _HANDLE.sub(" ", text)
+        text = _REPLY_TO.sub(" ", text)
+        text = _TAGGED.sub(" ", text)
+        text = _HANDLE.sub(_handle_words, text)
     text = _RT.sub("", text)
     if "#" in text:
         text = _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
     return text
+
+
+def _handle_words(match: re.Match[str]) -> str:
+    """The words of an @handle inside a post: "@JoeBiden" → "Joe Biden", "@defense_news" →
+    "defense news" (who a post names is what its claim is about)."""
+    return " " + _HANDLE_BREAK.sub(" ", match.group(1).replace("_", " ")) + " "
 
 
 def fold_marks(text: str) -> str:

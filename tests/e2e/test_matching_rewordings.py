@@ -21,6 +21,11 @@ REPO = Path(__file__).resolve().parents[2]
 REVIEWS = (REPO / "tests" / "fixtures" / "claimreview" / "reviews.json").read_bytes()
 NHS = "The NHS waiting list has doubled since March to eight million people."
 NHS_URL = "https://fullfact.example/health/nhs-waiting-list-eight-million/"
+LONG_POST = (
+    "Can't believe this. The NHS waiting list has doubled since March to eight million people, "
+    "and ministers still say it's under control. My mum has waited 14 months for her hip. "
+    "Share if your family is waiting too 😡 — Jen Price (@jenprice_uk) March 3, 2026"
+)
 MEASLES = "Вакцина від кору викликає аутизм у дітей."
 MEASLES_URL = "https://www.stopfake.example/uk/vaktsyna-vid-koru-autyzm/"
 
@@ -91,9 +96,14 @@ async def test_reworded_post_shows_earlier_verdict_and_changed_figure_does_not(
         [
             "Since March the NHS waiting list has doubled to 8 million people",
             "The NHS waiting list has doubled since March to seven million people.",
+            LONG_POST,
+            LONG_POST.replace("eight million", "seven million"),
         ],
     )
-    found, refused = results
+    found, refused, long, long_changed = results
+    # A long post is judged by the clause that says the claim, not by its commentary.
+    assert long["is_match"] and str(long["matches"][0]["claim_id"]) == earlier
+    assert not long_changed["is_match"]
     assert found["is_match"] and str(found["matches"][0]["claim_id"]) == earlier
     assert found["matches"][0]["text"] == NHS and found["matches"][0]["url"] == NHS_URL
     assert found["matches"][0]["verdict"] == "false" and found["matches"][0]["checked_at"]

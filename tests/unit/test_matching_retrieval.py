@@ -31,7 +31,23 @@ def test_post_wrapping_is_stripped() -> None:
     cleaned = clean_post(post)
     assert "http" not in cleaned and "@" not in cleaned and "#" not in cleaned
     assert "Zhytomyr Region" in cleaned and "March 3, 2024" not in cleaned
-    assert analyze(post) == analyze("38 000 households in Zhytomyr region lost power")
+    # Whose post was shared goes; who signed the embedded tweet stays (often the claim's subject).
+    assert "kyivpost" not in cleaned.casefold()
+    assert analyze(post) == analyze("38 000 households in Zhytomyr region lost power Kyiv Post")
+
+
+def test_handles_a_post_mentions_become_names_and_reply_handles_go() -> None:
+    cleaned = clean_post("@anna @b_c Wrong: @JoeBiden sent @USArmy troops, says .@SenSchumer")
+    assert "anna" not in cleaned and "b c" not in cleaned
+    assert "Joe Biden" in cleaned and "US Army" in cleaned and "Sen Schumer" in cleaned
+    assert analyze("Today @defense_news reported 31 tanks") == analyze(
+        "Today Defense News reported 31 tanks"
+    )
+    # Handles that close a post tag it (sources, people to notify): not what it claims.
+    assert analyze("3 000 homes without hot water @kyivcity @KMDA") == analyze(
+        "3 000 homes without hot water"
+    )
+    assert clean_post("write to x@example.com") == "write to x@example.com"
 
 
 def test_forwards_via_handles_and_cyrillic_hashtags_are_stripped() -> None:
