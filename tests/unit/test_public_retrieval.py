@@ -34,7 +34,7 @@ def test_the_right_fact_check_is_found_for_real_tweets(
     pool, queries = clef
     assert len(pool) == 868 and len(queries) == 997
     ours = map_at_5(run_matcher(pool, queries, lambda _: {}))
-    assert ours >= 0.82  # 0.836 measured; ordering by the pair score with vetoes last gave 0.579
+    assert ours >= 0.85  # 0.881 measured (0.836 with handles dropped; 0.579 ordered by pair score)
     assert ours > map_at_5(run_tfidf(pool, queries))  # 0.816
 
 
