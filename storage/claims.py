@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -172,16 +172,20 @@ async def claim_by_card(session: AsyncSession, *, chat_id: int, message_id: int)
     return (await session.execute(stmt.limit(1))).scalar_one_or_none()
 
 
+# A claim with its team, by claim id and chat id: built once with bound parameters (every
+# button press runs it; SQLAlchemy then reuses its cache key instead of recomputing it).
+_TEAM_CLAIM = (
+    select(Claim, Team)
+    .join(Team, col(Team.id) == col(Claim.team_id))
+    .where(col(Claim.id) == bindparam("claim_id"), col(Team.chat_id) == bindparam("chat_id"))
+)
+_TEAM_CLAIM_FOR_UPDATE = _TEAM_CLAIM.with_for_update(of=Claim)
+
+
 async def get_team_claim(
     session: AsyncSession, *, chat_id: int, claim_id: int, for_update: bool = False
 ) -> tuple[Claim, Team] | None:
     """A claim with its team, in one query, only if it belongs to the chat's team."""
-    stmt = (
-        select(Claim, Team)
-        .join(Team, col(Team.id) == col(Claim.team_id))
-        .where(Claim.id == claim_id, Team.chat_id == chat_id)
-    )
-    if for_update:
-        stmt = stmt.with_for_update(of=Claim)
-    row = (await session.execute(stmt)).first()
+    stmt = _TEAM_CLAIM_FOR_UPDATE if for_update else _TEAM_CLAIM
+    row = (await session.execute(stmt, {"claim_id": claim_id, "chat_id": chat_id})).first()
     return (row[0], row[1]) if row else None

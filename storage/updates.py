@@ -60,20 +60,26 @@ async def claim_pending(
     write transactions run one at a time anyway. An update tried `max_attempts` times (one that
     kills the process whenever it runs) is set aside as failed instead.
     """
-    await session.execute(
-        update(StoredUpdate)
-        .where(_claimable(stale_before), col(StoredUpdate.attempts) >= max_attempts)
-        .values(state="failed", error=f"gave up after {max_attempts} attempts")
-    )
     candidates = (
-        select(StoredUpdate.update_id)
+        select(StoredUpdate.update_id, StoredUpdate.attempts)
         .where(_claimable(stale_before))
         .order_by(col(StoredUpdate.update_id))
         .limit(limit)
     )
     if dialect_name(session) == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    ids = list((await session.execute(candidates)).scalars())
+    while True:
+        rows = (await session.execute(candidates)).all()
+        ids = [update_id for update_id, attempts in rows if attempts < max_attempts]
+        spent = [update_id for update_id, attempts in rows if attempts >= max_attempts]
+        if spent:  # rare: the one statement more runs only when there is one to set aside
+            await session.execute(
+                update(StoredUpdate)
+                .where(col(StoredUpdate.update_id).in_(spent))
+                .values(state="failed", error=f"gave up after {max_attempts} attempts")
+            )
+        if ids or not spent:
+            break
     if not ids:
         return []
     # One UPDATE … RETURNING takes them and reads them back (SQLite 3.35+, PostgreSQL).

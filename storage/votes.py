@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
-from sqlalchemy import Table, delete, func
+from sqlalchemy import BindParameter, Table, bindparam, delete, func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
 from storage.models import User, Vote, utcnow
-from storage.upsert import affected_rows, insert_for
+from storage.upsert import affected_rows, dialect_name, insert_for
 
 
 async def get_vote(session: AsyncSession, *, claim_id: int, user_id: int) -> str | None:
@@ -45,6 +47,37 @@ VOTES: Table = SQLModel.metadata.tables["vote"]
 RatingChange = Literal["voted", "changed", "withdrawn"]
 
 
+def _upsert(dialect: str) -> Any:
+    """The vote upsert of one dialect, with bound parameters: built once (`_UPSERTS`)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now: BindParameter[datetime] = bindparam("now")
+    return (
+        insert(VOTES)
+        .values(
+            claim_id=bindparam("claim_id"),
+            user_id=bindparam("user_id"),
+            rating=bindparam("rating"),
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=["claim_id", "user_id"],
+            set_={"rating": bindparam("rating"), "updated_at": now},
+        )
+    )
+
+
+# The vote path's statements, built once with bound parameters: SQLAlchemy then neither
+# rebuilds them nor recomputes their cache keys on every press (a tenth of a press's CPU).
+_VOTES_OF_CLAIM = select(VOTES.c.user_id, VOTES.c.rating).where(
+    VOTES.c.claim_id == bindparam("claim_id")
+)
+_WITHDRAW = delete(VOTES).where(
+    VOTES.c.claim_id == bindparam("claim_id"), VOTES.c.user_id == bindparam("user_id")
+)
+_UPSERTS = {dialect: _upsert(dialect) for dialect in ("sqlite", "postgresql")}
+
+
 async def press_rating(
     session: AsyncSession, *, claim_id: int, user_id: int, rating: str
 ) -> tuple[RatingChange, dict[str, int]]:
@@ -55,9 +88,7 @@ async def press_rating(
     vote per member) and the write. The caller holds the claim (its row lock on PostgreSQL,
     SQLite's write lock), so no other press on the claim can come in between.
     """
-    rows = await session.execute(
-        select(VOTES.c.user_id, VOTES.c.rating).where(VOTES.c.claim_id == claim_id)
-    )
+    rows = await session.execute(_VOTES_OF_CLAIM, {"claim_id": claim_id})
     tally: dict[str, int] = {}
     previous: str | None = None
     for voter, given in rows.all():
@@ -66,20 +97,11 @@ async def press_rating(
             previous = given
     action: RatingChange
     if previous == rating:
-        await session.execute(
-            delete(VOTES).where(VOTES.c.claim_id == claim_id, VOTES.c.user_id == user_id)
-        )
+        await session.execute(_WITHDRAW, {"claim_id": claim_id, "user_id": user_id})
         action = "withdrawn"
     else:
-        now = utcnow()
-        stmt = insert_for(session, VOTES).values(
-            claim_id=claim_id, user_id=user_id, rating=rating, created_at=now, updated_at=now
-        )
-        await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["claim_id", "user_id"], set_={"rating": rating, "updated_at": now}
-            )
-        )
+        values = {"claim_id": claim_id, "user_id": user_id, "rating": rating, "now": utcnow()}
+        await session.execute(_UPSERTS[dialect_name(session)], values)
         action = "changed" if previous else "voted"
         tally[rating] = tally.get(rating, 0) + 1
     if previous is not None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.error import Conflict, NetworkError, TelegramError, TimedOut
+from telegram.error import Conflict, NetworkError, TimedOut
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 ALL_TYPES = list(Update.ALL_TYPES)
 # Processed updates are kept this long (to recognise Telegram's re-deliveries), then pruned.
 KEEP_DONE = timedelta(days=7)
+POLL_READ_MARGIN = 10.0  # seconds a long poll's answer may take beyond its own timeout
 
 
 class UpdatePump:
@@ -153,30 +154,24 @@ class UpdatePump:
             offset = int(batch[-1]["update_id"]) + 1
 
     async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:
-        """One getUpdates call; the updates as JSON to store."""
-        bot = self.application.bot
-        try:
-            updates = await bot.get_updates(
-                offset=offset, timeout=self.poll_timeout, allowed_updates=ALL_TYPES
-            )
-        except TelegramError:
-            raise
-        except Exception as error:
-            # python-telegram-bot could not read an update of this batch. Telegram would send
-            # the same batch forever, so take it raw: stored, then skipped when processed.
-            log.warning("An update in this batch is unreadable (%r); storing it raw", error)
-            return await self._fetch_raw(offset)
-        return [update.to_dict() for update in updates]
+        """One getUpdates long poll; the updates as Telegram sent them, to store.
 
-    async def _fetch_raw(self, offset: int | None) -> list[dict[str, Any]]:
-        """getUpdates answered as raw JSON (rarely needed, see _fetch)."""
-        params: dict[str, Any] = {"timeout": 0, "allowed_updates": ALL_TYPES}
+        Raw JSON, not python-telegram-bot's objects: each update is read once, when it is
+        processed (`_process`), instead of also here and back to JSON for the store — and an
+        update this library version cannot read is stored like any other, then skipped.
+        """
+        params: dict[str, Any] = {"timeout": self.poll_timeout, "allowed_updates": ALL_TYPES}
         if offset is not None:
             params["offset"] = offset
         with warnings.catch_warnings():
-            # PTB points to get_updates(), which is what failed; raw is the point here.
+            # PTB points to get_updates(), which would parse every update only to have it
+            # turned back into JSON for the store.
             warnings.simplefilter("ignore", PTBUserWarning)
-            result = await self.application.bot.do_api_request("getUpdates", api_kwargs=params)
+            result = await self.application.bot.do_api_request(
+                "getUpdates",
+                api_kwargs=params,
+                read_timeout=self.poll_timeout + POLL_READ_MARGIN,
+            )
         return [raw for raw in result or [] if isinstance(raw, dict) and "update_id" in raw]
 
     async def _dispatch_loop(self) -> None:

@@ -152,6 +152,29 @@ async def test_stored_update_is_handed_out_once_and_effect_marks_it_done(db: Dat
     assert state.state == "done"
 
 
+async def test_an_update_taken_too_often_is_set_aside_and_the_next_ones_still_run(
+    db: Database,
+) -> None:
+    async with db.write() as session:
+        await update_q.store_updates(session, [(1, "{}"), (2, "{}"), (3, "{}")])
+    now = utcnow()
+    for _ in range(2):  # update 1 is taken twice and its worker dies each time (a stale lease)
+        async with db.write() as session:
+            taken = await update_q.claim_pending(
+                session, worker="w", limit=1, stale_before=now, max_attempts=2
+            )
+        assert [u.update_id for u in taken] == [1]
+        now = utcnow() + timedelta(seconds=1)
+    async with db.write() as session:
+        taken = await update_q.claim_pending(
+            session, worker="w", limit=1, stale_before=now, max_attempts=2
+        )
+    assert [u.update_id for u in taken] == [2]  # 1 was set aside, not handed out a third time
+    async with db.read() as session:
+        spent = await session.get(StoredUpdate, 1)
+    assert spent.state == "failed" and spent.error == "gave up after 2 attempts"
+
+
 async def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'wal.db'}")
     try:
