@@ -16,7 +16,12 @@ def dialect_name(session: AsyncSession) -> str:
 
 def insert_for(session: AsyncSession, table: Any) -> Any:
     """An INSERT construct that supports `on_conflict_do_*` on the session's database."""
-    if dialect_name(session) == "postgresql":
+    return insert_in(dialect_name(session), table)
+
+
+def insert_in(dialect: str, table: Any) -> Any:
+    """The same for a dialect by name, for a statement built once per dialect."""
+    if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 

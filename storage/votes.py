@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import BindParameter, Table, bindparam, delete, func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
 from storage.models import User, Vote, utcnow
-from storage.upsert import affected_rows, dialect_name, insert_for
+from storage.upsert import affected_rows, dialect_name, insert_for, insert_in
 
 
 async def get_vote(session: AsyncSession, *, claim_id: int, user_id: int) -> str | None:
@@ -49,10 +48,9 @@ RatingChange = Literal["voted", "changed", "withdrawn"]
 
 def _upsert(dialect: str) -> Any:
     """The vote upsert of one dialect, with bound parameters: built once (`_UPSERTS`)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now: BindParameter[datetime] = bindparam("now")
     return (
-        insert(VOTES)
+        insert_in(dialect, VOTES)
         .values(
             claim_id=bindparam("claim_id"),
             user_id=bindparam("user_id"),

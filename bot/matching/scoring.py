@@ -58,8 +58,8 @@ class Scored:
 class Prepared:
     """A claim ready for scoring: its retrieval terms, its guard form and its language.
 
-    `parts` are a long post's claim-sized spans (each sentence, each two neighbours), prepared
-    the same way: the claim a post repeats is usually one of them, amid commentary.
+    `parts` are a post's claim-sized spans (`spans`), prepared the same way: the claim a post
+    repeats is usually one of them, amid commentary.
     """
 
     terms: tuple[str, ...]
@@ -68,19 +68,16 @@ class Prepared:
     parts: tuple[Prepared, ...] = ()
 
 
-SPAN_WORDS = 0  # a post longer than this many words is scored span by span too
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+|\s*\n+\s*")
 _CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[—–-])\s+")
 CLAUSE_WORDS = 4  # the fewest words a clause must have to be judged on its own
 
 
 def spans(text: str) -> list[tuple[str, str]]:
-    """A post's claim-sized spans, each with the sentence that holds it: every sentence, every
-    two neighbouring sentences, and the clauses of a sentence ("Kherson update: the ministry
-    said 1,200 people were evacuated, officials say") on their own and with their neighbours.
-    None for a text of one sentence and one clause."""
-    if len(text.split()) <= SPAN_WORDS:
-        return []
+    """A post's claim-sized spans, each with the sentence that holds it (whose numbers, negation
+    and direction guard it): every sentence, every two neighbouring sentences, and each clause
+    of a sentence that has several ("Kherson update: the ministry said 1,200 people were
+    evacuated, officials say"). None for a text of one sentence and one clause."""
     sentences = [part for part in _SENTENCE_END.split(text) if len(part.split()) >= 3]
     found = [(a, a) for a in sentences]
     found += [(f"{a} {b}", f"{a} {b}") for a, b in pairwise(sentences)]
@@ -189,7 +186,9 @@ def score_pair(
     score, vetoed = _lexical(query, candidate, idf)
     part = said_by(query, candidate, idf)
     if part is not query:  # a long post: the span that says the claim may say it better
-        score, vetoed = max((score, vetoed), _lexical(part, candidate, idf))
+        part_score, part_veto = _lexical(part, candidate, idf)
+        if part_score > score:  # the span's guards come with its score
+            score, vetoed = part_score, part_veto
     meaning = None if semantic is None else round(semantic_score(semantic, same_claim), 1)
     if meaning is not None and query.language != candidate.language:
         score = max(score, meaning)

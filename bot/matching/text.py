@@ -4,14 +4,14 @@ A post is cleaned first: links, "RT", "via @x", the @handles a reply opens with 
 with (tags), the date and handle of an embedded tweet's "— Name (@x) date" signature (its name
 stays: who posted is often who the claim is about) and "Forwarded from …" go; an @handle
 inside the text and a hashtag become their words ("@JoeBiden" → "Joe Biden", "#ZhytomyrRegion"
-→ "Zhytomyr Region"). Then
-Unicode-normalised (NFKC, case-fold, stress marks and Latin accents dropped — but not the marks
-that make й and ї letters), numbers read as values (`bot.matching.matching.tokenize`), stop
-words dropped, and each word reduced: English and Russian with the Snowball stemmers
-(PyStemmer), Ukrainian with pymorphy3's Ukrainian dictionary (Snowball has no Ukrainian
-stemmer), so "домогосподарств" and "домогосподарства" or "households" and "household" meet.
-Pure functions, cached per word (PyStemmer keeps its own cache; Ukrainian lemmas come from a
-child process that holds the dictionary, `lemmas.py`, and are cached here in a bounded LRU).
+→ "Zhytomyr Region"). Then Unicode-normalised (NFKC, case-fold, stress marks and Latin accents
+dropped — but not the marks that make й and ї letters), numbers read as values
+(`bot.matching.matching.tokenize`), stop words dropped, and each word reduced: English and
+Russian with the Snowball stemmers (PyStemmer), Ukrainian with pymorphy3's Ukrainian
+dictionary (Snowball has no Ukrainian stemmer), so "домогосподарств" and "домогосподарства" or
+"households" and "household" meet. Pure functions, cached per word (PyStemmer keeps its own
+cache; Ukrainian lemmas come from a child process that holds the dictionary, `lemmas.py`, and
+are cached here in a bounded LRU).
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ _SIGNATURE = re.compile(r"[—–-]{1,2}\s*([^\n()]{0,60})\(@\w+\)[^\n]{0,40}$")
 _FORWARDED = re.compile(
     r"^\s*(?:forwarded from|переслано від|переслано из|пересланное сообщение)[^\n]*\n?", re.I | re.M
 )
-_CAMEL = re.compile(r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ])")
-# A handle's word breaks: camel case ("JoeBiden"), an acronym before a word ("USArmy"), digits.
-_HANDLE_BREAK = re.compile(
+# Word breaks inside a handle or hashtag: camel case ("JoeBiden"), an acronym before a word
+# ("USArmy"), digits ("WW3").
+_WORD_BREAK = re.compile(
     r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ])|(?<=[A-Z])(?=[A-Z][a-z])"
     r"|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])"
 )
@@ -105,17 +105,18 @@ def clean_post(text: str) -> str:
         text = _VIA.sub(" ", text)
         text = _REPLY_TO.sub(" ", text)
         text = _TAGGED.sub(" ", text)
-        text = _HANDLE.sub(_handle_words, text)
+        text = _HANDLE.sub(_name_words, text)
     text = _RT.sub("", text)
     if "#" in text:
-        text = _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
+        text = _HASHTAG.sub(_name_words, text)
     return text
 
 
-def _handle_words(match: re.Match[str]) -> str:
-    """The words of an @handle inside a post: "@JoeBiden" → "Joe Biden", "@defense_news" →
-    "defense news" (who a post names is what its claim is about)."""
-    return " " + _HANDLE_BREAK.sub(" ", match.group(1).replace("_", " ")) + " "
+def _name_words(match: re.Match[str]) -> str:
+    """The words of an @handle or a hashtag inside a post: "@JoeBiden" → "Joe Biden",
+    "@defense_news" → "defense news", "#ZhytomyrRegion" → "Zhytomyr Region" (who and what a
+    post names is what its claim is about)."""
+    return _WORD_BREAK.sub(" ", match.group(1).replace("_", " "))
 
 
 def fold_marks(text: str) -> str:
