@@ -37,6 +37,8 @@ SENTENCE_END = re.compile(r"[.!?…:;»\"”]$")
 # The header band of a screenshot (channel name, avatar, "N subscribers"): its top share.
 HEADER_SHARE = 0.12
 HEADER_MAX_WORDS = 5
+# The longest token taken for a count with an icon stuck to it ("Ф5,2К").
+MANGLED_COUNT_MAX = 6
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def is_chrome(line: Line, *, image_height: int = 0) -> bool:
         return True
     if len(content) == 1 and len(tokens) > 1 and len(content[0]) <= 3:
         return True  # "❤ 234 👍 12 ok": one short word among counts
+    if _stamp_line(tokens):
+        return True
     return image_height > 0 and _header_line(line, tokens, image_height)
 
 
@@ -71,6 +75,16 @@ def _ui_token(token: str) -> bool:
         or bool(TIME.match(bare))
         or bool(COUNT.match(bare))
         or (len(bare) <= 4 and bool(SHORT_DATE.match(bare)))
+    )
+
+
+def _stamp_line(tokens: list[str]) -> bool:
+    """A post's footer, its icons read as letters: a time and short tokens with a digit in each
+    ("👁 5,2K 09:15" read as "Ф5,К 09:15")."""
+    times = [token for token in tokens if TIME.match(token.strip(".,:+"))]
+    rest = [token for token in tokens if token not in times]
+    return bool(times) and all(
+        len(token) <= MANGLED_COUNT_MAX and any(ch.isdigit() for ch in token) for token in rest
     )
 
 
