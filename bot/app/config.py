@@ -98,6 +98,8 @@ class Settings(BaseSettings):
 
     poll_timeout: int = Field(default=10, ge=0, le=50)
     rate_limit: bool = True
+    # Messages (sends and edits) a bot process puts into one group per minute (Telegram: ~20).
+    group_messages_per_minute: int = Field(default=20, ge=1, le=60)
     worker_id: str | None = None
     receive_updates: bool = True
     log_level: str = "INFO"

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
@@ -23,6 +22,7 @@ from bot.app.config import Settings, check_token
 from bot.app.http import AiohttpRequest
 from bot.app.notifier import Notifier
 from bot.app.pump import UpdatePump
+from bot.app.ratelimit import TelegramLimits
 from bot.desk.desk import Desk
 from bot.desk.export import Exports
 from bot.desk.imports import Imports
@@ -225,7 +225,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         # this bot never calls. `running_bot` is the one lifecycle.
     )
     if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(
+            TelegramLimits(group_per_minute=settings.group_messages_per_minute, max_retries=3)
+        )
     # aiohttp under python-telegram-bot's request interface (bot/app/http.py: a fifth of the CPU
     # of its default HTTPXRequest per call).
     builder = builder.request(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import warnings
 from datetime import timedelta
 from typing import Any
 
@@ -30,8 +29,8 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import Application
-from telegram.warnings import PTBDeprecationWarning
 
+from bot.app.ratelimit import retry_seconds
 from bot.desk.languages import Languages
 from bot.desk.notifications import Digest, Outbox
 from bot.i18n import Words, words
@@ -146,10 +145,7 @@ class Notifier:
                 link_preview_options=NO_PREVIEW,
             )
         except RetryAfter as error:
-            with warnings.catch_warnings():  # PTB 22.2+ warns that it becomes a timedelta
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            seconds = retry_seconds(error)
             self._paused[digest.chat_id] = asyncio.get_running_loop().time() + seconds
             log.info("429 for chat %s: verdicts wait %.0f s", digest.chat_id, seconds)
             until = utcnow() + timedelta(seconds=seconds)

@@ -137,3 +137,38 @@ async def _states_are(db: Database, wanted: set[str]) -> bool:
 def _refused(sandbox: Sandbox) -> list[object]:
     """sendMessage calls the sandbox answered with an error."""
     return [call for call in sandbox.calls(method="sendMessage") if call.error]
+
+
+async def test_in_a_group_whose_minute_is_spent_votes_are_answered_and_replies_go_first(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    """The bot has put its 20 messages of the minute into the group: a vote is still checked
+    (getChatMember) and answered at once, the card's edit waits for the minute, and a reply to
+    a command is not held behind the edit (edits leave it room)."""
+    from tests.conftest import open_desk, settle
+
+    async with open_desk(sandbox, db_url, rate_limit=True, group_messages_per_minute=8) as desk:
+        await desk.say(desk.alice, "/check Unemployment in Poland fell to 2.9% in October 2025.")
+        await desk.published()
+        card = desk.cards()[0]
+        before = card.content
+        limits = desk.app.bot.rate_limiter
+        window = limits.group(desk.chat.id)
+        # Edits may use 6 of the 8; fill those 6 with messages sent just now.
+        window.times.extend([time.monotonic()] * (6 - len(window.times)))
+        checks = len(sandbox.calls(method="getChatMember"))
+        edits = len(sandbox.calls(method="editMessageText"))
+
+        query = sandbox.press(desk.bob, card, "❌")
+        await settle(sandbox, desk.app)
+        answers = sandbox.answers_for(query)
+        assert answers and "False" in (answers[0].get("text") or ""), answers
+        assert len(sandbox.calls(method="getChatMember")) > checks  # the member was checked
+        # The card's edit comes to the limiter and waits there for the minute.
+        await sandbox.wait_for(lambda: window.waiting or len(limits._edits), timeout=20)
+        assert len(sandbox.calls(method="editMessageText")) == edits
+        assert sandbox.state.get_message(desk.chat.id, card.message_id).content == before
+
+        await desk.say(desk.bob, "/status")
+        assert "Queue of" in sandbox.bot_messages(desk.chat)[-1].content
+        assert not [c for c in sandbox.calls() if c.error and c.error["error_code"] == 429]

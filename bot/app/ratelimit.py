@@ -1,0 +1,237 @@
+"""Telegram's flood limits, kept on the bot's side: messages into a group, messages overall.
+
+Telegram lets a bot post about 20 messages a minute into one group and about 30 a second in
+all, and answers more with 429 "retry after N". python-telegram-bot's `AIORateLimiter` keeps
+to them with leaky buckets over every call that names a chat, which does two things a busy desk
+notices: a bucket admits its burst *and* its refill, so up to 40 messages can go into a group in
+one minute (and 60 in a second overall); and reads count as messages, so the `getChatMember`
+that checks a voter waits behind the group's card edits (a vote answered seconds late).
+
+`TelegramLimits` is the same `BaseRateLimiter` interface with the rules a group sees:
+
+- only calls that put or change a message in a chat (`send…`, `edit…`, copies and forwards)
+  are paced; reads, callback answers, deletions and reactions go straight through;
+- the pace is a sliding window: never more than `group_per_minute` of them into one group in
+  any 60 seconds, nor `overall_per_second` in any second;
+- edits leave a quarter of a group's minute to new messages, so a reply to a command does not
+  queue behind a burst of card edits; and an edit still waiting when a newer edit of the same
+  message comes is dropped, unsent (the newer one shows the latest state);
+- a 429 that Telegram answers anyway (another process of the bot also posting, say) holds every
+  paced call for the time it asks, then the call is tried again (up to `max_retries` times).
+
+The windows are per process: two bot processes posting into one group share Telegram's limit
+but not these windows (docs/reliability.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
+
+log = logging.getLogger(__name__)
+
+GROUP_PER_MINUTE = 20
+OVERALL_PER_SECOND = 30
+# Methods whose call puts a new message into a chat or changes one that is there.
+PACED_PREFIXES = ("send", "edit")
+PACED = frozenset({"copyMessage", "copyMessages", "forwardMessage", "forwardMessages", "stopPoll"})
+MAX_WINDOWS = 1024  # group windows kept; idle ones are dropped past this
+
+Clock = Callable[[], float]
+JSONDict = dict[str, Any]
+
+
+def paced(endpoint: str) -> bool:
+    """Whether a Bot API method counts against the flood limits (it posts or edits a message)."""
+    if endpoint == "sendChatAction":  # "typing…" is no message
+        return False
+    return endpoint.startswith(PACED_PREFIXES) or endpoint in PACED
+
+
+class Window:
+    """At most `limit` events in any `period` seconds.
+
+    A taker may leave room (`reserve`) for others: card edits leave a share of a group's minute
+    to new messages, so a reply to a command never queues behind a burst of edits.
+    """
+
+    def __init__(self, limit: int, period: float, clock: Clock = time.monotonic) -> None:
+        self.limit = limit
+        self.period = period
+        self.clock = clock
+        self.times: deque[float] = deque()
+        self.waiting = 0
+
+    def idle(self) -> bool:
+        """Whether nothing in the window counts any more and nobody waits."""
+        self._forget(self.clock())
+        return not self.times and not self.waiting
+
+    async def take(self, *, reserve: int = 0, give_up: asyncio.Event | None = None) -> bool:
+        """Wait until one more event fits with `reserve` places to spare, and count it; False,
+        counting nothing, as soon as `give_up` is set (the event is no longer needed)."""
+        room = max(1, self.limit - reserve)
+        self.waiting += 1
+        try:
+            while True:
+                if give_up is not None and give_up.is_set():
+                    return False
+                now = self.clock()
+                self._forget(now)
+                if len(self.times) < room:
+                    self.times.append(now)
+                    return True
+                # room comes when the event `room` places from the newest leaves the window
+                delay = self.times[len(self.times) - room] + self.period - now
+                if give_up is None:
+                    await asyncio.sleep(delay)
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(give_up.wait(), delay)
+        finally:
+            self.waiting -= 1
+
+    def _forget(self, now: float) -> None:
+        while self.times and now - self.times[0] >= self.period:
+            self.times.popleft()
+
+
+class TelegramLimits(BaseRateLimiter[int]):
+    """Paces the bot's messages to Telegram's per-group and overall limits (see the module)."""
+
+    def __init__(
+        self,
+        *,
+        group_per_minute: int = GROUP_PER_MINUTE,
+        overall_per_second: int = OVERALL_PER_SECOND,
+        max_retries: int = 3,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.group_per_minute = group_per_minute
+        self.max_retries = max_retries
+        self.clock = clock
+        self.overall = Window(overall_per_second, 1.0, clock)
+        self.groups: dict[int | str, Window] = {}
+        # Card edits leave a quarter of a group's minute to new messages (replies, cards).
+        self.reserve = group_per_minute // 4
+        self._edits: dict[object, _Newest] = {}  # (chat, message) → its newest waiting edit
+        self._open = asyncio.Event()  # cleared while Telegram asked us to wait (a 429)
+        self._open.set()
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close: waiting calls end with their tasks."""
+
+    def group(self, chat_id: int | str) -> Window:
+        """The window of one group (created on its first message)."""
+        window = self.groups.get(chat_id)
+        if window is None:
+            if len(self.groups) >= MAX_WINDOWS:
+                for key in [key for key, kept in self.groups.items() if kept.idle()]:
+                    del self.groups[key]
+            window = self.groups[chat_id] = Window(self.group_per_minute, 60.0, self.clock)
+        return window
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        """Run one Bot API call: at once, or (a message) when the windows have room for it.
+
+        An edit still waiting when a newer edit of the same message arrives is dropped (True,
+        as Telegram answers an edit it made): the newer one shows the latest state anyway.
+        """
+        if not paced(endpoint):
+            return await callback(*args, **kwargs)
+        chat = _group_of(data.get("chat_id"))
+        edit = endpoint.startswith("edit")
+        reserve = self.reserve if edit else 0
+        newest = self._newest_edit(data) if edit else None
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        try:
+            for attempt in range(retries + 1):
+                await self._open.wait()
+                window = self.group(chat) if chat is not None else None
+                give_up = newest.superseded if newest is not None else None
+                if window is not None and not await window.take(reserve=reserve, give_up=give_up):
+                    return True  # superseded by a newer edit of the same message
+                await self.overall.take()
+                await self._open.wait()  # a 429 may have come while this call waited its turn
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as error:
+                    if attempt == retries:
+                        raise
+                    seconds = retry_seconds(error)
+                    log.info("Telegram asked to wait %.0f s (%s); trying again", seconds, endpoint)
+                    self._open.clear()
+                    try:
+                        await asyncio.sleep(seconds + 0.1)
+                    finally:
+                        self._open.set()
+            raise AssertionError("unreachable: the last attempt returns or raises")
+        finally:
+            if newest is not None:
+                newest.done()
+
+    def _newest_edit(self, data: dict[str, Any]) -> _Newest:
+        """This edit's claim to be the newest of its message's waiting edits."""
+        return _Newest(self._edits, (data.get("chat_id"), data.get("message_id"),
+                                     data.get("inline_message_id")))  # fmt: skip
+
+
+class _Newest:
+    """An edit waiting its turn; `superseded` is set when a newer edit of its message comes."""
+
+    def __init__(self, edits: dict[object, _Newest], key: object) -> None:
+        self.edits = edits
+        self.key = key
+        self.superseded = asyncio.Event()
+        older = edits.get(key)
+        if older is not None:
+            older.superseded.set()
+        edits[key] = self
+
+    def done(self) -> None:
+        """This edit is sent or given up: forget it unless a newer one took its place."""
+        if self.edits.get(self.key) is self:
+            del self.edits[self.key]
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked to wait, in seconds (PTB 22.2+ warns that the attribute becomes
+    a timedelta; either way it is read here without the warning)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+def _group_of(chat_id: object) -> int | str | None:
+    """The group or channel a call's chat_id names (None for a private chat or none)."""
+    if isinstance(chat_id, str):
+        try:
+            chat_id = int(chat_id)
+        except ValueError:
+            return chat_id  # "@channelname": a channel or supergroup
+    if isinstance(chat_id, int) and chat_id < 0:
+        return chat_id
+    return None
