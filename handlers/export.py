@@ -11,6 +11,7 @@ from bot.desk.errors import BadArguments, NotAnEditor
 from bot.desk.export import export_filename, parse_since
 from bot.i18n import N_
 from handlers.context import DeskContext
+from handlers.render import status_names
 
 FORMATS = ("csv", "json", "claimreview")
 # TRANSLATORS: how to use /export; keep csv, json, claimreview and the date's form as they are.
@@ -51,6 +52,7 @@ async def on_export(update: Update, context: DeskContext) -> None:
             since=since,
             org_url=settings.export_org_url,
             review_url=settings.export_review_url,
+            status_name=status_names(context.words),
         )
         await asyncio.to_thread(out.seek, 0)
         await message.reply_document(

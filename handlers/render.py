@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 
@@ -85,6 +85,11 @@ def status_word(status: str, words: Words) -> str:
     """A status's word alone ("in review")."""
     known = ClaimStatus(status)
     return words._(STATUS_WORD[known])
+
+
+def status_names(words: Words) -> Callable[[str], str]:
+    """A status's word in these words' language, for the export's `status_name` column."""
+    return lambda status: status_word(status, words)
 
 
 def status_label(status: str, words: Words = ENGLISH) -> str:

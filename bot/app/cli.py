@@ -134,6 +134,9 @@ def _export(
     run_export_cli: Callable[..., Coroutine[Any, Any, int]],
 ) -> int:
     """Run the export itself."""
+    from bot.i18n import words
+    from handlers.render import status_names
+
     return asyncio.run(
         run_export_cli(
             settings.database_url,
@@ -143,6 +146,7 @@ def _export(
             args.output,
             org_url=settings.export_org_url,
             review_url=settings.export_review_url,
+            status_names=lambda language: status_names(words(language)),
         )
     )
 

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import MAXYEAR, UTC, date, datetime, time
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from bot.desk.errors import DeskError, NoTeam
+from bot.desk.languages import Languages
 from bot.desk.people import display_name
 from bot.i18n import N_
 from storage import export as export_q
@@ -53,7 +54,8 @@ RATING_SCALE: dict[str, tuple[int | None, str, str]] = {
 }
 BEST_RATING, WORST_RATING = 5, 1
 CSV_COLUMNS = (
-    "claim_id", "created_at", "claim", "claimant", "origin", "status", "verdict", "verdict_date",
+    "claim_id", "created_at", "claim", "claimant", "origin", "status", "status_name", "verdict",
+    "verdict_date",
     *(f"votes_{rating.value}" for rating in Rating), "notes", "article_id", "article_title",
     "source", "source_type", "url", "published_at",
 )  # fmt: skip
@@ -157,13 +159,19 @@ def _safe_cell(value: object) -> object:
     return value
 
 
-def csv_row(claim: Claim, article: Article, tally: dict[str, int], notes: int) -> list[object]:
-    """One claim as a CSV row, in CSV_COLUMNS order."""
+def csv_row(
+    claim: Claim,
+    article: Article,
+    tally: dict[str, int],
+    notes: int,
+    status_name: Callable[[str], str] = str,
+) -> list[object]:
+    """One claim as a CSV row, in CSV_COLUMNS order (`status_name`: the status in words)."""
     verdict, verdict_at = verdict_of(claim)
     source, source_type = source_of(article)
     cells = [
         claim.id, _iso(claim.created_at), claim.text, claim.claimant or "", str(claim.origin),
-        claim.status,
+        claim.status, status_name(claim.status),
         verdict or "", verdict_at.date().isoformat() if verdict_at else "",
         *(tally.get(rating.value, 0) for rating in Rating), notes, article.id,
         article.title or "", source, source_type, appearance_url(article) or "",
@@ -350,8 +358,12 @@ async def export_rows(
     org_url: str | None = None,
     review_url: str | None = None,
     stats: ExportStats | None = None,
+    status_name: Callable[[str], str] = str,
 ) -> AsyncIterator[bytes]:
-    """Stream a team's export as UTF-8 chunks; ClaimReview covers only claims with a verdict."""
+    """Stream a team's export as UTF-8 chunks; ClaimReview covers only claims with a verdict.
+
+    `status_name` gives the CSV's `status_name` column: a status as the team reads it, in its
+    language (the machine value by default)."""
     if fmt not in FORMATS:
         raise ExportError(
             N_("Unknown export format {format}: use one of {formats}."),
@@ -375,7 +387,8 @@ async def export_rows(
     async for rows, page in _pages(db, team, since, batch, verdicts_only, full):
         if fmt == "csv":
             chunk = _csv_chunk([
-                csv_row(c, a, page["tallies"].get(c.id, {}), page["note_counts"].get(c.id, 0))
+                csv_row(c, a, page["tallies"].get(c.id, {}), page["note_counts"].get(c.id, 0),
+                        status_name)
                 for c, a in rows
             ])  # fmt: skip
         else:
@@ -436,17 +449,23 @@ async def run_export_cli(
     *,
     org_url: str | None = None,
     review_url: str | None = None,
+    status_names: Callable[[str], Callable[[str], str]] | None = None,
 ) -> int:
-    """`factcheck-bot export`: write the export to a file (or stdout); 0 on success."""
+    """`factcheck-bot export`: write the export to a file (or stdout); 0 on success.
+
+    `status_names` gives, for a language code, the status words of that language: the CSV's
+    `status_name` column then speaks the team's language, as its /export does."""
     try:
         moment = parse_since(since)
     except ExportError as error:
         print(error, file=sys.stderr)
         return 2
     db = Database(database_url)
-    options = {"chat_id": chat_id, "fmt": fmt, "since": moment, "org_url": org_url,
-               "review_url": review_url}  # fmt: skip
+    options: dict[str, Any] = {"chat_id": chat_id, "fmt": fmt, "since": moment,
+                               "org_url": org_url, "review_url": review_url}  # fmt: skip
     try:
+        if status_names is not None:
+            options["status_name"] = status_names(await Languages(db).of_group(chat_id))
         if output in (None, "-"):
             stats = await write_export(db, sys.stdout.buffer, **options)
         else:

@@ -7,6 +7,8 @@ themselves wrote (claims, names, links) and the commands are taken out.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import AsyncIterator
 
@@ -93,6 +95,15 @@ async def test_a_ukrainian_team_sees_no_english_word_of_the_bots_own(ukrainian_d
     texts = " ".join(shown)
     assert len(re.findall(r"[А-Яа-яІіЇїЄєҐґ]", texts)) > 1000
     assert any(letter in texts for letter in "іїєґ"), "Ukrainian letters, not Russian"
+
+    # The export's human-readable column names the status in the team's language too.
+    await desk.say(desk.alice, "/export csv")
+    document = sandbox.calls(method="sendDocument")[-1]
+    stored = sandbox.state.files[document.result["document"]["file_id"]]
+    rows = list(csv.DictReader(io.StringIO(stored.content.decode("utf-8-sig"))))
+    voted = next(row for row in rows if row["claim_id"] == claim_id)
+    assert (voted["status"], voted["status_name"]) == ("false", "неправда")
+    assert not english_words(document.result.get("caption") or ""), document.result
 
 
 async def test_private_help_in_each_members_own_language(desk: Desk) -> None:

@@ -61,7 +61,11 @@ async def test_export_sends_csv_and_claimreview_files(desk: Desk) -> None:
     document = desk.sandbox.calls(method="sendDocument")[-1]
     stored = desk.sandbox.state.files[document.result["document"]["file_id"]]
     rows = list(csv.DictReader(io.StringIO(stored.content.decode("utf-8-sig"))))
-    assert any("38,000 households" in row["claim"] and row["status"] == "false" for row in rows)
+    assert any(
+        "38,000 households" in row["claim"]
+        and (row["status"], row["status_name"]) == ("false",) * 2
+        for row in rows
+    )
 
     await desk.say(desk.alice, "/export claimreview")
     document = desk.sandbox.calls(method="sendDocument")[-1]

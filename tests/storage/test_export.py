@@ -220,3 +220,24 @@ async def test_cli_writes_file_and_reports_errors(
     assert await run_export_cli(db.url, CHAT, "xml", None, str(tmp_path / "x")) == 1
     assert parse_since("2026-11-20T10:00:00+02:00") == datetime(2026, 11, 20, 8, tzinfo=UTC)
     assert parse_since("2026-11-20") - parse_since("2026-11-19") == timedelta(days=1)
+
+
+async def test_cli_csv_names_statuses_in_the_teams_language(db: Database, tmp_path: Path) -> None:
+    from bot.desk.languages import Languages
+    from bot.i18n import words
+    from handlers.render import status_names
+
+    await _desk(db)
+    await Languages(db).set_group(CHAT, "ru")
+    out = tmp_path / "claims.csv"
+    named = await run_export_cli(
+        db.url, CHAT, "csv", None, str(out), status_names=lambda code: status_names(words(code))
+    )
+    assert named == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    names = {row["status"]: row["status_name"] for row in rows}
+    assert names["false"] == "ложь" and names["true"] == "правда", names
+    # Without a namer (a library caller) the column repeats the machine value.
+    plain = json.dumps([r["status_name"] for r in csv.DictReader(io.StringIO(
+        (await _collect(db, chat_id=CHAT, fmt="csv")).decode("utf-8-sig")))])  # fmt: skip
+    assert "false" in plain
