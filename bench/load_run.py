@@ -506,7 +506,9 @@ class CallStats:
     writes: dict[int, list[float]]  # sends and edits
     all_writes: list[float]
     all_calls: list[float]
-    replies: Counter[tuple[int, int]]  # (chat, message replied to) → bot sends
+    replies: Counter[tuple[int, int]]  # (chat, message replied to) → "Got it" sends
+    other_replies: Counter[tuple[int, int]]  # (chat, message replied to) → other sends
+    other_kinds: Counter[str]  # the other replies' first words
     summary_at: dict[tuple[int, int], float]  # (chat, forward) → time of the summary edit
     errors: Counter[str]
     lookups: dict[tuple[int, int], list[float]]  # (chat, user) → times of getChatMember
@@ -519,6 +521,8 @@ def read_calls(sandbox: Sandbox) -> CallStats:
     all_writes: list[float] = []
     all_calls: list[float] = []
     replies: Counter[tuple[int, int]] = Counter()
+    other_replies: Counter[tuple[int, int]] = Counter()
+    other_kinds: Counter[str] = Counter()
     progress: dict[tuple[int, int], int] = {}  # (chat, progress message) → forward it answers
     summary_at: dict[tuple[int, int], float] = {}
     errors: Counter[str] = Counter()
@@ -540,11 +544,15 @@ def read_calls(sandbox: Sandbox) -> CallStats:
             sends[chat].append(call.time)
             target = reply_target(call.params)
             if target is not None:
-                replies[(chat, target)] += 1
                 text = str(call.params.get("text", ""))
                 result = call.result if isinstance(call.result, dict) else {}
-                if text.startswith("Got it") and "message_id" in result:
-                    progress[(chat, int(result["message_id"]))] = target
+                if text.startswith("Got it"):
+                    replies[(chat, target)] += 1
+                    if "message_id" in result:
+                        progress[(chat, int(result["message_id"]))] = target
+                else:
+                    other_replies[(chat, target)] += 1
+                    other_kinds[" ".join(text.split()[:2])[:30]] += 1
         if method in SEND_METHODS | EDIT_METHODS:
             writes[chat].append(call.time)
             all_writes.append(call.time)
@@ -554,7 +562,10 @@ def read_calls(sandbox: Sandbox) -> CallStats:
             text = str(call.params.get("text", ""))
             if forward is not None and not text.startswith("Got it"):
                 summary_at.setdefault((chat, forward), call.time)
-    return CallStats(sends, writes, all_writes, all_calls, replies, summary_at, errors, lookups)
+    return CallStats(
+        sends, writes, all_writes, all_calls, replies, other_replies, other_kinds, summary_at,
+        errors, lookups,
+    )  # fmt: skip
 
 
 def latency_figures(name: str, values: list[float], target_p99: str | None = None) -> list[Figure]:
@@ -650,8 +661,14 @@ async def check(
     out.append(zero("articles stored twice", sum(1 for n in numbers if titles[title_of(n)] > 1)))
     out.append(zero("claims extracted twice", await duplicate_claims(db)))
     calls = read_calls(sandbox)
+    # Each forward gets one "Got it" (edited into its summary); later replies to it are the
+    # verdicts told to its requesters (issue 16) or an "Already checked" answer.
     acks = Counter(calls.replies[(chat, msg)] for chat, msg, _, _ in ledger.articles)
     out.append(zero("articles not answered once", sum(n for k, n in acks.items() if k != 1)))
+    told = sum(1 for chat, msg, _, _ in ledger.articles if calls.other_replies[(chat, msg)])
+    out.append(count("articles also answered later (verdicts told, already checked)", told))
+    if calls.other_kinds:
+        log(f"later replies to forwards, by first words: {calls.other_kinds.most_common(6)}")
     summarised = [
         calls.summary_at[(chat, msg)] - pushed_at
         for chat, msg, _, pushed_at in ledger.articles

@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     # Messages (sends and edits) a bot process puts into one group per minute (Telegram: ~20).
     group_messages_per_minute: int = Field(default=20, ge=1, le=60)
+    # Messages (sends and edits) a bot process puts into all chats together per second (~30).
+    messages_per_second: int = Field(default=30, ge=1, le=100)
     worker_id: str | None = None
     receive_updates: bool = True
     log_level: str = "INFO"

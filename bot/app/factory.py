@@ -226,7 +226,11 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     )
     if settings.rate_limit:
         builder = builder.rate_limiter(
-            TelegramLimits(group_per_minute=settings.group_messages_per_minute, max_retries=3)
+            TelegramLimits(
+                group_per_minute=settings.group_messages_per_minute,
+                overall_per_second=settings.messages_per_second,
+                max_retries=3,
+            )
         )
     # aiohttp under python-telegram-bot's request interface (bot/app/http.py: a fifth of the CPU
     # of its default HTTPXRequest per call).

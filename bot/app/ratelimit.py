@@ -30,7 +30,6 @@ import contextlib
 import logging
 import time
 import warnings
-from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -62,15 +61,18 @@ def paced(endpoint: str) -> bool:
 class Window:
     """At most `limit` events in any `period` seconds.
 
-    A taker may leave room (`reserve`) for others: card edits leave a share of a group's minute
-    to new messages, so a reply to a command never queues behind a burst of edits.
+    An event counts from when it was let through until `period` after it ended (`finished`):
+    Telegram counts a message when it arrives, which is somewhere between the two, so a slow
+    call never lets the next one in early. A taker may leave room (`reserve`) for others: card
+    edits leave a share of a group's minute to new messages, so a reply to a command never
+    queues behind a burst of edits.
     """
 
     def __init__(self, limit: int, period: float, clock: Clock = time.monotonic) -> None:
         self.limit = limit
         self.period = period
         self.clock = clock
-        self.times: deque[float] = deque()
+        self.times: list[Event] = []
         self.waiting = 0
 
     def idle(self) -> bool:
@@ -78,22 +80,24 @@ class Window:
         self._forget(self.clock())
         return not self.times and not self.waiting
 
-    async def take(self, *, reserve: int = 0, give_up: asyncio.Event | None = None) -> bool:
-        """Wait until one more event fits with `reserve` places to spare, and count it; False,
+    async def take(self, *, reserve: int = 0, give_up: asyncio.Event | None = None) -> Event | None:
+        """Wait until one more event fits with `reserve` places to spare, and count it; None,
         counting nothing, as soon as `give_up` is set (the event is no longer needed)."""
         room = max(1, self.limit - reserve)
         self.waiting += 1
         try:
             while True:
                 if give_up is not None and give_up.is_set():
-                    return False
+                    return None
                 now = self.clock()
                 self._forget(now)
                 if len(self.times) < room:
-                    self.times.append(now)
-                    return True
-                # room comes when the event `room` places from the newest leaves the window
-                delay = self.times[len(self.times) - room] + self.period - now
+                    event = Event(now)
+                    self.times.append(event)
+                    return event
+                # room comes when enough of the counted events have left the window
+                ends = sorted(event.at for event in self.times)
+                delay = ends[len(ends) - room] + self.period - now
                 if give_up is None:
                     await asyncio.sleep(delay)
                 else:
@@ -102,9 +106,22 @@ class Window:
         finally:
             self.waiting -= 1
 
+    def finished(self, event: Event | None) -> None:
+        """The call of a counted event has ended: it counts from now."""
+        if event is not None:
+            event.at = self.clock()
+
     def _forget(self, now: float) -> None:
-        while self.times and now - self.times[0] >= self.period:
-            self.times.popleft()
+        self.times = [event for event in self.times if now - event.at < self.period]
+
+
+class Event:
+    """One counted message: the moment its window counts from."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
 
 
 class TelegramLimits(BaseRateLimiter[int]):
@@ -171,12 +188,20 @@ class TelegramLimits(BaseRateLimiter[int]):
                 await self._open.wait()
                 window = self.group(chat) if chat is not None else None
                 give_up = newest.superseded if newest is not None else None
-                if window is not None and not await window.take(reserve=reserve, give_up=give_up):
-                    return True  # superseded by a newer edit of the same message
-                await self.overall.take()
+                counted = None
+                if window is not None:
+                    counted = await window.take(reserve=reserve, give_up=give_up)
+                    if counted is None:
+                        return True  # superseded by a newer edit of the same message
+                overall = await self.overall.take()
                 await self._open.wait()  # a 429 may have come while this call waited its turn
                 try:
-                    return await callback(*args, **kwargs)
+                    try:
+                        return await callback(*args, **kwargs)
+                    finally:
+                        self.overall.finished(overall)
+                        if window is not None:
+                            window.finished(counted)
                 except RetryAfter as error:
                     if attempt == retries:
                         raise

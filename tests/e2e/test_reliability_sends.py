@@ -145,6 +145,7 @@ async def test_in_a_group_whose_minute_is_spent_votes_are_answered_and_replies_g
     """The bot has put its 20 messages of the minute into the group: a vote is still checked
     (getChatMember) and answered at once, the card's edit waits for the minute, and a reply to
     a command is not held behind the edit (edits leave it room)."""
+    from bot.app.ratelimit import Event
     from tests.conftest import open_desk, settle
 
     async with open_desk(sandbox, db_url, rate_limit=True, group_messages_per_minute=8) as desk:
@@ -155,7 +156,7 @@ async def test_in_a_group_whose_minute_is_spent_votes_are_answered_and_replies_g
         limits = desk.app.bot.rate_limiter
         window = limits.group(desk.chat.id)
         # Edits may use 6 of the 8; fill those 6 with messages sent just now.
-        window.times.extend([time.monotonic()] * (6 - len(window.times)))
+        window.times.extend(Event(time.monotonic()) for _ in range(6 - len(window.times)))
         checks = len(sandbox.calls(method="getChatMember"))
         edits = len(sandbox.calls(method="editMessageText"))
 

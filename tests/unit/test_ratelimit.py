@@ -144,3 +144,14 @@ async def test_a_waiting_edit_is_dropped_for_a_newer_edit_of_the_same_message() 
     with pytest.raises(asyncio.CancelledError):
         await newer
     assert not limits._edits, "a cancelled edit leaves nothing behind"
+
+
+async def test_a_message_counts_until_its_call_has_ended() -> None:
+    """Telegram counts a message when it arrives: a slow call must not let the next one in early."""
+    window = Window(1, 0.3)
+    first = await window.take()
+    await asyncio.sleep(0.2)  # the call takes a while
+    window.finished(first)
+    ended = time.monotonic()
+    await window.take()
+    assert time.monotonic() - ended >= 0.3 - 0.005
