@@ -10,6 +10,7 @@ from telegram import LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot
 
+from bot.app.ratelimit import BACKGROUND
 from bot.i18n import Words, words
 from bot.records import VERDICT_STATUSES, stored_id
 from handlers import render
@@ -124,6 +125,7 @@ class CardPublisher:
                 parse_mode="HTML",
                 reply_markup=render.card_keyboard(view, said),
                 link_preview_options=NO_PREVIEW,
+                rate_limit_args=BACKGROUND,  # a refresh gives way to replies in a busy minute
             )
         except BadRequest as error:
             # Two refreshes with nothing new in between: Telegram refuses the identical edit.

@@ -13,9 +13,10 @@ that checks a voter waits behind the group's card edits (a vote answered seconds
   are paced; reads, callback answers, deletions and reactions go straight through;
 - the pace is a sliding window: never more than `group_per_minute` of them into one group in
   any 60 seconds, nor `overall_per_second` in any second;
-- edits leave a quarter of a group's minute to new messages, so a reply to a command does not
-  queue behind a burst of card edits; and an edit still waiting when a newer edit of the same
-  message comes is dropped, unsent (the newer one shows the latest state);
+- card refreshes (calls made with `rate_limit_args=BACKGROUND`) leave a quarter of a group's
+  minute to everything else, so a reply to a command or an article's summary does not queue
+  behind a burst of vote counts; and an edit still waiting when a newer edit of the same message
+  comes is dropped, unsent (the newer one shows the latest state);
 - a 429 that Telegram answers anyway (another process of the bot also posting, say) holds every
   paced call for the time it asks, then the call is tried again (up to `max_retries` times).
 
@@ -31,6 +32,7 @@ import logging
 import time
 import warnings
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -124,7 +126,22 @@ class Event:
         self.at = at
 
 
-class TelegramLimits(BaseRateLimiter[int]):
+@dataclass(frozen=True)
+class Pace:
+    """How one call is paced (python-telegram-bot's `rate_limit_args` of any bot method).
+
+    `background`: a card refresh, which leaves a share of the group's minute to everything
+    else; `retries`: how often a 429 is waited out (the limiter's `max_retries` if None).
+    """
+
+    background: bool = False
+    retries: int | None = None
+
+
+BACKGROUND = Pace(background=True)
+
+
+class TelegramLimits(BaseRateLimiter[Pace | int]):
     """Paces the bot's messages to Telegram's per-group and overall limits (see the module)."""
 
     def __init__(
@@ -140,7 +157,7 @@ class TelegramLimits(BaseRateLimiter[int]):
         self.clock = clock
         self.overall = Window(overall_per_second, 1.0, clock)
         self.groups: dict[int | str, Window] = {}
-        # Card edits leave a quarter of a group's minute to new messages (replies, cards).
+        # Card refreshes leave a quarter of a group's minute to the rest (replies, summaries).
         self.reserve = group_per_minute // 4
         self._edits: dict[object, _Newest] = {}  # (chat, message) → its newest waiting edit
         self._open = asyncio.Event()  # cleared while Telegram asked us to wait (a 429)
@@ -169,7 +186,7 @@ class TelegramLimits(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: Pace | int | None,
     ) -> bool | JSONDict | list[JSONDict]:
         """Run one Bot API call: at once, or (a message) when the windows have room for it.
 
@@ -178,11 +195,13 @@ class TelegramLimits(BaseRateLimiter[int]):
         """
         if not paced(endpoint):
             return await callback(*args, **kwargs)
+        pace = (
+            rate_limit_args if isinstance(rate_limit_args, Pace) else Pace(retries=rate_limit_args)
+        )
         chat = _group_of(data.get("chat_id"))
-        edit = endpoint.startswith("edit")
-        reserve = self.reserve if edit else 0
-        newest = self._newest_edit(data) if edit else None
-        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        reserve = self.reserve if pace.background else 0
+        newest = self._newest_edit(data) if endpoint.startswith("edit") else None
+        retries = self.max_retries if pace.retries is None else pace.retries
         try:
             for attempt in range(retries + 1):
                 await self._open.wait()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 import pytest
 from telegram.error import RetryAfter
 
-from bot.app.ratelimit import TelegramLimits, Window, paced
+from bot.app.ratelimit import BACKGROUND, TelegramLimits, Window, paced
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -105,20 +106,22 @@ async def test_idle_group_windows_are_dropped_past_the_limit(
     assert set(limits.groups) == {-4}
 
 
-async def test_edits_leave_a_quarter_of_the_minute_to_new_messages() -> None:
-    limits = TelegramLimits(group_per_minute=8)  # edits may use 6 of the 8
+async def test_card_refreshes_leave_a_quarter_of_the_minute_to_the_rest() -> None:
+    limits = TelegramLimits(group_per_minute=8)  # refreshes may use 6 of the 8
     api = Calls()
-    for message_id in range(6):
+
+    def refresh(message_id: int) -> Awaitable[object]:
         data = {"chat_id": GROUP, "message_id": message_id}
-        await limits.process_request(api, (), {}, "editMessageText", data, None)
-    seventh = asyncio.create_task(
-        limits.process_request(
-            api, (), {}, "editMessageText", {"chat_id": GROUP, "message_id": 99}, None
-        )
-    )
-    # A reply to a command still goes: the edits left it room.
-    for _ in range(2):
-        assert await asyncio.wait_for(_call(limits, "sendMessage", GROUP, api), 5) == {"ok": True}
+        return limits.process_request(api, (), {}, "editMessageText", data, BACKGROUND)
+
+    for message_id in range(6):
+        await refresh(message_id)
+    seventh = asyncio.create_task(refresh(99))
+    # A reply to a command and an article's summary (an edit, not a refresh) still go.
+    assert await asyncio.wait_for(_call(limits, "sendMessage", GROUP, api), 5) == {"ok": True}
+    summary = {"chat_id": GROUP, "message_id": 500}
+    edited = limits.process_request(api, (), {}, "editMessageText", summary, None)
+    assert await asyncio.wait_for(edited, 5) == {"ok": True}
     assert not seventh.done() and api.made == 8
     seventh.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -132,11 +135,11 @@ async def test_a_waiting_edit_is_dropped_for_a_newer_edit_of_the_same_message() 
         await _call(limits, "sendMessage", GROUP, api)
     card = {"chat_id": GROUP, "message_id": 7}
     older = asyncio.create_task(
-        limits.process_request(api, (), {}, "editMessageText", dict(card), None)
+        limits.process_request(api, (), {}, "editMessageText", dict(card), BACKGROUND)
     )
     await asyncio.sleep(0)  # the older edit now waits for the window
     newer = asyncio.create_task(
-        limits.process_request(api, (), {}, "editMessageText", dict(card), None)
+        limits.process_request(api, (), {}, "editMessageText", dict(card), BACKGROUND)
     )
     assert await asyncio.wait_for(older, 5) is True  # given up, unsent
     assert api.made == 3 and not newer.done()
