@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +102,7 @@ class Config:
     article_every: tuple[float, float] = (60.0, 120.0)  # seconds between a team's articles
     status_every: float = 150.0  # mean seconds between a team's /status
     note_share: float = 0.05  # of member actions, a note instead of a press
-    drain_timeout: float = 180.0
+    drain_timeout: float = 300.0
     # Settled means no Bot API call for this long: longer than the 3 s between two messages of
     # PTB's rate limiter into a busy group.
     quiet: float = 4.0
@@ -668,7 +668,7 @@ async def check(
     told = sum(1 for chat, msg, _, _ in ledger.articles if calls.other_replies[(chat, msg)])
     out.append(count("articles also answered later (verdicts told, already checked)", told))
     if calls.other_kinds:
-        log(f"later replies to forwards, by first words: {calls.other_kinds.most_common(6)}")
+        log(f"replies other than 'Got it', by first words: {calls.other_kinds.most_common(6)}")
     summarised = [
         calls.summary_at[(chat, msg)] - pushed_at
         for chat, msg, _, pushed_at in ledger.articles
@@ -752,11 +752,20 @@ async def wait_settled(
     db: Database,
     timeout: float,  # noqa: ASYNC109
     quiet: float,
+    articles: Sequence[tuple[int, int, int, float]] = (),
 ) -> None:
-    """Every update received and processed, and the bots quiet for a few seconds."""
+    """Every update received and processed, every article's summary out (the flood limits may
+    hold one back for longer than any quiet spell: a busy group's minute is full), and the bots
+    quiet for a few seconds."""
     deadline = time.monotonic() + timeout
     await sandbox.wait_for(lambda: not sandbox.state.deliverable(), timeout)
     await wait_until_drained(db, timeout=max(1.0, deadline - time.monotonic()))
+
+    def summarised() -> bool:
+        summaries = read_calls(sandbox).summary_at
+        return all((chat, message) in summaries for chat, message, _, _ in articles)
+
+    await sandbox.wait_for(summarised, max(1.0, deadline - time.monotonic()), interval=1.0)
     # Card edits are coalesced for a second or so, and the rate limiter may hold some back.
     await sandbox.wait_idle(timeout=max(1.0, deadline - time.monotonic()), quiet=quiet)
 
@@ -845,7 +854,7 @@ async def drive(
     ended = time.time()
     log(f"run over: {len(run.ledger.presses)} presses; waiting for the bots to settle")
     try:
-        await wait_settled(sandbox, db, config.drain_timeout, config.quiet)
+        await wait_settled(sandbox, db, config.drain_timeout, config.quiet, run.ledger.articles)
     except TimeoutError as error:
         log(f"not settled within {config.drain_timeout:g} s: {error}")
     settled = time.time()
