@@ -17,8 +17,9 @@ that checks a voter waits behind the group's card edits (a vote answered seconds
   minute to everything else, so a reply to a command or an article's summary does not queue
   behind a burst of vote counts; and an edit still waiting when a newer edit of the same message
   comes is dropped, unsent (the newer one shows the latest state);
-- a 429 that Telegram answers anyway (another process of the bot also posting, say) holds every
-  paced call for the time it asks, then the call is tried again (up to `max_retries` times).
+- a 429 that Telegram answers anyway (another process of the bot also posting, say) holds that
+  group's messages for the time it asks (a private chat's call alone waits), then the call is
+  tried again (up to `max_retries` times); other groups go on.
 
 The windows are per process: two bot processes posting into one group share Telegram's limit
 but not these windows (docs/reliability.md).
@@ -76,11 +77,13 @@ class Window:
         self.clock = clock
         self.times: list[Event] = []
         self.waiting = 0
+        self.held_until = 0.0  # Telegram's 429 asked this window to wait until then
 
     def idle(self) -> bool:
         """Whether nothing in the window counts any more and nobody waits."""
-        self._forget(self.clock())
-        return not self.times and not self.waiting
+        now = self.clock()
+        self._forget(now)
+        return not self.times and not self.waiting and now >= self.held_until
 
     async def take(self, *, reserve: int = 0, give_up: asyncio.Event | None = None) -> Event | None:
         """Wait until one more event fits with `reserve` places to spare, and count it; None,
@@ -93,13 +96,15 @@ class Window:
                     return None
                 now = self.clock()
                 self._forget(now)
-                if len(self.times) < room:
+                if now < self.held_until:
+                    delay = self.held_until - now
+                elif len(self.times) < room:
                     event = Event(now)
                     self.times.append(event)
                     return event
-                # room comes when enough of the counted events have left the window
-                ends = sorted(event.at for event in self.times)
-                delay = ends[len(ends) - room] + self.period - now
+                else:  # room comes when enough of the counted events have left the window
+                    ends = sorted(event.at for event in self.times)
+                    delay = ends[len(ends) - room] + self.period - now
                 if give_up is None:
                     await asyncio.sleep(delay)
                 else:
@@ -107,6 +112,10 @@ class Window:
                         await asyncio.wait_for(give_up.wait(), delay)
         finally:
             self.waiting -= 1
+
+    def hold(self, seconds: float) -> None:
+        """Let nothing through for `seconds` (Telegram answered 429 "retry after")."""
+        self.held_until = max(self.held_until, self.clock() + seconds)
 
     def finished(self, event: Event | None) -> None:
         """The call of a counted event has ended: it counts from now."""
@@ -160,8 +169,6 @@ class TelegramLimits(BaseRateLimiter[Pace | int]):
         # Card refreshes leave a quarter of a group's minute to the rest (replies, summaries).
         self.reserve = group_per_minute // 4
         self._edits: dict[object, _Newest] = {}  # (chat, message) → its newest waiting edit
-        self._open = asyncio.Event()  # cleared while Telegram asked us to wait (a 429)
-        self._open.set()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -200,11 +207,10 @@ class TelegramLimits(BaseRateLimiter[Pace | int]):
         )
         chat = _group_of(data.get("chat_id"))
         reserve = self.reserve if pace.background else 0
-        newest = self._newest_edit(data) if endpoint.startswith("edit") else None
+        newest = self._newest_edit(endpoint, data) if endpoint.startswith("edit") else None
         retries = self.max_retries if pace.retries is None else pace.retries
         try:
             for attempt in range(retries + 1):
-                await self._open.wait()
                 window = self.group(chat) if chat is not None else None
                 give_up = newest.superseded if newest is not None else None
                 counted = None
@@ -213,7 +219,6 @@ class TelegramLimits(BaseRateLimiter[Pace | int]):
                     if counted is None:
                         return True  # superseded by a newer edit of the same message
                 overall = await self.overall.take()
-                await self._open.wait()  # a 429 may have come while this call waited its turn
                 try:
                     try:
                         return await callback(*args, **kwargs)
@@ -224,22 +229,22 @@ class TelegramLimits(BaseRateLimiter[Pace | int]):
                 except RetryAfter as error:
                     if attempt == retries:
                         raise
-                    seconds = retry_seconds(error)
+                    seconds = retry_seconds(error) + 0.1
                     log.info("Telegram asked to wait %.0f s (%s); trying again", seconds, endpoint)
-                    self._open.clear()
-                    try:
-                        await asyncio.sleep(seconds + 0.1)
-                    finally:
-                        self._open.set()
+                    if window is not None:
+                        window.hold(seconds)  # that group's messages wait; other groups go on
+                    else:
+                        await asyncio.sleep(seconds)
             raise AssertionError("unreachable: the last attempt returns or raises")
         finally:
             if newest is not None:
                 newest.done()
 
-    def _newest_edit(self, data: dict[str, Any]) -> _Newest:
-        """This edit's claim to be the newest of its message's waiting edits."""
-        return _Newest(self._edits, (data.get("chat_id"), data.get("message_id"),
-                                     data.get("inline_message_id")))  # fmt: skip
+    def _newest_edit(self, endpoint: str, data: dict[str, Any]) -> _Newest:
+        """This edit's claim to be the newest of its message's waiting edits of its kind (an
+        `editMessageText` carries the keyboard too; a keyboard-only edit does not carry text)."""
+        key = (endpoint, data.get("chat_id"), data.get("message_id"), data.get("inline_message_id"))
+        return _Newest(self._edits, key)
 
 
 class _Newest:

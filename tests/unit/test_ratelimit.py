@@ -158,3 +158,16 @@ async def test_a_message_counts_until_its_call_has_ended() -> None:
     ended = time.monotonic()
     await window.take()
     assert time.monotonic() - ended >= 0.3 - 0.005
+
+
+async def test_a_429_in_one_group_holds_that_group_only() -> None:
+    limits = TelegramLimits()
+    api = Calls(RetryAfter(30))
+    held = asyncio.create_task(_call(limits, "sendMessage", GROUP, api))
+    await asyncio.sleep(0.05)
+    assert api.made == 1 and not held.done()  # waiting out its group's 30 s
+    other = await asyncio.wait_for(_call(limits, "sendMessage", GROUP - 1, api), 5)
+    assert other == {"ok": True} and api.made == 2
+    held.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await held
