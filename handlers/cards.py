@@ -55,6 +55,10 @@ class CardPublisher:
         self.delay = delay
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._last_request: dict[int, float] = {}
+        # A refresh gives way to replies in a busy minute (python-telegram-bot refuses
+        # `rate_limit_args` on a bot without a rate limiter: RATE_LIMIT=false).
+        limited = application.bot.rate_limiter is not None
+        self._pace: dict[str, Any] = {"rate_limit_args": BACKGROUND} if limited else {}
 
     async def post(self, claim: Claim, *, chat_id: int, thread_id: int | None) -> bool:
         """Send one claim's card and remember its message; False if Telegram refused."""
@@ -125,7 +129,7 @@ class CardPublisher:
                 parse_mode="HTML",
                 reply_markup=render.card_keyboard(view, said),
                 link_preview_options=NO_PREVIEW,
-                rate_limit_args=BACKGROUND,  # a refresh gives way to replies in a busy minute
+                **self._pace,
             )
         except BadRequest as error:
             # Two refreshes with nothing new in between: Telegram refuses the identical edit.
