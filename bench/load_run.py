@@ -683,8 +683,9 @@ async def check(
     out.append(zero("notes missing", sum((wanted_notes - got_notes).values())))
     out.append(zero("notes extra or doubled", sum((got_notes - wanted_notes).values())))
     out.append(count("/status sent", len(ledger.statuses)))
-    out.append(zero("/status not answered once", sum(1 for k in ledger.statuses
-                                                      if calls.replies[k] != 1)))  # fmt: skip
+    out.append(zero("/status not answered once", sum(
+        1 for k in ledger.statuses if calls.replies[k] + calls.other_replies[k] != 1
+    )))  # fmt: skip
     # Telegram's limits, from the call log.
     worst_sends = max((max_in_window(t, 60) for t in calls.sends.values()), default=0)
     worst_writes = max((max_in_window(t, 60) for t in calls.writes.values()), default=0)
