@@ -67,8 +67,7 @@ class Window:
     An event counts from when it was let through until `period` after it ended (`finished`):
     Telegram counts a message when it arrives, which is somewhere between the two, so a slow
     call never lets the next one in early. A taker may leave room (`reserve`) for others: card
-    edits leave a share of a group's minute to new messages, so a reply to a command never
-    queues behind a burst of edits.
+    refreshes leave a share of a group's minute to replies and summaries.
     """
 
     def __init__(self, limit: int, period: float, clock: Clock = time.monotonic) -> None:

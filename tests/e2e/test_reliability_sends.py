@@ -142,9 +142,9 @@ def _refused(sandbox: Sandbox) -> list[object]:
 async def test_in_a_group_whose_minute_is_spent_votes_are_answered_and_replies_go_first(
     sandbox: Sandbox, db_url: str
 ) -> None:
-    """The bot has put its 20 messages of the minute into the group: a vote is still checked
-    (getChatMember) and answered at once, the card's edit waits for the minute, and a reply to
-    a command is not held behind the edit (edits leave it room)."""
+    """The card refreshes' share of the group's minute is spent: a vote is still checked
+    (getChatMember) and answered at once, the card's refresh waits for the minute, and a reply
+    to a command is not held behind it (refreshes leave replies room)."""
     from bot.app.ratelimit import Event
     from tests.conftest import open_desk, settle
 
@@ -155,7 +155,7 @@ async def test_in_a_group_whose_minute_is_spent_votes_are_answered_and_replies_g
         before = card.content
         limits = desk.app.bot.rate_limiter
         window = limits.group(desk.chat.id)
-        # Edits may use 6 of the 8; fill those 6 with messages sent just now.
+        # Card refreshes may use 6 of the 8; fill those 6 with messages sent just now.
         window.times.extend(Event(time.monotonic()) for _ in range(6 - len(window.times)))
         checks = len(sandbox.calls(method="getChatMember"))
         edits = len(sandbox.calls(method="editMessageText"))
@@ -166,7 +166,7 @@ async def test_in_a_group_whose_minute_is_spent_votes_are_answered_and_replies_g
         assert answers and "False" in (answers[0].get("text") or ""), answers
         assert len(sandbox.calls(method="getChatMember")) > checks  # the member was checked
         # The card's edit comes to the limiter and waits there for the minute.
-        await sandbox.wait_for(lambda: window.waiting or len(limits._edits), timeout=20)
+        await sandbox.wait_for(lambda: window.waiting, timeout=20)
         assert len(sandbox.calls(method="editMessageText")) == edits
         assert sandbox.state.get_message(desk.chat.id, card.message_id).content == before
 
