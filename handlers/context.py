@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram import Update
@@ -63,19 +63,43 @@ class Services:
 
         Every service that holds the database is copied (shallowly: caches stay shared) with the
         unit in its place, so a service added later is covered without anyone remembering to.
+        The copies are made when a handler first reaches for a service (an update uses two or
+        three of the twenty; copying them all cost more than the vote's own SQL statements).
         Teams keeps the database: its writes (the group, who speaks in it) are idempotent
         bookkeeping that runs before an update's effect (handler group -1), and must not be the
         write that marks the update done.
         """
-        changes: dict[str, Any] = {"db": unit}
-        for item in fields(self):
-            service = getattr(self, item.name)
-            if item.name in _UNBOUND or getattr(service, "db", None) is not self.db:
-                continue
-            clone = copy.copy(service)
-            clone.db = unit
-            changes[item.name] = clone
-        return replace(self, **changes)
+        clone = copy.copy(self)
+        state = clone.__dict__
+        for name in self._bindable():
+            del state[name]  # made on first use by __getattr__
+        state["db"] = unit
+        state["_binding"] = (self, unit)
+        return clone
+
+    def _bindable(self) -> list[str]:
+        """The services that write through the database (those bound to an update's unit)."""
+        names = self.__dict__.get("_bindable_names")
+        if names is None:
+            names = [
+                item.name
+                for item in fields(self)
+                if item.name not in _UNBOUND
+                and getattr(getattr(self, item.name), "db", None) is self.db
+            ]
+            self.__dict__["_bindable_names"] = names
+        return names
+
+    def __getattr__(self, name: str) -> Any:
+        """A bound service not used yet: copy it with the unit of work in place of the database."""
+        binding = self.__dict__.get("_binding")
+        if binding is None:
+            raise AttributeError(name)
+        base, unit = binding
+        service = copy.copy(getattr(base, name))
+        service.db = unit
+        self.__dict__[name] = service
+        return service
 
 
 # Services whose writes are safe to repeat and come before the effect (see Services.bound).

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, event, exc, update
+from sqlalchemy import CursorResult, Table, bindparam, event, exc, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -27,8 +28,20 @@ log = logging.getLogger(__name__)
 
 # How long a SQLite writer waits for the lock before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A pooled PostgreSQL connection idle longer than this is pinged before use (seconds).
+PING_AFTER_IDLE_SECONDS = 5.0
 _IMMEDIATE = "factcheck_sqlite_immediate"
 _STORED_UPDATES: Table = SQLModel.metadata.tables["storedupdate"]
+# Marking an update done, built once (Core, bound parameters): every effect runs it, and
+# building an UPDATE each time cost more than executing it.
+_MARK_DONE = (
+    update(_STORED_UPDATES)
+    .where(
+        _STORED_UPDATES.c.update_id == bindparam("marked_id"),
+        _STORED_UPDATES.c.state != "done",
+    )
+    .values(state="done", done_at=bindparam("marked_at"))
+)
 
 
 class UpdateAlreadyApplied(Exception):
@@ -50,7 +63,14 @@ def is_passing_db_failure(error: BaseException | None) -> bool:
 class Database:
     """One engine and its session factories; built by the app factory, closed in post_shutdown."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = 32,
+        ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
@@ -58,9 +78,11 @@ class Database:
             _ensure_sqlite_dir(url)
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=8)
         # `engine` carries the writes (and migrations). On PostgreSQL it serves the reads too.
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if not self.is_sqlite:
+            _ping_when_idle(self.engine, ping_after_idle)
         self._read_engine = self.engine
         writer = self.engine
         database = make_url(url).database or ""
@@ -121,11 +143,8 @@ class Database:
                 yield session
             return
         async with self._shared_transaction() as session:
-            stored = _STORED_UPDATES.c
             result = await session.execute(
-                update(_STORED_UPDATES)  # Core: one UPDATE, none of the ORM's bookkeeping
-                .where(stored.update_id == marking, stored.state != "done")
-                .values(state="done", done_at=utcnow())
+                _MARK_DONE, {"marked_id": marking, "marked_at": utcnow()}
             )
             if not cast(CursorResult[Any], result).rowcount:
                 raise UpdateAlreadyApplied(marking)
@@ -220,6 +239,37 @@ def _ensure_sqlite_dir(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Ping a pooled connection before use only when it sat idle for `idle_seconds`.
+
+    SQLAlchemy's `pool_pre_ping` pings at every checkout, and through asyncpg a ping is three
+    round trips (BEGIN, an empty query, ROLLBACK): on the vote path, more than the vote's own
+    statements. A connection used a moment ago is almost surely alive; one that has sat idle
+    (a server restart, a firewall dropping quiet connections) is pinged, and a dead one
+    invalidates the pool, as pre-ping does. A connection that dies between uses fails its
+    statement as a disconnect: SQLAlchemy invalidates the pool, and the update pump runs the
+    update again (`is_passing_db_failure`).
+    """
+    pool_events = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(pool_events, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(pool_events, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in = record.info.get("checked_in")
+        if checked_in is None or time.monotonic() - checked_in < idle_seconds:
+            return  # fresh, or in use a moment ago
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.InvalidatePoolError(f"ping failed: {error!r}") from error
+        if not alive:
+            raise exc.InvalidatePoolError("ping failed")
 
 
 def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import exists, func
+from sqlalchemy import bindparam, exists, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import VERDICT_STATUSES, Claim, ClaimStatus, QueueCount, Vote
-from storage.upsert import insert_for
+from storage.upsert import dialect_name, insert_in
 
 WAITING = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW)
 UNSETTLED = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW, ClaimStatus.DISPUTED)
 
 
+def _bump_in(dialect: str) -> Any:
+    """Add a delta to one count row, creating it: built once per dialect (bound parameters)."""
+    stmt = insert_in(dialect, QueueCount).values(
+        team_id=bindparam("team_id"), status=bindparam("status"), count=bindparam("delta")
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["team_id", "status"],
+        set_={"count": col(QueueCount.count) + stmt.excluded.count},
+    )
+
+
+_BUMPS = {dialect: _bump_in(dialect) for dialect in ("sqlite", "postgresql")}
+
+
 async def bump_count(session: AsyncSession, *, team_id: int, status: str, delta: int) -> None:
     """Add `delta` to a team's count of claims in `status`, atomically in the database."""
-    stmt = insert_for(session, QueueCount).values(team_id=team_id, status=status, count=delta)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["team_id", "status"], set_={"count": QueueCount.count + delta}
-    )
-    await session.execute(stmt)
+    values = {"team_id": team_id, "status": status, "delta": delta}
+    await session.execute(_BUMPS[dialect_name(session)], values)
 
 
 async def status_counts(session: AsyncSession, *, team_id: int) -> dict[str, int]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, update
+from sqlalchemy import BindParameter, ColumnElement, bindparam, delete, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -37,12 +38,41 @@ async def store_updates(session: AsyncSession, raws: Sequence[tuple[int, str]]) 
     return affected_rows(result)
 
 
-def _claimable(stale_before: datetime) -> ColumnElement[bool]:
+def _claimable(stale_before: datetime | BindParameter[Any]) -> ColumnElement[bool]:
     """Pending updates, and taken ones whose worker has not finished them since `stale_before`."""
     return or_(
         col(StoredUpdate.state) == "pending",
         (col(StoredUpdate.state) == "processing") & (col(StoredUpdate.claimed_at) < stale_before),
     )
+
+
+def _candidates_in(dialect: str) -> Any:
+    """The oldest claimable updates with their attempts, built once per dialect.
+
+    PostgreSQL skips rows another process is claiming at the same moment.
+    """
+    stmt = (
+        select(StoredUpdate.update_id, StoredUpdate.attempts)
+        .where(_claimable(bindparam("stale_before")))
+        .order_by(col(StoredUpdate.update_id))
+        .limit(bindparam("limit"))
+    )
+    return stmt.with_for_update(skip_locked=True) if dialect == "postgresql" else stmt
+
+
+_CANDIDATES = {dialect: _candidates_in(dialect) for dialect in ("sqlite", "postgresql")}
+# Taking updates: built once, like the candidates (the ids as one expanding parameter).
+_TAKE = (
+    update(StoredUpdate)
+    .where(col(StoredUpdate.update_id).in_(bindparam("ids", expanding=True)))
+    .values(
+        state="processing",
+        worker=bindparam("worker"),
+        claimed_at=bindparam("now"),
+        attempts=col(StoredUpdate.attempts) + 1,
+    )
+    .returning(StoredUpdate)
+)
 
 
 async def claim_pending(
@@ -60,16 +90,9 @@ async def claim_pending(
     write transactions run one at a time anyway. An update tried `max_attempts` times (one that
     kills the process whenever it runs) is set aside as failed instead.
     """
-    candidates = (
-        select(StoredUpdate.update_id, StoredUpdate.attempts)
-        .where(_claimable(stale_before))
-        .order_by(col(StoredUpdate.update_id))
-        .limit(limit)
-    )
-    if dialect_name(session) == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+    params = {"stale_before": stale_before, "limit": limit}
     while True:
-        rows = (await session.execute(candidates)).all()
+        rows = (await session.execute(_CANDIDATES[dialect_name(session)], params)).all()
         ids = [update_id for update_id, attempts in rows if attempts < max_attempts]
         spent = [update_id for update_id, attempts in rows if attempts >= max_attempts]
         if spent:  # rare: the one statement more runs only when there is one to set aside
@@ -84,15 +107,8 @@ async def claim_pending(
         return []
     # One UPDATE … RETURNING takes them and reads them back (SQLite 3.35+, PostgreSQL).
     taken = await session.scalars(
-        update(StoredUpdate)
-        .where(col(StoredUpdate.update_id).in_(ids))
-        .values(
-            state="processing",
-            worker=worker,
-            claimed_at=utcnow(),
-            attempts=StoredUpdate.attempts + 1,
-        )
-        .returning(StoredUpdate),
+        _TAKE,
+        {"ids": ids, "worker": worker, "now": utcnow()},
         execution_options={"synchronize_session": False},
     )
     return sorted(taken, key=lambda row: row.update_id)  # RETURNING keeps no order
