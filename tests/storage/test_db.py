@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select, text
+from sqlalchemy.engine import make_url
 
 import migrations
 from storage import articles as article_q
@@ -18,8 +19,9 @@ from storage import queue as queue_q
 from storage import teams as team_q
 from storage import updates as update_q
 from storage import votes as vote_q
-from storage.db import Database, UpdateAlreadyApplied
+from storage.db import Database, UpdateAlreadyApplied, is_passing_db_failure
 from storage.models import ClaimStatus, StoredUpdate, Vote, utcnow
+from storage.scratch import admin_sql, connect_raw
 
 
 async def _claim(db: Database, chat_id: int = -100) -> int:
@@ -184,3 +186,71 @@ async def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
     finally:
         await db.dispose()
     assert mode == "wal" and timeout >= 5000
+
+
+async def _kill_connections(db_url: str) -> None:
+    """Terminate every server connection to this database (a restart, a dropped link)."""
+    name = make_url(db_url).database
+    await admin_sql(
+        db_url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+    )
+
+
+async def _pooled_connections(db_url: str) -> int:
+    """How many server connections this database has."""
+    name = make_url(db_url).database
+    conn = await connect_raw(db_url)
+    try:
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()"
+        return int(await conn.fetchval(sql, name))
+    finally:
+        await conn.close()
+
+
+@pytest.mark.postgres
+async def test_a_connection_that_died_while_idle_is_replaced_before_use(db_url: str) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's pool; SQLite has no server to lose")
+    db = Database(db_url, ping_after_idle=0.0)
+    try:
+        await db.upgrade()
+        claim_id = await _claim(db)
+        async with db.read() as first, db.read() as second:  # two pooled connections
+            await first.execute(text("SELECT 1"))
+            await second.execute(text("SELECT 1"))
+        assert await _pooled_connections(db_url) >= 2
+        await _kill_connections(db_url)
+        assert await _pooled_connections(db_url) == 0
+        # Idle past the threshold: pinged at checkout, found dead, replaced. No error.
+        async with db.write() as session:
+            await vote_q.press_rating(session, claim_id=claim_id, user_id=7, rating="true")
+        async with db.read() as session:
+            assert await vote_q.tally(session, claim_id=claim_id) == {"true": 1}
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_connection_that_died_in_use_fails_as_a_passing_failure(db_url: str) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's pool; SQLite has no server to lose")
+    db = Database(db_url, ping_after_idle=3600.0)  # never pinged: the statement finds out
+    try:
+        await db.upgrade()
+        claim_id = await _claim(db)
+        async with db.read() as session:
+            await session.execute(text("SELECT 1"))
+        await _kill_connections(db_url)
+        with pytest.raises(Exception) as failed:
+            async with db.write() as session:
+                await vote_q.press_rating(session, claim_id=claim_id, user_id=7, rating="true")
+        # The update pump runs an update that met this again (storage.db.is_passing_db_failure).
+        assert is_passing_db_failure(failed.value)
+        async with db.write() as session:  # the pool was invalidated: a fresh connection
+            await vote_q.press_rating(session, claim_id=claim_id, user_id=7, rating="true")
+        async with db.read() as session:
+            assert await vote_q.tally(session, claim_id=claim_id) == {"true": 1}
+    finally:
+        await db.dispose()
