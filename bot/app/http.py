@@ -12,6 +12,7 @@ edit) — docs/performance.md has the figures. Errors map onto the library's own
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -20,6 +21,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -99,7 +102,9 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
-        data: aiohttp.FormData | dict[str, str] | None = fields or None
+        # Form fields encoded here: aiohttp's FormData took more CPU than the rest of the call.
+        data: aiohttp.FormData | bytes | None = urlencode(fields).encode() if fields else None
+        headers = FORM if fields and not files else None
         if files:
             form = aiohttp.FormData()
             for name, value in (fields or {}).items():
@@ -108,7 +113,9 @@ class AiohttpRequest(BaseRequest):
                 form.add_field(name, content, filename=filename, content_type=mimetype)
             data = form
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
                 body = await response.read()
         except TimeoutError as error:
             raise TimedOut from error

@@ -13,7 +13,6 @@ docs/reliability.md tells the whole story.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Iterable
@@ -26,7 +25,7 @@ from telegram.error import Conflict, NetworkError, TimedOut
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
-from bot.intake.inbound import read_update, storable
+from bot.intake.inbound import read_stored, stored_text
 from storage import progress as progress_q
 from storage import updates as update_q
 from storage.db import Database, UnitOfWork
@@ -111,9 +110,7 @@ class UpdatePump:
         dispatch loop would: they start at once instead of waiting for the next claim. What it
         cannot take now waits in the store for the dispatch loop (or another worker).
         """
-        rows = [
-            (int(raw["update_id"]), json.dumps(storable(raw), ensure_ascii=False)) for raw in raws
-        ]
+        rows = [(int(raw["update_id"]), stored_text(raw)) for raw in raws]
         free = self._free_slots() if self._dispatching else 0
         async with self.db.write() as session:
             added = await update_q.store_updates(session, rows)
@@ -234,7 +231,7 @@ class UpdatePump:
         try:
             # The one place raw updates become service input: NUL goes here, for every field,
             # and a payload without the fields Telegram always sends is skipped as unreadable.
-            payload = read_update(json.loads(stored.payload))
+            payload = read_stored(stored.payload)
             update = Update.de_json(payload, self.application.bot)
         except Exception as exc:
             # Telegram sent something this library version cannot read: skip it, keep the row.

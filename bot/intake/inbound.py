@@ -8,6 +8,7 @@ update is cleaned once, before python-telegram-bot reads it (`bot.app.pump`).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -109,6 +110,39 @@ def storable(payload: Any) -> Any:
         return [storable(item) for item in payload]
     if isinstance(payload, dict):
         return {storable(key): storable(value) for key, value in payload.items()}
+    return payload
+
+
+def stored_text(raw: Any) -> str:
+    """A raw update as the JSON text the update store keeps (lone surrogates replaced).
+
+    Serialised as it is first: only a text that shows a surrogate is walked and cleaned, so the
+    common update costs one `json.dumps`, not a copy of every string in it.
+    """
+    text = json.dumps(raw, ensure_ascii=False)
+    if _SURROGATE.search(text) is None:
+        return text
+    return json.dumps(storable(raw), ensure_ascii=False)
+
+
+def _checked_int(literal: str) -> int:
+    """An integer of a stored update; NotAnUpdate beyond what Telegram sends (53 bits)."""
+    value = int(literal)
+    if abs(value) > MAX_TELEGRAM_INT:
+        raise NotAnUpdate(f"an integer beyond 53 bits: {literal[:30]}")
+    return value
+
+
+def read_stored(text: str) -> Any:
+    """`read_update` of a stored update's JSON text, walking its strings only if one holds NUL.
+
+    Inside JSON text NUL can only be written escaped (json.loads refuses a raw control
+    character in a string), so a text without the escape has none anywhere, keys included.
+    """
+    payload = json.loads(text, parse_int=_checked_int)
+    if "\\u0000" in text:
+        payload = clean_update(payload)
+    check_shape(payload, UPDATE)
     return payload
 
 

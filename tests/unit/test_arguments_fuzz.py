@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.desk.errors import BadArguments, ClaimNotFound, DeskError
-from bot.intake.inbound import MAX_TELEGRAM_INT, NotAnUpdate, clean_update, read_update
+from bot.intake.inbound import (
+    MAX_TELEGRAM_INT,
+    NotAnUpdate,
+    clean_update,
+    read_stored,
+    read_update,
+    storable,
+    stored_text,
+)
 from handlers.arguments import MAX_QUEUE_PAGE, MAX_ROW_ID, parse_claim_id, parse_page
 
 FUZZ = settings(max_examples=300, deadline=None)
@@ -151,3 +159,45 @@ def test_updates_telegram_sends_are_read(update: dict[str, Any]) -> None:
 def test_payloads_telegram_never_sends_are_not_updates(update: Any) -> None:
     with pytest.raises(NotAnUpdate):
         read_update(update)
+
+
+# The update store's own path (bot.app.pump): the JSON text it keeps and reads back.
+raw_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30),  # lone surrogates and NUL included
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+def _walked(value: Any) -> Any:
+    """What the store kept and read back before its fast path: every string walked twice."""
+    return clean_update(json.loads(json.dumps(storable(value), ensure_ascii=False)))
+
+
+@FUZZ
+@given(raw_values)
+def test_the_stored_text_reads_back_as_the_walked_update_would(value: Any) -> None:
+    text = stored_text({"update_id": 1, "x": value})
+    text.encode("utf-8")  # storable in either database: no lone surrogate is left
+    try:
+        expected: Any = _walked({"update_id": 1, "x": value})
+    except NotAnUpdate:
+        with pytest.raises(NotAnUpdate):
+            read_stored(text)
+        return
+    assert read_stored(text) == expected
+
+
+def test_the_stored_text_of_a_nul_a_surrogate_and_a_huge_number() -> None:
+    text = stored_text({"update_id": 1, "message": {**MESSAGE, "text": "a\x00b\ud800c"}})
+    assert read_stored(text)["message"]["text"] == "a b\ufffdc"
+    with pytest.raises(NotAnUpdate, match="53 bits"):
+        read_stored(stored_text({"update_id": 1, "message": {**MESSAGE, "date": 2**60}}))
+    with pytest.raises(NotAnUpdate, match="chat"):
+        read_stored(stored_text({"update_id": 1, "message": {**MESSAGE, "chat": None}}))
