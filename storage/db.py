@@ -108,12 +108,27 @@ class Database:
         inline = self.engine is not self._read_engine
         self._write_lock = asyncio.Lock() if self.is_sqlite and not inline else None
         self._reader = async_sessionmaker(self._read_engine, expire_on_commit=False)
+        # Glances (a few indexed lookups: a card's view) run where writes do: on a SQLite file,
+        # on the loop's thread, without aiosqlite's thread hop (three a statement).
+        self._glancer = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = async_sessionmaker(writer, expire_on_commit=False)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for queries that change nothing."""
         async with self._reader() as session:
+            yield session
+
+    @asynccontextmanager
+    async def glance(self) -> AsyncIterator[AsyncSession]:
+        """A session for a few small indexed reads (a card's view), never a scan.
+
+        On a SQLite file its statements run on the event loop's thread, as writes do: a point
+        lookup takes microseconds there, and a thread hop a statement cost the vote path more
+        than its SQL (docs/performance.md). A WAL reader takes no lock, so it never waits for a
+        writer. On PostgreSQL and in-memory SQLite it is `read()`.
+        """
+        async with self._glancer() as session:
             yield session
 
     @asynccontextmanager
@@ -213,6 +228,10 @@ class UnitOfWork:
     def read(self) -> AbstractAsyncContextManager[AsyncSession]:
         """A session for queries that change nothing."""
         return self.db.read()
+
+    def glance(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session for a few small indexed reads (Database.glance)."""
+        return self.db.glance()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:

@@ -188,8 +188,8 @@ class Views:
         self.db = db
 
     async def claim_view(self, *, claim_id: int) -> ClaimView | None:
-        """A claim's card data, or None if it no longer exists."""
-        async with self.db.read() as session:
+        """A claim's card data, or None if it no longer exists (a glance: indexed lookups)."""
+        async with self.db.glance() as session:
             claim = await claim_q.get_claim(session, claim_id=claim_id)
             if claim is None:
                 return None
