@@ -4,9 +4,12 @@ The real bot runs as its own process (`factcheck-bot run`) against the in-proces
 HTTP, with a fresh SQLite file or PostgreSQL database. An editor forwards articles until 100
 cards are posted; then 50 members press rating buttons, each member one press at a time (press,
 wait for the answer, press again), until every callback is answered and every card shows its
-final tally. The same presses then go to a bare python-telegram-bot Application that only
-answers (bench/floor_bot.py): the framework's floor. Latency is press pushed → answerCallbackQuery
-recorded by the sandbox.
+final tally. The team's quorum is the number of members, so no card settles (a settled card
+has no rating buttons left to press): every press is a vote. The same presses then go to a bare
+python-telegram-bot Application that only answers (bench/floor_bot.py): the framework's floor.
+A member whose press fails fails the run (before 2026-12-04 such a member stopped silently, and
+runs counted a varying share of the presses: docs/performance.md). Latency is press pushed →
+answerCallbackQuery recorded by the sandbox.
 """
 
 from __future__ import annotations
@@ -195,6 +198,11 @@ async def run_presses(desk: Desk, presses: int, deadline: float) -> PressRun:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await watch.close()
+    # A member who could not press (a button gone from a card) would quietly stop pressing, and
+    # the rate would count fewer presses over the same time: that is a broken run, not a figure.
+    failed = [t.exception() for t in tasks if not t.cancelled() and t.exception() is not None]
+    if failed:
+        raise RuntimeError(f"{len(failed)} member(s) stopped pressing: {failed[0]!r}")
     if unfinished:
         log(f"deadline of {deadline:.0f} s: {len(latencies)} of {presses} presses answered")
     # A cut run's rate counts the whole time it ran, stalls included.
@@ -254,7 +262,15 @@ async def measure(kind: str, presses: int, cards: int, deadline: float) -> list[
     out: list[Figure] = []
     async with Sandbox() as sandbox, fresh_database(kind) as url:
         desk = build_desk(sandbox)
-        bot_env = {"MAX_CLAIMS": "50", "CARDS_AT_ONCE": "20", "CARDS_PER_MINUTE": "0"}
+        # Every press is a vote on an open card: with the default quorum of 2 a card settles
+        # after two agreeing votes and loses its rating buttons, and the members' later
+        # presses on it (and the floor's, on the same cards) would have nothing to press.
+        bot_env = {
+            "MAX_CLAIMS": "50",
+            "CARDS_AT_ONCE": "20",
+            "CARDS_PER_MINUTE": "0",
+            "QUORUM": str(MEMBERS),
+        }
         async with BotProcess(sandbox, BOT_COMMAND, database_url=url, **bot_env) as bot:
             await sandbox.wait_idle(timeout=30, quiet=1.0)
             after_start = bot.rss_mb()

@@ -109,8 +109,12 @@ class Database:
         self._write_lock = asyncio.Lock() if self.is_sqlite and not inline else None
         self._reader = async_sessionmaker(self._read_engine, expire_on_commit=False)
         # Glances (a few indexed lookups: a card's view) run where writes do: on a SQLite file,
-        # on the loop's thread, without aiosqlite's thread hop (three a statement).
-        self._glancer = async_sessionmaker(self.engine, expire_on_commit=False)
+        # on the loop's thread, without aiosqlite's thread hop (three a statement); on
+        # PostgreSQL outside a transaction (no BEGIN and ROLLBACK round trips around them).
+        glancer = self.engine
+        if not self.is_sqlite:
+            glancer = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._glancer = async_sessionmaker(glancer, expire_on_commit=False)
         self._writer = async_sessionmaker(writer, expire_on_commit=False)
 
     @asynccontextmanager
@@ -126,7 +130,9 @@ class Database:
         On a SQLite file its statements run on the event loop's thread, as writes do: a point
         lookup takes microseconds there, and a thread hop a statement cost the vote path more
         than its SQL (docs/performance.md). A WAL reader takes no lock, so it never waits for a
-        writer. On PostgreSQL and in-memory SQLite it is `read()`.
+        writer. On PostgreSQL each statement runs on its own (autocommit): the lookups may see
+        a vote more or less than each other, which a card refreshed after every change can
+        bear, and they save the transaction's two round trips.
         """
         async with self._glancer() as session:
             yield session
