@@ -28,6 +28,10 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # A card waits for a pause in the votes, but never longer than this many delays: a steady
 # stream of votes still shows up (Telegram allows about one edit a second per chat).
 MAX_WAIT_DELAYS = 4
+# Card views read at once: when a burst of votes ends, every card of it refreshes together, and
+# a read each would take every pooled connection from the updates being applied (PostgreSQL
+# then opens and closes connections all run long). The edits themselves are not limited here.
+VIEWS_AT_ONCE = 4
 
 
 class CardPublisher:
@@ -54,6 +58,7 @@ class CardPublisher:
         self.languages = languages
         self.delay = delay
         self._pending: dict[int, asyncio.Task[None]] = {}
+        self._views = asyncio.Semaphore(VIEWS_AT_ONCE)
         self._last_request: dict[int, float] = {}
         # A refresh gives way to replies in a busy minute (python-telegram-bot refuses
         # `rate_limit_args` on a bot without a rate limiter: RATE_LIMIT=false).
@@ -117,7 +122,8 @@ class CardPublisher:
 
     async def edit_now(self, claim_id: int) -> str | None:
         """Edit a claim's card in place to show its current state; returns that status."""
-        view = await self.views.claim_view(claim_id=claim_id)
+        async with self._views:
+            view = await self.views.claim_view(claim_id=claim_id)
         if view is None or view.claim.card_message_id is None or view.claim.card_chat_id is None:
             return view.claim.status if view else None
         said = await self._words(view.claim.card_chat_id)

@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A pooled PostgreSQL connection idle longer than this is pinged before use (seconds).
 PING_AFTER_IDLE_SECONDS = 5.0
+# Pooled PostgreSQL connections kept open: what a busy bot uses at once (the update pump's 32
+# updates, four card views, the store and the outbox), so that none is opened and closed per
+# burst; a few more may open beyond it for a moment.
+POOL_SIZE, POOL_OVERFLOW = 40, 10
 _IMMEDIATE = "factcheck_sqlite_immediate"
 _STORED_UPDATES: Table = SQLModel.metadata.tables["storedupdate"]
 # Marking an update done, built once (Core, bound parameters): every effect runs it, and
@@ -68,7 +72,7 @@ class Database:
         url: str,
         *,
         echo: bool = False,
-        pool_size: int = 32,
+        pool_size: int = POOL_SIZE,
         ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
     ) -> None:
         self.url = url
@@ -78,7 +82,7 @@ class Database:
             _ensure_sqlite_dir(url)
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=8)
+            kwargs.update(pool_size=pool_size, max_overflow=POOL_OVERFLOW)
         # `engine` carries the writes (and migrations). On PostgreSQL it serves the reads too.
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if not self.is_sqlite:
