@@ -30,10 +30,11 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A pooled PostgreSQL connection idle longer than this is pinged before use (seconds).
 PING_AFTER_IDLE_SECONDS = 5.0
-# Pooled PostgreSQL connections kept open: what a busy bot uses at once (the update pump's 32
-# updates, four card views, the store and the outbox), so that none is opened and closed per
-# burst; a few more may open beyond it for a moment.
-POOL_SIZE, POOL_OVERFLOW = 40, 10
+# Pooled PostgreSQL connections kept open: what a busy bot uses at once (the update pump's
+# updates in a transaction, four card views, the store, the outbox), so that none is opened and
+# closed per burst; a few more may open for a moment. Two processes (2 × 48) stay within
+# PostgreSQL's default max_connections of 100 (docs/operations.md).
+POOL_SIZE, POOL_OVERFLOW = 40, 8
 _IMMEDIATE = "factcheck_sqlite_immediate"
 _STORED_UPDATES: Table = SQLModel.metadata.tables["storedupdate"]
 # Marking an update done, built once (Core, bound parameters): every effect runs it, and
