@@ -6,15 +6,54 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, delete, func, or_, update
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Table,
+    Text,
+    any_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    or_,
+    update,
+)
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 
 from storage.models import StoredUpdate, utcnow
-from storage.upsert import affected_rows, dialect_name, insert_for
+from storage.upsert import affected_rows, dialect_name, insert_in
 
+_TABLE: Table = SQLModel.metadata.tables["storedupdate"]  # Core, for INSERT … SELECT
 # An update that was taken this many times without finishing is not tried again.
 DEFAULT_MAX_ATTEMPTS = 10
+
+
+def _store_on_postgresql() -> Any:
+    """Keep a batch of raw updates on PostgreSQL: built once, the batch as two arrays.
+
+    A multi-row VALUES list is a new statement text for every batch size, and each new text is
+    prepared again on every pooled connection, pushing the vote's own statements out of
+    asyncpg's statement cache; `unnest` of two arrays is one text for any batch.
+    """
+    rows = sa_select(
+        func.unnest(bindparam("ids", type_=postgresql.ARRAY(BigInteger))),
+        func.unnest(bindparam("payloads", type_=postgresql.ARRAY(Text))),
+        literal("pending"),
+        bindparam("now", type_=_TABLE.c.received_at.type),
+        literal(0),
+    )
+    stmt = insert_in("postgresql", _TABLE).from_select(
+        ["update_id", "payload", "state", "received_at", "attempts"], rows
+    )
+    return stmt.on_conflict_do_nothing(index_elements=["update_id"])
+
+
+_STORE_PG = _store_on_postgresql()
 
 
 async def store_updates(session: AsyncSession, raws: Sequence[tuple[int, str]]) -> int:
@@ -22,7 +61,10 @@ async def store_updates(session: AsyncSession, raws: Sequence[tuple[int, str]]) 
     if not raws:
         return 0
     now = utcnow()
-    stmt = insert_for(session, StoredUpdate).values(
+    if dialect_name(session) == "postgresql":
+        values = {"ids": [u for u, _ in raws], "payloads": [p for _, p in raws], "now": now}
+        return affected_rows(await session.execute(_STORE_PG, values))
+    stmt = insert_in("sqlite", StoredUpdate).values(
         [
             {
                 "update_id": uid,
@@ -61,18 +103,33 @@ def _candidates_in(dialect: str) -> Any:
 
 
 _CANDIDATES = {dialect: _candidates_in(dialect) for dialect in ("sqlite", "postgresql")}
-# Taking updates: built once, like the candidates (the ids as one expanding parameter).
-_TAKE = (
-    update(StoredUpdate)
-    .where(col(StoredUpdate.update_id).in_(bindparam("ids", expanding=True)))
-    .values(
-        state="processing",
-        worker=bindparam("worker"),
-        claimed_at=bindparam("now"),
-        attempts=col(StoredUpdate.attempts) + 1,
+
+
+def _take_in(dialect: str) -> Any:
+    """Take updates by id and read them back, built once per dialect.
+
+    The ids go as one array on PostgreSQL (`= ANY`): an expanding IN list is a new statement
+    text for every count, prepared again on every connection (see `_store_in`).
+    """
+    ids = col(StoredUpdate.update_id)
+    if dialect == "postgresql":
+        chosen = ids == any_(bindparam("ids", type_=postgresql.ARRAY(BigInteger)))
+    else:
+        chosen = ids.in_(bindparam("ids", expanding=True))
+    return (
+        update(StoredUpdate)
+        .where(chosen)
+        .values(
+            state="processing",
+            worker=bindparam("worker"),
+            claimed_at=bindparam("now"),
+            attempts=col(StoredUpdate.attempts) + 1,
+        )
+        .returning(StoredUpdate)
     )
-    .returning(StoredUpdate)
-)
+
+
+_TAKES = {dialect: _take_in(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 async def claim_pending(
@@ -107,7 +164,7 @@ async def claim_pending(
         return []
     # One UPDATE … RETURNING takes them and reads them back (SQLite 3.35+, PostgreSQL).
     taken = await session.scalars(
-        _TAKE,
+        _TAKES[dialect_name(session)],
         {"ids": ids, "worker": worker, "now": utcnow()},
         execution_options={"synchronize_session": False},
     )
