@@ -30,11 +30,13 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A pooled PostgreSQL connection idle longer than this is pinged before use (seconds).
 PING_AFTER_IDLE_SECONDS = 5.0
-# Pooled PostgreSQL connections kept open: what a busy bot uses at once (the update pump's
-# updates in a transaction, four card views, the store, the outbox), so that none is opened and
-# closed per burst; a few more may open for a moment. Two processes (2 × 48) stay within
-# PostgreSQL's default max_connections of 100 (docs/operations.md).
-POOL_SIZE, POOL_OVERFLOW = 40, 8
+# Pooled PostgreSQL connections, all kept open: a connection opened beyond the pool for a
+# moment (SQLAlchemy's overflow) is closed again when handed back, and a busy bot then opened
+# and closed connections all run long, preparing its statements again on each. Beyond the pool
+# a transaction waits for a connection (the update pump applies up to 64 updates at once; most
+# are between statements). Two processes (2 × 45) stay within PostgreSQL's default
+# max_connections of 100 (docs/reliability.md).
+POOL_SIZE = 45
 _IMMEDIATE = "factcheck_sqlite_immediate"
 _STORED_UPDATES: Table = SQLModel.metadata.tables["storedupdate"]
 # Marking an update done, built once (Core, bound parameters): every effect runs it, and
@@ -83,7 +85,7 @@ class Database:
             _ensure_sqlite_dir(url)
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=POOL_OVERFLOW)
+            kwargs.update(pool_size=pool_size, max_overflow=0)
         # `engine` carries the writes (and migrations). On PostgreSQL it serves the reads too.
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if not self.is_sqlite:
