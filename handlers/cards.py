@@ -16,6 +16,7 @@ from bot.records import VERDICT_STATUSES, stored_id
 from handlers import render
 
 if TYPE_CHECKING:
+    from bot.app.pump import Activity
     from bot.desk.desk import Desk
     from bot.desk.languages import Languages
     from bot.desk.views import Views
@@ -32,13 +33,18 @@ MAX_WAIT_DELAYS = 4
 # a read each would take every pooled connection from the updates being applied (PostgreSQL
 # then opens and closes connections all run long). The edits themselves are not limited here.
 VIEWS_AT_ONCE = 4
+# How long the bot must have applied no update for a refresh to go out before its pause.
+LULL_SECONDS = 0.05
 
 
 class CardPublisher:
     """Posts cards, and refreshes a card once per burst of votes (a pause of `delay`).
 
-    A card speaks its group's language, looked up each time (cached by `languages`): edits and
-    re-posts happen outside the update that asked for them.
+    A refresh waits for the first of: a pause of `delay` in the card's votes, `MAX_WAIT_DELAYS`
+    delays, or the bot having no update left to apply (`idle`, set by the update pump): a bot
+    with nothing else to do shows a vote at once, and a busy one still edits a card once a
+    burst. A card speaks its group's language, looked up each time (cached by `languages`):
+    edits and re-posts happen outside the update that asked for them.
     """
 
     def __init__(
@@ -59,6 +65,8 @@ class CardPublisher:
         self.delay = delay
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._views = asyncio.Semaphore(VIEWS_AT_ONCE)
+        # Whether the bot is applying updates (bot.app.pump.Activity); None: no pump to ask.
+        self.activity: Activity | None = None
         self._last_request: dict[int, float] = {}
         # A refresh gives way to replies in a busy minute (python-telegram-bot refuses
         # `rate_limit_args` on a bot without a rate limiter: RATE_LIMIT=false).
@@ -99,7 +107,7 @@ class CardPublisher:
         self._pending[claim_id] = task
 
     async def _refresh_later(self, claim_id: int, started: float) -> None:
-        """Wait until the votes pause for `delay` (or a few delays passed), then edit once."""
+        """Wait for a pause in the votes, a few delays or an idle bot (the first); edit once."""
         loop = asyncio.get_running_loop()
         try:
             while True:
@@ -107,7 +115,10 @@ class CardPublisher:
                 wake = min(quiet, started + self.delay * MAX_WAIT_DELAYS)
                 if loop.time() >= wake:
                     break
-                await asyncio.sleep(wake - loop.time())
+                if self.activity is None:
+                    await asyncio.sleep(wake - loop.time())
+                elif await self.activity.lull(LULL_SECONDS, wake - loop.time()):
+                    break
         finally:
             self._pending.pop(claim_id, None)
             self._last_request.pop(claim_id, None)

@@ -294,6 +294,7 @@ async def running_bot(
         elif receive:
             await application.bot.delete_webhook(drop_pending_updates=False)
         stack.push_async_callback(pump.stop)
+        services.cards.activity = pump.activity  # a refresh goes out once the bot has caught up
         await pump.start()
         application.bot_data.pump = pump
         yield application

@@ -13,6 +13,7 @@ docs/reliability.md tells the whole story.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Iterable
@@ -44,6 +45,44 @@ CONCURRENCY = 64
 # Processed updates are kept this long (to recognise Telegram's re-deliveries), then pruned.
 KEEP_DONE = timedelta(days=7)
 POLL_READ_MARGIN = 10.0  # seconds a long poll's answer may take beyond its own timeout
+
+
+class Activity:
+    """Whether a worker is applying updates, and since when it has not been (a lull)."""
+
+    def __init__(self) -> None:
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._idle_since = 0.0
+
+    def started(self) -> None:
+        """Updates began to be applied."""
+        self._idle.clear()
+
+    def stopped(self) -> None:
+        """No update is being applied any more."""
+        self._idle.set()
+        self._idle_since = asyncio.get_running_loop().time()
+
+    async def lull(self, quiet: float, timeout: float) -> bool:  # noqa: ASYNC109
+        """Wait up to `timeout` seconds for a lull: no update applied for `quiet` seconds.
+
+        A moment between two batches of a busy bot is not a lull: `quiet` tells them apart.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            if not self._idle.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._idle.wait(), left)
+                continue
+            since = loop.time() - self._idle_since
+            if since >= quiet:
+                return True
+            await asyncio.sleep(min(quiet - since, left))
 
 
 class UpdatePump:
@@ -78,6 +117,8 @@ class UpdatePump:
         self.housekeeping = housekeeping
         self.started_at = utcnow()
         self._wake = asyncio.Event()
+        # Whether updates are being applied: card refreshes wait for a lull (handlers.cards).
+        self.activity = Activity()
         self._lanes: dict[int, asyncio.Lock] = {}
         self._running: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
@@ -206,6 +247,8 @@ class UpdatePump:
 
     def _start(self, batch: list[StoredUpdate]) -> None:
         """Run each taken update on its own task."""
+        if batch:
+            self.activity.started()
         for stored in batch:
             task = asyncio.create_task(self._process(stored))
             self._running.add(task)
@@ -229,6 +272,8 @@ class UpdatePump:
     def _done(self, task: asyncio.Task[None]) -> None:
         """Free the slot of a finished update."""
         self._running.discard(task)
+        if not self._running:
+            self.activity.stopped()
         self._wake.set()
 
     async def _process(self, stored: StoredUpdate) -> None:

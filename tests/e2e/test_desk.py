@@ -156,6 +156,19 @@ async def test_twenty_votes_within_a_second_edit_the_card_a_few_times(desk: Desk
     assert "❌ false" in first_line(card_of(desk, POWER))
 
 
+async def test_a_vote_on_an_idle_bot_shows_without_waiting_for_the_pause(
+    sandbox: Sandbox, db_url: str
+) -> None:
+    # A pause of 5 s before an edit: a bot with nothing else to do edits at once instead.
+    async with open_desk(sandbox, db_url, card_edit_delay_seconds=5.0) as desk:
+        await queue_article(desk)
+        card = card_of(desk, POWER)
+        pressed = time.monotonic()
+        desk.sandbox.press(desk.bob, card, "True")
+        await sandbox.wait_for(lambda: "✅ 1" in card_of(desk, POWER).content, timeout=4.0)
+        assert time.monotonic() - pressed < 4.0
+
+
 async def test_only_cards_at_once_are_posted_and_the_rest_wait_in_queue(
     sandbox: Sandbox, db_url: str
 ) -> None:
