@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     messages_per_second: int = Field(default=30, ge=1, le=100)
     worker_id: str | None = None
     receive_updates: bool = True
+    # Updates a bot process applies at once (bot/app/pump.py; docs/reliability.md).
+    updates_at_once: int = Field(default=64, ge=1, le=256)  # bot.app.pump.CONCURRENCY
     log_level: str = "INFO"
 
     @field_validator("editor_ids", mode="before")

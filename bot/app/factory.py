@@ -284,6 +284,7 @@ async def running_bot(
             worker_id=worker_name(settings),
             receive=receive and settings.receive_updates and not settings.webhook_url,
             poll_timeout=settings.poll_timeout,
+            concurrency=settings.updates_at_once,
             housekeeping=_housekeeping,
             units=application.bot_data.units,  # where DeskContext finds each update's unit
         )

@@ -36,11 +36,12 @@ log = logging.getLogger(__name__)
 
 # Every kind of update, message_reaction and chat_member included (they are opt-in).
 ALL_TYPES = list(Update.ALL_TYPES)
-# Updates a worker applies at once. More than a busy group has members pressing at the same
-# moment: with fewer slots, every finished update woke the dispatch loop for a claiming
-# transaction of its own (four round trips on PostgreSQL for one update), where the receiving
-# transaction takes new updates along with storing them. Database connections are pooled apart
-# (storage.db POOL_SIZE): an update beyond the pool waits for a connection, not for a slot.
+# Updates a worker applies at once (the default of UPDATES_AT_ONCE): more than a busy group has
+# members pressing at the same moment. With fewer slots, every finished update woke the dispatch
+# loop for a claiming transaction of its own (four round trips on PostgreSQL for one update),
+# where the receiving transaction takes new updates along with storing them. Database
+# connections are pooled apart (storage.db POOL_SIZE): an update beyond the pool waits for a
+# connection, not for a slot.
 CONCURRENCY = 64
 # Processed updates are kept this long (to recognise Telegram's re-deliveries), then pruned.
 KEEP_DONE = timedelta(days=7)
