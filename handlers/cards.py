@@ -41,7 +41,7 @@ class CardPublisher:
     """Posts cards, and refreshes a card once per burst of votes (a pause of `delay`).
 
     A refresh waits for the first of: a pause of `delay` in the card's votes, `MAX_WAIT_DELAYS`
-    delays, or the bot having no update left to apply (`idle`, set by the update pump): a bot
+    delays, or a lull in the updates the bot applies (`activity`, the update pump's): a bot
     with nothing else to do shows a vote at once, and a busy one still edits a card once a
     burst. A card speaks its group's language, looked up each time (cached by `languages`):
     edits and re-posts happen outside the update that asked for them.
