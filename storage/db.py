@@ -8,9 +8,9 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Table, bindparam, event, exc, update
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,11 +18,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlmodel import SQLModel
 
 import migrations
 from storage import sqlite_inline
-from storage.models import utcnow
+from storage import updates as update_q
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +39,6 @@ PING_AFTER_IDLE_SECONDS = 5.0
 # max_connections of 100 (docs/reliability.md).
 POOL_SIZE = 45
 _IMMEDIATE = "factcheck_sqlite_immediate"
-_STORED_UPDATES: Table = SQLModel.metadata.tables["storedupdate"]
-# Marking an update done, built once (Core, bound parameters): every effect runs it, and
-# building an UPDATE each time cost more than executing it.
-_MARK_DONE = (
-    update(_STORED_UPDATES)
-    .where(
-        _STORED_UPDATES.c.update_id == bindparam("marked_id"),
-        _STORED_UPDATES.c.state != "done",
-    )
-    .values(state="done", done_at=bindparam("marked_at"))
-)
 
 
 class UpdateAlreadyApplied(Exception):
@@ -173,10 +161,7 @@ class Database:
                 yield session
             return
         async with self._shared_transaction() as session:
-            result = await session.execute(
-                _MARK_DONE, {"marked_id": marking, "marked_at": utcnow()}
-            )
-            if not cast(CursorResult[Any], result).rowcount:
+            if not await update_q.mark_done(session, update_id=marking):
                 raise UpdateAlreadyApplied(marking)
             yield session
 

@@ -28,7 +28,7 @@ from sqlmodel import SQLModel, col, select
 from storage.models import StoredUpdate, utcnow
 from storage.upsert import affected_rows, dialect_name, insert_in
 
-_TABLE: Table = SQLModel.metadata.tables["storedupdate"]  # Core, for INSERT … SELECT
+_TABLE: Table = SQLModel.metadata.tables["storedupdate"]  # Core: none of the ORM's bookkeeping
 # An update that was taken this many times without finishing is not tried again.
 DEFAULT_MAX_ATTEMPTS = 10
 
@@ -109,7 +109,7 @@ def _take_in(dialect: str) -> Any:
     """Take updates by id and read them back, built once per dialect.
 
     The ids go as one array on PostgreSQL (`= ANY`): an expanding IN list is a new statement
-    text for every count, prepared again on every connection (see `_store_in`).
+    text for every count, prepared again on every connection (see `_store_on_postgresql`).
     """
     ids = col(StoredUpdate.update_id)
     if dialect == "postgresql":
@@ -169,6 +169,21 @@ async def claim_pending(
         execution_options={"synchronize_session": False},
     )
     return sorted(taken, key=lambda row: row.update_id)  # RETURNING keeps no order
+
+
+# Marking an update done as its effect commits, built once: every effect runs it, and building
+# the UPDATE each time cost more than running it.
+_MARK_DONE = (
+    update(_TABLE)
+    .where(_TABLE.c.update_id == bindparam("marked_id"), _TABLE.c.state != "done")
+    .values(state="done", done_at=bindparam("marked_at"))  # (a column's own name is reserved)
+)
+
+
+async def mark_done(session: AsyncSession, *, update_id: int) -> bool:
+    """Mark an update done in its effect's transaction; False if it already was (re-delivered)."""
+    result = await session.execute(_MARK_DONE, {"marked_id": update_id, "marked_at": utcnow()})
+    return affected_rows(result) > 0
 
 
 async def finish(session: AsyncSession, *, update_id: int, error: str | None = None) -> None:

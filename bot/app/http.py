@@ -102,9 +102,11 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
-        # Form fields encoded here: aiohttp's FormData took more CPU than the rest of the call.
-        data: aiohttp.FormData | bytes | None = urlencode(fields).encode() if fields else None
-        headers = FORM if fields and not files else None
+        data: aiohttp.FormData | bytes | None = None
+        headers = None
+        if fields and not files:
+            # Encoded here: aiohttp's FormData took more CPU than the rest of the call.
+            data, headers = urlencode(fields).encode(), FORM
         if files:
             form = aiohttp.FormData()
             for name, value in (fields or {}).items():

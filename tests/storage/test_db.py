@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -209,14 +210,30 @@ async def _pooled_connections(db_url: str) -> int:
         await conn.close()
 
 
-@pytest.mark.postgres
-async def test_a_connection_that_died_while_idle_is_replaced_before_use(db_url: str) -> None:
+@asynccontextmanager
+async def _pooled(db_url: str, *, ping_after_idle: float) -> AsyncIterator[tuple[Database, int]]:
+    """A PostgreSQL database whose pool pings after `ping_after_idle` s, with one claim."""
     if not db_url.startswith("postgresql"):
         pytest.skip("PostgreSQL's pool; SQLite has no server to lose")
-    db = Database(db_url, ping_after_idle=0.0)
+    db = Database(db_url, ping_after_idle=ping_after_idle)
     try:
         await db.upgrade()
-        claim_id = await _claim(db)
+        yield db, await _claim(db)
+    finally:
+        await db.dispose()
+
+
+async def _vote_and_count(db: Database, claim_id: int) -> dict[str, int]:
+    """One vote through a write transaction, then the claim's tally."""
+    async with db.write() as session:
+        await vote_q.press_rating(session, claim_id=claim_id, user_id=7, rating="true")
+    async with db.read() as session:
+        return await vote_q.tally(session, claim_id=claim_id)
+
+
+@pytest.mark.postgres
+async def test_a_connection_that_died_while_idle_is_replaced_before_use(db_url: str) -> None:
+    async with _pooled(db_url, ping_after_idle=0.0) as (db, claim_id):
         async with db.read() as first, db.read() as second:  # two pooled connections
             await first.execute(text("SELECT 1"))
             await second.execute(text("SELECT 1"))
@@ -224,33 +241,19 @@ async def test_a_connection_that_died_while_idle_is_replaced_before_use(db_url: 
         await _kill_connections(db_url)
         assert await _pooled_connections(db_url) == 0
         # Idle past the threshold: pinged at checkout, found dead, replaced. No error.
-        async with db.write() as session:
-            await vote_q.press_rating(session, claim_id=claim_id, user_id=7, rating="true")
-        async with db.read() as session:
-            assert await vote_q.tally(session, claim_id=claim_id) == {"true": 1}
-    finally:
-        await db.dispose()
+        assert await _vote_and_count(db, claim_id) == {"true": 1}
 
 
 @pytest.mark.postgres
 async def test_a_connection_that_died_in_use_fails_as_a_passing_failure(db_url: str) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's pool; SQLite has no server to lose")
-    db = Database(db_url, ping_after_idle=3600.0)  # never pinged: the statement finds out
-    try:
-        await db.upgrade()
-        claim_id = await _claim(db)
+    # Never pinged: the statement finds out.
+    async with _pooled(db_url, ping_after_idle=3600.0) as (db, claim_id):
         async with db.read() as session:
             await session.execute(text("SELECT 1"))
         await _kill_connections(db_url)
         with pytest.raises(Exception) as failed:
-            async with db.write() as session:
-                await vote_q.press_rating(session, claim_id=claim_id, user_id=7, rating="true")
+            await _vote_and_count(db, claim_id)
         # The update pump runs an update that met this again (storage.db.is_passing_db_failure).
         assert is_passing_db_failure(failed.value)
-        async with db.write() as session:  # the pool was invalidated: a fresh connection
-            await vote_q.press_rating(session, claim_id=claim_id, user_id=7, rating="true")
-        async with db.read() as session:
-            assert await vote_q.tally(session, claim_id=claim_id) == {"true": 1}
-    finally:
-        await db.dispose()
+        # The pool was invalidated: a fresh connection, and the vote counts once.
+        assert await _vote_and_count(db, claim_id) == {"true": 1}
