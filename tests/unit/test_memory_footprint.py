@@ -243,3 +243,19 @@ async def test_an_aes_pdf_with_a_password_gets_the_plain_answer() -> None:
         await read_pdf_pages(
             _aes_pdf("secret", "AES-256"), name="secret.pdf", max_pages=10, ocr_pages=0, seconds=60
         )
+
+
+def test_start_up_objects_are_frozen_out_of_full_collections_and_garbage_is_not() -> None:
+    frozen = run_python(
+        "import gc, json, weakref\n"
+        "import bot.app.cli, bot.app.factory\n"
+        "from bot.app.runner import freeze_start_up_objects\n"
+        "class Node: pass\n"
+        "a, b = Node(), Node(); a.other, b.other = b, a  # a cycle only the collector frees\n"
+        "dead = weakref.ref(a); del a, b\n"
+        "freeze_start_up_objects()\n"
+        "print(json.dumps([gc.get_freeze_count(), dead() is None]))"
+    )
+    count, garbage_freed = frozen
+    assert count > 20_000, f"only {count} objects frozen"
+    assert garbage_freed, "a garbage cycle from before start-up ended was frozen, not freed"
