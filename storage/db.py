@@ -29,15 +29,18 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A pooled PostgreSQL connection idle longer than this is pinged before use (seconds).
 PING_AFTER_IDLE_SECONDS = 5.0
-# Pooled PostgreSQL connections, all kept open: a connection opened beyond the pool for a
-# moment (SQLAlchemy's overflow) is closed again when handed back, and a busy bot then opened
-# and closed connections all run long, preparing its statements again on each. Beyond the pool
-# a transaction waits for a connection (the update pump applies up to 64 updates at once; most
-# are between statements). The most recently used connection is handed out first (LIFO): a
-# busy bot keeps reusing a warm few, whose prepared statements are cached, instead of cycling
-# through all of them. Two processes (2 × 45) stay within PostgreSQL's default
-# max_connections of 100 (docs/reliability.md).
-POOL_SIZE = 45
+# Pooled PostgreSQL connections, all kept open (the default of DATABASE_POOL_SIZE): a connection
+# opened beyond the pool for a moment (SQLAlchemy's overflow) is closed again when handed back, and
+# a busy bot then opened and closed connections all run long, preparing its statements again on
+# each. Beyond the pool a transaction waits for a connection (the update pump applies up to 64
+# updates at once; a vote's transaction holds one for a few round trips). A bot process runs its
+# Python on one core, so a dozen transactions in flight keep it busy: a pool of 45 let a burst of
+# 50 votes open 45 connections and run 45 transactions at once against the same rows, and measured
+# slower than 12 in every vote run (full runs 0.51-0.56 of the floor against 0.60-0.72, p99
+# 584-839 ms against 294-314, bot RSS 143-144 MiB against 137-138; docs/performance.md). The most
+# recently used connection is handed out first (LIFO): a busy bot keeps reusing a warm few, whose
+# prepared statements are cached, instead of cycling through all of them.
+POOL_SIZE = 12
 _IMMEDIATE = "factcheck_sqlite_immediate"
 
 

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     database_url: str = "sqlite+aiosqlite:///factcheck.db"
     database_echo: bool = False
+    # PostgreSQL connections a bot process keeps open (storage.db.POOL_SIZE; docs/reliability.md).
+    database_pool_size: int = Field(default=12, ge=1, le=200)
 
     extractor: Literal["offline", "openai"] = "offline"
     claim_scorer: Literal["offline", "embeddings"] = "offline"  # embeddings: .[embeddings] extra

@@ -88,7 +88,11 @@ def build_extractors(settings: Settings, db: Database | None) -> dict[str, Extra
 
 def build_services(settings: Settings, application: DeskApplication) -> Services:
     """Every service the handlers use, wired to one database."""
-    db = Database(settings.database_url, echo=settings.database_echo)
+    db = Database(
+        settings.database_url,
+        echo=settings.database_echo,
+        pool_size=settings.database_pool_size,
+    )
     fetcher = PageFetcher(
         allowed_hosts=settings.fetch_allowed_hosts,
         read_timeout=settings.fetch_timeout_seconds,
