@@ -279,20 +279,26 @@ async def running_bot(
         await _prepare(application)
         await application.start()
         stack.push_async_callback(application.stop)
-        notifier = _notifier(application, services, settings)  # verdicts back to requesters
-        await notifier.start()
-        stack.push_async_callback(notifier.stop)
+        receive = receive and settings.receive_updates
+        if receive:
+            # Verdicts back to requesters, sent by the process that receives updates only: a
+            # group's messages then pace through one process's flood windows. A second worker's
+            # notifier posted into groups the receiver was already filling (load run, 2026-12-07:
+            # up to 25 messages a minute into one group; 20 with this), and the outbox waits,
+            # durably, while the receiver is down.
+            notifier = _notifier(application, services, settings)
+            await notifier.start()
+            stack.push_async_callback(notifier.stop)
         pump = UpdatePump(
             application,
             services.db,
             worker_id=worker_name(settings),
-            receive=receive and settings.receive_updates and not settings.webhook_url,
+            receive=receive and not settings.webhook_url,
             poll_timeout=settings.poll_timeout,
             concurrency=settings.updates_at_once,
             housekeeping=_housekeeping,
             units=application.bot_data.units,  # where DeskContext finds each update's unit
         )
-        receive = receive and settings.receive_updates
         if receive and settings.webhook_url:
             webhook = await _start_webhook(application, pump, settings, settings.webhook_url)
             stack.push_async_callback(webhook.cleanup)
