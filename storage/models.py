@@ -536,17 +536,3 @@ class AlbumPart(SQLModel, table=True):
     update_id: int = Field(sa_column=_bigint(nullable=False))
     payload: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
     created_at: datetime = Field(sa_column=_ts())
-
-
-class WorkerProcess(SQLModel, table=True):
-    """A bot process sharing the database, as it last said it was alive (bot/app/fleet.py).
-
-    The processes of one bot share Telegram's overall limit of messages a second; each one
-    paces itself at its share of it by counting the others seen lately.
-    """
-
-    __tablename__ = "worker_process"
-
-    name: str = Field(primary_key=True, max_length=200)
-    receives: bool = False  # this process receives the bot's updates from Telegram
-    seen_at: datetime = Field(sa_column=_ts())

@@ -19,7 +19,6 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.app.config import Settings, check_token
-from bot.app.fleet import Fleet
 from bot.app.http import AiohttpRequest
 from bot.app.notifier import Notifier
 from bot.app.pump import UpdatePump
@@ -281,12 +280,6 @@ async def running_bot(
         await application.start()
         stack.push_async_callback(application.stop)
         receive = receive and settings.receive_updates
-        limits = application.bot.rate_limiter
-        if isinstance(limits, TelegramLimits) and not services.db.is_sqlite:
-            # Processes on one PostgreSQL database share the bot's overall limit (bot/app/fleet.py).
-            fleet = Fleet(services.db, limits, worker=worker_name(settings), receives=receive)
-            await fleet.start()
-            stack.push_async_callback(fleet.stop)
         if receive:
             # Verdicts back to requesters, sent by the process that receives updates only: a
             # group's messages then pace through one process's flood windows. A second worker's

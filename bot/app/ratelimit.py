@@ -21,10 +21,8 @@ that checks a voter waits behind the group's card edits (a vote answered seconds
   group's messages for the time it asks (a private chat's call alone waits), then the call is
   tried again (up to `max_retries` times); other groups go on.
 
-The windows are per process. Processes sharing a PostgreSQL database split the overall limit
-between them (`share`, bot/app/fleet.py); a group's window is not split, since its messages come
-from the process that receives updates, bar the replies to updates another applies
-(docs/reliability.md).
+The windows are per process: two bot processes posting into one group share Telegram's limit
+but not these windows (docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -163,7 +161,6 @@ class TelegramLimits(BaseRateLimiter[Pace | int]):
         clock: Clock = time.monotonic,
     ) -> None:
         self.group_per_minute = group_per_minute
-        self.overall_per_second = overall_per_second
         self.max_retries = max_retries
         self.clock = clock
         self.overall = Window(overall_per_second, 1.0, clock)
@@ -171,13 +168,6 @@ class TelegramLimits(BaseRateLimiter[Pace | int]):
         # Card refreshes leave a quarter of a group's minute to the rest (replies, summaries).
         self.reserve = group_per_minute // 4
         self._edits: dict[object, _Newest] = {}  # (chat, message) → its newest waiting edit
-
-    def share(self, processes: int) -> None:
-        """Pace the overall window at this process's share of the bot's limit, when `processes`
-        bot processes send for the same token (bot/app/fleet.py). Group windows stay whole: a
-        group's messages come from the process that receives updates, bar the replies to
-        updates another process applies."""
-        self.overall.limit = max(1, self.overall_per_second // max(1, processes))
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -171,24 +171,3 @@ async def test_a_429_in_one_group_holds_that_group_only() -> None:
     held.cancel()
     with pytest.raises(asyncio.CancelledError):
         await held
-
-
-async def test_a_share_of_the_overall_limit_admits_that_many_a_second() -> None:
-    clock = [0.0]
-    limits = TelegramLimits(overall_per_second=30, clock=lambda: clock[0])
-    limits.share(2)  # two bot processes send for this token
-    api = Calls()
-    sent = [asyncio.create_task(_call(limits, "sendMessage", PRIVATE + i, api)) for i in range(16)]
-    for _ in range(200):  # turns of the loop (no time passes on the stopped clock)
-        await asyncio.sleep(0)
-    assert api.made == 15, "half of 30 a second"
-    assert not any(task.done() for task in sent[15:])
-    limits.share(1)  # the other process stopped: the whole limit again
-    assert limits.overall.limit == 30
-    limits.share(7)
-    assert limits.overall.limit == 4  # 30 // 7, never 0
-    limits.share(100)
-    assert limits.overall.limit == 1
-    for task in sent:
-        task.cancel()
-    await asyncio.gather(*sent, return_exceptions=True)
