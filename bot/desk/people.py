@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import teams as team_q
@@ -81,12 +82,14 @@ class KnownNames:
         self._written: dict[int, Member] = {}
 
     async def remember(self, session: AsyncSession, member: Member) -> None:
-        """Write the member's current name, in the caller's transaction, when it changed."""
+        """Write the member's current name, in the caller's transaction, when it changed.
+
+        The name counts as written once that transaction commits: one rolled back (a deadlock
+        retried, a claim not found) leaves it to be written again next time.
+        """
         if self._written.get(member.id) == member:
             return
-        if len(self._written) > self.limit:
-            self._written.clear()
-        self._written[member.id] = member
+        event.listen(session.sync_session, "after_commit", lambda _: self._wrote(member), once=True)
         await team_q.upsert_user(
             session,
             user_id=member.id,
@@ -95,3 +98,9 @@ class KnownNames:
             username=member.username,
             language_code=member.language_code,
         )
+
+    def _wrote(self, member: Member) -> None:
+        """The member's name is in the database as given."""
+        if len(self._written) > self.limit:
+            self._written.clear()
+        self._written[member.id] = member

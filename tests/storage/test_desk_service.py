@@ -7,11 +7,11 @@ import pytest
 
 from bot.desk.desk import Desk
 from bot.desk.errors import BadArguments, ClaimNotFound, DeskError, NotAnEditor, NoTeam
-from bot.desk.people import Member
+from bot.desk.people import KnownNames, Member
 from storage import claims as claim_q
 from storage import teams as team_q
 from storage.db import Database
-from storage.models import ClaimStatus, Rating
+from storage.models import ClaimStatus, Rating, User
 from tests.utils.seed import Seeded, seed_queue
 
 ALICE = Member(1, "Alice", "Adams", "alice")
@@ -182,3 +182,23 @@ async def test_settings_are_clamped_to_their_range_and_unknown_ones_refused(
         await desk.change_setting(chat_id=queue.chat_id, name="colour", value="3")
     with pytest.raises(BadArguments):
         await desk.change_setting(chat_id=queue.chat_id, name="extractor", value="openai")
+
+
+async def test_a_name_written_in_a_transaction_that_rolled_back_is_written_again(
+    db: Database,
+) -> None:
+    names = KnownNames()
+    olena = Member(id=4242, first_name="Olena", last_name=None, username="olena")
+
+    class Interrupted(Exception):
+        """A deadlock, say: the transaction rolls back and the update runs again."""
+
+    with pytest.raises(Interrupted):
+        async with db.write() as session:
+            await names.remember(session, olena)
+            raise Interrupted
+    async with db.write() as session:  # the update's second run
+        await names.remember(session, olena)
+    async with db.read() as session:
+        user = await session.get(User, 4242)
+    assert user is not None and user.first_name == "Olena"
