@@ -102,3 +102,33 @@ async def hand_back_card(session: AsyncSession, *, claim_id: int, mark: str, sta
         .where(col(Claim.id) == claim_id, col(Claim.card_state) == mark)
         .values(card_state=state)
     )
+
+
+async def publication_in_flight(session: AsyncSession) -> bool:
+    """Whether an article is still being read, or an extracted one still has a card to post
+    (in an active team): what follows an article's summary has not all gone out yet."""
+    reading = (
+        select(Article.id)
+        .where(
+            col(Article.extraction_state).in_([ExtractionState.PENDING, ExtractionState.RUNNING])
+        )
+        .limit(1)
+    )
+    posting = (
+        select(Claim.id)
+        .join(Article, col(Article.id) == col(Claim.article_id))
+        .join(Team, col(Team.id) == col(Claim.team_id))
+        .where(
+            or_(
+                col(Claim.card_state) == "unposted",
+                col(Claim.card_state).startswith(POSTING_PREFIX),
+            ),
+            Article.extraction_state == ExtractionState.DONE,
+            col(Team.active).is_(True),
+        )
+        .limit(1)
+    )
+    for stmt in (reading, posting):
+        if (await session.execute(stmt)).first() is not None:
+            return True
+    return False

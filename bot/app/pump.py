@@ -27,6 +27,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.intake.inbound import read_stored, stored_text
+from storage import cards as card_q
 from storage import progress as progress_q
 from storage import updates as update_q
 from storage.db import Database, UnitOfWork
@@ -357,3 +358,12 @@ async def wait_until_drained(db: Database, *, timeout: float = 30.0) -> None:  #
         if loop.time() > deadline:
             raise TimeoutError("stored updates still pending")
         await asyncio.sleep(0.05)
+
+
+async def has_work(db: Database) -> bool:
+    """Whether the bot still has work it took on: an update not processed, an article being
+    read, a card of an extracted article not posted (the scenario player waits for it)."""
+    async with db.read() as session:
+        if await update_q.pending_count(session):
+            return True
+        return await card_q.publication_in_flight(session)

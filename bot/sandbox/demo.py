@@ -170,6 +170,7 @@ async def run_demo(
     The database is kept at `keep_db` afterwards (None: thrown away).
     """
     from bot.app.factory import running_bot
+    from bot.app.pump import has_work
 
     path = Path(script) if script else DEMO_SCENARIO
     scenario = json.loads(path.read_text(encoding="utf-8"))
@@ -179,7 +180,8 @@ async def run_demo(
     async with Sandbox() as sandbox, serve_pages(scenario, path.parent) as pages:
         with tempfile.TemporaryDirectory(prefix="factcheck-demo-") as workdir:
             settings = demo_settings(sandbox, Path(workdir), pages)
-            async with running_bot(settings):
+            async with running_bot(settings) as application:
+                db = application.bot_data.require_services().db
                 result = await play_scenario(
                     sandbox,
                     scenario,
@@ -187,6 +189,7 @@ async def run_demo(
                     on_event=_print,
                     pages_url=pages.base_url if pages else None,
                     quiet=0.5,
+                    busy=lambda: has_work(db),
                 )
             if keep_db is not None:
                 keep_database(Path(workdir) / "demo.db", Path(keep_db))

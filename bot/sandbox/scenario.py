@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,10 +151,12 @@ class Player:
         pages_url: str | None,
         quiet: float,
         expect_timeout: float,
+        busy: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self.sandbox, self.scenario, self.base_dir = sandbox, scenario, base_dir
         self.on_event, self.pages_url = on_event, pages_url
         self.quiet, self.expect_timeout = quiet, expect_timeout
+        self.busy = busy
         self.events: list[Event] = []
         self.window: list[Event] = []  # bot events since the previous user step
         self.cursor = 0  # calls already turned into events
@@ -189,9 +191,22 @@ class Player:
             event["chat"] = chat_label(record.message.chat.to_api())
 
     async def settle(self, step: int) -> None:
-        """Wait until the bot is idle, then record what it did."""
+        """Wait until the bot is idle, then record what it did.
+
+        Quiet on Telegram's side is not enough on a loaded machine: between an article's
+        summary and its first card the bot can make no call for longer than `quiet` (reading,
+        its database work). With `busy` (the bot's own word that it still has work), the
+        player also waits for that to end, up to `expect_timeout`, and for quiet again.
+        """
         try:
             await self.sandbox.wait_idle(timeout=self.expect_timeout, quiet=self.quiet)
+            if self.busy is not None:
+                deadline = time.monotonic() + self.expect_timeout
+                while True:  # polled: the bot is another component, with no event to await
+                    if not await self.busy() or time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(0.05)
+                await self.sandbox.wait_idle(timeout=self.expect_timeout, quiet=self.quiet)
         finally:
             self.collect(step)
 
@@ -491,7 +506,9 @@ async def play_scenario(
     pages_url: str | None = None,
     quiet: float = 0.3,
     expect_timeout: float = 10.0,
+    busy: Callable[[], Awaitable[bool]] | None = None,
 ) -> ScenarioResult:
-    """Play a scenario (see docs/sandbox.md) against the bot already polling `sandbox`."""
-    player = Player(sandbox, scenario, base_dir, on_event, pages_url, quiet, expect_timeout)
+    """Play a scenario (see docs/sandbox.md) against the bot already polling `sandbox`;
+    `busy`, when given, says whether the bot still has work (`bot.app.pump.has_work`)."""
+    player = Player(sandbox, scenario, base_dir, on_event, pages_url, quiet, expect_timeout, busy)
     return await player.run()
