@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -61,13 +61,18 @@ async def set_extraction_state(
     )
 
 
+def _unfinished() -> ColumnElement[bool]:
+    """An article whose extraction is pending, or running (or was, when a restart cut it)."""
+    return col(Article.extraction_state).in_([ExtractionState.PENDING, ExtractionState.RUNNING])
+
+
 async def claim_extraction(session: AsyncSession, *, article_id: int) -> bool:
     """Take a pending (or interrupted) extraction; False if another worker already did."""
     result = await session.execute(
         update(Article)
         .where(
             col(Article.id) == article_id,
-            col(Article.extraction_state).in_([ExtractionState.PENDING, ExtractionState.RUNNING]),
+            _unfinished(),
         )
         .values(extraction_state=ExtractionState.RUNNING)
     )
@@ -76,14 +81,14 @@ async def claim_extraction(session: AsyncSession, *, article_id: int) -> bool:
 
 async def unfinished_extractions(session: AsyncSession) -> list[int]:
     """Articles whose extraction is pending or was interrupted by a restart."""
-    rows = await session.execute(
-        select(Article.id)
-        .where(
-            col(Article.extraction_state).in_([ExtractionState.PENDING, ExtractionState.RUNNING])
-        )
-        .order_by(col(Article.id))
-    )
+    rows = await session.execute(select(Article.id).where(_unfinished()).order_by(col(Article.id)))
     return list(rows.scalars())
+
+
+async def any_unfinished_extraction(session: AsyncSession) -> bool:
+    """Whether some article is still being read (its extraction pending or running)."""
+    rows = await session.execute(select(Article.id).where(_unfinished()).limit(1))
+    return rows.first() is not None
 
 
 async def article_progress(session: AsyncSession, *, article_id: int) -> dict[str, int]:

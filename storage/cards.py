@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -42,15 +42,7 @@ async def cards_to_post(
         select(Claim, Article, Team)
         .join(Article, col(Article.id) == col(Claim.article_id))
         .join(Team, col(Team.id) == col(Claim.team_id))
-        .where(
-            or_(
-                col(Claim.card_state) == "unposted",
-                col(Claim.card_state).startswith(POSTING_PREFIX),
-            ),
-            Article.extraction_state == ExtractionState.DONE,
-            col(Team.active).is_(True),
-            Claim.created_at < created_before,
-        )
+        .where(*_awaiting_card(), col(Claim.created_at) < created_before)
         .order_by(col(Claim.article_id), col(Claim.position))
         .limit(limit)
     )
@@ -104,31 +96,24 @@ async def hand_back_card(session: AsyncSession, *, claim_id: int, mark: str, sta
     )
 
 
-async def publication_in_flight(session: AsyncSession) -> bool:
-    """Whether an article is still being read, or an extracted one still has a card to post
-    (in an active team): what follows an article's summary has not all gone out yet."""
-    reading = (
-        select(Article.id)
-        .where(
-            col(Article.extraction_state).in_([ExtractionState.PENDING, ExtractionState.RUNNING])
-        )
-        .limit(1)
-    )
-    posting = (
+async def any_card_to_post(session: AsyncSession) -> bool:
+    """Whether an extracted article of an active team still has a card to post."""
+    stmt = (
         select(Claim.id)
         .join(Article, col(Article.id) == col(Claim.article_id))
         .join(Team, col(Team.id) == col(Claim.team_id))
-        .where(
-            or_(
-                col(Claim.card_state) == "unposted",
-                col(Claim.card_state).startswith(POSTING_PREFIX),
-            ),
-            Article.extraction_state == ExtractionState.DONE,
-            col(Team.active).is_(True),
-        )
+        .where(*_awaiting_card())
         .limit(1)
     )
-    for stmt in (reading, posting):
-        if (await session.execute(stmt)).first() is not None:
-            return True
-    return False
+    rows = await session.execute(stmt)
+    return rows.first() is not None
+
+
+def _awaiting_card() -> tuple[ColumnElement[bool], ...]:
+    """Claims of extracted articles in active teams whose card is unposted or being posted
+    (for a query that joins the claim's article and team)."""
+    return (
+        or_(col(Claim.card_state) == "unposted", col(Claim.card_state).startswith(POSTING_PREFIX)),
+        col(Article.extraction_state) == ExtractionState.DONE,
+        col(Team.active).is_(True),
+    )

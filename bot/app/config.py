@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.db import POOL_SIZE
+
 # A BotFather token: the bot's numeric id, a colon, and a 35-character secret.
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
@@ -22,8 +24,8 @@ class Settings(BaseSettings):
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     database_url: str = "sqlite+aiosqlite:///factcheck.db"
     database_echo: bool = False
-    # PostgreSQL connections a bot process keeps open (storage.db.POOL_SIZE; docs/reliability.md).
-    database_pool_size: int = Field(default=12, ge=1, le=200)
+    # PostgreSQL connections a bot process keeps open (docs/reliability.md).
+    database_pool_size: int = Field(default=POOL_SIZE, ge=1, le=200)
 
     extractor: Literal["offline", "openai"] = "offline"
     claim_scorer: Literal["offline", "embeddings"] = "offline"  # embeddings: .[embeddings] extra

@@ -27,6 +27,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.intake.inbound import read_stored, stored_text
+from storage import articles as article_q
 from storage import cards as card_q
 from storage import progress as progress_q
 from storage import updates as update_q
@@ -364,6 +365,8 @@ async def has_work(db: Database) -> bool:
     """Whether the bot still has work it took on: an update not processed, an article being
     read, a card of an extracted article not posted (the scenario player waits for it)."""
     async with db.read() as session:
-        if await update_q.pending_count(session):
-            return True
-        return await card_q.publication_in_flight(session)
+        return bool(
+            await update_q.pending_count(session)
+            or await article_q.any_unfinished_extraction(session)
+            or await card_q.any_card_to_post(session)
+        )
