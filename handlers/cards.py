@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot
 
 from bot.app.ratelimit import BACKGROUND
+from bot.desk.views import CardViews
 from bot.i18n import Words, words
 from bot.records import VERDICT_STATUSES, stored_id
 from handlers import render
@@ -29,10 +30,6 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # A card waits for a pause in the votes, but never longer than this many delays: a steady
 # stream of votes still shows up (Telegram allows about one edit a second per chat).
 MAX_WAIT_DELAYS = 4
-# Card views read at once: when a burst of votes ends, every card of it refreshes together, and
-# a read each would take every pooled connection from the updates being applied (PostgreSQL
-# then opens and closes connections all run long). The edits themselves are not limited here.
-VIEWS_AT_ONCE = 4
 # How long the bot must have applied no update for a refresh to go out before its pause.
 LULL_SECONDS = 0.05
 
@@ -64,7 +61,10 @@ class CardPublisher:
         self.languages = languages
         self.delay = delay
         self._pending: dict[int, asyncio.Task[None]] = {}
-        self._views = asyncio.Semaphore(VIEWS_AT_ONCE)
+        # When a burst of votes ends, every card of it refreshes together: their views are read
+        # in batches on one connection, not one read each taking the pool from the updates being
+        # applied. The edits themselves are not limited here.
+        self._views = CardViews(views)
         # Whether the bot is applying updates (bot.app.pump.Activity); None: no pump to ask.
         self.activity: Activity | None = None
         self._last_request: dict[int, float] = {}
@@ -76,7 +76,7 @@ class CardPublisher:
     async def post(self, claim: Claim, *, chat_id: int, thread_id: int | None) -> bool:
         """Send one claim's card and remember its message; False if Telegram refused."""
         claim_id = stored_id(claim)
-        view = await self.views.claim_view(claim_id=claim_id)
+        view = await self._views.view(claim_id)
         if view is None:
             return False
         said = await self._words(chat_id)
@@ -133,8 +133,7 @@ class CardPublisher:
 
     async def edit_now(self, claim_id: int) -> str | None:
         """Edit a claim's card in place to show its current state; returns that status."""
-        async with self._views:
-            view = await self.views.claim_view(claim_id=claim_id)
+        view = await self._views.view(claim_id)
         if view is None or view.claim.card_message_id is None or view.claim.card_chat_id is None:
             return view.claim.status if view else None
         said = await self._words(view.claim.card_chat_id)
@@ -171,3 +170,4 @@ class CardPublisher:
                 await self.edit_now(claim_id)
             except Exception:
                 log.exception("Final edit of claim %s failed", claim_id)
+        await self._views.close()

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Article, Claim, ExtractionState, utcnow
-from storage.upsert import affected_rows, insert_for
+from storage.upsert import affected_rows, among, insert_for
 
 
 async def find_duplicate(
@@ -48,6 +48,15 @@ async def get_article(
         return await session.get(Article, article_id)
     stmt = select(Article).where(Article.id == article_id).with_for_update()
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_articles(session: AsyncSession, *, article_ids: set[int]) -> dict[int, Article]:
+    """Articles by id (ids with no article are left out)."""
+    if not article_ids:
+        return {}
+    stmt = select(Article).where(among(session, col(Article.id), article_ids))
+    rows = await session.execute(stmt)
+    return {article.id: article for article in rows.scalars() if article.id is not None}
 
 
 async def set_extraction_state(

@@ -22,6 +22,7 @@ from storage.models import (
 from storage.notifications import status_moved
 from storage.queue import bump_count
 from storage.requests import count_new_claims
+from storage.upsert import among
 
 
 async def add_claims(
@@ -56,6 +57,14 @@ async def get_claim(
     if for_update:
         stmt = stmt.with_for_update()
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_claims(session: AsyncSession, *, claim_ids: Sequence[int]) -> dict[int, Claim]:
+    """Claims by id (ids with no claim are left out)."""
+    if not claim_ids:
+        return {}
+    rows = await session.execute(select(Claim).where(among(session, col(Claim.id), claim_ids)))
+    return {stored_id(claim): claim for claim in rows.scalars()}
 
 
 async def claims_of_article(session: AsyncSession, *, article_id: int) -> list[Claim]:

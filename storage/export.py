@@ -68,18 +68,6 @@ async def tallies(session: AsyncSession, *, claim_ids: Sequence[int]) -> dict[in
     return dict(result)
 
 
-async def note_counts(session: AsyncSession, *, claim_ids: Sequence[int]) -> dict[int, int]:
-    """How many notes each claim has."""
-    if not claim_ids:
-        return {}
-    rows = await session.execute(
-        select(Note.claim_id, func.count())
-        .where(col(Note.claim_id).in_(list(claim_ids)))
-        .group_by(col(Note.claim_id))
-    )
-    return {claim_id: count for claim_id, count in rows.all()}
-
-
 async def votes_of(
     session: AsyncSession, *, claim_ids: Sequence[int]
 ) -> dict[int, list[tuple[Vote, User | None]]]:

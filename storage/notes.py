@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Note, utcnow
+from storage.upsert import among
 
 
 async def add_note(
@@ -44,3 +47,15 @@ async def note_count(session: AsyncSession, *, claim_id: int) -> int:
     """How many notes a claim has."""
     stmt = select(func.count()).select_from(Note).where(Note.claim_id == claim_id)
     return int((await session.execute(stmt)).scalar_one())
+
+
+async def note_counts(session: AsyncSession, *, claim_ids: Sequence[int]) -> dict[int, int]:
+    """How many notes each claim has (a claim without notes is left out)."""
+    if not claim_ids:
+        return {}
+    rows = await session.execute(
+        select(Note.claim_id, func.count())
+        .where(among(session, col(Note.claim_id), claim_ids))
+        .group_by(col(Note.claim_id))
+    )
+    return {claim_id: count for claim_id, count in rows.all()}

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from storage.models import Article, Membership, Team, User, utcnow
-from storage.upsert import affected_rows, insert_for
+from storage.upsert import affected_rows, among, insert_for
 
 
 async def get_team(session: AsyncSession, *, chat_id: int) -> Team | None:
@@ -104,7 +104,7 @@ async def get_users(session: AsyncSession, user_ids: set[int]) -> dict[int, User
     """Users by id, for rendering names."""
     if not user_ids:
         return {}
-    rows = await session.execute(select(User).where(col(User.id).in_(user_ids)))
+    rows = await session.execute(select(User).where(among(session, col(User.id), user_ids)))
     return {user.id: user for user in rows.scalars()}
 
 

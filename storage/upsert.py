@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result
+from sqlalchemy import ColumnElement, CursorResult, Result, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,3 +36,19 @@ def affected_rows(result: Result[Any]) -> int:
     if not isinstance(result, CursorResult):
         raise TypeError(f"not the result of a DML statement: {type(result).__name__}")
     return max(result.rowcount or 0, 0)
+
+
+def among(session: AsyncSession, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN values` as one statement text for any number of values on PostgreSQL.
+
+    There an expanding IN list is a new text for every count, prepared again on every pooled
+    connection and pushing the vote's own statements out of asyncpg's statement cache; the
+    values go as one array (`= ANY`). SQLite takes the plain IN list.
+    """
+    values = list(values)
+    if dialect_name(session) == "postgresql":
+        return cast(
+            "ColumnElement[bool]",
+            column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type))),
+        )
+    return cast("ColumnElement[bool]", column.in_(values))

@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import BindParameter, Table, bindparam, delete, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
 
 from storage.models import User, Vote, utcnow
-from storage.upsert import affected_rows, dialect_name, insert_for, insert_in
+from storage.upsert import affected_rows, among, dialect_name, insert_for, insert_in
 
 
 async def get_vote(session: AsyncSession, *, claim_id: int, user_id: int) -> str | None:
@@ -117,13 +118,31 @@ async def tally(session: AsyncSession, *, claim_id: int) -> dict[str, int]:
 
 async def voters(session: AsyncSession, *, claim_id: int) -> list[tuple[int, str, str]]:
     """(user id, display name, rating) of everyone who voted on a claim, in vote order."""
+    return (await voters_of(session, claim_ids=[claim_id])).get(claim_id, [])
+
+
+async def voters_of(
+    session: AsyncSession, *, claim_ids: Sequence[int]
+) -> dict[int, list[tuple[int, str, str]]]:
+    """`voters` of several claims in one query; a claim without votes is left out."""
+    found: dict[int, list[tuple[int, str, str]]] = {}
+    if not claim_ids:
+        return found
     rows = await session.execute(
-        select(Vote.user_id, User.first_name, User.username, Vote.rating)
+        sa_select(
+            col(Vote.claim_id),
+            col(Vote.user_id),
+            col(User.first_name),
+            col(User.username),
+            col(Vote.rating),
+        )
         .join(User, col(User.id) == col(Vote.user_id), isouter=True)
-        .where(Vote.claim_id == claim_id)
+        .where(among(session, col(Vote.claim_id), claim_ids))
         .order_by(col(Vote.created_at), col(Vote.id))
     )
-    return [(uid, first or username or str(uid), rating) for uid, first, username, rating in rows]
+    for claim_id, uid, first, username, rating in rows:
+        found.setdefault(claim_id, []).append((uid, first or username or str(uid), rating))
+    return found
 
 
 async def voted_on(session: AsyncSession, *, user_id: int, claim_ids: Sequence[int]) -> set[int]:

@@ -237,9 +237,14 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
             )
         )
     # aiohttp under python-telegram-bot's request interface (bot/app/http.py: a fifth of the CPU
-    # of its default HTTPXRequest per call).
+    # of its default HTTPXRequest per call). A connection for every update applied at once: each
+    # makes its calls (getChatMember, the answer) one after another, and with fewer connections
+    # the calls of a burst of first presses queued in the client (docs/performance.md, session 12).
     builder = builder.request(
-        request or AiohttpRequest(connection_pool_size=16, read_timeout=15, write_timeout=15)
+        request
+        or AiohttpRequest(
+            connection_pool_size=settings.updates_at_once, read_timeout=15, write_timeout=15
+        )
     )
     builder = builder.get_updates_request(
         AiohttpRequest(connection_pool_size=1, read_timeout=settings.poll_timeout + 10)

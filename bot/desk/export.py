@@ -24,6 +24,7 @@ from bot.desk.people import display_name
 from bot.i18n import N_
 from storage import export as export_q
 from storage import imports as import_q
+from storage import notes as note_q
 from storage import teams as team_q
 from storage.db import Database
 from storage.models import (
@@ -326,7 +327,7 @@ async def _pages(
                 page["history"] = await export_q.histories(session, claim_ids=ids)
                 page["matches"] = await export_q.matches_of(session, claim_ids=ids)
             elif not verdicts_only:
-                page["note_counts"] = await export_q.note_counts(session, claim_ids=ids)
+                page["note_counts"] = await note_q.note_counts(session, claim_ids=ids)
         if not rows:
             return
         yield rows, page
