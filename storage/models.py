@@ -351,10 +351,19 @@ class CachedExtraction(SQLModel, table=True):
 
 
 class QueueCount(SQLModel, table=True):
-    """Claims per status per team, kept by the database as claims move (for a fast /status)."""
+    """Claims per status per team, kept by the database as claims move (for a fast /status).
+
+    A team's count of a status is the sum over its slots (storage.queue COUNT_SLOTS): each
+    transaction adds to one slot, so status moves of a team's claims at the same moment do not
+    all queue on one row's lock until their commits.
+    """
 
     team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
     status: str = Field(primary_key=True)
+    slot: int = Field(
+        default=0,
+        sa_column=sa.Column(sa.Integer(), primary_key=True, nullable=False, server_default="0"),
+    )
     count: int = 0
 
 

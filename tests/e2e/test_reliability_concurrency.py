@@ -16,6 +16,7 @@ from bot.app.factory import running_bot
 from bot.app.pump import wait_until_drained
 from bot.sandbox import Sandbox
 from storage import claims as claim_q
+from storage import queue as queue_q
 from storage.db import Database
 from storage.models import Article, Claim, StatusChange, Team
 from tests.conftest import bot_settings
@@ -117,6 +118,8 @@ async def test_opposite_status_moves_at_the_same_moment_do_not_deadlock(
                 await asyncio.wait_for(meeting.wait(), timeout=1.0)
 
     monkeypatch.setattr(claim_q, "bump_count", bump_then_meet)
+    # Both on the same count rows: with a slot each (storage.queue) they could not meet there.
+    monkeypatch.setattr(queue_q, "COUNT_SLOTS", 1)
 
     async def move(claim_id: int, to_status: str) -> None:
         async with db.write() as session:

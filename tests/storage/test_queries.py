@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+
+from sqlalchemy import distinct, func, select
 
 from storage import articles as article_q
 from storage import claims as claim_q
@@ -11,7 +14,7 @@ from storage import queue as queue_q
 from storage import teams as team_q
 from storage import votes as vote_q
 from storage.db import Database
-from storage.models import ClaimStatus, utcnow
+from storage.models import ClaimStatus, QueueCount, utcnow
 
 
 def claim_rows(count: int) -> list[dict[str, object]]:
@@ -68,6 +71,33 @@ async def test_queue_page_pages_unsettled_claims_oldest_first(db: Database) -> N
     assert [c.id for c in first] == ids[1:11] and more
     assert [c.id for c in second] == ids[11:] and not more_after
     assert total == 11
+
+
+async def test_counts_stay_exact_when_a_team_s_claims_move_at_the_same_moment(
+    db: Database,
+) -> None:
+    """Each transaction adds to one of the team's count slots; /status sums them."""
+    team_id, ids = await team_with_claims(db, -1, 40)
+
+    async def move(claim_id: int, to_status: str) -> None:
+        async with db.write() as session:
+            claim = await claim_q.get_claim(session, claim_id=claim_id, for_update=True)
+            assert claim is not None
+            await claim_q.change_status(session, claim=claim, to_status=to_status, user_id=1)
+
+    await asyncio.gather(*(move(i, ClaimStatus.IN_REVIEW) for i in ids))
+    await asyncio.gather(*(move(i, ClaimStatus.FALSE) for i in ids[:15]))
+    async with db.read() as session:
+        counts = await queue_q.status_counts(session, team_id=team_id)
+        unsettled = await queue_q.count_unsettled(session, team_id=team_id)
+        slots = (
+            await session.execute(
+                select(func.count(distinct(QueueCount.slot))).where(QueueCount.team_id == team_id)
+            )
+        ).scalar_one()
+    assert counts == {ClaimStatus.IN_REVIEW: 25, ClaimStatus.FALSE: 15}
+    assert unsettled == 25
+    assert slots > 1  # the moves were spread over slots, and the sums read across them
 
 
 async def test_status_queries_follow_votes_and_verdicts(db: Database) -> None:
