@@ -367,6 +367,16 @@ class QueueCount(SQLModel, table=True):
     count: int = 0
 
 
+class FleetPace(SQLModel, table=True):
+    """The next free turn for a message of the bot, shared by every process (storage.pace).
+
+    One row; `next_at` is in seconds since the epoch, by the database's clock.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    next_at: float = Field(sa_column=sa.Column(sa.Float(), nullable=False))
+
+
 class ProgressMessage(SQLModel, table=True):
     """The "Got it — reading…" message an update sent, so a redelivered update edits it again.
 

@@ -22,7 +22,7 @@ from bot.app.config import Settings, check_token
 from bot.app.http import AiohttpRequest
 from bot.app.notifier import Notifier
 from bot.app.pump import UpdatePump
-from bot.app.ratelimit import TelegramLimits
+from bot.app.ratelimit import SharedPace, TelegramLimits
 from bot.desk.desk import Desk
 from bot.desk.export import Exports
 from bot.desk.imports import Imports
@@ -49,6 +49,7 @@ from handlers.cards import CardPublisher
 from handlers.context import BotData, DeskApplication, DeskContext, Services
 from handlers.editors import EditorCheck
 from handlers.membership import TelegramMembers
+from storage import pace as pace_q
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -250,7 +251,15 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         AiohttpRequest(connection_pool_size=1, read_timeout=settings.poll_timeout + 10)
     )
     application = builder.build()
-    application.bot_data.services = build_services(settings, application)
+    services = application.bot_data.services = build_services(settings, application)
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, TelegramLimits) and not services.db.is_sqlite:
+        # Telegram's overall limit counts the bot, not a process: on PostgreSQL, where several
+        # processes can share the work, every message also books a turn in the database.
+        engine = services.db.engine
+        limiter.shared = SharedPace(
+            lambda gap: pace_q.book_turn(engine, gap=gap), per_second=settings.messages_per_second
+        )
     handlers.register(application)
     return application
 

@@ -21,8 +21,10 @@ that checks a voter waits behind the group's card edits (a vote answered seconds
   group's messages for the time it asks (a private chat's call alone waits), then the call is
   tried again (up to `max_retries` times); other groups go on.
 
-The windows are per process: two bot processes posting into one group share Telegram's limit
-but not these windows (docs/reliability.md).
+The windows are per process. On PostgreSQL the overall limit is also kept across processes
+(`SharedPace`): every message books a turn in the database, turns a little over 1/30 s apart,
+so two processes together stay under Telegram's overall limit. Two processes posting into one
+group still share Telegram's per-group limit but not these windows (docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import contextlib
 import logging
 import time
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -45,6 +47,11 @@ log = logging.getLogger(__name__)
 
 GROUP_PER_MINUTE = 20
 OVERALL_PER_SECOND = 30
+# Shared turns are spaced for this many fewer messages a second than the overall limit: Telegram
+# counts a message when it arrives, and arrivals jitter by some milliseconds around their turns.
+SHARED_MARGIN = 2
+# A booking that takes longer than this (a database in trouble) lets the message go unpaced.
+SHARED_TIMEOUT = 1.0
 # Methods whose call puts a new message into a chat or changes one that is there.
 PACED_PREFIXES = ("send", "edit")
 PACED = frozenset({"copyMessage", "copyMessages", "forwardMessage", "forwardMessages", "stopPoll"})
@@ -134,6 +141,43 @@ class Event:
         self.at = at
 
 
+class SharedPace:
+    """Turns for the messages of every bot process on one database (storage.pace).
+
+    `book(gap)` books the next free turn and says how long to wait for it. A message waits for
+    its turn after this process's own windows let it through. If the booking fails or takes
+    longer than `timeout`, the message goes without a turn (said in the log, once a minute):
+    the process's own windows still keep it within Telegram's limits on its own.
+    """
+
+    def __init__(
+        self,
+        book: Callable[[float], Awaitable[float]],
+        *,
+        per_second: int = OVERALL_PER_SECOND,
+        timeout: float = SHARED_TIMEOUT,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.book = book
+        self.gap = 1.0 / max(1, per_second - SHARED_MARGIN)
+        self.timeout = timeout
+        self.clock = clock
+        self._warned_at: float | None = None
+
+    async def wait_turn(self) -> None:
+        """Book a turn and wait for it."""
+        try:
+            wait = await asyncio.wait_for(self.book(self.gap), self.timeout)
+        except Exception as error:  # a database in trouble must not stop the bot's messages
+            now = self.clock()
+            if self._warned_at is None or now - self._warned_at >= 60:
+                self._warned_at = now
+                log.warning("Could not book a shared turn for a message (%r); sending it", error)
+            return
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+
 @dataclass(frozen=True)
 class Pace:
     """How one call is paced (python-telegram-bot's `rate_limit_args` of any bot method).
@@ -168,6 +212,8 @@ class TelegramLimits(BaseRateLimiter[Pace | int]):
         # Card refreshes leave a quarter of a group's minute to the rest (replies, summaries).
         self.reserve = group_per_minute // 4
         self._edits: dict[object, _Newest] = {}  # (chat, message) → its newest waiting edit
+        # Turns shared with the bot's other processes (set by the app factory on PostgreSQL).
+        self.shared: SharedPace | None = None
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -218,6 +264,8 @@ class TelegramLimits(BaseRateLimiter[Pace | int]):
                     if counted is None:
                         return True  # superseded by a newer edit of the same message
                 overall = await self.overall.take()
+                if self.shared is not None:
+                    await self.shared.wait_turn()
                 try:
                     try:
                         return await callback(*args, **kwargs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -16,23 +16,12 @@ from sqlalchemy import select
 from bot.app.pump import wait_until_drained
 from storage.db import Database
 from storage.models import Notification, StatusChange
-from tests.conftest import fresh_database_url
 from tests.utils import load
 from tests.utils.processes import Processes, SandboxControl
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 MEMBERS = 50
-
-
-@pytest.fixture
-async def shared_pg(tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh, migrated PostgreSQL database for both workers."""
-    async with fresh_database_url("postgresql", tmp_path) as url:
-        db = Database(url)
-        await db.upgrade()  # once, before two processes would race to migrate it
-        await db.dispose()
-        yield url
 
 
 async def test_two_workers_share_the_store_and_count_every_vote_once(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.app.ratelimit import BACKGROUND, TelegramLimits, Window, paced
+from bot.app.ratelimit import BACKGROUND, SharedPace, TelegramLimits, Window, paced
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -171,3 +171,49 @@ async def test_a_429_in_one_group_holds_that_group_only() -> None:
     held.cancel()
     with pytest.raises(asyncio.CancelledError):
         await held
+
+
+async def test_a_message_waits_for_its_shared_turn_and_reads_book_none() -> None:
+    """SharedPace: every message of the fleet books a turn; reads and answers never do."""
+    booked: list[float] = []
+    api = Calls()
+
+    async def book(gap: float) -> float:
+        booked.append(gap)
+        return 0.2 if len(booked) == 2 else 0.0  # the second message's turn is 0.2 s away
+
+    limits = TelegramLimits(group_per_minute=20, overall_per_second=30)
+    limits.shared = SharedPace(book, per_second=30)
+    started = time.monotonic()
+    await _call(limits, "sendMessage", GROUP, api)
+    first = time.monotonic()
+    await _call(limits, "editMessageText", PRIVATE, api)
+    second = time.monotonic()
+    await _call(limits, "getChatMember", GROUP, api)
+    await _call(limits, "answerCallbackQuery", PRIVATE, api)
+    assert api.made == 4 and booked == [pytest.approx(1 / 28)] * 2
+    assert first - started < 0.15 and second - first >= 0.2 - 0.005
+
+
+async def test_a_message_goes_out_when_its_turn_cannot_be_booked(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A database in trouble never stops the bot's messages: it says so, once a minute."""
+    api = Calls()
+
+    async def broken(gap: float) -> float:
+        raise ConnectionRefusedError("the database is down")
+
+    async def stuck(gap: float) -> float:
+        await asyncio.Event().wait()
+        return 0.0
+
+    limits = TelegramLimits(group_per_minute=20, overall_per_second=30)
+    limits.shared = SharedPace(broken, per_second=30)
+    for _ in range(3):
+        await _call(limits, "sendMessage", GROUP, api)
+    limits.shared = SharedPace(stuck, per_second=30, timeout=0.1)
+    await asyncio.wait_for(_call(limits, "sendMessage", GROUP, api), 5)
+    assert api.made == 4
+    warned = [r for r in caplog.records if "shared turn" in r.getMessage()]
+    assert len(warned) == 2  # once for the broken pace (not three times), once for the stuck one
