@@ -116,6 +116,14 @@ class Database:
             glancer = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._glancer = async_sessionmaker(glancer, expire_on_commit=False)
         self._writer = async_sessionmaker(writer, expire_on_commit=False)
+        # PostgreSQL: two connections of their own for single statements outside any transaction
+        # (a message's shared turn, storage/pace.py), which must not wait behind a busy pool.
+        self.solo: AsyncEngine | None = None
+        if not self.is_sqlite:
+            self.solo = create_async_engine(
+                url, echo=echo, pool_size=2, max_overflow=0, isolation_level="AUTOCOMMIT"
+            )
+            _ping_when_idle(self.solo, ping_after_idle)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -201,6 +209,8 @@ class Database:
         await self.engine.dispose()
         if self._read_engine is not self.engine:
             await self._read_engine.dispose()
+        if self.solo is not None:
+            await self.solo.dispose()
 
 
 class UnitOfWork:

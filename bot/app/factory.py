@@ -253,10 +253,10 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     application = builder.build()
     services = application.bot_data.services = build_services(settings, application)
     limiter = application.bot.rate_limiter
-    if isinstance(limiter, TelegramLimits) and not services.db.is_sqlite:
+    engine = services.db.solo
+    if isinstance(limiter, TelegramLimits) and engine is not None:
         # Telegram's overall limit counts the bot, not a process: on PostgreSQL, where several
         # processes can share the work, every message also books a turn in the database.
-        engine = services.db.engine
         limiter.shared = SharedPace(
             lambda gap: pace_q.book_turn(engine, gap=gap), per_second=settings.messages_per_second
         )
