@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import BindParameter, Table, bindparam, delete, func
+from sqlalchemy import BindParameter, Table, bindparam, delete, func, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col, select
@@ -75,6 +75,32 @@ _WITHDRAW = delete(VOTES).where(
     VOTES.c.claim_id == bindparam("claim_id"), VOTES.c.user_id == bindparam("user_id")
 )
 _UPSERTS = {dialect: _upsert(dialect) for dialect in ("sqlite", "postgresql")}
+# A press in one round trip on PostgreSQL: the claim's votes as they were, and the write (the
+# member's vote withdrawn when it is the rating pressed, else given or replaced). Every part of
+# the statement sees the votes as they were, so exactly one of the two writes happens. SQLite
+# takes the same two steps as two statements (on the loop's thread, no round trip to save).
+_PRESS_ON_POSTGRESQL = text(
+    """
+    WITH before AS (
+        SELECT user_id, rating FROM vote WHERE claim_id = CAST(:claim_id AS INTEGER)
+    ), withdrawn AS (
+        DELETE FROM vote
+        WHERE claim_id = CAST(:claim_id AS INTEGER) AND user_id = CAST(:user_id AS BIGINT)
+            AND rating = CAST(:rating AS VARCHAR)
+    ), given AS (
+        INSERT INTO vote (claim_id, user_id, rating, created_at, updated_at)
+        SELECT CAST(:claim_id AS INTEGER), CAST(:user_id AS BIGINT), CAST(:rating AS VARCHAR),
+            CAST(:now AS TIMESTAMPTZ), CAST(:now AS TIMESTAMPTZ)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM before
+            WHERE user_id = CAST(:user_id AS BIGINT) AND rating = CAST(:rating AS VARCHAR)
+        )
+        ON CONFLICT (claim_id, user_id)
+        DO UPDATE SET rating = EXCLUDED.rating, updated_at = EXCLUDED.updated_at
+    )
+    SELECT user_id, rating FROM before
+    """
+)
 
 
 async def press_rating(
@@ -83,11 +109,17 @@ async def press_rating(
     """A press of a rating button: record it, replace the member's other rating, or withdraw it
     when it is the one they gave. Returns what it did and the claim's tally after it.
 
-    Two statements: the claim's votes (the member's own and the tally at once; a claim has one
-    vote per member) and the write. The caller holds the claim (its row lock on PostgreSQL,
-    SQLite's write lock), so no other press on the claim can come in between.
+    The claim's votes (the member's own and the tally at once; a claim has one vote per member)
+    and the write: one statement on PostgreSQL, two on SQLite. The caller holds the claim (its
+    row lock on PostgreSQL, SQLite's write lock), so no other press on the claim can come in
+    between.
     """
-    rows = await session.execute(_VOTES_OF_CLAIM, {"claim_id": claim_id})
+    dialect = dialect_name(session)
+    values = {"claim_id": claim_id, "user_id": user_id, "rating": rating, "now": utcnow()}
+    if dialect == "postgresql":
+        rows = await session.execute(_PRESS_ON_POSTGRESQL, values)
+    else:
+        rows = await session.execute(_VOTES_OF_CLAIM, {"claim_id": claim_id})
     tally: dict[str, int] = {}
     previous: str | None = None
     for voter, given in rows.all():
@@ -96,11 +128,12 @@ async def press_rating(
             previous = given
     action: RatingChange
     if previous == rating:
-        await session.execute(_WITHDRAW, {"claim_id": claim_id, "user_id": user_id})
+        if dialect != "postgresql":
+            await session.execute(_WITHDRAW, {"claim_id": claim_id, "user_id": user_id})
         action = "withdrawn"
     else:
-        values = {"claim_id": claim_id, "user_id": user_id, "rating": rating, "now": utcnow()}
-        await session.execute(_UPSERTS[dialect_name(session)], values)
+        if dialect != "postgresql":
+            await session.execute(_UPSERTS[dialect], values)
         action = "changed" if previous else "voted"
         tally[rating] = tally.get(rating, 0) + 1
     if previous is not None:
