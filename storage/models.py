@@ -368,13 +368,16 @@ class QueueCount(SQLModel, table=True):
 
 
 class FleetPace(SQLModel, table=True):
-    """The next free turn for a message of the bot, shared by every process (storage.pace).
+    """The turns of the bot's latest messages, shared by every process (storage.pace).
 
-    One row; `next_at` is in seconds since the epoch, by the database's clock.
+    One row; `turns` are in seconds since the epoch, by the database's clock, oldest first.
+    PostgreSQL only (an array); a bot on SQLite runs as one process and never reads it.
     """
 
     id: int = Field(default=1, primary_key=True)
-    next_at: float = Field(sa_column=sa.Column(sa.Float(), nullable=False))
+    turns: list[float] = Field(
+        sa_column=sa.Column(sa.ARRAY(sa.Float()).with_variant(sa.JSON(), "sqlite"), nullable=False)
+    )
 
 
 class ProgressMessage(SQLModel, table=True):

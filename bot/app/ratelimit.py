@@ -22,8 +22,8 @@ that checks a voter waits behind the group's card edits (a vote answered seconds
   tried again (up to `max_retries` times); other groups go on.
 
 The windows are per process. On PostgreSQL the overall limit is also kept across processes
-(`SharedPace`): every message books a turn in the database, turns a little over 1/30 s apart,
-so two processes together stay under Telegram's overall limit. Two processes posting into one
+(`SharedPace`): every message books a turn in the database, at most 29 in any 1.05 s, so two
+processes together stay under Telegram's overall limit. Two processes posting into one
 group still share Telegram's per-group limit but not these windows (docs/reliability.md).
 """
 
@@ -47,9 +47,10 @@ log = logging.getLogger(__name__)
 
 GROUP_PER_MINUTE = 20
 OVERALL_PER_SECOND = 30
-# Shared turns are spaced for this many fewer messages a second than the overall limit: Telegram
-# counts a message when it arrives, and arrivals jitter by some milliseconds around their turns.
-SHARED_MARGIN = 2
+# Shared turns: one fewer than the overall limit in a window a little longer than a second, as
+# Telegram counts a message when it arrives, and arrivals jitter some milliseconds around turns.
+SHARED_MARGIN = 1
+SHARED_WINDOW = 1.05
 # A booking that takes longer than this (a database in trouble) lets the message go unpaced.
 SHARED_TIMEOUT = 1.0
 # Methods whose call puts a new message into a chat or changes one that is there.
@@ -144,22 +145,23 @@ class Event:
 class SharedPace:
     """Turns for the messages of every bot process on one database (storage.pace).
 
-    `book(gap)` books the next free turn and says how long to wait for it. A message waits for
-    its turn after this process's own windows let it through. If the booking fails or takes
+    `book(size, window)` books a turn, at most `size` in any `window` seconds for all the
+    processes, and says how long to wait for it. A message waits for its turn after this
+    process's own windows let it through. If the booking fails or takes
     longer than `timeout`, the message goes without a turn (said in the log, once a minute):
     the process's own windows still keep it within Telegram's limits on its own.
     """
 
     def __init__(
         self,
-        book: Callable[[float], Awaitable[float]],
+        book: Callable[[int, float], Awaitable[float]],
         *,
         per_second: int = OVERALL_PER_SECOND,
         timeout: float = SHARED_TIMEOUT,
         clock: Clock = time.monotonic,
     ) -> None:
         self.book = book
-        self.gap = 1.0 / max(1, per_second - SHARED_MARGIN)
+        self.size = max(1, per_second - SHARED_MARGIN)
         self.timeout = timeout
         self.clock = clock
         self._warned_at: float | None = None
@@ -167,7 +169,7 @@ class SharedPace:
     async def wait_turn(self) -> None:
         """Book a turn and wait for it."""
         try:
-            wait = await asyncio.wait_for(self.book(self.gap), self.timeout)
+            wait = await asyncio.wait_for(self.book(self.size, SHARED_WINDOW), self.timeout)
         except Exception as error:  # a database in trouble must not stop the bot's messages
             now = self.clock()
             if self._warned_at is None or now - self._warned_at >= 60:

@@ -6,7 +6,8 @@ Create Date: 2026-12-07 15:20:00
 
 Telegram's overall limit (about 30 messages a second) counts the bot, not a process: two
 processes, each keeping to it on its own, sent 60 messages in one second of the load run.
-`fleetpace` holds the next free turn; each message books one (storage/pace.py).
+`fleetpace` holds the turns of the bot's latest messages; each message books one
+(storage/pace.py). An array on PostgreSQL; JSON on SQLite, where it is never used.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def upgrade() -> None:
     op.create_table(
         "fleetpace",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("next_at", sa.Float(), nullable=False),
+        sa.Column("turns", sa.ARRAY(sa.Float()).with_variant(sa.JSON(), "sqlite"), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
 

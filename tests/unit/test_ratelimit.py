@@ -175,11 +175,11 @@ async def test_a_429_in_one_group_holds_that_group_only() -> None:
 
 async def test_a_message_waits_for_its_shared_turn_and_reads_book_none() -> None:
     """SharedPace: every message of the fleet books a turn; reads and answers never do."""
-    booked: list[float] = []
+    booked: list[tuple[int, float]] = []
     api = Calls()
 
-    async def book(gap: float) -> float:
-        booked.append(gap)
+    async def book(size: int, window: float) -> float:
+        booked.append((size, window))
         return 0.2 if len(booked) == 2 else 0.0  # the second message's turn is 0.2 s away
 
     limits = TelegramLimits(group_per_minute=20, overall_per_second=30)
@@ -191,7 +191,7 @@ async def test_a_message_waits_for_its_shared_turn_and_reads_book_none() -> None
     second = time.monotonic()
     await _call(limits, "getChatMember", GROUP, api)
     await _call(limits, "answerCallbackQuery", PRIVATE, api)
-    assert api.made == 4 and booked == [pytest.approx(1 / 28)] * 2
+    assert api.made == 4 and booked == [(29, 1.05)] * 2
     assert first - started < 0.15 and second - first >= 0.2 - 0.005
 
 
@@ -201,10 +201,10 @@ async def test_a_message_goes_out_when_its_turn_cannot_be_booked(
     """A database in trouble never stops the bot's messages: it says so, once a minute."""
     api = Calls()
 
-    async def broken(gap: float) -> float:
+    async def broken(size: int, window: float) -> float:
         raise ConnectionRefusedError("the database is down")
 
-    async def stuck(gap: float) -> float:
+    async def stuck(size: int, window: float) -> float:
         await asyncio.Event().wait()
         return 0.0
 
