@@ -257,9 +257,11 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     if isinstance(limiter, TelegramLimits) and engine is not None:
         # Telegram's overall limit counts the bot, not a process: on PostgreSQL, where several
         # processes can share the work, every message also books a turn in the database.
-        limiter.shared = SharedPace(
-            lambda size, window: pace_q.book_turn(engine, size=size, window=window),
-            per_second=settings.messages_per_second,
+        limiter.share(
+            SharedPace(
+                lambda size, window: pace_q.book_turn(engine, size=size, window=window),
+                per_second=settings.messages_per_second,
+            )
         )
     handlers.register(application)
     return application

@@ -214,8 +214,16 @@ class TelegramLimits(BaseRateLimiter[Pace | int]):
         # Card refreshes leave a quarter of a group's minute to the rest (replies, summaries).
         self.reserve = group_per_minute // 4
         self._edits: dict[object, _Newest] = {}  # (chat, message) → its newest waiting edit
-        # Turns shared with the bot's other processes (set by the app factory on PostgreSQL).
+        # Turns shared with the bot's other processes (`share`: the app factory on PostgreSQL).
         self.shared: SharedPace | None = None
+
+    def share(self, pace: SharedPace) -> None:
+        """Book a shared turn for every message, and keep this process's own second to the
+        turns' size: its window counts the messages as they went (a turn is when one may go,
+        and a busy loop sends some late, together), so with the shared turns alone a second
+        held 31 in the load run; one place is left for a message of another process."""
+        self.shared = pace
+        self.overall.limit = min(self.overall.limit, pace.size)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -243,13 +243,7 @@ class CardViews:
             ids = list(self._wanted)[: self.batch]
             waiting = {claim_id: self._wanted.pop(claim_id) for claim_id in ids}
             try:
-                found = await self.views.claim_views(ids)
-            except Exception as error:  # each asker gets the failure, as with a read of its own
-                for futures in waiting.values():
-                    for future in futures:
-                        if not future.done():
-                            future.set_exception(error)
-                continue
+                found = await self._read(ids)
             except BaseException:  # cancelled (shut down): the askers are cancelled too
                 for futures in [*waiting.values(), *self._wanted.values()]:
                     for future in futures:
@@ -257,9 +251,30 @@ class CardViews:
                 self._wanted.clear()
                 raise
             for claim_id, futures in waiting.items():
+                outcome = found.get(claim_id)
                 for future in futures:
-                    if not future.done():
-                        future.set_result(found.get(claim_id))
+                    if future.done():
+                        continue
+                    if isinstance(outcome, Exception):
+                        future.set_exception(outcome)
+                    else:
+                        future.set_result(outcome)
+
+    async def _read(self, ids: list[int]) -> dict[int, ClaimView | Exception]:
+        """The views of a batch; if the batch fails, each card is read on its own, so that one
+        card that cannot be read (its failure goes to its askers alone) spoils no other."""
+        try:
+            return dict(await self.views.claim_views(ids))
+        except Exception as error:
+            if len(ids) == 1:
+                return {ids[0]: error}
+        found: dict[int, ClaimView | Exception] = {}
+        for claim_id in ids:
+            try:
+                found.update(await self.views.claim_views([claim_id]))
+            except Exception as error:
+                found[claim_id] = error
+        return found
 
     async def close(self) -> None:
         """Stop reading (at shutdown, after the last edits)."""

@@ -91,3 +91,35 @@ async def test_cards_refreshed_together_are_read_in_one_batch_each_with_its_own_
     assert [(await first).claim.id, (await second).claim.id] == [claims[0].id, claims[1].id]
     assert reads[1:] in ([1, 1], [2])
     await batched.close()
+
+
+async def test_a_card_that_cannot_be_read_spoils_no_other_card_of_its_batch(
+    db: Database,
+) -> None:
+    async with db.write() as session:
+        team = await team_q.ensure_team(session, chat_id=-7, title="Desk", chat_type="group")
+        article = await article_q.add_article(session, team_id=team.id, text="t", text_hash="h")
+        claims = await claim_q.add_claims(
+            session, team_id=team.id, article_id=article.id,
+            claims=[{"text": f"Claim {i}", "quote": "q", "claimant": None, "score": 0.9,
+                     "start": 0, "end": 1} for i in range(5)],
+        )  # fmt: skip
+    views = Views(db)
+    real = views.claim_views
+    broken = claims[2].id
+
+    async def failing(ids: list[int]) -> dict[int, object]:
+        if broken in ids:
+            raise RuntimeError("a card that cannot be read")
+        return await real(ids)
+
+    views.claim_views = failing  # type: ignore[method-assign]
+    batched = CardViews(views)
+    found = await asyncio.wait_for(
+        asyncio.gather(*(batched.view(c.id) for c in claims), return_exceptions=True), 20
+    )
+    await batched.close()
+    assert isinstance(found[2], RuntimeError)
+    assert [v.claim.id for i, v in enumerate(found) if i != 2] == [
+        c.id for i, c in enumerate(claims) if i != 2
+    ]

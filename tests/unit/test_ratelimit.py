@@ -183,7 +183,8 @@ async def test_a_message_waits_for_its_shared_turn_and_reads_book_none() -> None
         return 0.2 if len(booked) == 2 else 0.0  # the second message's turn is 0.2 s away
 
     limits = TelegramLimits(group_per_minute=20, overall_per_second=30)
-    limits.shared = SharedPace(book, per_second=30)
+    limits.share(SharedPace(book, per_second=30))
+    assert limits.overall.limit == 29  # one place in its own second for another process
     started = time.monotonic()
     await _call(limits, "sendMessage", GROUP, api)
     first = time.monotonic()
