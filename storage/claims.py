@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from storage.models import (
@@ -20,9 +21,9 @@ from storage.models import (
     utcnow,
 )
 from storage.notifications import status_moved
-from storage.queue import bump_count
+from storage.queue import bump_count, count_slot
 from storage.requests import count_new_claims
-from storage.upsert import among
+from storage.upsert import among, dialect_name
 
 
 async def add_claims(
@@ -75,6 +76,29 @@ async def claims_of_article(session: AsyncSession, *, article_id: int) -> list[C
     return list(rows.scalars())
 
 
+# A status move in one statement on PostgreSQL: the claim's new status, its history entry, and
+# the team's two counts in one multi-row upsert, whose rows are taken in the order given.
+_MOVE_ON_POSTGRESQL = text(
+    """
+    WITH moved AS (
+        UPDATE claim SET status = CAST(:to AS VARCHAR),
+            status_changed_at = CAST(:now AS TIMESTAMPTZ)
+        WHERE id = CAST(:claim_id AS INTEGER)
+    ), logged AS (
+        INSERT INTO statuschange (claim_id, user_id, from_status, to_status, reason, created_at)
+        VALUES (CAST(:claim_id AS INTEGER), CAST(:user_id AS BIGINT), CAST(:from AS VARCHAR),
+            CAST(:to AS VARCHAR), CAST(:reason AS VARCHAR), CAST(:now AS TIMESTAMPTZ))
+    )
+    INSERT INTO queuecount (team_id, status, slot, count)
+    VALUES (CAST(:team_id AS INTEGER), CAST(:first AS VARCHAR), CAST(:slot AS INTEGER),
+            CAST(:first_delta AS INTEGER)),
+        (CAST(:team_id AS INTEGER), CAST(:second AS VARCHAR), CAST(:slot AS INTEGER),
+            CAST(:second_delta AS INTEGER))
+    ON CONFLICT (team_id, status, slot) DO UPDATE SET count = queuecount.count + EXCLUDED.count
+    """
+)
+
+
 async def change_status(
     session: AsyncSession,
     *,
@@ -114,12 +138,26 @@ async def change_status(
     )
     # Always lock the two count rows in the same (alphabetical) order: two claims moving in
     # opposite directions at once (open→in_review, in_review→open) would otherwise deadlock.
-    for status, delta in sorted([(claim.status, -1), (to_status, 1)]):
-        await bump_count(session, team_id=claim.team_id, status=status, delta=delta)
+    bumps = sorted([(claim.status, -1), (to_status, 1)])
     before = claim.status
-    claim.status = to_status
-    claim.status_changed_at = now
-    session.add_all([claim, entry])
+    if dialect_name(session) == "postgresql":
+        # One round trip: the claim, its history and both counts (the rows in `bumps` order).
+        await session.execute(
+            _MOVE_ON_POSTGRESQL,
+            {"claim_id": entry.claim_id, "user_id": user_id, "from": before, "to": to_status,
+             "reason": reason, "now": now, "team_id": claim.team_id,
+             "slot": count_slot(session), "first": bumps[0][0], "first_delta": bumps[0][1],
+             "second": bumps[1][0], "second_delta": bumps[1][1]},
+        )  # fmt: skip
+        set_committed_value(claim, "status", to_status)
+        set_committed_value(claim, "status_changed_at", now)
+        session.add(claim)  # for what else the caller changed on it (locked, assignee)
+    else:
+        for status, delta in bumps:
+            await bump_count(session, team_id=claim.team_id, status=status, delta=delta)
+        claim.status = to_status
+        claim.status_changed_at = now
+        session.add_all([claim, entry])
     await status_moved(session, claim=claim, from_status=before)  # verdicts to tell (issue 16)
     return entry
 

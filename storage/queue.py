@@ -42,14 +42,19 @@ def _bump_in(dialect: str) -> Any:
 _BUMPS = {dialect: _bump_in(dialect) for dialect in ("sqlite", "postgresql")}
 
 
+def count_slot(session: AsyncSession) -> int:
+    """The count slot this session's transaction adds to (chosen at random, then kept)."""
+    slot: int = session.info.setdefault(_SLOT, random.randrange(COUNT_SLOTS))
+    return slot
+
+
 async def bump_count(session: AsyncSession, *, team_id: int, status: str, delta: int) -> None:
     """Add `delta` to a team's count of claims in `status`, atomically in the database.
 
     Every bump of one transaction goes to the same slot: its rows are then taken in the order
     its callers take statuses (change_status sorts them), as with one row per status.
     """
-    slot = session.info.setdefault(_SLOT, random.randrange(COUNT_SLOTS))
-    values = {"team_id": team_id, "status": status, "slot": slot, "delta": delta}
+    values = {"team_id": team_id, "status": status, "slot": count_slot(session), "delta": delta}
     await session.execute(_BUMPS[dialect_name(session)], values)
 
 

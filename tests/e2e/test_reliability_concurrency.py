@@ -4,13 +4,12 @@ no "database is locked" reaching anyone (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections import Counter
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.app.factory import running_bot
 from bot.app.pump import wait_until_drained
@@ -91,9 +90,17 @@ def _cards(sandbox: Sandbox, chat: object, count: int) -> list[object] | None:
 async def test_opposite_status_moves_at_the_same_moment_do_not_deadlock(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Regression: change_status once bumped the counts in (from, to) order and deadlocked."""
+    """Regression: change_status once bumped the counts in (from, to) order and deadlocked.
+
+    A third transaction holds the "in_review" count row. The move in_review → disputed queues
+    on it; then disputed → in_review starts. Taken in (from, to) order, the second takes the
+    "disputed" row and queues on "in_review" too; when the holder lets go, the first gets
+    "in_review" and waits for "disputed": a deadlock. In one order for both (alphabetical),
+    each waits while holding nothing the other needs.
+    """
     if db.is_sqlite:
         pytest.skip("SQLite runs one writer at a time: no row locks to deadlock on")
+    monkeypatch.setattr(queue_q, "COUNT_SLOTS", 1)  # both moves on the same two count rows
     team = Team(chat_id=-100777, title="Desk")
     async with db.write() as session:
         session.add(team)
@@ -106,24 +113,46 @@ async def test_opposite_status_moves_at_the_same_moment_do_not_deadlock(
             Claim(team_id=team.id, article_id=article.id, text="b", status="disputed"),
         ]
         session.add_all(claims)
-    # Both transactions take their first count row, then meet, then take the second: the order
-    # in which change_status takes the rows decides whether they can deadlock.
-    meeting = asyncio.Barrier(2)
-    real_bump = claim_q.bump_count
+        await session.flush()
+        for status in ("in_review", "disputed"):
+            await queue_q.bump_count(session, team_id=team.id, status=status, delta=1)
 
-    async def bump_then_meet(session: object, **kwargs: object) -> None:
-        await real_bump(session, **kwargs)
-        if kwargs["delta"] == -1:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(meeting.wait(), timeout=1.0)
+    async def waiting_on_locks() -> int:
+        async with db.read() as session:
+            return int(
+                (
+                    await session.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                            " AND datname = current_database()"
+                        )
+                    )
+                ).scalar_one()
+            )
 
-    monkeypatch.setattr(claim_q, "bump_count", bump_then_meet)
-    # Both on the same count rows: with a slot each (storage.queue) they could not meet there.
-    monkeypatch.setattr(queue_q, "COUNT_SLOTS", 1)
+    async def until_waiting(count: int) -> None:
+        for _ in range(500):  # a condition polled, at most 10 s
+            if await waiting_on_locks() >= count:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"fewer than {count} transactions waiting on a lock")
 
     async def move(claim_id: int, to_status: str) -> None:
         async with db.write() as session:
             claim = await claim_q.get_claim(session, claim_id=claim_id, for_update=True)
+            assert claim is not None
             await claim_q.change_status(session, claim=claim, to_status=to_status, user_id=1)
 
-    await asyncio.gather(move(claims[0].id, "disputed"), move(claims[1].id, "in_review"))
+    async with db.write() as holder:
+        await holder.execute(
+            text("SELECT 1 FROM queuecount WHERE team_id = :t AND status = 'in_review' FOR UPDATE"),
+            {"t": team.id},
+        )
+        first = asyncio.create_task(move(claims[0].id, "disputed"))
+        await until_waiting(1)
+        second = asyncio.create_task(move(claims[1].id, "in_review"))
+        await until_waiting(2)
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=30)
+    async with db.read() as session:
+        counts = await queue_q.status_counts(session, team_id=team.id)
+    assert counts == {"in_review": 1, "disputed": 1}
