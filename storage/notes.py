@@ -43,12 +43,6 @@ async def notes_of(session: AsyncSession, *, claim_id: int) -> list[Note]:
     return list(rows.scalars())
 
 
-async def note_count(session: AsyncSession, *, claim_id: int) -> int:
-    """How many notes a claim has."""
-    stmt = select(func.count()).select_from(Note).where(Note.claim_id == claim_id)
-    return int((await session.execute(stmt)).scalar_one())
-
-
 async def note_counts(session: AsyncSession, *, claim_ids: Sequence[int]) -> dict[int, int]:
     """How many notes each claim has (a claim without notes is left out)."""
     if not claim_ids:

@@ -48,7 +48,7 @@ RatingChange = Literal["voted", "changed", "withdrawn"]
 
 
 def _upsert(dialect: str) -> Any:
-    """The vote upsert of one dialect, with bound parameters: built once (`_UPSERTS`)."""
+    """The vote upsert of one dialect, with bound parameters: built once."""
     now: BindParameter[datetime] = bindparam("now")
     return (
         insert_in(dialect, VOTES)
@@ -74,7 +74,7 @@ _VOTES_OF_CLAIM = select(VOTES.c.user_id, VOTES.c.rating).where(
 _WITHDRAW = delete(VOTES).where(
     VOTES.c.claim_id == bindparam("claim_id"), VOTES.c.user_id == bindparam("user_id")
 )
-_UPSERTS = {dialect: _upsert(dialect) for dialect in ("sqlite", "postgresql")}
+_UPSERT_ON_SQLITE = _upsert("sqlite")  # PostgreSQL presses in one statement (below)
 # A press in one round trip on PostgreSQL: the claim's votes as they were, and the write (the
 # member's vote withdrawn when it is the rating pressed, else given or replaced). Every part of
 # the statement sees the votes as they were, so exactly one of the two writes happens. SQLite
@@ -133,7 +133,7 @@ async def press_rating(
         action = "withdrawn"
     else:
         if dialect != "postgresql":
-            await session.execute(_UPSERTS[dialect], values)
+            await session.execute(_UPSERT_ON_SQLITE, values)
         action = "changed" if previous else "voted"
         tally[rating] = tally.get(rating, 0) + 1
     if previous is not None:
@@ -149,15 +149,11 @@ async def tally(session: AsyncSession, *, claim_id: int) -> dict[str, int]:
     return {rating: count for rating, count in rows.all()}
 
 
-async def voters(session: AsyncSession, *, claim_id: int) -> list[tuple[int, str, str]]:
-    """(user id, display name, rating) of everyone who voted on a claim, in vote order."""
-    return (await voters_of(session, claim_ids=[claim_id])).get(claim_id, [])
-
-
 async def voters_of(
     session: AsyncSession, *, claim_ids: Sequence[int]
 ) -> dict[int, list[tuple[int, str, str]]]:
-    """`voters` of several claims in one query; a claim without votes is left out."""
+    """(user id, display name, rating) of everyone who voted on each claim, in vote order, in
+    one query; a claim without votes is left out."""
     found: dict[int, list[tuple[int, str, str]]] = {}
     if not claim_ids:
         return found

@@ -308,16 +308,13 @@ class Views:
             users = await team_q.get_users(session, {i for i in people if i})
             voters = await vote_q.voters_of(session, claim_ids=ids)
             note_counts = await note_q.note_counts(session, claim_ids=ids)
-            # Verdicts and imported reviews are few among the cards a burst of votes refreshes.
+            imported = [i for i, c in claims.items() if c.origin == ClaimOrigin.IMPORTED]
+            reviews = await import_q.reviews_of(session, claim_ids=imported)
+            # Verdicts are few among the cards a burst of votes refreshes.
             explanations: dict[int, Explanation] = {}
-            reviews: dict[int, ImportedReview] = {}
             for claim_id, claim in claims.items():
                 if claim.status in VERDICT_STATUSES:
                     explanations[claim_id] = await explain(session, claim=claim)
-                if claim.origin == ClaimOrigin.IMPORTED:
-                    review = await import_q.review_of(session, claim_id=claim_id)
-                    if review is not None:
-                        reviews[claim_id] = review
         # Outside the session: holding one connection while asking for another starves the pool
         # when many cards refresh at once.
         matches: dict[int, Match | None] = {}

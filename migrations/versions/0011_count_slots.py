@@ -38,21 +38,24 @@ def _table(name: str, *, slots: bool) -> None:
     )
 
 
-def upgrade() -> None:
-    _table("queuecount_slots", slots=True)
-    op.execute(
-        "INSERT INTO queuecount_slots (team_id, status, slot, count) "
-        "SELECT team_id, status, 0, count FROM queuecount"
-    )
+def _replace(*, slots: bool, copy: str) -> None:
+    """Build the new `queuecount` beside the old one, copy the counts over, swap them."""
+    _table("queuecount_new", slots=slots)
+    op.execute(f"INSERT INTO queuecount_new {copy}")
     op.drop_table("queuecount")
-    op.rename_table("queuecount_slots", "queuecount")
+    op.rename_table("queuecount_new", "queuecount")
+
+
+def upgrade() -> None:
+    _replace(
+        slots=True,
+        copy="(team_id, status, slot, count) SELECT team_id, status, 0, count FROM queuecount",
+    )
 
 
 def downgrade() -> None:
-    _table("queuecount_sums", slots=False)
-    op.execute(
-        "INSERT INTO queuecount_sums (team_id, status, count) "
-        "SELECT team_id, status, SUM(count) FROM queuecount GROUP BY team_id, status"
+    _replace(
+        slots=False,
+        copy="(team_id, status, count) SELECT team_id, status, SUM(count) FROM queuecount"
+        " GROUP BY team_id, status",
     )
-    op.drop_table("queuecount")
-    op.rename_table("queuecount_sums", "queuecount")

@@ -116,11 +116,11 @@ async def test_status_queries_follow_votes_and_verdicts(db: Database) -> None:
             session, team_id=team_id, since=utcnow() + timedelta(days=1)
         )
         counts = await queue_q.status_counts(session, team_id=team_id)
-        voters = await vote_q.voters(session, claim_id=ids[0])
+        voters = await vote_q.voters_of(session, claim_ids=ids)
     assert [c.id for c in waiting] == [ids[2]]
     assert [c.id for c in recent] == [ids[1]] and old == []
     assert counts == {ClaimStatus.OPEN: 2, ClaimStatus.TRUE: 1}
-    assert voters == [(7, "Bob", "true")]
+    assert voters == {ids[0]: [(7, "Bob", "true")]}  # claims without votes left out
 
 
 async def test_migration_moves_the_team_over_an_empty_placeholder(db: Database) -> None:
@@ -170,6 +170,6 @@ async def test_notes_keep_evidence_and_card_lookup_finds_the_claim(db: Database)
     async with db.read() as session:
         claim = await claim_q.claim_by_card(session, chat_id=-1, message_id=55)
         notes = await note_q.notes_of(session, claim_id=ids[0])
-        assert await note_q.note_count(session, claim_id=ids[0]) == 1
+        assert await note_q.note_counts(session, claim_ids=ids) == {ids[0]: 1}
     assert claim is not None and claim.id == ids[0]
     assert notes[0].evidence_urls == "https://a.example"

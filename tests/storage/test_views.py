@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.desk.views import CardViews, Views
 from storage import articles as article_q
 from storage import claims as claim_q
@@ -12,6 +14,19 @@ from storage import notes as note_q
 from storage import teams as team_q
 from storage import votes as vote_q
 from storage.db import Database
+from storage.models import Claim
+
+
+async def _article_of(session: AsyncSession, team_id: int, texts: list[str]) -> list[Claim]:
+    """A new article of the team with these claims, in order."""
+    article = await article_q.add_article(
+        session, team_id=team_id, text="\n".join(texts), text_hash=texts[0]
+    )
+    return await claim_q.add_claims(
+        session, team_id=team_id, article_id=article.id,
+        claims=[{"text": text, "quote": "q", "claimant": None, "score": 0.9, "start": 0,
+                 "end": 1} for text in texts],
+    )  # fmt: skip
 
 
 async def test_twenty_matched_cards_render_at_once_without_exhausting_the_pool(
@@ -19,12 +34,9 @@ async def test_twenty_matched_cards_render_at_once_without_exhausting_the_pool(
 ) -> None:
     async with db.write() as session:
         team = await team_q.ensure_team(session, chat_id=-5, title="Desk", chat_type="group")
-        article = await article_q.add_article(session, team_id=team.id, text="t", text_hash="h")
-        claims = await claim_q.add_claims(
-            session, team_id=team.id, article_id=article.id,
-            claims=[{"text": f"Claim {i} about 1{i},000 homes.", "quote": "q", "claimant": None,
-                     "score": 0.9, "start": 0, "end": 1} for i in range(21)],
-        )  # fmt: skip
+        claims = await _article_of(
+            session, team.id, [f"Claim {i} about 1{i},000 homes." for i in range(21)]
+        )
         for claim in claims[1:]:
             await match_q.record_match(
                 session, claim_id=claim.id, matched_id=claims[0].id, score=90.0
@@ -45,17 +57,9 @@ async def test_cards_refreshed_together_are_read_in_one_batch_each_with_its_own_
         team = await team_q.ensure_team(session, chat_id=-6, title="Desk", chat_type="group")
         await team_q.upsert_user(session, user_id=7, first_name="Olena")
         await team_q.upsert_user(session, user_id=8, first_name="Taras")
-        articles = [
-            await article_q.add_article(session, team_id=team.id, text=f"t{i}", text_hash=f"h{i}")
-            for i in range(3)
-        ]
         claims = []
-        for article in articles:
-            claims += await claim_q.add_claims(
-                session, team_id=team.id, article_id=article.id,
-                claims=[{"text": f"Claim {article.id}.{i}", "quote": "q", "claimant": None,
-                         "score": 0.9, "start": 0, "end": 1} for i in range(10)],
-            )  # fmt: skip
+        for a in range(3):
+            claims += await _article_of(session, team.id, [f"Claim {a}.{i}" for i in range(10)])
         await vote_q.upsert_vote(session, claim_id=claims[4].id, user_id=7, rating="false")
         await vote_q.upsert_vote(session, claim_id=claims[4].id, user_id=8, rating="true")
         await vote_q.upsert_vote(session, claim_id=claims[25].id, user_id=8, rating="false")
@@ -98,12 +102,7 @@ async def test_a_card_that_cannot_be_read_spoils_no_other_card_of_its_batch(
 ) -> None:
     async with db.write() as session:
         team = await team_q.ensure_team(session, chat_id=-7, title="Desk", chat_type="group")
-        article = await article_q.add_article(session, team_id=team.id, text="t", text_hash="h")
-        claims = await claim_q.add_claims(
-            session, team_id=team.id, article_id=article.id,
-            claims=[{"text": f"Claim {i}", "quote": "q", "claimant": None, "score": 0.9,
-                     "start": 0, "end": 1} for i in range(5)],
-        )  # fmt: skip
+        claims = await _article_of(session, team.id, [f"Claim {i}" for i in range(5)])
     views = Views(db)
     real = views.claim_views
     broken = claims[2].id
