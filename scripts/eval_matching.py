@@ -27,7 +27,7 @@ import random
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -200,8 +200,14 @@ def run_matcher(
     queries: Sequence[Query],
     semantic: Callable[[Query], dict[int, float]],
     same_claim: float = SEMANTIC_THRESHOLD,
+    *,
+    unchecked: bool = False,
 ) -> list[Outcome]:
-    """The product's matcher: BM25 candidates, then `rerank` (scores and guards)."""
+    """The product's matcher: BM25 candidates, then `rerank` (scores and guards).
+
+    `unchecked`: each query's own right claim is left out of its candidates, and the query
+    counts as one with no right claim (the pool as a desk that has not checked it yet sees it).
+    """
     index = TermIndex()
     for claim_id, text in pool.items():
         index.add(claim_id, prepared(text).terms)
@@ -209,7 +215,12 @@ def run_matcher(
     for query in queries:
         form = prepared(query.text)
         near = semantic(query)
-        ids = [i for i, _ in index.search(form.terms, limit=CANDIDATES)]
+        left_out = query.target if unchecked else None
+        if unchecked:
+            near = {i: cos for i, cos in near.items() if i != left_out}
+            query = replace(query, target=None)
+        hits = index.search(form.terms, limit=CANDIDATES + 1)
+        ids = [i for i, _ in hits if i != left_out][:CANDIDATES]
         ids += [i for i in near if i not in set(ids)]
         ranked = rerank(
             form, [(i, pool[i]) for i in ids], index.idf, semantic=near or None,
@@ -396,7 +407,7 @@ def candidate_features(
     pool: dict[int, str], queries: Sequence[Query], depth: int = 10
 ) -> list[tuple[Query, list[tuple[int, list[float]]]]]:
     """Per query, the features of its `depth` best BM25 candidates the guards let through."""
-    from bot.matching.scoring import features, said_by, veto
+    from bot.matching.scoring import cosine, features, said_by, veto
 
     index = TermIndex()
     for claim_id, text in pool.items():
@@ -407,7 +418,8 @@ def candidate_features(
         kept = []
         for claim_id, _ in index.search(form.terms, limit=CANDIDATES):
             other = prepared(pool[claim_id])
-            part = said_by(form, other, index.idf)
+            spans = (form, *said_by(form, other, index.idf)[:1])  # the closest, as fitted
+            part = max(spans, key=lambda span: cosine(span.terms, other.terms, index.idf))
             if not veto(part.form, other.form):
                 kept.append((claim_id, features(part, other, index.idf)))
             if len(kept) >= depth:

@@ -16,8 +16,8 @@ scripts/eval_matching.py):
 - the decision "the first candidate is the same claim" at the product's threshold
   (MATCH_THRESHOLD, 86.5): recall (tweets matched to their fact-check) and precision, where the
   false matches are wrong fact-checks called the same *and* matches called when the tweet's
-  fact-check is not in the pool (the same tweets again, against the pool without any of their
-  fact-checks: a desk that has not checked it yet must not be told it has).
+  fact-check is not in the pool (each tweet again, against the pool without its own fact-check:
+  a desk that has not checked it yet must not be told it has, though it has checked the rest).
 """
 
 from __future__ import annotations
@@ -70,22 +70,13 @@ def load(data: Path) -> tuple[dict[int, str], list[Query]]:
     return pool, queries
 
 
-def without_fact_checks(
-    pool: dict[int, str], queries: Sequence[Query]
-) -> tuple[dict[int, str], list[Query]]:
-    """The pool without any tweet's fact-check, and the tweets as posts with no right claim."""
-    targets = {q.target for q in queries}
-    rest = {i: text for i, text in pool.items() if i not in targets}
-    return rest, [Query(q.text, None, q.kind, q.lang, q.group) for q in queries]
-
-
 def _called(o: Outcome, threshold: float) -> bool:
     return o.best is not None and o.best_score >= threshold
 
 
 def measure(
     name: str,
-    rank: Callable[[dict[int, str], Sequence[Query]], list[Outcome]],
+    rank: Callable[..., list[Outcome]],
     pool: dict[int, str],
     queries: Sequence[Query],
     threshold: float | None,
@@ -97,7 +88,7 @@ def measure(
     hits = sum(1 for o in found if o.ranked and o.ranked[0] == o.query.target)
     print(f"right fact-check first: {hits}/{len(found)}")
     if threshold is not None:
-        unseen = rank(*without_fact_checks(pool, queries))
+        unseen = rank(pool, queries, unchecked=True)
         s = decide([*found, *unseen], threshold)  # a call on an unseen tweet is a false match
         wrong = sum(1 for o in found if _called(o, threshold) and o.best != o.query.target)
         called = sum(1 for o in unseen if _called(o, threshold))
@@ -140,7 +131,7 @@ def main() -> None:
     figures = {
         "offline": measure(
             "offline matcher (bot.matching)",
-            lambda p, q: run_matcher(p, q, lambda _: {}),
+            lambda p, q, **how: run_matcher(p, q, lambda _: {}, **how),
             pool,
             queries,
             DEFAULT_THRESHOLD,
@@ -149,9 +140,9 @@ def main() -> None:
     }
     if args.embeddings_url:
 
-        def with_meaning(p: dict[int, str], q: Sequence[Query]) -> list[Outcome]:
+        def with_meaning(p: dict[int, str], q: Sequence[Query], **how: bool) -> list[Outcome]:
             near = embedding_neighbours(args.embeddings_url, args.embeddings_model, p, q)
-            return run_matcher(p, q, near, args.same_claim)
+            return run_matcher(p, q, near, args.same_claim, **how)
 
         figures["embeddings"] = measure(
             f"with embeddings ({args.embeddings_model})", with_meaning, pool, queries,

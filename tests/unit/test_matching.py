@@ -27,7 +27,7 @@ REPORTED_RECALL = 0.794
 BENCH_MAP5 = 0.93
 BENCH_PRECISION = 0.95
 BENCH_RECALL = 0.60
-LONG_POST_RECALL = 0.33
+LONG_POST_RECALL = 0.43
 
 
 def _eval_module():
@@ -216,11 +216,44 @@ def test_dev_benchmark_beats_targets_and_baseline() -> None:
     short = [o for o in same if o not in long]
     decision = evaluation.decide(short, SCORING_THRESHOLD)
     assert decision.precision >= BENCH_PRECISION and decision.recall >= BENCH_RECALL
-    # A claim amid a long post's commentary is judged by the span that says it (0.40 measured;
-    # judged as a whole post, none of the 120 was found).
+    # A claim amid a long post's commentary is judged by the span that says it (0.467 measured;
+    # 0.40 before emoji ended sentences; judged as a whole post, none of the 120 was found).
     decision = evaluation.decide(long, SCORING_THRESHOLD)
     assert decision.precision >= 0.9 and decision.recall >= LONG_POST_RECALL
     guarded = [o for o in ours if o.query.kind.endswith(("changed_number", "negation"))]
     assert guarded and not any(o.best_score >= SCORING_THRESHOLD for o in guarded)
     baseline = evaluation.subsets(evaluation.run_tfidf(pool, queries))["same language"]
     assert evaluation.calibrate(same) < 100 <= evaluation.calibrate(baseline)
+
+
+@pytest.mark.parametrize(
+    ("post", "claim"),
+    [
+        # a run of emoji ends a sentence in a post
+        (
+            "Flu season reminder 😷 Masks reduce the spread of the flu. Not perfectly, but enough "
+            "to matter in crowded trains and waiting rooms. #fluseason",
+            "Masks reduce the spread of the flu.",
+        ),
+        # a short lead-in ("Kherson update:") is not part of the claim after it
+        (
+            "Kherson update: the ministry said 1,200 people were evacuated from Kherson. "
+            "Shelling continues on the right bank. Volunteers still need vans 🚐",
+            "The ministry said 1,200 people were evacuated from Kherson.",
+        ),
+        # an aside's figure ("a 41-year high") is not the claim's
+        (
+            "Inflation in the United Kingdom reached 11.1 percent in October, a 41-year high. "
+            "Energy bills doing most of the damage. Anyone else switching off the heating? 🥶",
+            "Inflation in the United Kingdom reached 11.1 percent in October.",
+        ),
+    ],
+)
+def test_a_claim_said_amid_a_post_is_matched(post: str, claim: str) -> None:
+    assert score_pair(prepared(post), prepared(claim), lambda term: 1.0).is_match()
+
+
+def test_a_span_keeps_the_negation_of_its_sentence() -> None:
+    post = "Update from Kyiv 🚨 Officials did not confirm that 3,000 buildings lost hot water."
+    scored = score_pair(prepared(post), prepared("3,000 buildings lost hot water."), lambda t: 1.0)
+    assert scored.veto == "negation" and not scored.is_match()
