@@ -1,6 +1,7 @@
 """Judge the offline extractor on whole annotated pages (tests/fixtures/annotated/*.json).
 
-Usage: python scripts/eval_pages.py [--dir DIR] [--max-claims N] [--verbose] [--json]
+Usage: python scripts/eval_pages.py [--dir DIR] [--max-claims N] [--scorer NAME] [--verbose]
+       [--json]
 
 Each page holds the text as the bot receives it (title line, body and the furniture real pages
 carry), the claims a fact-checker would queue (substrings of the text, with their claimant where
@@ -9,6 +10,9 @@ recall of the claims to queue within ``MAX_CLAIMS``, pages whose headline claim 
 the junk share of what is returned, claimant accuracy on the matched claims, and the number of
 claims cut with "…" mid-sentence. The set is a development set: it was written while building
 the extractor, so its figures are optimistic for unseen pages.
+
+Each check-worthiness scorer (``CLAIM_SCORER``) is judged in turn: the default one, and the
+embeddings one when its optional extra is installed (``--scorer`` picks one).
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.extraction.base import ExtractedClaim  # noqa: E402
+from bot.extraction.embeddings import extra_installed  # noqa: E402
 from bot.extraction.offline import extract_claims  # noqa: E402
+from bot.extraction.scoring import SCORERS, SentenceScorer, make_scorer  # noqa: E402
 
 PAGES_DIR = REPO / "tests" / "fixtures" / "annotated"
 MAX_CLAIMS = 10
@@ -93,10 +99,12 @@ def is_cut(claim: ExtractedClaim) -> bool:
     return claim.text.rstrip().endswith("…") and not claim.quote.rstrip('”"»’ ').endswith("…")
 
 
-def judge_page(page: dict, tally: PageTally, max_claims: int) -> None:
+def judge_page(
+    page: dict, tally: PageTally, max_claims: int, scorer: SentenceScorer | None = None
+) -> None:
     """Add one page's counts to the tally."""
     text = page["text"]
-    claims = extract_claims(text, max_claims=max_claims)
+    claims = extract_claims(text, max_claims=max_claims, scorer=scorer)
     tally.pages += 1
     tally.returned += len(claims)
     junk = [span_of(text, j) for j in page.get("junk", [])]
@@ -136,11 +144,13 @@ def load_pages(folder: Path) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
-def evaluate_pages(pages: list[dict], max_claims: int = MAX_CLAIMS) -> PageTally:
-    """Run the extractor over every page and count."""
+def evaluate_pages(
+    pages: list[dict], max_claims: int = MAX_CLAIMS, scorer: SentenceScorer | None = None
+) -> PageTally:
+    """Run the extractor (with this scorer; the default one if None) over every page and count."""
     tally = PageTally()
     for page in pages:
-        judge_page(page, tally, max_claims)
+        judge_page(page, tally, max_claims, scorer)
     return tally
 
 
@@ -149,12 +159,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=PAGES_DIR)
     parser.add_argument("--max-claims", type=int, default=MAX_CLAIMS)
+    parser.add_argument("--scorer", choices=SCORERS, help="judge this scorer only")
     parser.add_argument("--verbose", action="store_true", help="list every miss")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
-    tally = evaluate_pages(load_pages(args.dir), args.max_claims)
+    pages = load_pages(args.dir)
+    if args.scorer:
+        names = [args.scorer]
+    else:
+        names = ["offline", *(["embeddings"] if extra_installed() else [])]
+    for number, name in enumerate(names):
+        if number:
+            print()
+        report(pages, name, args)
+    if not args.scorer and not extra_installed():
+        print("\nembeddings scorer: not installed (pip install '.[embeddings]' to judge it too)")
+
+
+def report(pages: list[dict], name: str, args: argparse.Namespace) -> None:
+    """Judge one scorer on the pages and print its figures against the targets."""
+    tally = evaluate_pages(pages, args.max_claims, make_scorer(name))
     figures = tally.figures()
-    print(f"Annotated pages ({figures['pages']} pages, {tally.to_queue} claims to queue)")
+    print(
+        f"Annotated pages, CLAIM_SCORER={name} "
+        f"({figures['pages']} pages, {tally.to_queue} claims to queue)"
+    )
     print("| figure | value | target |\n|---|---|---|")
     print(
         f"| recall of claims to queue (top {args.max_claims}) | {figures['recall']:.3f} | ≥ 0.9 |"
@@ -166,7 +195,7 @@ def main() -> None:
     if args.verbose:
         print("\n".join(tally.misses))
     if args.json:
-        print(json.dumps({"dataset": "annotated_pages", **figures}))
+        print(json.dumps({"dataset": "annotated_pages", "scorer": name, **figures}))
 
 
 if __name__ == "__main__":
