@@ -208,9 +208,7 @@ def score_pair(
     return Scored(round(score, 1), vetoed, semantic, meaning)
 
 
-def said_by(
-    query: Prepared, candidate: Prepared, idf: Callable[[str], float]
-) -> list[Prepared]:
+def said_by(query: Prepared, candidate: Prepared, idf: Callable[[str], float]) -> list[Prepared]:
     """The spans of a post that may say the candidate claim, so a long post is judged, guards
     included, by the sentence that repeats the claim rather than by its commentary: the span
     most like the claim (TF-IDF cosine) and, when it is another, the tightest of those that hold
