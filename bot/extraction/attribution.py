@@ -26,7 +26,8 @@ from bot.extraction.mentions import (
     sentence_body,
     sentence_subject,
 )
-from bot.extraction.speaker_words import CONNECTIVES, VERBS_EN
+from bot.extraction.noun_phrases import is_cap
+from bot.extraction.speaker_words import CONNECTIVES, ORG_WORDS, VERBS_EN
 from bot.extraction.speakers import DOC_REF_RE, Found, find_claimant, is_attribution_only
 
 __all__ = [
@@ -51,6 +52,11 @@ BACK_REFERENCE_ROLES = frozenset(
 TRAILING_PRONOUN_RE = re.compile(
     rf",\s+(?:it|he|she|they)\s+(?:also\s+|later\s+)?(?:{VERBS_EN})\b[^,;:]{{0,60}}[.!]?$"
 )
+# "за даними організації": the body that spoke just before (a ministry or an agency named in
+# passing may be another, so only "the organisation" is resolved).
+ORGANISATION_SLAVIC = ("організаці", "организаци")
+# Titles before a surname that name the person seen in full before: "Dr Ostapenko".
+TITLES = frozenset("dr mr mrs ms miss prof professor sir dame".split())
 WINDOW = 3  # sentences back in which a pronoun looks for its antecedent
 SPEAKER_WINDOW = 6  # sentences back in which "he said" looks for its speaker
 
@@ -74,6 +80,7 @@ class SpeakerContext:
     speakers: list[tuple[int, Speaker]] = field(default_factory=list)
     mentions: list[tuple[int, Speaker]] = field(default_factory=list)
     roles: list[tuple[int, Speaker]] = field(default_factory=list)
+    subjects: list[tuple[int, Speaker]] = field(default_factory=list)  # people of unknown sex
     documents: list[str] = field(default_factory=list)
     index: int = 0
     cyrillic: bool = False
@@ -85,6 +92,8 @@ class SpeakerContext:
             if len(words) >= 2 and person.kind in ("m", "f", "x"):
                 self.people.setdefault(words[-1].lower(), " ".join(words[-2:]))
             self.mentions.append((self.index, self._known(person)))
+            if _person_like(person, sentence):
+                self.subjects.append((self.index, person))
         self.roles += [(self.index, role) for role in roles_mentioned(sentence)]
         document = named_document(sentence)
         if document:
@@ -96,8 +105,12 @@ class SpeakerContext:
         return Speaker(full, person.kind) if full else person
 
     def full_name(self, who: str) -> str:
-        """Expand a bare surname to the full name seen earlier."""
-        return self.people.get(who.lower(), who) if " " not in who else who
+        """Expand a bare surname, or a title and surname ("Dr Ostapenko"), to the full name seen
+        earlier."""
+        words = who.split()
+        if len(words) == 2 and words[0].lower().rstrip(".") in TITLES:
+            return self.people.get(words[1].lower(), who)
+        return self.people.get(who.lower(), who) if len(words) == 1 else who
 
     def pronoun_speaker(self, kind: str) -> tuple[str | None, bool]:
         """Who "he said" means: the latest speaker, or person just described, of that kind.
@@ -107,10 +120,12 @@ class SpeakerContext:
         fits = COMPATIBLE.get(kind, set()) | (self.slavic_extra(kind))
         pool = [(at, s) for at, s in self.speakers if self.index - at <= SPEAKER_WINDOW]
         pool += [(at, s) for at, s in self.roles if self.index - at <= 2]
-        # "Secretary Antony Blinken arrived … He told reporters": a man or woman just named.
+        # "Secretary Antony Blinken arrived … He told reporters": a man or woman just named,
+        # or a person whose sex the name lists do not know ("Mayor Vadym Kolesnyk spoke …").
         pool += [
             (at, s) for at, s in self.mentions if self.index - at == 1 and s.kind in ("m", "f")
         ]
+        pool += [(at, s) for at, s in self.subjects if self.index - at == 1]
         if kind in ("n", "p"):
             # "The Bank of England raised rates. It said …": the body named just before.
             orgs = [(at, s) for at, s in self.mentions if self.index - at == 1 and s.kind == "n"]
@@ -135,6 +150,38 @@ class SpeakerContext:
         if self.speakers and self.index - self.speakers[-1][0] <= 2:
             return self.speakers[-1][1].name
         return None
+
+    def named_body(self, who: str) -> str | None:
+        """ "the commission" after "the Central Election Commission": the body named before whose
+        name ends with that noun (the latest one, within the speaker window), or None."""
+        words = who.split()
+        if len(words) != 2 or words[0].lower() != "the" or words[1].lower() not in ORG_WORDS:
+            return None
+        noun = words[1].lower()
+        pool = sorted(self.speakers + self.mentions + self.roles, key=lambda e: e[0], reverse=True)
+        for at, earlier in pool:  # the latest first; a speaker before a mere mention
+            name = earlier.name.split()
+            if (
+                self.index - at <= SPEAKER_WINDOW
+                and len(name) >= 2
+                and name[-1].lower() == noun
+                and is_cap(name[-2])
+            ):
+                return earlier.name
+        return None
+
+    def slavic_body(self, who: str) -> str | None:
+        """ "організації", "министерства" (lower case, one word): the body that spoke in the last
+        two sentences, when exactly one did; else None (the word stays as written)."""
+        low = who.lower()
+        if " " in who or not who.islower() or not low.startswith(ORGANISATION_SLAVIC):
+            return None
+        bodies = {
+            s.name
+            for at, s in self.speakers
+            if 0 < self.index - at <= 2 and s.kind in ("n", "x") and is_cap(s.name.lstrip("«"))
+        }
+        return next(iter(bodies)) if len(bodies) == 1 else None
 
     def only_candidate(self, kind: str) -> str | None:
         """The antecedent of a pronoun when exactly one entity of its kind precedes it."""
@@ -163,6 +210,9 @@ class SpeakerContext:
         if who.lower().removeprefix("the ") in GENERIC_BODIES and who.lower().startswith("the "):
             return sentence_body(sentence) or who  # "Microsoft will cut …, the company said"
         noun = who.lower().removeprefix("the ")
+        named = self.named_body(who) or self.slavic_body(who)
+        if named:
+            return named
         if who.lower().startswith("the ") and noun in BACK_REFERENCE_ROLES:
             # "the spokesperson wrote": the spokesperson introduced before, if there was one.
             for _, earlier in reversed(self.speakers + self.roles):
@@ -170,6 +220,20 @@ class SpeakerContext:
                 if noun in head and earlier.name.lower() != who.lower():
                     return earlier.name
         return self.full_name(who)
+
+
+def _person_like(mention: Speaker, sentence: str) -> bool:
+    """A name of unknown sex that reads as a person's and opens its sentence: two to four
+    capitalised words, no body's noun ("Mayor Vadym Kolesnyk spoke to reporters"; not "March",
+    not "Colleges Employers Association", not "Tel Aviv" in "… arrived in Tel Aviv")."""
+    words = mention.name.split()
+    return (
+        mention.kind == "x"
+        and 2 <= len(words) <= 4
+        and sentence.lstrip().startswith(mention.name)
+        and all(is_cap(w) for w in words)
+        and not any(w.lower() in ORG_WORDS for w in words)
+    )
 
 
 def drop_connective(text: str) -> str:

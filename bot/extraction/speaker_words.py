@@ -38,7 +38,7 @@ ROLE_EN = frozenset(
     university lawyer lawyers attorney attorneys adviser advisor representative service staff
     monitors mission operator ceo founder manager economist economists doctors body
     broadcaster broadcasters newspaper outlet channel magazine daily tabloid network website
-    customs coastguard airline carrier drugmaker carmaker retailer lender insurer
+    customs coastguard airline carrier drugmaker carmaker retailer lender insurer presidency
     """.split()
 )
 DOCUMENT_EN = frozenset("report study paper survey analysis research data review".split())
@@ -117,13 +117,15 @@ ROLE_SLAVIC = (
     "жител",
     "рятувальник",
     "спасател",
+    "організаці",
+    "организаци",
 )
 ORG_WORDS = frozenset(
     """
     ministry office department agency government army navy forces force union council committee
     company firm group police service authorities court administration organisation organization
     institute university commission bank fund party house kremlin pentagon nato un eu
-    operator ukrenergo association federation military ministries
+    operator ukrenergo association federation military ministries presidency coalition
     """.split()
 )
 PLURAL_WORDS = frozenset(

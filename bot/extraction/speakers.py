@@ -43,9 +43,12 @@ ACCORDING_RE = re.compile(
     r"|рассказа\w*))\s+(?:(?:в|у|во)\s+)?",
     re.IGNORECASE,
 )
-# "За його словами" / "по его словам": according to him, whoever spoke last.
+# "За його словами" / "по его словам" / "по их данным": according to him (or them), whoever
+# spoke last.
 PRONOUN_ACCORDING_RE = re.compile(
-    r"\b(?:за\s+(?P<uk>його|її|їхніми)\s+словами|по\s+(?P<ru>его|ее|её|их)\s+словам)", re.IGNORECASE
+    r"\b(?:за\s+(?P<uk>його|її|їхніми)\s+(?:словами|даними|підрахунками|оцінками)"
+    r"|по\s+(?P<ru>его|ее|её|их)\s+(?:словам|данным|подсч[её]там|оценкам))",
+    re.IGNORECASE,
 )
 POSSESSIVE_TO_PRONOUN = {
     "його": "він",
@@ -65,6 +68,15 @@ ATTRIBUTION_ONLY_RE = re.compile(
     rf"(?:{VERBS_EN}|{VERBS_SLAVIC})\b[^,;:]{{0,80}}$",
     re.IGNORECASE,
 )
+# "У Запорізькій міській раді зазначили, що …", "В Минобороны заявили …": a body speaks through
+# an impersonal plural ("at the council they noted"); the body stays as written (the locative).
+IMPERSONAL_RE = re.compile(
+    r"(?:^|(?<=\s))(?:[ВвУу]|Во|во)\s+(?P<body>(?:[\w'’«»-]+\s+){0,3}?[\w'’«»-]+)"
+    r"\s+(?:також\s+|также\s+|тоже\s+|теж\s+)?"
+    r"(?P<verb>повідомили|заявили|зазначили|наголосили|підтвердили|розповіли|уточнили|пояснили"
+    r"|додали|назвали|сообщили|отметили|подчеркнули|подтвердили|рассказали|объяснили"
+    r"|добавили|пояснили)\b"
+)
 DOC_REF_RE = re.compile(
     r"(?:(?:the|this|that|a|an|its|their|our|one|another)\s+)?(?:new\s+|latest\s+|same\s+)?"
     r"(?:report|study|paper|survey|analysis|research|data|review|statement|document|figures)"
@@ -75,9 +87,21 @@ DASHES = frozenset("— – -".split())
 RELATIVE_END = frozenset(". , ; and or but is was are were about in to before".split())
 ISSUED = frozenset("issued published released statement".split())
 SOURCE_NOUNS = frozenset(
-    "estimates data figures statistics report survey poll research study".split()
+    "estimates estimate data figures statistics report survey poll research study analysis"
+    " assessment calculations count tally".split()
 )
 SOURCE_PREPS = frozenset("by from of".split())
+# Posts, videos and channels: who spreads a claim (see `_media_subject`).
+MEDIA_NOUNS = frozenset(
+    "post posts video videos channel channels account accounts message messages tweet tweets"
+    " blog blogs blogger bloggers website websites outlet outlets meme memes".split()
+)
+MEDIA_DESCRIBERS = frozenset("linked shared circulating spreading run seen viewed on from".split())
+# "according to two diplomats familiar with the talks": sources the text does not name, but
+# sources all the same (a desk weighs an anonymous source differently, it does not drop it).
+NUMBERS = frozenset("two three four five six several".split())
+ANONYMOUS_HEADS = frozenset("people officials sources diplomats persons insiders".split())
+FAMILIAR = ("familiar with", "close to", "briefed on", "with knowledge of", "involved in")
 
 
 @dataclass(frozen=True)
@@ -167,6 +191,14 @@ def _backward_at(tokens: list[str], i: int) -> tuple[str | None, int]:
             extra += 1
         elif low in ("питань", "вопросам") and left in ("з", "по") and j > 1:
             j -= 2  # "Голова комітету з питань нацбезпеки …": a committee's name
+        elif (
+            low in ("людини", "человека")
+            and j > 2
+            and left.lower() in ("прав", "правам")
+            and tokens[j - 2].lower() in ("з", "по")
+        ):
+            j -= 3  # "Уповноважений Верховної Ради з прав людини": the ombudsman's title
+            words += 1
         elif low == "in" and j > 0 and is_role(left) and is_cap(tokens[j + 1]):
             j -= 1  # "officials in Swat", "police in London"
         elif low in ("of", "for", "and", "at") and j > 0 and (is_cap(left) or is_role(left)):
@@ -223,14 +255,22 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
     while j < len(tokens) and tokens[j].lower() in ("в", "у", "во"):
         j += 1  # "сообщили в Гидрометцентре"
     if according:
-        # "according to estimates by the research firm IDC": the source, not the estimates.
+        # "according to estimates by the research firm IDC", "… a flash estimate by the National
+        # Statistical Institute": the source, not the estimates.
         k = j + (j < len(tokens) and tokens[j].lower() in ("a", "an", "the", "new"))
+        for _ in range(3):
+            if k + 1 < len(tokens) and tokens[k].lower() in SOURCE_NOUNS:
+                break
+            k += k < len(tokens) and tokens[k].isalpha() and tokens[k].islower()
         if (
             k + 1 < len(tokens)
             and tokens[k].lower() in SOURCE_NOUNS
             and tokens[k + 1] in SOURCE_PREPS
         ):
             j = k + 2
+        anonymous = _anonymous(tokens, j)
+        if anonymous:
+            return anonymous
     while j < len(tokens) and len(phrase) < 8:
         word = tokens[j]
         low = word.lower()
@@ -251,6 +291,51 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
     if according and 2 <= len(phrase) <= 4 and phrase[-1].lower() in ACCORDING_SOURCES:
         return " ".join(phrase)  # "according to the release notes", "… court filings"
     return valid_phrase(phrase)
+
+
+def _anonymous(tokens: list[str], j: int) -> str | None:
+    """ "two diplomats familiar with the talks" at ``tokens[j]``: a counted, described source."""
+    if j + 1 >= len(tokens) or tokens[j].lower() not in NUMBERS:
+        return None
+    if tokens[j + 1].lower() not in ANONYMOUS_HEADS:
+        return None
+    rest = " ".join(tokens[j + 2 : j + 6]).lower()
+    familiar = next((f for f in FAMILIAR if rest.startswith(f)), None)
+    if familiar is None:
+        return None
+    end = j + 2 + len(familiar.split())
+    while end < len(tokens) and len(tokens[end]) > 0 and tokens[end].isalpha() and end - j < 9:
+        if tokens[end].lower() in ("who", "which", "and", "but", "said"):
+            break
+        end += 1
+    return " ".join(tokens[j:end])
+
+
+def _media_subject(tokens: list[str], k: int) -> str | None:
+    """The post, video or channel a sentence opens with, when a participle or preposition
+    describes it before its verb: "A Facebook post shared 40,000 times claimed …", "Russian
+    Telegram channels linked to the military claimed …" (what spreads a claim is who claims it)."""
+    head = next((h for h in range(min(k, 5)) if tokens[h].lower() in MEDIA_NOUNS), None)
+    if head is None or head + 1 >= k or k - head > 14:
+        return None
+    opener = tokens[:head]
+    if not opener or not (opener[0].lower() in ("a", "an", "the") or is_cap(opener[0])):
+        return None
+    if not all(is_cap(w) or w.lower() in ("a", "an", "the") or w.islower() for w in opener):
+        return None
+    after = tokens[head + 1]
+    if not (after.islower() and (after.endswith("ed") or after in MEDIA_DESCRIBERS)):
+        return None
+    between = tokens[head + 1 : k]
+    for n, word in enumerate(between):
+        inside_number = word == "," and 0 < n < len(between) - 1 and between[n + 1].isdigit()
+        if not (word[:1].isalnum() or word in ("-", "’", "'") or inside_number):
+            return None  # a comma, a dash, a quotation: not one noun phrase up to the verb
+    words = [
+        w.lower() if n == 0 and w.lower() in ("a", "an", "the") else w
+        for n, w in enumerate(tokens[: head + 1])
+    ]
+    return " ".join(words)
 
 
 def _gender_of_verb(verb: str) -> str | None:
@@ -279,6 +364,15 @@ def find_claimant(sentence: str) -> Found:
         if found:
             phrases.append(found)
             who = who or found
+    for match in IMPERSONAL_RE.finditer(sentence):
+        body = match.group("body")
+        words = body.split()
+        if mask[match.start("body")] or not CYRILLIC_RE.search(body):
+            continue
+        if any(is_cap(w.lstrip("«")) for w in words):
+            # a name ("Генштабі", "«Нафтогазі»"); "в ведомстве объяснили" names no one
+            phrases.append(body)
+            who = who or body
     for match in PRONOUN_ACCORDING_RE.finditer(sentence):
         if not mask[match.start()]:
             possessive = (match.group("uk") or match.group("ru")).lower()
@@ -306,6 +400,8 @@ def find_claimant(sentence: str) -> Found:
         opened = k == 1 and tokens[0].lower() in ("як", "как")  # "Як зазначив X, …"
         if not found and (k == 0 or opened or tokens[k - 1] in ",—–-" + QUOTE_CLOSE + '"'):
             found = _forward(tokens, k + 1)
+        if not found:
+            found = _media_subject(tokens, k)
         if found:
             phrases.append(found)
             if who is None and second_clause:
