@@ -50,9 +50,22 @@ BIO_RE = re.compile(
     r"([\w,-]+ ){0,5}(reporter|correspondent|journalist|editor|writer|columnist|contributor"
     r"|author|producer|кореспондент\w*|журналіст\w*|журналист\w*|редактор\w*|оглядач\w*)",
 )
+# Words of a line that only dates a page: "December 6, 2026 9:42 AM GMT+2 · Updated 2 hours ago",
+# "4 грудня 2026, 10:15 · Оновлено". Any other word makes the line something said.
+_DATE_WORDS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?"
+    r"|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|am|pm|a\.m\.|p\.m\.|et|est|edt"
+    r"|gmt|utc|bst|cet|cest|eet|eest|msk|kyiv time|at|on|updated|published|posted|ago|hours?"
+    r"|minutes?|mins?|read|today|yesterday"
+    r"|січ\w*|лют\w*|берез\w*|квіт\w*|травн?\w*|черв\w*|лип\w*|серп\w*|верес\w*|жовт\w*"
+    r"|листопад\w*|груд\w*|январ\w*|феврал\w*|март\w*|апрел\w*|ма[яй]|июн\w*|июл\w*"
+    r"|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|оновлено|опубліковано|обновлено"
+    r"|опубликовано|тому|назад|годин[иу]?|хвилин[иу]?|час(?:а|ов)?|минут[ыу]?|сьогодні|вчора"
+    r"|сегодня|вчера|о|в"
+)
 DATE_ONLY_RE = re.compile(
-    r"^(?=.*\d)[\s\d.,:/|–—-]*((am|pm|a\.m\.|p\.m\.|et|est|edt|gmt|utc|cet|cest|kyiv time|at|on|"
-    r"[a-zа-яіїєґ]{3,9}\.?)[\s\d.,:/|–—-]*){0,6}$",
+    rf"^(?=.*\d)[\s\d.,:/|–—·•+-]*(?:(?:{_DATE_WORDS})\.?[\s\d.,:/|–—·•+-]*)*$",
     re.IGNORECASE,
 )
 DATELINE_RE = re.compile(

@@ -19,6 +19,7 @@ DUPLICATE_OVERLAP = 0.8
 # A headline line is dropped when a body sentence carries this share of its words: the body says
 # it in full, usually with who said it ("Russia launched 31 drones …, the air force said").
 RESTATED_HEADLINE = 0.6
+RESTATED_BY_LEDE = 0.5
 HEADLINE_MAX_WORDS = 30
 STEM = 5  # words are compared on their first letters ("дрони"/"дронів"), or as prefixes
 
@@ -207,15 +208,19 @@ def is_headline(candidate: Rankable, frame: ArticleFrame) -> bool:
 
 
 def _restated(candidates: Sequence[Rankable], frame: ArticleFrame) -> bool:
-    """Whether a body sentence says most of what the headline says."""
+    """Whether the body says most of what the headline says: one sentence most of its words, or
+    the lede (the first two sentences after it) half of them — "Guided bomb strike on Kharkiv
+    apartment block kills 9, injures 43" is told in full, with who says so, by the lede."""
     if not frame.headline:
         return False
+    body = [c for c in candidates if not is_headline(c, frame)]
     need = RESTATED_HEADLINE * len(frame.headline)
-    return any(
-        headline_overlap(stems(c.sentence), frame.headline) >= need
-        for c in candidates
-        if not is_headline(c, frame)
-    )
+    if any(headline_overlap(stems(c.sentence), frame.headline) >= need for c in body):
+        return True
+    if not frame.headline_end:
+        return False
+    lede = frozenset().union(*(stems(c.sentence) for c in body[:2]))
+    return headline_overlap(lede, frame.headline) >= RESTATED_BY_LEDE * len(frame.headline)
 
 
 def rank_score(candidate: Rankable, frame: ArticleFrame) -> float:
