@@ -209,3 +209,27 @@ def test_kept_blocks_always_point_into_the_original_text(lines: list[str], gap: 
 def test_the_junk_check_takes_any_text(text: str) -> None:
     assert junk_kind(text) in (None, *JUNK_KINDS)
     assert line_junk_kind(text) in (None, *JUNK_KINDS)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "December 6, 2026 9:42 AM GMT+2 · Updated 2 hours ago",
+        "4 грудня 2026, 10:15 · Оновлено 2 години тому",
+        "5 декабря 2026 в 14:30",
+    ],
+)
+def test_a_dateline_is_never_a_claim(stamp: str) -> None:
+    text = (
+        f"Power plants hit overnight\n{stamp}\n\nRussia launched 653 drones at Ukraine overnight."
+    )
+    assert [c.quote for c in extract_claims(text)] == [
+        "Russia launched 653 drones at Ukraine overnight."
+    ]
+
+
+@pytest.mark.parametrize(
+    "line", ["Prices rose 5 percent in May", "Inflation rose to 26.6% in December."]
+)
+def test_a_short_line_with_a_figure_is_not_taken_for_a_date(line: str) -> None:
+    assert line in [c.quote for c in extract_claims(f"Overnight news\n\n{line}")]
