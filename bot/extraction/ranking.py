@@ -77,6 +77,18 @@ NON_EVENT_RE = re.compile(
     r"|не ответил\w*|не прокомментировал\w*|отказал\w* от комментариев)",
     re.IGNORECASE,
 )
+# Hearsay from nobody in particular: "Half of them say …", "Some claim …", "Others insist …" —
+# what the text reports people believe, not a fact it states or attributes.
+VAGUE_SOURCE_RE = re.compile(
+    r"^(?:the\s+other\s+|a\s+)?(?:half|some|many|most|others|a\s+few|several|critics|people)"
+    r"(?:\s+of\s+(?:them|us|those|these|the\s+\w+|people))?(?:\s+\w+ly)?"
+    r"\s+(?:say|said|claim|claimed|believe|believed|think|thought|argue|argued|insist|insisted"
+    r"|write|wrote|suggest|suggested)\b"
+    r"|^(?:дехто|деякі|багато\s+хто|інші|некоторые|многие|кое-кто|другие)\s+(?:\w+\s+)?"
+    r"(?:кажуть|вважають|стверджують|пишуть|говорят|считают|утверждают|пишут)\b",
+    re.IGNORECASE,
+)
+VAGUE_SOURCE_PENALTY = 0.3
 # The author speaking ("I have lived here twenty years"): an aside, unless someone is quoted.
 AUTHOR_VOICE_RE = re.compile(r"^(?:[^,]{1,30}, )?(?:I|We|Я|Ми|Мы)\b")
 # "May" with a capital in mid-sentence is the month; the regex above must not see it.
@@ -244,6 +256,8 @@ def rank_score(candidate: Rankable, frame: ArticleFrame) -> float:
         rank -= NON_EVENT_PENALTY
     if not candidate.claimant and AUTHOR_VOICE_RE.match(candidate.sentence):
         rank -= AUTHOR_PENALTY
+    if not candidate.claimant and VAGUE_SOURCE_RE.match(candidate.sentence):
+        rank -= VAGUE_SOURCE_PENALTY
     if is_dependent(candidate):
         rank -= DEPENDENT_PENALTY
     if is_background(candidate.sentence, frame.latest_year):

@@ -398,7 +398,8 @@ def test_claimant_accuracy_on_the_annotated_news_pages_is_at_least_ninety_percen
                 [
                     "У 2025 році ВАКС ухвалив 148 вироків, як повідомляє Transparency "
                     "International Україна.",
-                    "Водночас, за даними організації, лише 40% засуджених отримали реальні терміни.",
+                    "Водночас, за даними організації, лише 40% засуджених отримали реальні "
+                    "терміни.",
                 ]
             ],
             "Transparency International Україна",

@@ -140,3 +140,31 @@ def test_a_headline_the_body_restates_gives_way_to_the_body_sentence() -> None:
     claims = extract_claims(text)
     assert claims and claims[0].quote.startswith("Russia sent 40 drones")
     assert not any(c.start < text.index("\n") for c in claims)
+
+
+def test_a_headline_the_lede_tells_in_two_sentences_gives_way_to_them() -> None:
+    text = (
+        "Guided bomb strike on Kharkiv apartment block kills 9, injures 43\n"
+        "December 5, 2026 · Updated 1 hour ago\n\n"
+        "A Russian guided bomb hit a nine-storey apartment block in Kharkiv late on Thursday, "
+        "regional governor Ihor Shevtsov said. Nine people were killed and 43 injured.\n\n"
+        "Rescuers worked through the night to clear the rubble."
+    )
+    claims = extract_claims(text)
+    assert claims and claims[0].quote.startswith("A Russian guided bomb hit")
+    assert not any(c.start < text.index("\n") for c in claims)
+
+
+def test_hearsay_from_nobody_in_particular_ranks_below_the_facts() -> None:
+    text = (
+        "The ozone hole is shrinking\n\n"
+        "My inbox fills up with two kinds of emails every year. Half of them say the ozone "
+        "hole has been solved for good. "
+        "The Antarctic ozone hole reached 19.8 million square kilometres on September 14, "
+        "according to NASA. The hole broke up on November 29, two weeks earlier than usual, the "
+        "Copernicus service said."
+    )
+    quotes = [c.quote for c in extract_claims(text)]
+    assert quotes[0].startswith("The Antarctic ozone hole"), quotes
+    hearsay = [i for i, q in enumerate(quotes) if q.startswith("Half of them say")]
+    assert all(i == len(quotes) - 1 for i in hearsay), quotes
