@@ -54,7 +54,7 @@ TRAILING_PRONOUN_RE = re.compile(
 )
 # "за даними організації": the body that spoke just before (a ministry or an agency named in
 # passing may be another, so only "the organisation" is resolved).
-ORGANISATION_SLAVIC = ("організаці", "организаци")
+ORGANISATION_SLAVIC = ("організаці", "организаци", "бюро")
 # Titles before a surname that name the person seen in full before: "Dr Ostapenko".
 TITLES = frozenset("dr mr mrs ms miss prof professor sir dame".split())
 WINDOW = 3  # sentences back in which a pronoun looks for its antecedent
@@ -110,7 +110,23 @@ class SpeakerContext:
         words = who.split()
         if len(words) == 2 and words[0].lower().rstrip(".") in TITLES:
             return self.people.get(words[1].lower(), who)
-        return self.people.get(who.lower(), who) if len(words) == 1 else who
+        if len(words) != 1:
+            return who
+        return self.people.get(who.lower()) or self._inflected(who.lower()) or who
+
+    def _inflected(self, word: str) -> str | None:
+        """A Ukrainian or Russian surname in another case ("по словам Белозеровой" after "Анна
+        Белозерова"): the one full name whose surname differs only in its last letters."""
+        if not CYRILLIC_RE.match(word) or len(word) < 5:
+            return None
+        found = {
+            full
+            for surname, full in self.people.items()
+            if CYRILLIC_RE.match(surname)
+            and len(surname) >= 4
+            and (word[:-1] == surname or word[:-2] == surname[:-1] or word[:-1] == surname[:-1])
+        }
+        return next(iter(found)) if len(found) == 1 else None
 
     def pronoun_speaker(self, kind: str) -> tuple[str | None, bool]:
         """Who "he said" means: the latest speaker, or person just described, of that kind.
@@ -161,12 +177,9 @@ class SpeakerContext:
         pool = sorted(self.speakers + self.mentions + self.roles, key=lambda e: e[0], reverse=True)
         for at, earlier in pool:  # the latest first; a speaker before a mere mention
             name = earlier.name.split()
-            if (
-                self.index - at <= SPEAKER_WINDOW
-                and len(name) >= 2
-                and name[-1].lower() == noun
-                and is_cap(name[-2])
-            ):
+            capitals = [w.lower() for w in name if is_cap(w)]
+            # "the Central Election Commission", "the National Institute of Public Health"
+            if self.index - at <= SPEAKER_WINDOW and len(capitals) >= 2 and noun in capitals:
                 return earlier.name
         return None
 

@@ -47,7 +47,7 @@ def valid_phrase(phrase: list[str]) -> str | None:
         described = any(is_role(w) for w in phrase) and phrase[0].lower() not in OPENERS
         if not possessive and not (described and (is_role(phrase[-1]) or is_cap(phrase[-1]))):
             return None
-    glue = ("the", "a", "an", "of", "and", "for", "at", "in")
+    glue = ("the", "a", "an", "of", "and", "for", "at", "in", "та", "і", "и")
     lowercase = [w.lower().replace("’", "'") for w in phrase if not is_cap(w)]
     lowercase = [w for w in lowercase if w not in glue]
     odd = [w for w in lowercase if not (is_role(w) or w in MODIFIERS or CYRILLIC_RE.match(w))]

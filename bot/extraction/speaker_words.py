@@ -119,6 +119,7 @@ ROLE_SLAVIC = (
     "спасател",
     "організаці",
     "организаци",
+    "бюро",
 )
 ORG_WORDS = frozenset(
     """
@@ -151,6 +152,7 @@ OPENERS = frozenset(
     які також раніше водночас тим після крім окрім проте утім втім натомість згодом нині
     також также ранее между тем после кроме однако впрочем позже ныне при у в на з із за по
     one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands
+    roughly nearly approximately almost around reportedly allegedly apparently exactly precisely
     як как
     """.split()
 )

@@ -420,3 +420,74 @@ def test_the_pages_written_blind_keep_their_figures() -> None:
     assert figures["recall"] >= 0.85 and figures["headline_top5"] >= 0.9
     assert figures["junk_share"] <= 0.05 and figures["cut_claims"] == 0
     assert figures["claimant_accuracy"] >= 0.78
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "claimant"),
+    [
+        # A sentence-initial adverb is never the "she" of ", she added".
+        (
+            [
+                [
+                    "Most of them left for other EU countries, said Tereza Horáková, the "
+                    "ministry's spokesperson.",
+                    "Roughly 4,100 refugees obtained work visas over the same period, she added.",
+                ]
+            ],
+            "Tereza Horáková",
+        ),
+        # The newspaper a source told is not the source.
+        (
+            [
+                [
+                    "Правозащитный проект получил 1 870 обращений от призывников.",
+                    "Об этом «Северному вестнику» сообщил координатор проекта Илья Сомов.",
+                ]
+            ],
+            "координатор проекта Илья Сомов",
+        ),
+        # A surname in another case is the person named in full before.
+        (
+            [
+                ["Юрист Анна Белозерова заявила, что суды отклонили 53 иска."],
+                ["По словам Белозеровой, суды рассмотрели 57 исков призывников."],
+            ],
+            "Анна Белозерова",
+        ),
+        # Two bodies that speak together.
+        (
+            [
+                [
+                    "Національне антикорупційне бюро та Спеціалізована антикорупційна "
+                    "прокуратура повідомили про підозру заступнику голови ОВА."
+                ]
+            ],
+            "Національне антикорупційне бюро та Спеціалізована антикорупційна прокуратура",
+        ),
+        # Only openers before the verb: the speaker follows it.
+        ([["Про це у вівторок повідомили в НАБУ."]], "НАБУ"),
+        # "the institute" is the institute named before, its head word inside its name.
+        (
+            [
+                [
+                    "Romania reported 4,870 measles cases, according to the National Institute "
+                    "of Public Health (INSP).",
+                    "None of the nine who died had received two doses, the institute said.",
+                ]
+            ],
+            "the National Institute of Public Health",
+        ),
+        # "бюро" is the bureau that spoke just before.
+        (
+            [
+                ["Про це у вівторок повідомили в НАБУ."],
+                ["Як повідомляє бюро, департамент закупив 214 генераторів."],
+            ],
+            "НАБУ",
+        ),
+    ],
+)
+def test_constructions_of_the_held_out_pages_name_the_speaker(
+    paragraphs: list[list[str]], claimant: str
+) -> None:
+    assert attribute(*paragraphs)[-1][0] == claimant
