@@ -55,7 +55,11 @@ REFERENCE_STRONG_RE = caseless(
     r"|\b(?:Vol|Volume|Bd|Т|Том)\.?\s*\d+\s*[,–—-]?\s*(?:No|Nr|Issue|Iss|Number|№|вип)\.?\s*\d+"
     r"|\b(?:19|20)\d\d;\s*\d+(?:\(\d+\))?:\s*\d+"
     r"|\b(?:Дата звернення|Дата обращения|Режим доступу|Режим доступа)\b"
-    r"|\b[Сс]\.\s*\d+\s*[–—-]\s*\d+",
+    r"|\b[Сс]\.\s*\d+\s*[–—-]\s*\d+"
+    # "Sources: INSP weekly bulletin (week 44); ECDC report, October 2026": a list of sources
+    # (a list: "Sources: X did Y" is an anonymous source's claim)
+    r"|^\W*(?:sources?|references|further reading|джерела|джерело|источники|источник"
+    r"|література|литература)\s*:(?=.*(?:;|https?://|www\.|\(\w))",
 )
 REFERENCE_WEAK_RE = re.compile(
     r"\bet al\.|\(\d{4}[a-z]?\)|\.\s\d{4}[a-z]?\.\s|\bIn:\s|\b(?:Vol|No|Ed|eds|ed|Hrsg)\.\s"
@@ -227,7 +231,9 @@ CTA_START_RE = caseless(
     r"|нажмите|жмите|скачайте|скачивайте|помогите|сделайте (?:пожертвование|взнос))\b",
 )
 CTA_ANYWHERE_RE = caseless(
-    r"\b(?:sign (?:the|our) petition|donate (?:now|today|here)|make a donation|click (?:here"
+    r"\b(?:(?:are|is) (?:encouraged|urged|invited|asked|advised|reminded) to (?:register|apply"
+    r"|sign|donate|submit|contact|call|visit|report|check|share|follow|subscribe|update)"
+    r"|sign (?:the|our) petition|donate (?:now|today|here)|make a donation|click (?:here"
     r"|the link"
     r"|below)|tap (?:here|the link)|link in (?:bio|the description)"
     r"|use (?:the )?(?:promo )?code\s+[A-Z0-9]"

@@ -59,6 +59,8 @@ SPECULATION_RE = re.compile(
     r"(?:concerned|worried|alarmed|afraid)|(?:voiced|expressed|raised)\s+(?:\w+\s+)?concerns?"
     r"|fears?\s+that|may\s+(?:attempt|try|seek|want|decide|be|have|soon)|might|could\s+(?!not\b)"
     r"|will\s+(?:likely|probably|possibly)|(?:is|are)\s+(?:likely|expected|set|poised)\s+to"
+    r"|(?:expects?|forecasts?|projects?|predicts?)\s+(?:[\w'’-]+\s+){1,8}?to\s+(?:be|fall|rise"
+    r"|reach|grow|drop|increase|decrease|decline|remain|return|exceed|hit|top|cost|double)\b"
     r"|plans?\s+to|planning\s+to|intends?\s+to|aims?\s+to|hopes?\s+to|threatens?\s+to"
     r"|висловив\w*\s+стурбован\w*|стурбован\w*|занепокоєн\w*|може\b|можуть\b|ймовірно"
     r"|планує\w*|планують|має\s+намір|мають\s+намір|збирає\w*|очікує\w*"

@@ -233,3 +233,23 @@ def test_a_dateline_is_never_a_claim(stamp: str) -> None:
 )
 def test_a_short_line_with_a_figure_is_not_taken_for_a_date(line: str) -> None:
     assert line in [c.quote for c in extract_claims(f"Overnight news\n\n{line}")]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        (
+            "Sources: INSP weekly measles bulletin (week 44); ECDC Threats Report, October 2026.",
+            "reference",
+        ),
+        (
+            "Households that have not yet applied are encouraged to register on the platform "
+            "before 20 December.",
+            "call_to_action",
+        ),
+        # An anonymous source's claim is not a list of sources.
+        ("Sources: 40 people died in the strike, police said.", None),
+    ],
+)
+def test_a_list_of_sources_and_an_encouragement_are_junk(line: str, kind: str | None) -> None:
+    assert junk_kind(line) == kind

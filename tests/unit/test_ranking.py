@@ -168,3 +168,8 @@ def test_hearsay_from_nobody_in_particular_ranks_below_the_facts() -> None:
     assert quotes[0].startswith("The Antarctic ozone hole"), quotes
     hearsay = [i for i, q in enumerate(quotes) if q.startswith("Half of them say")]
     assert all(i == len(quotes) - 1 for i in hearsay), quotes
+
+
+def test_what_a_ministry_expects_is_a_forecast() -> None:
+    assert is_speculation("The Ministry expects the average gas bill to fall by 120 lei a month.")
+    assert not is_speculation("The ministry expected 40 drones and shot down 38.")
