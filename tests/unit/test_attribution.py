@@ -412,14 +412,24 @@ def test_constructions_of_the_fresh_pages_name_the_speaker(
     assert attribute(*paragraphs)[-1][0] == claimant
 
 
-def test_the_pages_written_blind_keep_their_figures() -> None:
-    """tests/fixtures/annotated_fresh: first measured at recall 0.835, junk 0.009, claimants
-    0.681; after the constructions they exposed were fixed, 0.853, 0.028 and 0.785."""
-    pages = eval_pages.load_pages(eval_pages.PAGES_DIR.parent / "annotated_fresh")
+@pytest.mark.parametrize(
+    ("folder", "recall", "claimants"),
+    [
+        # first measured at recall 0.835, junk 0.009, claimants 0.681; after the constructions
+        # they exposed were fixed, 0.853, 0.028 and 0.785
+        ("annotated_fresh", 0.85, 0.78),
+        # measured once at 0.766, 0.022 and 0.708; after its own fixes 0.798, 0.000 and 0.813
+        ("annotated_heldout", 0.79, 0.80),
+    ],
+)
+def test_the_pages_written_blind_keep_their_figures(
+    folder: str, recall: float, claimants: float
+) -> None:
+    pages = eval_pages.load_pages(eval_pages.PAGES_DIR.parent / folder)
     figures = eval_pages.evaluate_pages(pages).figures()
-    assert figures["recall"] >= 0.85 and figures["headline_top5"] >= 0.9
+    assert figures["recall"] >= recall and figures["headline_top5"] >= 0.9
     assert figures["junk_share"] <= 0.05 and figures["cut_claims"] == 0
-    assert figures["claimant_accuracy"] >= 0.78
+    assert figures["claimant_accuracy"] >= claimants
 
 
 @pytest.mark.parametrize(
