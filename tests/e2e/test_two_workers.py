@@ -33,7 +33,11 @@ async def test_two_workers_share_the_store_and_count_every_vote_once(
         chat_id = (await control.add_chat("Fact desk"))["id"]
         members = [await control.add_user(f"Member{i}", chat_id) for i in range(MEMBERS)]
         quick = {"CARD_EDIT_DELAY_SECONDS": "0.5", "NOTIFY_DELAY_SECONDS": "0"}
-        receiver = procs.bot(control, shared_pg, name="worker-a", **quick)
+        # Two slots for the receiver: it claims what it stores while it has room, so with its
+        # default 64 it can take the whole burst before the helper's next look at the store
+        # (seen once under a loaded suite: 151 updates, all worker-a's). With two, the burst
+        # outlasts many of the helper's looks (every 0.2 s) and the helper must take a share.
+        receiver = procs.bot(control, shared_pg, name="worker-a", UPDATES_AT_ONCE="2", **quick)
         helper = procs.bot(control, shared_pg, name="worker-b", RECEIVE_UPDATES="false", **quick)
         await asyncio.gather(receiver.start_and_wait(), helper.start_and_wait())
         assert "processing the shared update store only" in helper.log()
