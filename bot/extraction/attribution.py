@@ -171,15 +171,23 @@ class SpeakerContext:
         """ "the commission" after "the Central Election Commission": the body named before whose
         name ends with that noun (the latest one, within the speaker window), or None."""
         words = who.split()
-        if len(words) != 2 or words[0].lower() != "the" or words[1].lower() not in ORG_WORDS:
+        if not 2 <= len(words) <= 4 or words[0].lower() != "the":
             return None
-        noun = words[1].lower()
+        noun = words[-1].lower()
+        if noun not in ORG_WORDS or any(is_cap(w) for w in words[1:]):
+            return None
+        described = [w.lower() for w in words[1:-1]]  # "the election commission"
         pool = sorted(self.speakers + self.mentions + self.roles, key=lambda e: e[0], reverse=True)
         for at, earlier in pool:  # the latest first; a speaker before a mere mention
             name = earlier.name.split()
             capitals = [w.lower() for w in name if is_cap(w)]
             # "the Central Election Commission", "the National Institute of Public Health"
-            if self.index - at <= SPEAKER_WINDOW and len(capitals) >= 2 and noun in capitals:
+            if (
+                self.index - at <= SPEAKER_WINDOW
+                and len(capitals) >= 2
+                and noun in capitals
+                and all(w in capitals for w in described)
+            ):
                 return earlier.name
         return None
 

@@ -36,8 +36,16 @@ CAPTION_RE = re.compile(
     r"|(photo|image|credit|pictured|фото|світлина)\s*:"
     r"|(photo|image|picture)s? (by|courtesy)|in this (handout|file) (image|photo|picture)"
     r"|handout (photo|image)|file photo|фото:|фото ілюстративне|иллюстративное фото"
-    r"|ілюстративне фото|(фото|photo)\s*[—–-]\s*\w)",
+    r"|ілюстративне фото|(фото|photo)\s*[—–-]\s*\w"
+    # a wire photo's caption: "Firefighters work at the site …, Kobylniki, Poland, November 18,
+    # 2026."
+    r"|,\s+[A-Z][\w .'’-]+,\s+(?:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)\s+\d{1,2},\s+\d{4}\.?\s*$)",
     re.IGNORECASE,
+)
+# "GENEVA / KYIV (3 December 2026)": a press release's dateline alone on its line.
+DATELINE_ONLY_RE = re.compile(
+    r"^[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ /,.'’-]{2,40}\(\s*\d{1,2}\s+\w+\s+\d{4}\s*\)\s*$"
 )
 STAMP_RE = re.compile(
     r"^\W*(updated|published|posted|last updated|modified|оновлено|опубліковано|обновлено"
@@ -179,7 +187,7 @@ def _keep_line(text: str, start: int, end: int, seen: set[str]) -> tuple[int, in
         or _is_heading(line)
     ):
         return None
-    if DATE_ONLY_RE.match(line):
+    if DATE_ONLY_RE.match(line) or DATELINE_ONLY_RE.match(line.strip()):
         return None
     return start, end
 

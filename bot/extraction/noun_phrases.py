@@ -53,7 +53,9 @@ def valid_phrase(phrase: list[str]) -> str | None:
     odd = [w for w in lowercase if not (is_role(w) or w in MODIFIERS or CYRILLIC_RE.match(w))]
     # "a spokesman for immigration": the body a role speaks for may be any noun.
     body = len(phrase) >= 3 and phrase[-2].lower() in ("for", "of") and is_role(phrase[-3])
-    headed = is_role(phrase[-1]) or body
+    # "regional fire service spokesman Lukasz Grzelak": a name after its role and description.
+    titled = is_cap(phrase[-1]) and any(is_role(w) for w in phrase) and len(odd) <= 1
+    headed = is_role(phrase[-1]) or body or titled
     if len(lowercase) > 4 or len(odd) > 2 or (odd and not headed):
         return None
     if not any(is_cap(w) for w in phrase) and not headed:

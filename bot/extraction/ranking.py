@@ -62,6 +62,8 @@ SPECULATION_RE = re.compile(
     r"|(?:expects?|forecasts?|projects?|predicts?)\s+(?:[\w'’-]+\s+){1,8}?to\s+(?:be|fall|rise"
     r"|reach|grow|drop|increase|decrease|decline|remain|return|exceed|hit|top|cost|double)\b"
     r"|plans?\s+to|planning\s+to|intends?\s+to|aims?\s+to|hopes?\s+to|threatens?\s+to"
+    r"|urge[sd]?\s+(?:[\w'’-]+\s+){1,6}?to\b|call(?:s|ed)?\s+on\s+(?:[\w'’-]+\s+){1,6}?to\b"
+    r"|заклика(?:є|ють|в|ла|ли)\b|призыва(?:ет|ют|л|ла|ли)\b"
     r"|висловив\w*\s+стурбован\w*|стурбован\w*|занепокоєн\w*|може\b|можуть\b|ймовірно"
     r"|планує\w*|планують|має\s+намір|мають\s+намір|збирає\w*|очікує\w*"
     r"|обеспокоен\w*|выразил\w*\s+обеспокоенн\w*|может\b|могут\b|вероятно|планиру\w*"
@@ -92,7 +94,10 @@ VAGUE_SOURCE_RE = re.compile(
 )
 VAGUE_SOURCE_PENALTY = 0.3
 # The author speaking ("I have lived here twenty years"): an aside, unless someone is quoted.
-AUTHOR_VOICE_RE = re.compile(r"^(?:[^,]{1,30}, )?(?:I|We|Я|Ми|Мы)\b")
+AUTHOR_VOICE_RE = re.compile(
+    r"^(?:[^,]{1,30}, )?(?:I|We|Я|Ми|Мы)\b"
+    r"|^(?:Наша думка|На нашу думку|Наше мнение|По нашему мнению|Our (?:view|take|opinion))\b"
+)
 # "May" with a capital in mid-sentence is the month; the regex above must not see it.
 MONTH_MAY_RE = re.compile(r"(?<=\w )May\b")
 

@@ -39,6 +39,7 @@ ACCORDING_RE = re.compile(
     r"\b(?:according to|згідно з даними|відповідно до даних|согласно данным|следует из данных"
     r"|за словами|за даними|за інформацією|за повідомленням|по словам"
     r"|по данным|по информации|по сообщению|як повідом\w+|как сообща\w+|как сообщи\w+"
+    r"|по оценк[еам]\w*|за оцінк(?:ою|ами)|по подсч[её]там|за підрахунками"
     r"|про це (?:повідом\w*|заяв\w*|сказа\w*)|об этом (?:сообщ\w*|заяв\w*|сказа\w*"
     r"|рассказа\w*))\s+(?:(?:в|у|во)\s+)?",
     re.IGNORECASE,
@@ -65,7 +66,7 @@ NOT_REPORTING_AFTER = frozenset(
 )
 ATTRIBUTION_ONLY_RE = re.compile(
     rf"^(?:про це|об этом|this was|that was|as|так)\s+(?:[\w«»'’-]+\s+){{0,3}}"
-    rf"(?:{VERBS_EN}|{VERBS_SLAVIC})\b[^,;:]{{0,80}}$",
+    rf"(?:{VERBS_EN}|{VERBS_SLAVIC})\b[^,;:]{{0,140}}$",
     re.IGNORECASE,
 )
 # "У Запорізькій міській раді зазначили, що …", "В Минобороны заявили …": a body speaks through
@@ -77,6 +78,15 @@ IMPERSONAL_RE = re.compile(
     r"|додали|назвали|сообщили|отметили|подчеркнули|подтвердили|рассказали|объяснили"
     r"|добавили|пояснили)\b"
 )
+# "data from the defence ministry show", "Preliminary results published by the Central Election
+# Commission on Sunday show": the body whose figures they are.
+DATA_SHOW_RE = re.compile(
+    r"\b(?:data|figures|statistics|results|estimates|records|numbers)\s+"
+    r"(?:(?:published|released|compiled|provided|issued)\s+)?(?:from|by)\s+"
+    r"(?P<who>(?:[\w'’.-]+\s+){0,7}[\w'’.-]+)\s+(?:show|shows|showed|suggest"
+    r"|suggests|indicate|indicates)\b",
+    re.IGNORECASE,
+)
 DOC_REF_RE = re.compile(
     r"(?:(?:the|this|that|a|an|its|their|our|one|another)\s+)?(?:new\s+|latest\s+|same\s+)?"
     r"(?:report|study|paper|survey|analysis|research|data|review|statement|document|figures)"
@@ -85,12 +95,17 @@ DOC_REF_RE = re.compile(
 )
 DASHES = frozenset("— – -".split())
 RELATIVE_END = frozenset(". , ; and or but is was are were about in to before".split())
-ISSUED = frozenset("issued published released statement".split())
+ISSUED = frozenset("issued published released compiled provided statement".split())
 SOURCE_NOUNS = frozenset(
     "estimates estimate data figures statistics report survey poll research study analysis"
     " assessment calculations count tally".split()
 )
 SOURCE_PREPS = frozenset("by from of".split())
+# Where something was said ("в комментарии", "в інтерв'ю"): not part of who said it.
+VENUES = frozenset(
+    "комментарии коментарі коментарях интервью інтерв'ю інтерв’ю эфире ефірі заявлении заяві"
+    " обращении зверненні соцсетях соцмережах telegram телеграм-канале телеграм-каналі".split()
+)
 DATIVE_ENDINGS = ("ому", "ему", "ові", "еві", "ам", "ям")
 # Posts, videos and channels: who spreads a claim (see `_media_subject`).
 MEDIA_NOUNS = frozenset(
@@ -127,6 +142,15 @@ def _skip_adverbs(tokens: list[str], j: int) -> int:
     return j
 
 
+def _skip_venue(tokens: list[str], j: int) -> int:
+    """Step back over where a speaker said it, between the speaker and the verb: "Главный врач
+    Сергей Ульянов в комментарии местному порталу заявил", "… у коментарі «Суспільному» сказав"."""
+    for k in range(j, max(j - 5, -1), -1):
+        if tokens[k].lower() in ("в", "у", "во") and k + 1 <= j and tokens[k + 1].lower() in VENUES:
+            return k - 1
+    return j
+
+
 def _coordinated(tokens: list[str], j: int) -> bool:
     """Whether the phrase after ``tokens[j]`` opens a second clause (", and Meta said …")."""
     return j > 0 and tokens[j - 1] == "," and tokens[j].lower() in ("and", "but", "while")
@@ -141,7 +165,7 @@ def _backward(tokens: list[str], i: int) -> tuple[str | None, bool]:
 
 def _backward_at(tokens: list[str], i: int) -> tuple[str | None, int]:
     """The phrase before the verb at ``i`` and the index of the token before it."""
-    j = _skip_adverbs(tokens, i - 1)
+    j = _skip_venue(tokens, _skip_adverbs(tokens, i - 1))
     if j >= 0 and tokens[j] == ",":
         # "John Kirby, the NSC coordinator, told …": the name is before the appositive.
         k = j - 1
@@ -185,7 +209,9 @@ def _backward_at(tokens: list[str], i: int) -> tuple[str | None, int]:
             # "міністр оборони Рустем Умєров": a genitive after a role or a name.
             j -= 1
             words += 1
-        elif adjective and extra < 2 and is_role(tokens[end]) and end > j:
+        elif (
+            adjective and extra < 2 and end > j and any(is_role(t) for t in tokens[j + 1 : end + 1])
+        ):
             # "the electoral commission", "the opposition leader": an adjective of a role.
             j -= 1
             words += 1
@@ -265,9 +291,11 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
             if k + 1 < len(tokens) and tokens[k].lower() in SOURCE_NOUNS:
                 break
             k += k < len(tokens) and tokens[k].isalpha() and tokens[k].islower()
+        if k + 2 < len(tokens) and tokens[k].lower() in SOURCE_NOUNS and tokens[k + 1] in ISSUED:
+            k += 1  # "according to figures published by the Danish defence ministry"
         if (
             k + 1 < len(tokens)
-            and tokens[k].lower() in SOURCE_NOUNS
+            and tokens[k].lower() in SOURCE_NOUNS | ISSUED
             and tokens[k + 1] in SOURCE_PREPS
         ):
             j = k + 2
@@ -374,6 +402,15 @@ def find_claimant(sentence: str) -> Found:
         if found:
             phrases.append(found)
             who = who or found
+    for match in DATA_SHOW_RE.finditer(sentence):
+        if mask[match.start()]:
+            continue
+        at = next((k for k, m in enumerate(spans) if m.start() >= match.start("who")), len(tokens))
+        end = next((k for k, m in enumerate(spans) if m.start() >= match.end("who")), len(tokens))
+        found = _forward(tokens[:end], at, according=True)
+        if found:
+            phrases.append(found)
+            who = who or found
     for match in IMPERSONAL_RE.finditer(sentence):
         body = match.group("body")
         words = body.split()
@@ -413,8 +450,20 @@ def find_claimant(sentence: str) -> Found:
         opened = k == 1 and tokens[0].lower() in ("як", "как")  # "Як зазначив X, …"
         # "Про це у вівторок повідомили в НАБУ": nothing but openers before the verb.
         only_openers = all(t.lower() in OPENERS or t.lower() in TIME_WORDS for t in tokens[:k])
+        # "… повідомили в управлінні СБУ": the body named after the verb, in the locative.
+        at_body = (
+            k + 2 < len(tokens)
+            and bool(CYRILLIC_RE.match(word))
+            and tokens[k + 1].lower() in ("в", "у", "во")
+            and any(is_cap(t.lstrip("«")) or is_role(t) for t in tokens[k + 2 : k + 4])
+        )
         if not found and (
-            k == 0 or told or opened or only_openers or tokens[k - 1] in ",—–-" + QUOTE_CLOSE + '"'
+            k == 0
+            or told
+            or opened
+            or only_openers
+            or at_body
+            or tokens[k - 1] in ",—–-" + QUOTE_CLOSE + '"'
         ):
             found = _forward(tokens, k + 1)
         if not found:

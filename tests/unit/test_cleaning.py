@@ -253,3 +253,30 @@ def test_a_short_line_with_a_figure_is_not_taken_for_a_date(line: str) -> None:
 )
 def test_a_list_of_sources_and_an_encouragement_are_junk(line: str, kind: str | None) -> None:
     assert junk_kind(line) == kind
+
+
+def test_a_wire_caption_and_a_press_release_dateline_are_never_claims() -> None:
+    text = (
+        "Freight train derails in Poland\n\n"
+        "GENEVA / KYIV (3 December 2026)\n\n"
+        "Firefighters work at the site of a freight train derailment near Kobylniki, Poland, "
+        "November 18, 2026.\n\n"
+        "Eleven tank wagons carrying 600 tonnes of diesel fuel derailed near Kobylniki on "
+        "Tuesday, the regional fire service said."
+    )
+    assert [c.quote for c in extract_claims(text)] == [
+        "Eleven tank wagons carrying 600 tonnes of diesel fuel derailed near Kobylniki on "
+        "Tuesday, the regional fire service said."
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Також нагадуємо керівникам громад: звіти про використання коштів необхідно подати до "
+        "15 січня.",
+        "Мешканців, які отримали підозрілі повідомлення, просять звертатися на гарячу лінію.",
+    ],
+)
+def test_reminders_and_requests_to_readers_are_calls_to_action(line: str) -> None:
+    assert junk_kind(line) == "call_to_action"

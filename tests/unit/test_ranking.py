@@ -173,3 +173,13 @@ def test_hearsay_from_nobody_in_particular_ranks_below_the_facts() -> None:
 def test_what_a_ministry_expects_is_a_forecast() -> None:
     assert is_speculation("The Ministry expects the average gas bill to fall by 120 lei a month.")
     assert not is_speculation("The ministry expected 40 drones and shot down 38.")
+
+
+def test_an_appeal_is_not_a_fact() -> None:
+    assert is_speculation(
+        "The mission also urges the Government of Ukraine to ensure that "
+        "people are not prosecuted for taking passports."
+    )
+    assert not is_speculation(
+        "Весной на службу были призваны 160 тысяч человек, план призыва был выполнен полностью."
+    )
