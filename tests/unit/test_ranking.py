@@ -183,3 +183,18 @@ def test_an_appeal_is_not_a_fact() -> None:
     assert not is_speculation(
         "Весной на службу были призваны 160 тысяч человек, план призыва был выполнен полностью."
     )
+
+
+def test_a_quoted_view_goes_after_the_facts_a_quoted_fact_does_not() -> None:
+    text = (
+        "Drone contracts hit record\n\n"
+        '"We are buying at a scale that was unthinkable two years ago," the deputy minister '
+        "said.\n\n"
+        '"Iranian instructors were on the ground in Crimea and assisted with these operations," '
+        "he added.\n\n"
+        "Ukraine's defence ministry has signed contracts for 1.6 million drones since January, "
+        "the deputy minister said."
+    )
+    quotes = [c.quote for c in extract_claims(text)]
+    assert quotes[-1].startswith('"We are buying'), quotes
+    assert any(q.startswith('"Iranian instructors') for q in quotes[:2]), quotes
