@@ -54,7 +54,7 @@ TRAILING_PRONOUN_RE = re.compile(
 )
 # "за даними організації": the body that spoke just before (a ministry or an agency named in
 # passing may be another, so only "the organisation" is resolved).
-ORGANISATION_SLAVIC = ("організаці", "организаци", "бюро")
+ORGANISATION_SLAVIC = ("організаці", "организаци", "бюро", "відомств", "ведомств")
 # Titles before a surname that name the person seen in full before: "Dr Ostapenko".
 TITLES = frozenset("dr mr mrs ms miss prof professor sir dame".split())
 WINDOW = 3  # sentences back in which a pronoun looks for its antecedent
@@ -167,9 +167,11 @@ class SpeakerContext:
             return self.speakers[-1][1].name
         return None
 
-    def named_body(self, who: str) -> str | None:
-        """ "the commission" after "the Central Election Commission": the body named before whose
-        name ends with that noun (the latest one, within the speaker window), or None."""
+    def named_body(self, who: str, sentence: str = "") -> str | None:
+        """ "the commission" after "the Central Election Commission": the body named in the
+        sentence itself ("Firefighters from Northfell Fire and Rescue Service rescued 27 people,
+        the service said") or before, whose name holds that noun (the latest one, within the
+        speaker window), or None."""
         words = who.split()
         if not 2 <= len(words) <= 4 or words[0].lower() != "the":
             return None
@@ -177,8 +179,9 @@ class SpeakerContext:
         if noun not in ORG_WORDS or any(is_cap(w) for w in words[1:]):
             return None
         described = [w.lower() for w in words[1:-1]]  # "the election commission"
+        here = [(self.index, Speaker(n, "n")) for n in _names_holding(sentence, noun)]
         pool = sorted(self.speakers + self.mentions + self.roles, key=lambda e: e[0], reverse=True)
-        for at, earlier in pool:  # the latest first; a speaker before a mere mention
+        for at, earlier in here + pool:  # the latest first; a speaker before a mere mention
             name = earlier.name.split()
             capitals = [w.lower() for w in name if is_cap(w)]
             # "the Central Election Commission", "the National Institute of Public Health"
@@ -200,7 +203,7 @@ class SpeakerContext:
         bodies = {
             s.name
             for at, s in self.speakers
-            if 0 < self.index - at <= 2 and s.kind in ("n", "x") and is_cap(s.name.lstrip("«"))
+            if 0 < self.index - at <= 2 and s.kind in ("n", "x") and _body_name(s.name)
         }
         return next(iter(bodies)) if len(bodies) == 1 else None
 
@@ -231,7 +234,7 @@ class SpeakerContext:
         if who.lower().removeprefix("the ") in GENERIC_BODIES and who.lower().startswith("the "):
             return sentence_body(sentence) or who  # "Microsoft will cut …, the company said"
         noun = who.lower().removeprefix("the ")
-        named = self.named_body(who) or self.slavic_body(who)
+        named = self.named_body(who, sentence) or self.slavic_body(who)
         if named:
             return named
         if who.lower().startswith("the ") and noun in BACK_REFERENCE_ROLES:
@@ -241,6 +244,24 @@ class SpeakerContext:
                 if noun in head and earlier.name.lower() != who.lower():
                     return earlier.name
         return self.full_name(who)
+
+
+def _names_holding(sentence: str, noun: str) -> list[str]:
+    """Capitalised names in the sentence with the noun among their words, glue words included
+    ("Northfell Fire and Rescue Service" for "service")."""
+    pattern = (
+        r"(?:[A-Z][\w'’-]*\s+(?:(?:and|of|for|&)\s+)?){1,6}"
+        + noun.capitalize()
+        + r"\b(?:\s+(?:of|for)\s+(?:[A-Z][\w'’-]*\s*){1,4})?"
+    )
+    return [m.group(0).strip() for m in re.finditer(pattern, sentence)] if sentence else []
+
+
+def _body_name(name: str) -> bool:
+    """A body that can be "the agency" of the next sentence: a name or a described body
+    ("ЦОС ФСБ России", "региональном минздраве"), not a news outlet in guillemets («Интерфакс»
+    reports what an agency said; "в ведомстве" is that agency, not the outlet)."""
+    return not name.startswith("«") and (is_cap(name) or len(name.split()) >= 2)
 
 
 def _person_like(mention: Speaker, sentence: str) -> bool:

@@ -65,6 +65,7 @@ _DATE_WORDS = (
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?"
     r"|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|am|pm|a\.m\.|p\.m\.|et|est|edt"
     r"|gmt|utc|bst|cet|cest|eet|eest|msk|kyiv time|at|on|updated|published|posted|ago|hours?"
+    r"|last|modified|edited|changed|first|created"
     r"|minutes?|mins?|read|today|yesterday"
     r"|січ\w*|лют\w*|берез\w*|квіт\w*|травн?\w*|черв\w*|лип\w*|серп\w*|верес\w*|жовт\w*"
     r"|листопад\w*|груд\w*|январ\w*|феврал\w*|март\w*|апрел\w*|ма[яй]|июн\w*|июл\w*"

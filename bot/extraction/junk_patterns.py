@@ -231,7 +231,9 @@ CTA_START_RE = caseless(
     r"|нажмите|жмите|скачайте|скачивайте|помогите|сделайте (?:пожертвование|взнос))\b",
 )
 CTA_ANYWHERE_RE = caseless(
-    r"\b(?:(?:нагадуємо|напоминаем)\b[^.]{0,80}\b(?:необхідно|потрібно|необходимо|нужно|слід|следует)"
+    # the reader addressed in the imperative: "не трогайте", "плануйте маршрут", "телефонуйте 102"
+    r"(?:^|[—–:,!]\s*|\s)(?:не\s+)?[а-яіїєґ]{3,}(?:йте|йтеся|йтесь)\b"
+    r"|\b(?:(?:нагадуємо|напоминаем)\b[^.]{0,80}\b(?:необхідно|потрібно|необходимо|нужно|слід|следует)"
     r"|(?:просять|просим|прохання)\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+(?:тися|ти|ться|ть)\b"
     r"|(?:are|is) (?:encouraged|urged|invited|asked|advised|reminded) to (?:register|apply"
     r"|sign|donate|submit|contact|call|visit|report|check|share|follow|subscribe|update)"

@@ -123,6 +123,8 @@ ROLE_SLAVIC = (
     "бюро",
     "очільник",
     "очільниц",
+    "минздрав",
+    "мінздоров",
 )
 ORG_WORDS = frozenset(
     """
@@ -182,6 +184,8 @@ ORG_SLAVIC = (
     "кабинет",
     "міноборон",
     "минобороны",
+    "минздрав",
+    "мінздоров",
 )
 CONNECTIVES = ("however", "but", "and", "але", "однак", "но", "однако", "та й", "а також")
 NEGATIONS = frozenset("not no never nor n't none nobody nothing не ні ніколи нет никогда".split())

@@ -29,6 +29,7 @@ from bot.extraction.speaker_words import (
     FORWARD_STOP_SLAVIC,
     MODIFIERS,
     OPENERS,
+    ORG_SLAVIC,
     TIME_WORDS,
     VERBS_EN,
     VERBS_SLAVIC,
@@ -106,6 +107,7 @@ VENUES = frozenset(
     "комментарии коментарі коментарях интервью інтерв'ю інтерв’ю эфире ефірі заявлении заяві"
     " обращении зверненні соцсетях соцмережах telegram телеграм-канале телеграм-каналі".split()
 )
+SOURCE_SLAVIC = ("источник", "джерел")  # "a source": never a body's name after it
 DATIVE_ENDINGS = ("ому", "ему", "ові", "еві", "ам", "ям")
 # Posts, videos and channels: who spreads a claim (see `_media_subject`).
 MEDIA_NOUNS = frozenset(
@@ -306,6 +308,12 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
         word = tokens[j]
         low = word.lower()
         acronym = len(word) > 1 and word.isupper()  # "according to the WHO"
+        # "источник в правоохранительных органах": where a source sits is part of who it is
+        placed = slavic and phrase and phrase[-1].lower().startswith(SOURCE_SLAVIC)
+        if placed and low in ("в", "у", "во", "из", "з", "із") and j + 1 < len(tokens):
+            phrase.append(word)
+            j += 1
+            continue
         if not word.lstrip("«")[:1].isalnum() or (low in stop and not acronym):
             break
         if low in TIME_WORDS and not phrase:
@@ -316,6 +324,8 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
     if phrase and phrase[-1].lower() in ("of", "and", "for", "the"):
         phrase.pop()
     if slavic:
+        if len(phrase) >= 2 and is_cap(phrase[0]) and phrase[1].lower().startswith(SOURCE_SLAVIC):
+            phrase = phrase[1:]  # "рассказал ФедВест источник в …": the outlet was told
         return " ".join(phrase) if any(is_cap(w) or is_role(w) for w in phrase) else None
     if according and len(phrase) <= 6 and any(is_cap(w) for w in phrase):
         return " ".join(phrase)  # "according to" is attribution enough: "CME Group’s tool"
@@ -416,8 +426,10 @@ def find_claimant(sentence: str) -> Found:
         words = body.split()
         if mask[match.start("body")] or not CYRILLIC_RE.search(body):
             continue
-        if any(is_cap(w.lstrip("«")) for w in words):
-            # a name ("Генштабі", "«Нафтогазі»"); "в ведомстве объяснили" names no one
+        described = len(words) >= 2 and words[-1].lower().startswith(ORG_SLAVIC)
+        if any(is_cap(w.lstrip("«")) for w in words) or described:
+            # a name ("Генштабі", "«Нафтогазі»") or a described body ("региональном минздраве");
+            # "в ведомстве объяснили" alone names no one
             phrases.append(body)
             who = who or body
     for match in PRONOUN_ACCORDING_RE.finditer(sentence):
@@ -455,7 +467,10 @@ def find_claimant(sentence: str) -> Found:
             k + 2 < len(tokens)
             and bool(CYRILLIC_RE.match(word))
             and tokens[k + 1].lower() in ("в", "у", "во")
-            and any(is_cap(t.lstrip("«")) or is_role(t) for t in tokens[k + 2 : k + 4])
+            and any(
+                is_cap(t.lstrip("«")) or is_role(t) or t.lower().startswith(ORG_SLAVIC)
+                for t in tokens[k + 2 : k + 4]
+            )
         )
         if not found and (
             k == 0

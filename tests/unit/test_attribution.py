@@ -422,6 +422,8 @@ def test_constructions_of_the_fresh_pages_name_the_speaker(
         ("annotated_heldout", 0.79, 0.05, 0.83),
         # measured once at 0.783, 0.055 and 0.778; after its own fixes 0.809, 0.036 and 0.871
         ("annotated_blind3", 0.80, 0.05, 0.86),
+        # measured once at 0.643, 0.096 and 0.704; after its own fixes 0.651, 0.063 and 0.780
+        ("annotated_blind4", 0.64, 0.07, 0.77),
     ],
 )
 def test_the_pages_written_blind_keep_their_figures(
@@ -550,3 +552,42 @@ def test_constructions_of_the_third_blind_set_name_the_speaker(
     sentence: str, claimant: str
 ) -> None:
     assert attribute([sentence])[0][0] == claimant
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "claimant"),
+    [
+        # the fourth blind set's constructions
+        (
+            [
+                [
+                    "Firefighters from Northfell Fire and Rescue Service rescued 27 people by "
+                    "boat, the service said."
+                ]
+            ],
+            "Northfell Fire and Rescue Service",
+        ),
+        (
+            [
+                [
+                    "Погибли три человека, еще 46 пострадали, сообщили в региональном минздраве.",
+                    "По данным ведомства, 19 человек остаются в больницах.",
+                ]
+            ],
+            "региональном минздраве",
+        ),
+        (
+            [
+                [
+                    "С начала года предотвращены 37 диверсий, рассказал ФедВест источник в "
+                    "правоохранительных органах."
+                ]
+            ],
+            "источник в правоохранительных органах",
+        ),
+    ],
+)
+def test_constructions_of_the_fourth_blind_set_name_the_speaker(
+    paragraphs: list[list[str]], claimant: str
+) -> None:
+    assert attribute(*paragraphs)[-1][0] == claimant

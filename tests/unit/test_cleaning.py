@@ -280,3 +280,27 @@ def test_a_wire_caption_and_a_press_release_dateline_are_never_claims() -> None:
 )
 def test_reminders_and_requests_to_readers_are_calls_to_action(line: str) -> None:
     assert junk_kind(line) == "call_to_action"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Нашли подозрительный предмет — не трогайте, не поднимайте.",
+        "Рух на ділянці перекрито, об'їзд через Коростишів — плануйте маршрут заздалегідь.",
+    ],
+)
+def test_the_reader_addressed_in_the_imperative_is_a_call_to_action(line: str) -> None:
+    assert junk_kind(line) == "call_to_action"
+
+
+def test_a_last_modified_stamp_is_a_dateline() -> None:
+    text = (
+        "Sanctions reroute exports\n"
+        "Sat 28 Nov 2026 07.00 GMT · Last modified on Sun 29 Nov 2026 10.12 GMT\n\n"
+        "EU exports to Kyrgyzstan rose from €0.4bn in 2021 to €3.1bn in 2025, according to "
+        "Eurostat."
+    )
+    assert [c.quote for c in extract_claims(text)] == [
+        "EU exports to Kyrgyzstan rose from €0.4bn in 2021 to €3.1bn in 2025, according to "
+        "Eurostat."
+    ]

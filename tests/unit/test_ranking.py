@@ -198,3 +198,8 @@ def test_a_quoted_view_goes_after_the_facts_a_quoted_fact_does_not() -> None:
     quotes = [c.quote for c in extract_claims(text)]
     assert quotes[-1].startswith('"We are buying'), quotes
     assert any(q.startswith('"Iranian instructors') for q in quotes[:2]), quotes
+
+
+def test_what_forecasters_expect_is_a_forecast() -> None:
+    assert is_speculation("Forecasters expect a further 30 to 40mm of rain on Friday.")
+    assert is_speculation("The agency warned that river levels were likely to rise again.")
