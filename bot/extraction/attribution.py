@@ -52,8 +52,9 @@ BACK_REFERENCE_ROLES = frozenset(
 TRAILING_PRONOUN_RE = re.compile(
     rf",\s+(?:it|he|she|they)\s+(?:also\s+|later\s+)?(?:{VERBS_EN})\b[^,;:]{{0,60}}[.!]?$"
 )
-# "за даними організації": the body that spoke just before (a ministry or an agency named in
-# passing may be another, so only "the organisation" is resolved).
+# "за даними організації", "по данным ведомства", "як повідомляє бюро": the body that spoke
+# just before, when exactly one did and it was not a news outlet (`slavic_body`). "Міністерство"
+# stays as written: a ministry named in passing is often another than the one that spoke.
 ORGANISATION_SLAVIC = ("організаці", "организаци", "бюро", "відомств", "ведомств")
 # Titles before a surname that name the person seen in full before: "Dr Ostapenko".
 TITLES = frozenset("dr mr mrs ms miss prof professor sir dame".split())
@@ -195,7 +196,7 @@ class SpeakerContext:
         return None
 
     def slavic_body(self, who: str) -> str | None:
-        """ "організації", "министерства" (lower case, one word): the body that spoke in the last
+        """ "організації", "ведомства" (lower case, one word): the body that spoke in the last
         two sentences, when exactly one did; else None (the word stays as written)."""
         low = who.lower()
         if " " in who or not who.islower() or not low.startswith(ORGANISATION_SLAVIC):
