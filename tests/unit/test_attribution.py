@@ -424,6 +424,8 @@ def test_constructions_of_the_fresh_pages_name_the_speaker(
         ("annotated_blind3", 0.80, 0.05, 0.86),
         # measured once at 0.643, 0.096 and 0.704; after its own fixes 0.651, 0.063 and 0.780
         ("annotated_blind4", 0.64, 0.07, 0.77),
+        # measured once on the final tree and not tuned on: 0.845, 0.044 and 0.775
+        ("annotated_blind5", 0.84, 0.05, 0.77),
     ],
 )
 def test_the_pages_written_blind_keep_their_figures(
