@@ -77,7 +77,7 @@ IMPERSONAL_RE = re.compile(
     r"\s+(?:також\s+|также\s+|тоже\s+|теж\s+)?"
     r"(?P<verb>повідомили|заявили|зазначили|наголосили|підтвердили|розповіли|уточнили|пояснили"
     r"|додали|назвали|сообщили|отметили|подчеркнули|подтвердили|рассказали|объяснили"
-    r"|добавили|пояснили)\b"
+    r"|добавили)\b"
 )
 # "data from the defence ministry show", "Preliminary results published by the Central Election
 # Commission on Sunday show": the body whose figures they are.

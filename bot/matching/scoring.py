@@ -217,14 +217,12 @@ def said_by(query: Prepared, candidate: Prepared, idf: Callable[[str], float]) -
     a post of one sentence and one clause."""
     if not query.parts:
         return []
-    closest = max(query.parts, key=lambda part: cosine(part.terms, candidate.terms, idf))
-
-    def holds(part: Prepared) -> tuple[float, float]:
-        held = coverage(candidate.terms, part.terms, idf)
-        return round(held, 6), cosine(part.terms, candidate.terms, idf)
-
-    fullest = max(query.parts, key=holds)
-    return [closest] if fullest is closest else [closest, fullest]
+    cosines = [cosine(part.terms, candidate.terms, idf) for part in query.parts]
+    held = [round(coverage(candidate.terms, part.terms, idf), 6) for part in query.parts]
+    closest = max(range(len(cosines)), key=cosines.__getitem__)
+    fullest = max(range(len(cosines)), key=lambda k: (held[k], cosines[k]))
+    picks = [closest] if fullest == closest else [closest, fullest]
+    return [query.parts[k] for k in picks]
 
 
 def _lexical(

@@ -131,27 +131,30 @@ def test_a_fetched_page_title_given_as_headline_steers_the_ranking() -> None:
     assert "40 drones were shot down over Kyiv" in titled[0].quote
 
 
-def test_a_headline_the_body_restates_gives_way_to_the_body_sentence() -> None:
-    text = (
-        "Russian drones struck Ukrainian grain ports in 2 regions overnight\n\n"
-        "Russia sent 40 drones against Ukraine's grain ports overnight, the air force said.\n\n"
-        "The city council approved a budget of 2 billion hryvnias for 2025."
-    )
+@pytest.mark.parametrize(
+    ("text", "lede"),
+    [
+        # one body sentence says most of the headline
+        (
+            "Russian drones struck Ukrainian grain ports in 2 regions overnight\n\n"
+            "Russia sent 40 drones against Ukraine's grain ports overnight, the air force said."
+            "\n\nThe city council approved a budget of 2 billion hryvnias for 2025.",
+            "Russia sent 40 drones",
+        ),
+        # the lede's two sentences say half of it
+        (
+            "Guided bomb strike on Kharkiv apartment block kills 9, injures 43\n"
+            "December 5, 2026 · Updated 1 hour ago\n\n"
+            "A Russian guided bomb hit a nine-storey apartment block in Kharkiv late on Thursday, "
+            "regional governor Ihor Shevtsov said. Nine people were killed and 43 injured.\n\n"
+            "Rescuers worked through the night to clear the rubble.",
+            "A Russian guided bomb hit",
+        ),
+    ],
+)
+def test_a_headline_the_body_restates_gives_way_to_the_body(text: str, lede: str) -> None:
     claims = extract_claims(text)
-    assert claims and claims[0].quote.startswith("Russia sent 40 drones")
-    assert not any(c.start < text.index("\n") for c in claims)
-
-
-def test_a_headline_the_lede_tells_in_two_sentences_gives_way_to_them() -> None:
-    text = (
-        "Guided bomb strike on Kharkiv apartment block kills 9, injures 43\n"
-        "December 5, 2026 · Updated 1 hour ago\n\n"
-        "A Russian guided bomb hit a nine-storey apartment block in Kharkiv late on Thursday, "
-        "regional governor Ihor Shevtsov said. Nine people were killed and 43 injured.\n\n"
-        "Rescuers worked through the night to clear the rubble."
-    )
-    claims = extract_claims(text)
-    assert claims and claims[0].quote.startswith("A Russian guided bomb hit")
+    assert claims and claims[0].quote.startswith(lede)
     assert not any(c.start < text.index("\n") for c in claims)
 
 
