@@ -145,10 +145,10 @@ def test_a_fetched_page_title_given_as_headline_steers_the_ranking() -> None:
         (
             "Guided bomb strike on Kharkiv apartment block kills 9, injures 43\n"
             "December 5, 2026 · Updated 1 hour ago\n\n"
-            "A Russian guided bomb hit a nine-storey apartment block in Kharkiv late on Thursday, "
-            "regional governor Ihor Shevtsov said. Nine people were killed and 43 injured.\n\n"
+            "A Russian guided bomb struck a residential block in Kharkiv late on Thursday, the "
+            "regional governor said. Nine people were killed and 43 injured.\n\n"
             "Rescuers worked through the night to clear the rubble.",
-            "A Russian guided bomb hit",
+            "A Russian guided bomb struck",
         ),
     ],
 )
