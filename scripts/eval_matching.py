@@ -205,22 +205,24 @@ def run_matcher(
 ) -> list[Outcome]:
     """The product's matcher: BM25 candidates, then `rerank` (scores and guards).
 
-    `unchecked`: each query's own right claim is left out of its candidates, and the query
-    counts as one with no right claim (the pool as a desk that has not checked it yet sees it).
+    `unchecked`: each query's own right claim (and any copy of it, `copies`) is left out of its
+    candidates, and the query counts as one with no right claim (the pool as a desk that has not
+    checked it yet sees it).
     """
     index = TermIndex()
     for claim_id, text in pool.items():
         index.add(claim_id, prepared(text).terms)
+    twins = copies(pool) if unchecked else {}
     outcomes = []
     for query in queries:
         form = prepared(query.text)
         near = semantic(query)
-        left_out = query.target if unchecked else None
+        left_out = twins.get(query.target or 0, {query.target}) if unchecked else set()
         if unchecked:
-            near = {i: cos for i, cos in near.items() if i != left_out}
+            near = {i: cos for i, cos in near.items() if i not in left_out}
             query = replace(query, target=None)
-        hits = index.search(form.terms, limit=CANDIDATES + 1)
-        ids = [i for i, _ in hits if i != left_out][:CANDIDATES]
+        hits = index.search(form.terms, limit=CANDIDATES + len(left_out))
+        ids = [i for i, _ in hits if i not in left_out][:CANDIDATES]
         ids += [i for i in near if i not in set(ids)]
         ranked = rerank(
             form, [(i, pool[i]) for i in ids], index.idf, semantic=near or None,
@@ -231,6 +233,17 @@ def run_matcher(
                    default=(None, 0.0))  # fmt: skip
         outcomes.append(Outcome(query, tuple(i for i, _ in ranked[:TOP]), best[0], best[1]))
     return outcomes
+
+
+def copies(pool: dict[int, str]) -> dict[int, set[int]]:
+    """Each claim's id with the ids of the pool's copies of it: the same text but for case,
+    spacing and quotation marks (a public pool stores some fact-checks twice, e.g. with a trailing
+    space)."""
+    by_text: dict[str, set[int]] = {}
+    for claim_id, text in pool.items():
+        key = " ".join(re.sub(r"[\"'‘’“”]", "", text).casefold().split())
+        by_text.setdefault(key, set()).add(claim_id)
+    return {claim_id: same for same in by_text.values() for claim_id in same}
 
 
 def run_tfidf(pool: dict[int, str], queries: Sequence[Query]) -> list[Outcome]:

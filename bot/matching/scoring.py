@@ -29,6 +29,15 @@ WEIGHTS = (2.174, 3.756, 1.412, 6.214, 0.018, -1.874)
 INTERCEPT = -10.098
 TYPO_RATIO = 85.0
 SEMANTIC_THRESHOLD = 0.86  # cosine of two embeddings that count as the same claim (model-dependent)
+# The second question of the decision: is the candidate the fact-check the post is *about*? A
+# tweet seldom restates the claim it spreads ("Here is a homeless, elderly couple from California
+# sleeping on concrete…" for "A photo shows an elderly homeless couple…"). Logistic weights of
+# `pair_evidence`'s list, fitted by `scripts/eval_public_retrieval.py --fit-about` on tweets
+# against Snopes fact-checks (the CLEF 2020 CheckThat! train split) and the dev benchmark; the
+# probability at which it calls a match was chosen by cross-validation (see docs/matching.md).
+ABOUT_WEIGHTS = (0.174, 7.38, 7.042, 2.524, 2.045, 1.764, 1.845, 2.857, -0.123, 1.526)
+ABOUT_INTERCEPT = -17.612
+ABOUT_THRESHOLD = 0.975
 
 
 @dataclass(frozen=True)
@@ -191,21 +200,64 @@ def score_pair(
 ) -> Scored:
     """Score a query against a candidate (0..100: the calibrated probability), with the veto.
 
-    An embedding cosine (`semantic`) decides only when the two are in different languages, where
-    words cannot: in one language the lexical evidence does, because a cosine says "same topic"
-    rather than "same claim" ("hired" and "laid off" 12,000 workers embed alike). `same_claim`
-    is the cosine at which the embedder's model calls two texts the same claim (a setting per
-    model: EMBEDDINGS_SAME_CLAIM).
+    The score is the higher of two calibrated answers on one scale: is the candidate the same
+    claim (`_lexical`, over the post and its spans), and is it the fact-check the post is about
+    (`about_probability`). An embedding cosine (`semantic`) decides only when the two are in
+    different languages, where words cannot: in one language the lexical evidence does, because
+    a cosine says "same topic" rather than "same claim" ("hired" and "laid off" 12,000 workers
+    embed alike). `same_claim` is the cosine at which the embedder's model calls two texts the
+    same claim (a setting per model: EMBEDDINGS_SAME_CLAIM).
     """
-    score, vetoed = _lexical(query, candidate, idf)
-    for part in said_by(query, candidate, idf):  # a long post: a span may say the claim better
-        part_score, part_veto = _lexical(part, candidate, idf)
-        if part_score > score:  # the span's guards come with its score
-            score, vetoed = part_score, part_veto
+    score, vetoed, evidence = pair_evidence(query, candidate, idf)
+    if evidence:
+        score = max(score, about_score(about_probability(evidence)))
     meaning = None if semantic is None else round(semantic_score(semantic, same_claim), 1)
     if meaning is not None and query.language != candidate.language:
         score = max(score, meaning)
     return Scored(round(score, 1), vetoed, semantic, meaning)
+
+
+def pair_evidence(
+    query: Prepared, candidate: Prepared, idf: Callable[[str], float]
+) -> tuple[float, str, list[float]]:
+    """The same-claim score of a pair (0..100) with its veto, and what `about_probability`
+    weighs (empty when either side has no terms).
+
+    A long post is judged, guards included, by the span that says the claim better, when one
+    scores higher than the whole post."""
+    if not (query.terms and candidate.terms):
+        return 0.0, veto(query.form, candidate.form), []
+    whole = features(query, candidate, idf)
+    score, vetoed = 100 * probability(whole), veto(query.form, candidate.form)
+    span_cosine = span_held = 0.0
+    for part in said_by(query, candidate, idf):
+        part_score, part_veto = _lexical(part, candidate, idf)
+        if part_score > score:  # the span's guards come with its score
+            score, vetoed = part_score, part_veto
+        span_cosine = max(span_cosine, cosine(part.terms, candidate.terms, idf))
+        span_held = max(span_held, coverage(candidate.terms, part.terms, idf))
+    logit = math.log((score / 100 + 1e-3) / (1 - score / 100 + 1e-3))
+    evidence = [logit, *whole[:5], span_cosine, span_held,
+                math.log1p(len(query.terms)), math.log1p(len(candidate.terms))]  # fmt: skip
+    return score, vetoed, evidence
+
+
+def about_probability(evidence: Sequence[float]) -> float:
+    """The calibrated chance that the candidate is the fact-check the post is about (logistic
+    over `pair_evidence`'s list: the same-claim score's logit, cosine, the share of each side
+    the other holds, fuzzy ratio, swapped words, the closest span's cosine and the fullest
+    span's share of the claim, and both lengths)."""
+    z = ABOUT_INTERCEPT + sum(w * x for w, x in zip(ABOUT_WEIGHTS, evidence, strict=True))
+    return 1 / (1 + math.exp(-min(max(z, -50.0), 50.0)))
+
+
+def about_score(p: float, threshold: float = ABOUT_THRESHOLD) -> float:
+    """`about_probability` on the score's scale: `threshold` maps to DEFAULT_THRESHOLD, 1 to
+    100, and below it linearly down to 0."""
+    top = DEFAULT_THRESHOLD
+    if p >= threshold:
+        return top + (100 - top) * (p - threshold) / (1 - threshold)
+    return top * p / threshold
 
 
 def said_by(query: Prepared, candidate: Prepared, idf: Callable[[str], float]) -> list[Prepared]:

@@ -16,13 +16,19 @@ from bot.matching.matching import (
     is_same_claim,
     prepare,
 )
+from bot.matching.scoring import (
+    ABOUT_THRESHOLD,
+    about_probability,
+    pair_evidence,
+    prepared,
+    score_pair,
+)
 from bot.matching.scoring import DEFAULT_THRESHOLD as SCORING_THRESHOLD
-from bot.matching.scoring import prepared, score_pair
 
 REPO = Path(__file__).resolve().parents[2]
 # The figures docs/matching.md reports (scripts/eval_matching.py at the default threshold).
 REPORTED_PRECISION = 1.0
-REPORTED_RECALL = 0.794
+REPORTED_RECALL = 0.809
 # The dev benchmark's figures (docs/matching.md), on a smaller pool so the test stays quick.
 BENCH_MAP5 = 0.93
 BENCH_PRECISION = 0.95
@@ -250,4 +256,36 @@ def test_a_claim_said_amid_a_post_is_matched(post: str, claim: str) -> None:
 def test_a_span_keeps_the_negation_of_its_sentence() -> None:
     post = "Update from Kyiv 🚨 Officials did not confirm that 3,000 buildings lost hot water."
     scored = score_pair(prepared(post), prepared("3,000 buildings lost hot water."), lambda t: 1.0)
+    assert scored.veto == "negation" and not scored.is_match()
+
+
+@pytest.mark.parametrize(
+    ("post", "claim"),
+    [
+        (
+            "The Pope just endorsed Trump for president. Wow, what a day for the campaign 🇺🇸",
+            "Pope Francis endorsed Donald Trump for president.",
+        ),
+        (
+            "Bricks of cocaine are washing up on the Florida beaches after the hurricane, stay "
+            "safe out there folks",
+            "Bricks of cocaine washed ashore in Florida after Hurricane Dorian.",
+        ),
+    ],
+)
+def test_a_post_about_a_checked_claim_is_a_match(post: str, claim: str) -> None:
+    """Neither post restates its claim closely enough for the same-claim score (75 and 62);
+    the about-model calls both."""
+    query, candidate = prepared(post), prepared(claim)
+    same_claim, _, evidence = pair_evidence(query, candidate, lambda term: 1.0)
+    assert same_claim < SCORING_THRESHOLD and about_probability(evidence) >= ABOUT_THRESHOLD
+    assert score_pair(query, candidate, lambda term: 1.0).is_match()
+
+
+def test_the_about_model_neither_calls_another_claim_nor_lifts_a_veto() -> None:
+    claim = prepared("Pope Francis endorsed Donald Trump for president.")
+    other = prepared("Pope Francis met Donald Trump at the Vatican to discuss climate policy.")
+    assert not score_pair(other, claim, lambda term: 1.0).is_match()
+    denied = prepared("The Pope never endorsed Trump for president. Stop sharing this 🇺🇸")
+    scored = score_pair(denied, claim, lambda term: 1.0)
     assert scored.veto == "negation" and not scored.is_match()
