@@ -266,7 +266,7 @@ class Intake:
                 extractor=result.extractor if result else None,
                 extraction_note=note,
             )
-        await self._match(rows)
+        await self._match(rows, post=article.text)
         return Extracted(article, rows, note, refused_language=refused_language)
 
     async def queue_whole(self, *, article_id: int, chat_id: int) -> QueuedWhole:
@@ -296,11 +296,12 @@ class Intake:
         await self._match(rows)
         return QueuedWhole(article, rows[0], new=True)
 
-    async def _match(self, claims: list[Claim]) -> None:
-        """Link new claims to the same claims checked before (the card then offers the verdict)."""
+    async def _match(self, claims: list[Claim], *, post: str | None = None) -> None:
+        """Link new claims to the same claims checked before (the card then offers the verdict);
+        `post`, the text they came from, is looked up whole when it is a social post."""
         if not claims:
             return
         try:
-            await match_new_claims(self.db, claims, threshold=self.match_threshold)
+            await match_new_claims(self.db, claims, threshold=self.match_threshold, post=post)
         except Exception:  # matching is a help, never a reason to lose the claims
             log.exception("Matching the claims of article %s failed", claims[0].article_id)

@@ -35,9 +35,9 @@ SEMANTIC_THRESHOLD = 0.86  # cosine of two embeddings that count as the same cla
 # `pair_evidence`'s list, fitted by `scripts/eval_public_retrieval.py --fit-about` on tweets
 # against Snopes fact-checks (the CLEF 2020 CheckThat! train split) and the dev benchmark; the
 # probability at which it calls a match was chosen by cross-validation (see docs/matching.md).
-ABOUT_WEIGHTS = (0.174, 7.38, 7.042, 2.524, 2.045, 1.764, 1.845, 2.857, -0.123, 1.526)
-ABOUT_INTERCEPT = -17.612
-ABOUT_THRESHOLD = 0.975
+ABOUT_WEIGHTS = (0.112, 7.135, 5.642, 3.687, 2.183, 1.641, 2.886, 3.196, 0.014, 0.874)
+ABOUT_INTERCEPT = -16.492
+ABOUT_THRESHOLD = 0.95
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,8 @@ def pair_evidence(
     query: Prepared, candidate: Prepared, idf: Callable[[str], float]
 ) -> tuple[float, str, list[float]]:
     """The same-claim score of a pair (0..100) with its veto, and what `about_probability`
-    weighs (empty when either side has no terms).
+    weighs: empty unless the query is a post of several sentences or clauses (`spans`), since a
+    single sentence is a claim, which the same-claim score judges.
 
     A long post is judged, guards included, by the span that says the claim better, when one
     scores higher than the whole post."""
@@ -229,13 +230,16 @@ def pair_evidence(
         return 0.0, veto(query.form, candidate.form), []
     whole = features(query, candidate, idf)
     score, vetoed = 100 * probability(whole), veto(query.form, candidate.form)
-    span_cosine = span_held = 0.0
-    for part in said_by(query, candidate, idf):
+    parts = said_by(query, candidate, idf)
+    for part in parts:
         part_score, part_veto = _lexical(part, candidate, idf)
         if part_score > score:  # the span's guards come with its score
             score, vetoed = part_score, part_veto
-        span_cosine = max(span_cosine, cosine(part.terms, candidate.terms, idf))
-        span_held = max(span_held, coverage(candidate.terms, part.terms, idf))
+    if not parts:  # one sentence, one clause: it is a claim, and the same-claim score judges it
+        return score, vetoed, []
+    # the closest span's cosine and the fullest span's share of the claim
+    span_cosine = max(cosine(p.terms, candidate.terms, idf) for p in parts)
+    span_held = max(coverage(candidate.terms, p.terms, idf) for p in parts)
     logit = math.log((score / 100 + 1e-3) / (1 - score / 100 + 1e-3))
     evidence = [logit, *whole[:5], span_cosine, span_held,
                 math.log1p(len(query.terms)), math.log1p(len(candidate.terms))]  # fmt: skip

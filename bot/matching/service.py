@@ -30,6 +30,7 @@ from bot.matching.scoring import (
     DEFAULT_THRESHOLD,
     SEMANTIC_THRESHOLD,
     Scored,
+    cosine,
     prepared,
     relevance,
     score_pair,
@@ -384,15 +385,37 @@ async def look_up(
 
 
 async def match_new_claims(
-    db: Database, claims: Sequence[Claim], *, threshold: float = DEFAULT_THRESHOLD
+    db: Database,
+    claims: Sequence[Claim],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    post: str | None = None,
 ) -> dict[int, Match]:
-    """Look each just-queued claim up in the team's history and link those that match."""
+    """Look each just-queued claim up in the team's history and link those that match.
+
+    `post` is the text the claims came from: when it is a social post (`POST_WORDS` words at
+    most, several sentences) and none of its claims matched, the post is looked up whole, as a
+    post *about* a checked claim ("The Pope just endorsed Trump for president. Wow, what a day
+    🇺🇸"), and a match is linked to the post's claim most like the checked one.
+    """
     found: dict[int, Match] = {}
     for claim in claims:
         assert claim.id is not None
         match = await find_match(db, team_id=claim.team_id, claim_id=claim.id, threshold=threshold)
         if match is not None:
             found[claim.id] = match
+    if post and claims and not found and _is_post(post):
+        first = min(claims, key=lambda c: c.id or 0)
+        match = await find_match(
+            db, team_id=first.team_id, claim_id=first.id, text=post, threshold=threshold
+        )
+        if match is not None:
+            checked = prepared(match.text).terms
+
+            def likeness(claim: Claim) -> tuple[float, int]:
+                return cosine(prepared(claim.text).terms, checked, lambda _: 1.0), -stored_id(claim)
+
+            found[stored_id(max(claims, key=likeness))] = match
     if found:
         async with db.write() as session:
             for claim_id, match in found.items():
@@ -400,6 +423,14 @@ async def match_new_claims(
                     session, claim_id=claim_id, matched_id=match.claim_id, score=match.score
                 )
     return found
+
+
+POST_WORDS = 120  # a forwarded text this short is a social post, not an article
+
+
+def _is_post(text: str) -> bool:
+    """Whether a submission is a social post to look up whole: short, of several spans."""
+    return len(text.split()) <= POST_WORDS and bool(prepared(text).parts)
 
 
 async def _team_claims(
@@ -505,16 +536,36 @@ async def answer_in_chat(
         team = await team_q.get_team(session, chat_id=chat_id)
         if team is None or team.id is None or not team.auto_answer:
             return None
-        ranked = await rank_in(
-            session, team_id=team.id, text=text, threshold=threshold, embedder=embedder_for(db),
-            store=vector_store(db),
-        )  # fmt: skip
-        for item in ranked:
-            if not item.scored.is_match(threshold):
-                return None  # sorted: the bot's matches come first, the rest are maybes
-            known = await known_verdict(session, matched=item.claim)
-            if known is not None:
-                return known
+        return await _first_known(db, session, team_id=team.id, text=text, threshold=threshold)
+
+
+async def known_post(
+    db: Database, *, team_id: int, text: str, threshold: float = DEFAULT_THRESHOLD
+) -> KnownVerdict | None:
+    """The settled claim a forwarded social post is about, when none of its sentences was
+    queued (a post seldom restates the claim it spreads, and the scorer may find no claim to
+    check in it: "The Pope just endorsed Trump for president. Wow, what a day 🇺🇸"); None
+    unless the text is a post (`_is_post`) and the matcher is sure."""
+    if not _is_post(text):
+        return None
+    async with db.read() as session:
+        return await _first_known(db, session, team_id=team_id, text=text, threshold=threshold)
+
+
+async def _first_known(
+    db: Database, session: AsyncSession, *, team_id: int, text: str, threshold: float
+) -> KnownVerdict | None:
+    """The bot's first match for `text` that has a verdict; None at the first maybe."""
+    ranked = await rank_in(
+        session, team_id=team_id, text=text, threshold=threshold, embedder=embedder_for(db),
+        store=vector_store(db),
+    )  # fmt: skip
+    for item in ranked:
+        if not item.scored.is_match(threshold):
+            return None  # sorted: the bot's matches come first, the rest are maybes
+        known = await known_verdict(session, matched=item.claim)
+        if known is not None:
+            return known
     return None
 
 
@@ -554,6 +605,12 @@ class Matches:
         """Where an article was sent in private: (chat id, message id) of each ask."""
         async with self.db.read() as session:
             return await match_q.private_asks(session, article_id=article_id)
+
+    async def known_post(
+        self, *, team_id: int, text: str, threshold: float = DEFAULT_THRESHOLD
+    ) -> KnownVerdict | None:
+        """See `known_post`: the settled claim a forwarded post with no claims is about."""
+        return await known_post(self.db, team_id=team_id, text=text, threshold=threshold)
 
     async def answer_in_chat(
         self, *, chat_id: int, text: str, threshold: float = DEFAULT_THRESHOLD

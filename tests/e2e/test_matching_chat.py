@@ -78,6 +78,42 @@ async def test_forwarded_rewording_of_an_imported_check_is_answered_at_once(desk
     assert button["url"] == NHS_URL
 
 
+POPE = "Pope Francis endorsed Donald Trump for president."
+POPE_URL = "https://www.factcheck.example/pope-trump-endorsement/"
+POPE_POST = "The Pope just endorsed Trump for president. Wow, what a day for the campaign 🇺🇸"
+POPE_DENIED = "The Pope never endorsed Trump for president. Stop sharing this 🇺🇸"
+
+
+async def test_a_post_about_an_imported_check_is_answered_and_a_denial_is_not(desk: Desk) -> None:
+    """The post does not restate the fact-check's claim (its sentence alone scores 75 of 100)
+    and holds no sentence the scorer would queue; looked up whole, as a post about a checked
+    claim, it is answered. The denial says the other claim: no answer."""
+    record = {
+        "@context": "https://schema.org", "@type": "ClaimReview", "url": POPE_URL,
+        "claimReviewed": POPE, "author": {"@type": "Organization", "name": "FactCheck"},
+        "datePublished": "2026-11-20", "reviewRating": {"@type": "Rating", "alternateName": "False"},
+    }  # fmt: skip
+    desk.sandbox.send(
+        desk.chat, desk.alice, caption="/import",
+        document=("r.json", json.dumps([record]).encode(), "application/json"),
+    )  # fmt: skip
+    await desk.settle()
+    assert "Imported 1 fact-check" in desk.last("Imported").content
+    forward = await desk.say(desk.bob, POPE_POST, forward_origin={"channel": "Vatican Leaks"})
+    await desk.published()
+    (answer,) = answers(desk)
+    assert "Already checked: ❌ False, 20 Nov — FactCheck" in answer.content
+    assert linked(answer, POPE_URL)
+    assert answer.reply_to is not None and answer.reply_to.message_id == forward.message_id
+    assert any("Queue it anyway" in b["text"] for row in answer.buttons for b in row)
+    assert not desk.cards()  # nothing queued unless a member asks for it
+
+    await desk.say(desk.carol, POPE_DENIED, forward_origin={"channel": "Fact Watch"})
+    await desk.published()
+    assert len(answers(desk)) == 1
+    assert "No checkable claims" in desk.last("No checkable claims").content
+
+
 async def test_a_changed_figure_gets_no_answer(desk: Desk) -> None:
     await import_reviews(desk)
     await desk.say(desk.bob, CHANGED, forward_origin={"channel": "Health Leaks"})

@@ -275,11 +275,13 @@ def test_a_span_keeps_the_negation_of_its_sentence() -> None:
 )
 def test_a_post_about_a_checked_claim_is_a_match(post: str, claim: str) -> None:
     """Neither post restates its claim closely enough for the same-claim score (75 and 62);
-    the about-model calls both."""
+    the about-model calls both. A single sentence is a claim: it never asks the about-model."""
     query, candidate = prepared(post), prepared(claim)
     same_claim, _, evidence = pair_evidence(query, candidate, lambda term: 1.0)
     assert same_claim < SCORING_THRESHOLD and about_probability(evidence) >= ABOUT_THRESHOLD
     assert score_pair(query, candidate, lambda term: 1.0).is_match()
+    sentence = prepared(post.split(". ")[0].split(", ")[0])
+    assert pair_evidence(sentence, candidate, lambda term: 1.0)[2] == []
 
 
 def test_the_about_model_neither_calls_another_claim_nor_lifts_a_veto() -> None:

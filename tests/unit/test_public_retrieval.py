@@ -44,7 +44,7 @@ def test_no_match_is_called_when_the_fact_check_is_not_in_the_pool(
     pool, queries = clef
     found = run_matcher(pool, queries, lambda _: {})
     unseen = run_matcher(pool, queries, lambda _: {}, unchecked=True)  # its own left out
-    assert decide([*found, *unseen], DEFAULT_THRESHOLD).precision >= 0.95  # 0.989 measured
+    assert decide([*found, *unseen], DEFAULT_THRESHOLD).precision >= 0.95  # 0.990 measured
     called = [o for o in unseen if o.best is not None and o.best_score >= DEFAULT_THRESHOLD]
     assert len(called) <= 3  # 1 of 997 measured: a tweet on Melania Trump's jacket
 
@@ -59,5 +59,5 @@ def test_tweets_about_a_fact_check_are_called_matches_on_the_split_not_fitted_on
     found = run_matcher(pool, dev, lambda _: {})
     unseen = run_matcher(pool, dev, lambda _: {}, unchecked=True)
     s = decide([*found, *unseen], DEFAULT_THRESHOLD)
-    assert s.recall >= 0.12  # 0.157 measured (31 of 197; 0.020 without the about-model)
+    assert s.recall >= 0.14  # 0.178 measured (35 of 197; 0.020 without the about-model)
     assert s.precision >= 0.95  # 1.000 measured
