@@ -66,7 +66,7 @@ _DATE_WORDS = (
     r"|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|am|pm|a\.m\.|p\.m\.|et|est|edt"
     r"|gmt|utc|bst|cet|cest|eet|eest|msk|kyiv time|at|on|updated|published|posted|ago|hours?"
     r"|last|modified|edited|changed|first|created"
-    r"|minutes?|mins?|read|today|yesterday"
+    r"|minutes?|mins?|read|reading|time|today|yesterday|время|чтения|читання"
     r"|січ\w*|лют\w*|берез\w*|квіт\w*|травн?\w*|черв\w*|лип\w*|серп\w*|верес\w*|жовт\w*"
     r"|листопад\w*|груд\w*|январ\w*|феврал\w*|март\w*|апрел\w*|ма[яй]|июн\w*|июл\w*"
     r"|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|оновлено|опубліковано|обновлено"

@@ -91,7 +91,8 @@ async def test_a_post_about_an_imported_check_is_answered_and_a_denial_is_not(de
     record = {
         "@context": "https://schema.org", "@type": "ClaimReview", "url": POPE_URL,
         "claimReviewed": POPE, "author": {"@type": "Organization", "name": "FactCheck"},
-        "datePublished": "2026-11-20", "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        "datePublished": "2026-11-20",
+        "reviewRating": {"@type": "Rating", "alternateName": "False"},
     }  # fmt: skip
     desk.sandbox.send(
         desk.chat, desk.alice, caption="/import",

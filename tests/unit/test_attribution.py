@@ -581,3 +581,19 @@ def test_constructions_of_the_blind_pages_name_the_speaker(
     paragraphs: list[list[str]], claimant: str
 ) -> None:
     assert attribute(*paragraphs)[-1][0] == claimant
+
+
+@pytest.mark.parametrize(
+    ("quoted", "said"),
+    [
+        ("If the state wants two million drones next year, it has to pay for the 400,000 it has "
+         "already received", "if the state wants"),
+        ("Every region reported outages on 14 December, and 11 of them for more than six hours",
+         "every region reported"),
+    ],
+)  # fmt: skip
+def test_an_attributed_quotation_reads_as_one_sentence(quoted: str, said: str) -> None:
+    """ "According to X, If the state…": the quotation's first word, a common word, is lowered."""
+    text = f'"{quoted}," said Serhiy Tkach, who heads the drone makers association.'
+    (claim,) = extract_claims(text)
+    assert claim.text.startswith(f"According to Serhiy Tkach, {said}"), claim.text

@@ -306,3 +306,17 @@ def test_a_last_modified_stamp_is_a_dateline() -> None:
         "EU exports to Kyrgyzstan rose from €0.4bn in 2021 to €3.1bn in 2025, according to "
         "Eurostat."
     ]
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "4 декабря 2026, 16:40 · Время чтения: 6 минут",
+        "4 грудня 2026, 10:15 · Час читання: 5 хвилин",
+        "Reading time: 4 minutes",
+    ],
+)
+def test_a_reading_time_stamp_is_a_dateline(stamp: str) -> None:
+    claim = "Russia launched 653 drones overnight, the Air Force said."
+    text = f"Russia launched 653 drones overnight\n{stamp}\n\n{claim}"
+    assert [c.quote for c in extract_claims(text)] == [claim]
