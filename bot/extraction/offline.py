@@ -22,6 +22,7 @@ from bot.extraction.cleaning import (
     kept_blocks,
     trim_span,
 )
+from bot.extraction.events import event_floor
 from bot.extraction.junk import is_junk
 from bot.extraction.lexicon import COMMAND_START
 from bot.extraction.ranking import rank_candidates
@@ -126,6 +127,8 @@ def _score_all(candidates: list[Candidate], scorer: SentenceScorer) -> None:
         candidate.score = score
     for i, score in zip(quoted, scores[len(texts) :], strict=True):
         candidates[i].score = (candidates[i].score + score) / 2
+    for candidate in candidates:  # what spreads: someone named did something (events.py)
+        candidate.score = event_floor(candidate.sentence, candidate.score)
 
 
 def _scored_candidates(text: str, scorer: SentenceScorer | None = None) -> list[Candidate]:

@@ -82,37 +82,64 @@ POPE = "Pope Francis endorsed Donald Trump for president."
 POPE_URL = "https://www.factcheck.example/pope-trump-endorsement/"
 POPE_POST = "The Pope just endorsed Trump for president. Wow, what a day for the campaign 🇺🇸"
 POPE_DENIED = "The Pope never endorsed Trump for president. Stop sharing this 🇺🇸"
+COCAINE = "Bricks of cocaine washed ashore in Florida after Hurricane Dorian."
+COCAINE_URL = "https://www.factcheck.example/dorian-cocaine-bricks/"
+COCAINE_POST = (
+    "Bricks of cocaine washing ashore in Florida after Hurricane Dorian, insane 😳 Stay safe out "
+    "there folks"
+)
 
 
-async def test_a_post_about_an_imported_check_is_answered_and_a_denial_is_not(desk: Desk) -> None:
-    """The post does not restate the fact-check's claim (its sentence alone scores 75 of 100)
-    and holds no sentence the scorer would queue; looked up whole, as a post about a checked
-    claim, it is answered. The denial says the other claim: no answer."""
-    record = {
-        "@context": "https://schema.org", "@type": "ClaimReview", "url": POPE_URL,
-        "claimReviewed": POPE, "author": {"@type": "Organization", "name": "FactCheck"},
-        "datePublished": "2026-11-20",
-        "reviewRating": {"@type": "Rating", "alternateName": "False"},
-    }  # fmt: skip
+async def import_posts_reviews(desk: Desk) -> None:
+    """FactCheck's reviews of the Pope and the cocaine claims, imported with /import."""
+    records = [
+        {
+            "@context": "https://schema.org", "@type": "ClaimReview", "url": url,
+            "claimReviewed": claim, "author": {"@type": "Organization", "name": "FactCheck"},
+            "datePublished": "2026-11-20",
+            "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        }
+        for claim, url in ((POPE, POPE_URL), (COCAINE, COCAINE_URL))
+    ]  # fmt: skip
     desk.sandbox.send(
         desk.chat, desk.alice, caption="/import",
-        document=("r.json", json.dumps([record]).encode(), "application/json"),
+        document=("r.json", json.dumps(records).encode(), "application/json"),
     )  # fmt: skip
     await desk.settle()
-    assert "Imported 1 fact-check" in desk.last("Imported").content
+    assert "Imported 2 fact-checks" in desk.last("Imported").content
+
+
+async def test_a_post_about_an_imported_check_is_matched_and_a_denial_is_not(desk: Desk) -> None:
+    """The post's claim alone does not restate the fact-check's (75 of 100); the post, looked
+    up whole as a post about a checked claim, does, and its claim is linked. The denial says
+    the other claim: no match."""
+    await import_posts_reviews(desk)
     forward = await desk.say(desk.bob, POPE_POST, forward_origin={"channel": "Vatican Leaks"})
-    await desk.published()
+    card = await desk.card("endorsed Trump")
     (answer,) = answers(desk)
     assert "Already checked: ❌ False, 20 Nov — FactCheck" in answer.content
     assert linked(answer, POPE_URL)
     assert answer.reply_to is not None and answer.reply_to.message_id == forward.message_id
-    assert any("Queue it anyway" in b["text"] for row in answer.buttons for b in row)
-    assert not desk.cards()  # nothing queued unless a member asks for it
+    assert "Matches #" in card.content and linked(card, POPE_URL)
 
     await desk.say(desk.carol, POPE_DENIED, forward_origin={"channel": "Fact Watch"})
-    await desk.published()
+    denied = await desk.card("never endorsed")
+    assert "Matches" not in denied.content
     assert len(answers(desk)) == 1
-    assert "No checkable claims" in desk.last("No checkable claims").content
+
+
+async def test_a_post_with_no_claim_to_queue_is_still_answered(desk: Desk) -> None:
+    """Nothing in the post is a sentence the scorer would queue; it is about a checked claim,
+    so the summary answers at once and still offers to queue it."""
+    await import_posts_reviews(desk)
+    forward = await desk.say(desk.bob, COCAINE_POST, forward_origin={"channel": "Florida Now"})
+    await desk.published()
+    (answer,) = answers(desk)
+    assert "Already checked: ❌ False, 20 Nov — FactCheck" in answer.content
+    assert linked(answer, COCAINE_URL)
+    assert answer.reply_to is not None and answer.reply_to.message_id == forward.message_id
+    assert any("Queue it anyway" in b["text"] for row in answer.buttons for b in row)
+    assert not desk.cards()  # nothing queued unless a member asks for it
 
 
 async def test_a_changed_figure_gets_no_answer(desk: Desk) -> None:
