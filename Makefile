@@ -98,6 +98,7 @@ eval: $(STAMP)
 	@if test -f scripts/eval_junk.py; then $(BIN)/python scripts/eval_junk.py; fi
 	$(BIN)/python scripts/eval_matching.py
 	$(BIN)/python scripts/eval_public_retrieval.py
+	$(BIN)/python scripts/eval_matching_meaning.py
 
 # Re-create bot/extraction/scorer_weights.npz from ../shared/data/claims (scikit-learn, dev extra):
 # ClaimBuster + CheckThat! 2024 train/dev, de-duplicated.
