@@ -6,6 +6,11 @@ each claim's weight the other covers, a rapidfuzz token ratio, the content words
 in place of another's, and a figure only one side gives. The guards of `bot.matching.matching`
 (numbers, negation, direction) then veto whatever the score. The weights and the threshold were
 fitted by cross-validation on the dev benchmark (`scripts/eval_matching.py --fit`).
+
+A post of several sentences is also asked whether it is *about* the candidate, which a tweet
+usually is rather than a restatement of it: a second logistic model (`about_probability`,
+fitted on real tweets against Snopes fact-checks by `scripts/eval_public_retrieval.py
+--fit-about`), put on the same scale; the pair keeps the higher score, and the guards still veto.
 """
 
 from __future__ import annotations
