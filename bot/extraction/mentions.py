@@ -104,6 +104,16 @@ def _is_person_role(word: str) -> bool:
     return word in ROLE_EN and word not in ORG_WORDS and word not in DOCUMENT_EN
 
 
+def _is_shout(words: list[str]) -> bool:
+    """Capitals that shout rather than name: "ATTENTION PARENTS", "BREAKING NEWS" (several
+    words in upper case, one of them long), not "NATO" or "UN OCHA"."""
+    return (
+        len(words) > 1
+        and all(w.isupper() and len(w) > 1 for w in words)
+        and any(len(w) >= 6 for w in words)
+    )
+
+
 def people_mentioned(sentence: str) -> list[Speaker]:
     """Names and person nouns of a sentence, as antecedents a later pronoun could mean."""
     tokens = TOKEN_RE.findall(sentence)
@@ -119,9 +129,9 @@ def people_mentioned(sentence: str) -> list[Speaker]:
         if run and word in ("of", "for") and _is_cap(following):
             run.append(word)  # "Bank of England", "Ministry of Defence"
             continue
-        if run:
+        if run and not _is_shout(run):
             found.append(Speaker(" ".join(run), kind_of(" ".join(run))))
-            run = []
+        run = []
         if word.lower() in PERSON_NOUNS and k > 0 and tokens[k - 1].lower() in ("the", "a"):
             found.append(Speaker(f"the {word.lower()}", "x"))
     return found
