@@ -19,8 +19,12 @@ PROMPT_RE = re.compile(
     r"^\W*(subscribe|sign up|follow (us|him|her|them|me)|share (this|on)|read (more|also|next)"
     r"|related( topics| articles| stories)?\b|tags?:|advertisement|click here|download (our|the)"
     r"|join (us|our)|support (us|our)|donate|comments?\b|newsletter|listen to|watch:|see also"
-    r"|підпис\w*|підтрима\w*|читайте|дивіться|поділит\w*|поширт\w*|долучайтес\w*|приєднуйтес\w*"
-    r"|реклама|новини партнерів|подпис\w*|поддерж\w*|смотрите|поделит\w*|присоединяйтес\w*"
+    # the prompts' forms only: "Підписуйтесь", "Подписаться", "Поддержите нас", not "Подпись
+    # министра…", "Підтримали законопроєкт 250 депутатів" or "Поддержка Украины составила…"
+    r"|підпиш\w*|підписуйт\w*|підписатис[ья]|підписк\w*|підтримайте|підтримати|читайте|дивіться"
+    r"|поділит\w*|поширт\w*|долучайтес\w*|приєднуйтес\w*|реклама|новини партнерів|подпиш\w*"
+    r"|подписывайт\w*|подписатьс[яь]|подписк\w*|поддержите|поддержать|смотрите|поделит\w*"
+    r"|присоединяйтес\w*"
     r"|джерело:|источник:)",
     re.IGNORECASE,
 )
@@ -83,7 +87,7 @@ DATELINE_RE = re.compile(
 )
 LABEL_RE = re.compile(
     r"^(breaking|urgent|just in|exclusive|opinion|analysis|терміново|важливо|блискавка"
-    r"|срочно|важно|молния|эксклюзив)\s*[:|—–-]\s*",
+    r"|срочно|важно|молния|эксклюзив|fake|фейк|маніпуляція|манипуляция)\s*[:|—–-]\s*",
     re.IGNORECASE,
 )
 HASHTAG_RE = re.compile(r"[#@][\w_]+|https?://\S+|www\.\S+")

@@ -418,8 +418,9 @@ FRESH_PAGES: list[tuple[list[list[str]], str]] = [
         ("annotated_blind4", 0.64, 0.07, 0.77),
         # measured once on the final tree and not tuned on: 0.845, 0.044 and 0.775
         ("annotated_blind5", 0.84, 0.05, 0.77),
-        # short posts, measured once at 0.808, 0.149 and 0.738 (headline claims 0.889)
-        ("annotated_blind6", 0.80, 0.15, 0.73),
+        # short posts, measured once at 0.808, 0.149 and 0.738 (headline claims 0.889); after
+        # its own fixes 0.846, 0.143 and 0.750 (0.944)
+        ("annotated_blind6", 0.84, 0.15, 0.75),
     ],
 )
 def test_the_pages_written_blind_keep_their_figures(
@@ -427,8 +428,7 @@ def test_the_pages_written_blind_keep_their_figures(
 ) -> None:
     pages = eval_pages.load_pages(eval_pages.PAGES_DIR.parent / folder)
     figures = eval_pages.evaluate_pages(pages).figures()
-    headline = 0.88 if folder == "annotated_blind6" else 0.9
-    assert figures["recall"] >= recall and figures["headline_top5"] >= headline
+    assert figures["recall"] >= recall and figures["headline_top5"] >= 0.9
     assert figures["junk_share"] <= junk and figures["cut_claims"] == 0
     assert figures["claimant_accuracy"] >= claimants
 

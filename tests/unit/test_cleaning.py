@@ -320,3 +320,31 @@ def test_a_reading_time_stamp_is_a_dateline(stamp: str) -> None:
     claim = "Russia launched 653 drones overnight, the Air Force said."
     text = f"Russia launched 653 drones overnight\n{stamp}\n\n{claim}"
     assert [c.quote for c in extract_claims(text)] == [claim]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Подпись министра на «документе» скопирована с приказа 2021 года.",
+        "Підтримали законопроєкт 250 депутатів у другому читанні.",
+        "Поддержка Украины от ЕС составила 40 миллиардов евро в 2025 году.",
+    ],
+)
+def test_a_signature_or_support_is_not_a_subscribe_prompt(sentence: str) -> None:
+    """ "Подпис…" and "Підтрима…" open prompts ("Подписывайтесь", "Підтримайте нас") and
+    claims alike: only the prompts' forms are furniture."""
+    assert [c.quote for c in extract_claims(sentence)] == [sentence]
+
+
+@pytest.mark.parametrize("prompt", ["Подписывайтесь на канал", "Підтримайте нас донатом"])
+def test_the_prompts_themselves_stay_furniture(prompt: str) -> None:
+    assert extract_claims(f"{prompt}: 12 000 читачів вже з нами.") == []
+
+
+def test_a_debunk_label_is_not_part_of_the_claim() -> None:
+    text = (
+        "❌ FAKE: pro-Kremlin channel Frontline Z claims a video shows Ukrainian soldiers "
+        "surrendering en masse near Pokrovsk last week."
+    )
+    (claim,) = extract_claims(text)
+    assert claim.quote.startswith("pro-Kremlin channel Frontline Z claims")
