@@ -46,15 +46,11 @@ async def publish_article(application: DeskApplication, article_id: int) -> None
     source = render.link(found.said(said), found.link)
     # Claims the desk has settled before are answered at once, in the summary (issue 15 item 5).
     known = await services.matches.known_verdicts(
-        claim_ids=[stored_id(c) for c in extracted.claims]
+        claim_ids=[stored_id(c) for c in extracted.claims],
+        team_id=article.team_id,
+        post=None if extracted.refused_language else article.text,
+        threshold=services.settings.match_threshold,
     )
-    if not extracted.claims and not extracted.refused_language and article.team_id is not None:
-        # nothing queued: a post may still be about a claim the desk has settled
-        about = await services.matches.known_post(
-            team_id=article.team_id, text=article.text,
-            threshold=services.settings.match_threshold,
-        )  # fmt: skip
-        known = [about] if about is not None else []
     await _summary(application, extracted, source, posted, busy=plan.busy, known=known)
     if known:
         await _answer_in_private(application, article_id, known)

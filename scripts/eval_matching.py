@@ -209,9 +209,7 @@ def run_matcher(
     candidates, and the query counts as one with no right claim (the pool as a desk that has not
     checked it yet sees it).
     """
-    index = TermIndex()
-    for claim_id, text in pool.items():
-        index.add(claim_id, prepared(text).terms)
+    index = pool_index(pool)
     twins = copies(pool) if unchecked else {}
     outcomes = []
     for query in queries:
@@ -233,6 +231,14 @@ def run_matcher(
                    default=(None, 0.0))  # fmt: skip
         outcomes.append(Outcome(query, tuple(i for i, _ in ranked[:TOP]), best[0], best[1]))
     return outcomes
+
+
+def pool_index(pool: dict[int, str]) -> TermIndex:
+    """The BM25 index of a pool of claims, as the bot builds a team's."""
+    index = TermIndex()
+    for claim_id, text in pool.items():
+        index.add(claim_id, prepared(text).terms)
+    return index
 
 
 def copies(pool: dict[int, str]) -> dict[int, set[int]]:
@@ -422,9 +428,7 @@ def candidate_features(
     """Per query, the features of its `depth` best BM25 candidates the guards let through."""
     from bot.matching.scoring import cosine, features, said_by, veto
 
-    index = TermIndex()
-    for claim_id, text in pool.items():
-        index.add(claim_id, prepared(text).terms)
+    index = pool_index(pool)
     rows = []
     for query in queries:
         form = prepared(query.text)

@@ -45,11 +45,11 @@ from eval_matching import (  # noqa: E402
     decide,
     embedding_neighbours,
     map_at_5,
+    pool_index,
     run_matcher,
     run_tfidf,
 )
 
-from bot.matching.index import TermIndex  # noqa: E402
 from bot.matching.scoring import (  # noqa: E402
     DEFAULT_THRESHOLD,
     SEMANTIC_THRESHOLD,
@@ -127,9 +127,7 @@ Rows = list[tuple[Query, list[tuple[int, float, str, list[float]]]]]
 def evidence_rows(pool: dict[int, str], queries: Sequence[Query], *, unchecked: bool) -> Rows:
     """Per query, its BM25 candidates (as `run_matcher` takes them), each with its same-claim
     score, veto and `pair_evidence`; `unchecked` leaves the query's own fact-check out."""
-    index = TermIndex()
-    for claim_id, text in pool.items():
-        index.add(claim_id, prepared(text).terms)
+    index = pool_index(pool)
     twins = copies(pool)
     rows: Rows = []
     for query in queries:

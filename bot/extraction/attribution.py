@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.extraction.lexicon import PRONOUN_START
+from bot.extraction.lexicon import COMMON_OPENERS, PRONOUN_START
 from bot.extraction.mentions import (
     COMPATIBLE,
     GENERIC_BODIES,
@@ -384,24 +384,11 @@ def attribute_paragraph(sentences: list[str], context: SpeakerContext) -> list[A
     return results
 
 
-# Words that open a sentence and are never a name ("If", not "I"; not "May", "US" or "Will").
-SENTENCE_OPENERS = frozenset(
-    """
-    the a an there this these that those it its they their them some many most he she his her
-    we our you your in on at for by since after before about if every each all any both either
-    neither no not when while although though because unless whether once as with without from
-    to during until over under nearly almost around roughly only even more less fewer much such
-    other another several few half what where why how one two three four five six seven eight
-    nine ten
-    """.split()
-)
-
-
 def _lower_first(text: str) -> str:
     """Lower-case the first word when it is a common word rather than a name."""
     match = re.match(r"^(\w+)", text)
     word = match.group(1) if match else ""
-    if word.lower() in SENTENCE_OPENERS and not (len(word) > 1 and word.isupper()):
+    if word.lower() in COMMON_OPENERS and not (len(word) > 1 and word.isupper()):
         return text[0].lower() + text[1:]
     return text
 

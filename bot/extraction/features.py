@@ -126,7 +126,7 @@ def _length_bucket(n: int) -> str:
     return "len_ge40"
 
 
-def _count_names(tokens: list[str]) -> int:
+def count_names(tokens: list[str]) -> int:
     """Count capitalised words not at the start of the sentence: a proxy for named entities."""
     names = 0
     at_start = True
@@ -161,7 +161,7 @@ def hand_features(text: str, tokens: list[str] | None = None) -> np.ndarray:
         seen |= flag
     f["quantity_word"] = float(bool(seen & FLAG["quantity"]))
     f["date_word"] = float(bool(seen & FLAG["date"]))
-    names = _count_names(tokens)
+    names = count_names(tokens)
     f["has_name"] = float(names > 0)
     f["n_names"] = math.log1p(names)
     f["has_acronym"] = float(any(len(w) > 1 and w.isupper() and w.isalpha() for w in words[1:]))

@@ -57,6 +57,18 @@ expects expect expected aims forecast forecasts projected
 планируют собирается
 """.split()
 
+# Words that open an English sentence and are never a name ("If"; not "I", "May", "US", "Will").
+COMMON_OPENERS = frozenset(
+    """
+    the a an there this these that those it its they their them some many most he she his her
+    we our you your in on at for by since after before about if every each all any both either
+    neither no not when while although though because unless whether once as with without from
+    to during until over under nearly almost around roughly only even more less fewer much such
+    other another several few half what where why how one two three four five six seven eight
+    nine ten
+    """.split()
+)
+
 # Sentence openers that are commands whatever follows: never a claim.
 COMMAND_START = """
 let's please subscribe join imagine click download donate mark delete ignore forget call

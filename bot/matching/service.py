@@ -597,20 +597,26 @@ class Matches:
         """See `verdict_offers`."""
         return await verdict_offers(self.db, claim_id=claim_id)
 
-    async def known_verdicts(self, *, claim_ids: Sequence[int]) -> list[KnownVerdict]:
-        """See `answers.known_verdicts`: what to answer at once about just-queued claims."""
-        return await known_verdicts(self.db, claim_ids=claim_ids)
+    async def known_verdicts(
+        self,
+        *,
+        claim_ids: Sequence[int],
+        team_id: int | None = None,
+        post: str | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> list[KnownVerdict]:
+        """What to answer at once about a submission: the settled claims its just-queued claims
+        were matched to (`answers.known_verdicts`), or, when nothing was queued, the settled
+        claim the `post` is about (`known_post`)."""
+        if claim_ids or post is None or team_id is None:
+            return await known_verdicts(self.db, claim_ids=claim_ids)
+        about = await known_post(self.db, team_id=team_id, text=post, threshold=threshold)
+        return [about] if about is not None else []
 
     async def private_asks(self, *, article_id: int) -> list[tuple[int, int | None]]:
         """Where an article was sent in private: (chat id, message id) of each ask."""
         async with self.db.read() as session:
             return await match_q.private_asks(session, article_id=article_id)
-
-    async def known_post(
-        self, *, team_id: int, text: str, threshold: float = DEFAULT_THRESHOLD
-    ) -> KnownVerdict | None:
-        """See `known_post`: the settled claim a forwarded post with no claims is about."""
-        return await known_post(self.db, team_id=team_id, text=text, threshold=threshold)
 
     async def answer_in_chat(
         self, *, chat_id: int, text: str, threshold: float = DEFAULT_THRESHOLD
