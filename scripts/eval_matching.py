@@ -33,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bot.extraction.offline import extract_claims  # noqa: E402
 from bot.matching.index import TermIndex  # noqa: E402
 from bot.matching.scoring import (  # noqa: E402
     DEFAULT_THRESHOLD,
@@ -41,6 +42,7 @@ from bot.matching.scoring import (  # noqa: E402
     rerank,
     score_pair,
 )
+from bot.matching.service import is_post  # noqa: E402
 
 PAIRS = REPO / "tests" / "fixtures" / "matching_pairs.json"
 BENCH = REPO / "tests" / "fixtures" / "matching_bench"
@@ -202,8 +204,11 @@ def run_matcher(
     same_claim: float = SEMANTIC_THRESHOLD,
     *,
     unchecked: bool = False,
+    about: bool = True,
 ) -> list[Outcome]:
     """The product's matcher: BM25 candidates, then `rerank` (scores and guards).
+
+    `about=False` judges the queries as queued claims (`scoring.score_pair`).
 
     `unchecked`: each query's own right claim (and any copy of it, `copies`) is left out of its
     candidates, and the query counts as one with no right claim (the pool as a desk that has not
@@ -224,13 +229,63 @@ def run_matcher(
         ids += [i for i in near if i not in set(ids)]
         ranked = rerank(
             form, [(i, pool[i]) for i in ids], index.idf, semantic=near or None,
-            same_claim=same_claim,
+            same_claim=same_claim, about=about,
         )  # fmt: skip
         # the decision's candidate: the best-scored claim no veto stops
         best = max(((i, s.score) for i, s in ranked if not s.veto), key=lambda b: b[1],
                    default=(None, 0.0))  # fmt: skip
         outcomes.append(Outcome(query, tuple(i for i, _ in ranked[:TOP]), best[0], best[1]))
     return outcomes
+
+
+def run_chat(
+    pool: dict[int, str],
+    queries: Sequence[Query],
+    semantic: Callable[[Query], dict[int, float]],
+    same_claim: float = SEMANTIC_THRESHOLD,
+    *,
+    unchecked: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[Outcome]:
+    """What the chat answers a forwarded post (`service.match_new_claims`, `known_post`): the
+    offline extractor's claims (at most 10), each looked up as a claim; when none matches, the
+    post looked up whole if it is a social post (`service.is_post`). The decision's candidate
+    is the best-scored call of the claims, else the post's; `ranked` is the whole post's."""
+    subs, owner = [], []
+    for number, query in enumerate(queries):
+        for claim in extract_claims(query.text, max_claims=10):
+            subs.append(replace(query, text=claim.text))
+            owner.append(number)
+    whole = run_matcher(pool, queries, semantic, same_claim, unchecked=unchecked)
+    parts = run_matcher(pool, subs, semantic, same_claim, unchecked=unchecked, about=False)
+    called: dict[int, Outcome] = {}
+    for number, outcome in zip(owner, parts, strict=True):
+        if outcome.best is not None and outcome.best_score >= threshold:
+            if number not in called or outcome.best_score > called[number].best_score:
+                called[number] = outcome
+    found = []
+    for number, outcome in enumerate(whole):
+        if number in called:
+            outcome = replace(outcome, best=called[number].best,
+                              best_score=called[number].best_score)  # fmt: skip
+        elif not is_post(outcome.query.text):
+            outcome = replace(outcome, best=None, best_score=0.0)
+        found.append(outcome)
+    return found
+
+
+def report_chat(name: str, pool: dict[int, str], queries: Sequence[Query]) -> dict:
+    """Print and return the decision on long posts as the chat makes it (`run_chat`), with each
+    post again against the pool without its claim (a call there is a false match)."""
+    posts = [q for q in queries if q.kind.startswith("long_")]
+    found = run_chat(pool, posts, lambda q: {})
+    unseen = run_chat(pool, [q for q in posts if q.target is not None], lambda q: {},
+                      unchecked=True)  # fmt: skip
+    s = decide([*found, *unseen], DEFAULT_THRESHOLD)
+    print(f"\n== {name}\nlong posts at {DEFAULT_THRESHOLD:g}: precision {s.precision:.3f}  "
+          f"recall {s.recall:.3f}  (right {s.tp}, false matches {s.fp}, with the posts again "
+          f"against the pool without their claim)")  # fmt: skip
+    return {"precision": s.precision, "recall": s.recall}
 
 
 def pool_index(pool: dict[int, str]) -> TermIndex:
@@ -515,6 +570,8 @@ def main() -> None:
     ours = run_matcher(pool, queries, lambda q: {})
     figures = {"offline": report("offline matcher (bot.matching)", ours, DEFAULT_THRESHOLD)}
     figures["tfidf"] = report("plain TF-IDF baseline", run_tfidf(pool, queries))
+    figures["chat"] = report_chat("long posts through the chat (claims, then the post)", pool,
+                                  queries)  # fmt: skip
     pairs = load_pairs()
     s = evaluate(pairs)
     print(f"\nlabelled pairs alone ({len(pairs)}), at {DEFAULT_THRESHOLD:g}: precision "

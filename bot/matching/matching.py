@@ -134,6 +134,9 @@ class ClaimForm:
     numbers: frozenset[str]
     negated: bool
     direction: int  # +1 up, -1 down, 0 neither or both
+    names: tuple[frozenset[str], ...] = ()  # `names_of`: the stems of each name it gives
+    # a comparison ("X … more … than Y"): `_compared`
+    compared: tuple[frozenset[str], frozenset[str], int] | None = None
 
     @property
     def canonical(self) -> str:
@@ -338,7 +341,79 @@ def prepare(text: str) -> ClaimForm:
         and "'" not in word
         and (len(word) > 1 or word.isdigit())
     )
-    return ClaimForm(tokens, numbers, is_negated(normalized, words), direction(words))
+    return ClaimForm(
+        tokens, numbers, is_negated(normalized, words), direction(words), names_of(text),
+        _compared(words),
+    )  # fmt: skip
+
+
+_THAN = frozenset({"than", "чем", "ніж", "аніж"})
+_LESS = frozenset("fewer less lower smaller cheaper менше менш нижче меньше ниже дешевле".split())
+
+
+def _compared(words: list[str]) -> tuple[frozenset[str], frozenset[str], int] | None:
+    """The two sides of a comparison's one "than" (the stems only one side has), and +1 for
+    "more" or -1 for "fewer"/"less" before it; None if it compares nothing."""
+    at = [i for i, word in enumerate(words) if word in _THAN]
+    if len(at) != 1:
+        return None
+
+    def side(part: list[str]) -> frozenset[str]:
+        return frozenset(stem(w) for w in part if w not in STOP_WORDS and len(w) > 1)
+
+    left, right = side(words[: at[0]]), side(words[at[0] + 1 :])
+    sign = -1 if _LESS.intersection(words[: at[0]]) else 1
+    return left - right, right - left, sign
+
+
+# Words in capitals that are dates, not names: a changed date is the numbers guard's business.
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_TITLES = frozenset("mr mrs ms dr st gen col lt sgt prof".split())
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\S")
+_OPENS = re.compile(r"[.!?:;\"«“„(—–-]")  # after these the next word opens a sentence
+
+
+def names_of(text: str) -> tuple[frozenset[str], ...]:
+    """The names a text gives: each run of capitalised words ("in Vinnytsia region", "Pope
+    Francis", "Donald J. Trump") as the set of its words' stems. A capitalised word that opens a
+    sentence starts a name only when the next word is capitalised too ("Donald Trump said", but
+    not "Prices rose") or it is an abbreviation in capitals ("NATO", "ЗСУ"). Initials and titles
+    ("J.", "U.S.", "Dr.") neither end a sentence nor count as names."""
+    runs: list[list[str]] = []
+    run: list[str] = []
+    opening = True
+    tokens = _WORD.findall(text)
+    for i, token in enumerate(tokens):
+        prev = tokens[i - 1] if i else ""
+        skipped = (len(token) == 1 and token.isupper()) or token.casefold() in _TITLES
+        after_initial = (len(prev) == 1 and prev.isupper()) or prev.casefold() in _TITLES
+        if skipped or (token == "." and after_initial):
+            opening = opening and not skipped  # "Mr. Trump": a name follows a title
+            continue
+        if not token[0].isalpha():
+            if run:
+                runs.append(run)
+                run = []
+            opening = bool(_OPENS.fullmatch(token))
+            continue
+        word = normalize(token).replace("'", "")
+        capital = token[0].isupper() and len(word) > 1 and word not in STOP_WORDS
+        capital = capital and word not in _CALENDAR
+        if capital and opening and not run and not token.isupper():  # "NATO", "ЗСУ" are names
+            following = tokens[i + 1] if i + 1 < len(tokens) else ""
+            capital = following[:1].isupper() and following[:1].isalpha()
+        if capital:
+            run.append(stem(word))
+        elif run:
+            runs.append(run)
+            run = []
+        opening = False
+    if run:
+        runs.append(run)
+    return tuple(frozenset(r) for r in runs)
 
 
 def number_veto(a: frozenset[str], b: frozenset[str]) -> bool:

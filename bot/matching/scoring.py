@@ -3,8 +3,8 @@
 The score (0..100) is a calibrated probability: a logistic model over the TF-IDF cosine of the
 two claims' retrieval terms (IDF from the team's index, so rare words count most), how much of
 each claim's weight the other covers, a rapidfuzz token ratio, the content words one claim has
-in place of another's, and a figure only one side gives. The guards of `bot.matching.matching`
-(numbers, negation, direction) then veto whatever the score. The weights and the threshold were
+in place of another's, and a figure only one side gives. The guards (numbers, negation,
+direction, names: `veto`) then veto whatever the score. The weights and the threshold were
 fitted by cross-validation on the dev benchmark (`scripts/eval_matching.py --fit`).
 
 A post of several sentences is also asked whether it is *about* the candidate, which a tweet
@@ -122,17 +122,76 @@ def prepared(text: str) -> Prepared:
 def _span_form(span: str, sentence: str) -> ClaimForm:
     """A span's guard form: the negation and direction of the sentence that holds it (a "not"
     in the other clause may still rule it), its own figures ("Inflation reached 11.1 percent in
-    October, a 41-year high": the 41 belongs to the aside, not the claim)."""
+    October, a 41-year high": the 41 belongs to the aside, not the claim), words and names."""
     form = prepare(sentence)
-    return form if span == sentence else replace(form, numbers=prepare(span).numbers)
+    if span == sentence:
+        return form
+    own = prepare(span)
+    return replace(form, numbers=own.numbers, tokens=own.tokens, names=own.names)
+
+
+NAME_PREFIX = 5  # letters two spellings of a name share at least ("Россия", "Россией")
+
+
+def _present(token: str, other: Sequence[str]) -> bool:
+    """Whether a token, or another form of it, is among the other side's tokens."""
+    key = token[:NAME_PREFIX]
+    return any(t == token or (len(token) >= NAME_PREFIX and t[:NAME_PREFIX] == key) for t in other)
+
+
+def _acronym(short: frozenset[str], name: frozenset[str]) -> bool:
+    """Whether a one-word name is the initials of a longer one ("EU", "European Union")."""
+    if len(short) != 1 or len(name) < 2:
+        return False
+    (word,) = short
+    return len(word) == len(name) and sorted(word) == sorted(t[0] for t in name)
+
+
+def swapped_name(a: ClaimForm, b: ClaimForm) -> bool:
+    """Whether two claims say the same but of another place, person or body ("38,000 households
+    in Vinnytsia region lost power…" and "… in Zhytomyr region …"): each gives a name the other
+    lacks entirely, and everything else either says is in the other. Names in two alphabets
+    ("NATO", "НАТО") are not compared."""
+    scripts = set()
+    for one, other in ((a, b), (b, a)):
+        missing = [
+            name
+            for name in one.names
+            if not any(_present(t, other.tokens) for t in name)
+            and not any(_acronym(name, known) or _acronym(known, name) for known in other.names)
+        ]
+        if not missing:
+            return False
+        named = set().union(*missing)
+        if any(t not in named and not _present(t, other.tokens) for t in one.tokens):
+            return False
+        scripts.add(frozenset("latin" if "a" <= t[0] <= "z" else "other" for t in named))
+    return len(scripts) == 1
+
+
+def reversed_comparison(a: ClaimForm, b: ClaimForm) -> bool | None:
+    """Whether two comparisons of the same things say the other way round: "Wind turbines kill
+    more birds than cats do" and "cats kill far more birds than wind turbines do" (True), or
+    "Cats kill fewer birds than wind turbines do", the same claim turned round (False); None
+    when they do not compare the same things in reverse order."""
+    if not (a.compared and b.compared):
+        return None
+    (a_left, a_right, a_sign), (b_left, b_right, b_sign) = a.compared, b.compared
+    if not (a_left & b_right and a_right & b_left):
+        return None
+    return a_sign == b_sign
 
 
 def veto(a: ClaimForm, b: ClaimForm) -> str:
-    """The guard that rules the pair out: 'numbers', 'negation', 'direction', or ''."""
+    """The guard that rules the pair out: 'numbers', 'negation', 'direction', 'names' or ''."""
     if number_veto(a.numbers, b.numbers):
         return "numbers"
+    if swapped_name(a, b):
+        return "names"
     if a.negated != b.negated:
         return "negation"
+    if reversed_comparison(a, b) is not None:  # a comparison decides its own direction
+        return "direction" if reversed_comparison(a, b) else ""
     if a.direction and b.direction and a.direction != b.direction:
         return "direction"
     return ""
@@ -202,6 +261,7 @@ def score_pair(
     *,
     semantic: float | None = None,
     same_claim: float = SEMANTIC_THRESHOLD,
+    about: bool = True,
 ) -> Scored:
     """Score a query against a candidate (0..100: the calibrated probability), with the veto.
 
@@ -211,10 +271,13 @@ def score_pair(
     different languages, where words cannot: in one language the lexical evidence does, because
     a cosine says "same topic" rather than "same claim" ("hired" and "laid off" 12,000 workers
     embed alike). `same_claim` is the cosine at which the embedder's model calls two texts the
-    same claim (a setting per model: EMBEDDINGS_SAME_CLAIM).
+    same claim (a setting per model: EMBEDDINGS_SAME_CLAIM). `about=False` asks only the first
+    question: a queued claim is a claim, whatever its clauses, and is the same claim as a
+    checked one or not ("Russia moved 40,000 troops to the Finnish border, Finnish border guards
+    say" is not *about* "NATO moved 40,000 troops to the Russian border").
     """
     score, vetoed, evidence = pair_evidence(query, candidate, idf)
-    if evidence:
+    if evidence and about:
         score = max(score, about_score(about_probability(evidence)))
     meaning = None if semantic is None else round(semantic_score(semantic, same_claim), 1)
     if meaning is not None and query.language != candidate.language:
@@ -335,15 +398,17 @@ def rerank(
     semantic: dict[int, float] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     same_claim: float = SEMANTIC_THRESHOLD,
+    about: bool = True,
 ) -> list[tuple[int, Scored]]:
     """Score (id, text) candidates, given in retrieval order, and order them: the matches
-    (best first), then by `relevance`."""
+    (best first), then by `relevance`. `about`: as `score_pair`'s."""
     scored = []
     for key, text in candidates:
         near = (semantic or {}).get(key)
-        scored.append(
-            (key, score_pair(query, prepared(text), idf, semantic=near, same_claim=same_claim))
+        pair = score_pair(
+            query, prepared(text), idf, semantic=near, same_claim=same_claim, about=about
         )
+        scored.append((key, pair))
     order = relevance([key for key, _ in candidates], semantic)
 
     def sort_key(item: tuple[int, Scored]) -> tuple[bool, float, float]:

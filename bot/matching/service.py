@@ -264,10 +264,12 @@ async def rank_in(
     threshold: float = DEFAULT_THRESHOLD,
     embedder: Embedder | None = None,
     store: VectorStore | None = None,
+    about: bool = True,
 ) -> list[Ranked]:
     """The team's earlier claims most like `text`, the bot's match (if any) first.
 
     With an `embedder`, claims' vectors are read from the database, and new ones go to `store`.
+    `about=False` when `text` is a queued claim rather than a post (`scoring.score_pair`).
     """
     index = await team_index(session, team_id=team_id)
     query = prepared(text)
@@ -288,7 +290,8 @@ async def rank_in(
     )
     ranked = [
         Ranked(claim, score_pair(query, prepared(claim.text), index.idf,
-                                 semantic=semantic.get(stored_id(claim)), same_claim=same_claim))
+                                 semantic=semantic.get(stored_id(claim)), same_claim=same_claim,
+                                 about=about))
         for claim in claims
     ]  # fmt: skip
     return sorted(ranked, key=_order(threshold, relevance(ids, semantic)), reverse=True)
@@ -312,11 +315,13 @@ async def find_match_in(
     threshold: float = DEFAULT_THRESHOLD,
     embedder: Embedder | None = None,
     store: VectorStore | None = None,
+    about: bool = True,
 ) -> Match | None:
     """The best earlier claim matching `text`; one with a verdict wins over a closer open one."""
     ranked = await rank_in(
         session, team_id=team_id, text=text, before_id=before_id,
         exclude_article=exclude_article, threshold=threshold, embedder=embedder, store=store,
+        about=about,
     )  # fmt: skip
     if not ranked or not ranked[0].scored.is_match(threshold):
         return None
@@ -331,7 +336,11 @@ async def find_match(
     text: str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> Match | None:
-    """The team's best earlier claim matching a queued claim (by id) or a text, if any."""
+    """The team's best earlier claim matching a queued claim (by id) or a text, if any.
+
+    A queued claim is judged as a claim (the same claim or not); a `text`, such as the post a
+    claim came from, is also asked whether it is *about* a checked claim (`scoring.score_pair`).
+    """
     embedder, store = embedder_for(db), vector_store(db)
     async with db.read() as session:
         if claim_id is None:
@@ -347,6 +356,7 @@ async def find_match(
         return await find_match_in(
             session, team_id=team_id, text=text or claim.text, before_id=claim_id,
             exclude_article=claim.article_id, threshold=threshold, embedder=embedder, store=store,
+            about=text is not None,
         )  # fmt: skip
 
 
@@ -404,7 +414,7 @@ async def match_new_claims(
         match = await find_match(db, team_id=claim.team_id, claim_id=claim.id, threshold=threshold)
         if match is not None:
             found[claim.id] = match
-    if post and claims and not found and _is_post(post):
+    if post and claims and not found and is_post(post):
         first = min(claims, key=lambda c: c.id or 0)
         match = await find_match(
             db, team_id=first.team_id, claim_id=first.id, text=post, threshold=threshold
@@ -428,7 +438,7 @@ async def match_new_claims(
 POST_WORDS = 120  # a forwarded text this short is a social post, not an article
 
 
-def _is_post(text: str) -> bool:
+def is_post(text: str) -> bool:
     """Whether a submission is a social post to look up whole: short, of several spans."""
     return len(text.split()) <= POST_WORDS and bool(prepared(text).parts)
 
@@ -545,8 +555,8 @@ async def known_post(
     """The settled claim a forwarded social post is about, when none of its sentences was
     queued (a post seldom restates the claim it spreads, and the scorer may find no claim to
     check in it: "The Pope just endorsed Trump for president. Wow, what a day 🇺🇸"); None
-    unless the text is a post (`_is_post`) and the matcher is sure."""
-    if not _is_post(text):
+    unless the text is a post (`is_post`) and the matcher is sure."""
+    if not is_post(text):
         return None
     async with db.read() as session:
         return await _first_known(db, session, team_id=team_id, text=text, threshold=threshold)

@@ -142,6 +142,44 @@ async def test_a_post_with_no_claim_to_queue_is_still_answered(desk: Desk) -> No
     assert not desk.cards()  # nothing queued unless a member asks for it
 
 
+NATO = "NATO deployed 40,000 troops on the border with Russia."
+NATO_URL = "https://www.factcheck.example/nato-40000-troops/"
+SWAPPED_POST = (
+    "Russia deployed 40,000 troops on the border with Finland, Finnish border guards say. "
+    "Helsinki says there is no threat for now, but the situation is being watched 👀"
+)
+NATO_POST = (
+    "NATO has deployed 40,000 troops on the border with Russia, the Kremlin says. Provocation!"
+)
+
+
+async def test_the_same_words_of_other_countries_get_no_answer(desk: Desk) -> None:
+    """Who deployed troops where, the other way round: neither the post nor its claim is the
+    checked claim, although every other word is the same (before the names guard the post
+    scored 97 as a post about it). The checked claim itself, said again, is answered."""
+    desk.sandbox.send(
+        desk.chat, desk.alice, caption="/import",
+        document=("r.json", json.dumps([{
+            "@context": "https://schema.org", "@type": "ClaimReview", "url": NATO_URL,
+            "claimReviewed": NATO, "author": {"@type": "Organization", "name": "FactCheck"},
+            "datePublished": "2026-11-20",
+            "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        }]).encode(), "application/json"),
+    )  # fmt: skip
+    await desk.settle()
+    assert "Imported 1 fact-check" in desk.last("Imported").content
+    await desk.say(desk.bob, SWAPPED_POST, forward_origin={"channel": "Border News"})
+    card = await desk.card("border with Finland")
+    assert "Matches" not in card.content
+    assert answers(desk) == []
+
+    await desk.say(desk.carol, NATO_POST, forward_origin={"channel": "Kremlin Wire"})
+    await desk.card("border with Russia")
+    (answer,) = answers(desk)
+    assert "Already checked: ❌ False, 20 Nov — FactCheck" in answer.content
+    assert linked(answer, NATO_URL)
+
+
 async def test_a_changed_figure_gets_no_answer(desk: Desk) -> None:
     await import_reviews(desk)
     await desk.say(desk.bob, CHANGED, forward_origin={"channel": "Health Leaks"})

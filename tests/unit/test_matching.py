@@ -28,7 +28,7 @@ from bot.matching.scoring import DEFAULT_THRESHOLD as SCORING_THRESHOLD
 REPO = Path(__file__).resolve().parents[2]
 # The figures docs/matching.md reports (scripts/eval_matching.py at the default threshold).
 REPORTED_PRECISION = 1.0
-REPORTED_RECALL = 0.809
+REPORTED_RECALL = 0.824
 # The dev benchmark's figures (docs/matching.md), on a smaller pool so the test stays quick.
 BENCH_MAP5 = 0.93
 BENCH_PRECISION = 0.95
@@ -291,3 +291,66 @@ def test_the_about_model_neither_calls_another_claim_nor_lifts_a_veto() -> None:
     denied = prepared("The Pope never endorsed Trump for president. Stop sharing this 🇺🇸")
     scored = score_pair(denied, claim, lambda term: 1.0)
     assert scored.veto == "negation" and not scored.is_match()
+
+
+@pytest.mark.parametrize(
+    ("query", "claim"),
+    [
+        # the same sentence of another region
+        (
+            "A total of 38,000 households in Vinnytsia region lost power after the strike.",
+            "A total of 38,000 households in Zhytomyr region lost power after the strike.",
+        ),
+        # who deployed where, the other way round (an abbreviation opening the sentence is a name)
+        (
+            "Россия разместила 40 000 солдат на границе с Финляндией, сообщают пограничники.",
+            "НАТО разместило 40 000 солдат на границе с Россией.",
+        ),
+    ],
+)
+def test_a_name_swapped_for_another_is_another_claim(query: str, claim: str) -> None:
+    scored = score_pair(prepared(query), prepared(claim), lambda term: 1.0)
+    assert scored.veto == "names" and not scored.is_match()
+
+
+@pytest.mark.parametrize(
+    ("query", "claim"),
+    [
+        ("In August 2022 the EU banned Russian coal imports.",
+         "The European Union banned imports of Russian coal in August 2022."),
+        ("Ukraine received 31 Abrams tanks, Zelensky said.",
+         "Ukraine received 31 Abrams tanks, President Volodymyr Zelensky said."),
+        ("NATO разместило 40 тыс. солдат у границы России!!!",
+         "НАТО разместило 40 000 солдат на границе с Россией."),
+    ],
+)  # fmt: skip
+def test_a_name_said_otherwise_is_no_swap(query: str, claim: str) -> None:
+    """An abbreviation, a first name added, the same name in another alphabet."""
+    scored = score_pair(prepared(query), prepared(claim), lambda term: 1.0)
+    assert scored.veto == "" and scored.is_match()
+
+
+def test_a_comparison_turned_round_is_another_claim_unless_its_word_turns_too() -> None:
+    claim = prepared("Wind turbines kill more birds than cats do.")
+    reversed_ = prepared("Cats kill far more birds than wind turbines do, by a factor of hundreds.")
+    scored = score_pair(reversed_, claim, lambda term: 1.0)
+    assert scored.veto == "direction" and not scored.is_match()
+    same = prepared("Cats kill fewer birds than wind turbines do.")
+    assert score_pair(same, claim, lambda term: 1.0).is_match()
+    moved = prepared("Over their lifetime, electric cars produce more emissions than petrol cars.")
+    original = prepared(
+        "Electric cars produce more emissions than petrol cars over their lifetime."
+    )
+    assert score_pair(moved, original, lambda term: 1.0).is_match()
+
+
+def test_a_queued_claim_is_never_asked_the_about_question() -> None:
+    """A claim of two clauses is judged as a claim, the same claim or not: the about-question,
+    meant for posts, would call this one (a post it came from may still be asked)."""
+    claim = prepared("Sweden has the highest rate of gun violence in Europe.")
+    queued = prepared(
+        "Sweden has the highest rate of gun ownership in Europe, mostly hunting rifles."
+    )
+    same_claim, _, evidence = pair_evidence(queued, claim, lambda term: 1.0)
+    assert same_claim < SCORING_THRESHOLD and about_probability(evidence) >= ABOUT_THRESHOLD
+    assert not score_pair(queued, claim, lambda term: 1.0, about=False).is_match()
