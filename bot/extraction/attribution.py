@@ -85,6 +85,7 @@ class SpeakerContext:
     documents: list[str] = field(default_factory=list)
     index: int = 0
     cyrillic: bool = False
+    interviewee: str | None = None  # an interview's: who "he said" means when no one else can
 
     def learn(self, sentence: str) -> None:
         """Remember the full names, people and documents a sentence mentions."""
@@ -149,7 +150,7 @@ class SpeakerContext:
             pool += orgs if len(orgs) == 1 else []
         pool = [(at, s) for at, s in pool if s.kind in fits]
         if not pool:
-            return None, False
+            return (self.interviewee if kind in ("m", "f") else None), False
         latest = max(at for at, _ in pool)
         spoke = [s for at, s in self.speakers if at == latest and s.kind in fits]
         named = {s.name.split()[-1].lower(): s for at, s in pool if at == latest}
@@ -315,7 +316,7 @@ def _quote_groups(sentences: list[str]) -> list[int]:
     return groups
 
 
-def _said_text(body: str, claimant: str) -> str:
+def said_text(body: str, claimant: str) -> str:
     """Quoted words phrased as an attributed, self-contained claim."""
     body = drop_connective(_strip_quotes(body))
     if not CYRILLIC_RE.search(body) and body[-1:].isalnum():
@@ -370,7 +371,7 @@ def attribute_paragraph(sentences: list[str], context: SpeakerContext) -> list[A
         antecedent = None
         if claimant and content:
             said = _strip_quotes(content)
-            claim = _said_text(said, claimant)
+            claim = said_text(said, claimant)
         else:
             said = None
             claim, antecedent = _resolved_text(sentence, context)

@@ -192,9 +192,31 @@ def _keep_line(text: str, start: int, end: int, seen: set[str]) -> tuple[int, in
         or _is_heading(line)
     ):
         return None
-    if DATE_ONLY_RE.match(line) or DATELINE_ONLY_RE.match(line.strip()):
+    if DATE_ONLY_RE.match(line) or DATELINE_ONLY_RE.match(line.strip()) or is_meta_line(line):
         return None
     return start, end
+
+
+# The parts of a page's meta line: "8 грудня 2026, 09:30 · Олена Гнатюк · 2 417 переглядів".
+_META_SEPARATOR = re.compile(r"\s[·•|]\s")
+_COUNT_RE = re.compile(
+    r"^[\d\s.,]+[kк]?\s*(?:views?|comments?|shares?|likes?|переглядів|перегляди|перегляд"
+    r"|коментар\w*|просмотр\w*|комментар\w*)$",
+    re.IGNORECASE,
+)
+_NAME_PART = re.compile(r"^(?:[A-ZА-ЯІЇЄҐ][\w'’.-]+\s?){1,4}$")
+
+
+def is_meta_line(line: str) -> bool:
+    """Whether a line is a page's meta line: parts between "·", "•" or "|", each a date or time,
+    a name (the author's), or a count of views or comments."""
+    parts = [p.strip() for p in _META_SEPARATOR.split(line.strip())]
+    if len(parts) < 2:
+        return False
+    dated = any(DATE_ONLY_RE.match(p) for p in parts)
+    return dated and all(
+        DATE_ONLY_RE.match(p) or _COUNT_RE.match(p) or _NAME_PART.match(p) for p in parts
+    )
 
 
 def _is_link_headline(line: str) -> bool:

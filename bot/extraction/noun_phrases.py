@@ -8,6 +8,7 @@ from bot.extraction.speaker_words import DOCUMENT_EN, MODIFIERS, OPENERS, ROLE_E
 
 PERSONAL = frozenset("i me we us you я ми мы ви вы ти ты".split())
 DETERMINERS = frozenset("the a an".split())
+COUNTS = frozenset("two three four five six seven several".split())  # "three EU diplomats"
 QUANTIFIERS = frozenset("many some most several few all both".split())
 
 
@@ -41,7 +42,8 @@ def valid_phrase(phrase: list[str]) -> str | None:
     possessive = phrase[0].lower() in ("his", "her", "their")
     if possessive and not all(is_role(w) or w.lower() in MODIFIERS for w in phrase[1:]):
         return None  # "His own analysis says"; but "his lawyer told the court"
-    if not (is_cap(phrase[0]) or is_role(phrase[0]) or phrase[0].lower() in DETERMINERS):
+    counted = phrase[0].lower() in COUNTS and len(phrase) > 1 and is_role(phrase[-1])
+    if not (is_cap(phrase[0]) or is_role(phrase[0]) or phrase[0].lower() in DETERMINERS or counted):
         # "intelligence officials said", "public broadcaster NHK said": lower-case words only
         # before a role (and the name it introduces).
         described = any(is_role(w) for w in phrase) and phrase[0].lower() not in OPENERS

@@ -12,7 +12,12 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from bot.extraction.attribution import SpeakerContext, attribute_paragraph, is_attribution_only
+from bot.extraction.attribution import (
+    SpeakerContext,
+    attribute_paragraph,
+    is_attribution_only,
+    said_text,
+)
 from bot.extraction.base import ExtractedClaim, ExtractionResult
 from bot.extraction.cleaning import (
     LINK_RE,
@@ -23,6 +28,7 @@ from bot.extraction.cleaning import (
     trim_span,
 )
 from bot.extraction.events import event_floor
+from bot.extraction.interview import answer_blocks, interviewee
 from bot.extraction.junk import is_junk
 from bot.extraction.lexicon import COMMAND_START
 from bot.extraction.ranking import rank_candidates
@@ -98,18 +104,37 @@ def _document_sentences(text: str) -> list[Candidate]:
     """
     context = SpeakerContext()
     found: list[Candidate] = []
+    blocks = []
     for start, end in kept_blocks(text):
         spans = [trim_span(text, a, b) for a, b in split_sentences(text, start, end)]
         spans = [part for a, b in spans if a < b for part in clause_spans(text, a, b)]
         spans = [trim_span(text, a, b) for a, b in spans]
         spans = [(a, b) for a, b in spans if a < b]
-        sentences = [readable(text[a:b]) for a, b in spans]
+        blocks.append((spans, [readable(text[a:b]) for a, b in spans]))
+    interview = answer_blocks([sentences for _, sentences in blocks])
+    speaker = None
+    if interview:
+        speaker = interviewee([s for _, block in blocks[: interview[0]] for s in block], text)
+        context.interviewee = speaker
+    for k, (spans, sentences) in enumerate(blocks):
         attributed = attribute_paragraph(sentences, context)
         for (a, b), sentence, who in zip(spans, sentences, attributed, strict=True):
             candidate = Candidate(a, b, sentence, 0.0, who.claim, who.claimant, who.quoted)
             candidate.antecedent, candidate.speakers = who.antecedent, who.speakers
+            if speaker and interview and interview[1][k] and not who.claimant:
+                _credit_answer(candidate, speaker)
             found.append(candidate)
     return found
+
+
+def _credit_answer(candidate: Candidate, speaker: str) -> None:
+    """An interview's answer, credited to the interviewee: "Iryna Vakulenko said: “Last year
+    we cleared 1,240 hectares…”" (the words as said, without the dialogue dash)."""
+    said = candidate.sentence.lstrip("—–-− ").strip()
+    if not said:
+        return
+    candidate.claimant, candidate.quoted = speaker, said
+    candidate.claim, candidate.antecedent = said_text(said, speaker), None
 
 
 def attribute_article(text: str) -> list[Candidate]:

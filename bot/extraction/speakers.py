@@ -38,7 +38,7 @@ from bot.extraction.speaker_words import (
 VERB_RE = re.compile(rf"(?:{VERBS_EN}|{VERBS_SLAVIC})")
 ACCORDING_RE = re.compile(
     r"\b(?:according to|згідно з даними|відповідно до даних|согласно данным|следует из данных"
-    r"|за словами|за даними|за інформацією|за повідомленням|по словам"
+    r"|за словами|за даними|за інформацією|за повідомленням|по словам|по версии|за версією"
     r"|по данным|по информации|по сообщению|як повідом\w+|как сообща\w+|как сообщи\w+"
     r"|по оценк[еам]\w*|за оцінк(?:ою|ами)|по подсч[её]там|за підрахунками"
     r"|про це (?:повідом\w*|заяв\w*|сказа\w*)|об этом (?:сообщ\w*|заяв\w*|сказа\w*"
@@ -239,6 +239,13 @@ def _backward_at(tokens: list[str], i: int) -> tuple[str | None, int]:
                 break
             j -= 1  # "a spokesperson for customs": the body a role speaks for
             words += 1
+        elif (
+            low in NUMBERS
+            and words
+            and any(t.lower() in ANONYMOUS_HEADS for t in tokens[j + 1 : end + 1])
+        ):
+            j -= 1  # "three EU diplomats said": a counted source
+            words += 1
         elif low in ("the", "a", "an"):
             j -= 1
             if j > 0 and tokens[j].lower() in ("for", "of", "at") and is_role(tokens[j - 1]):
@@ -292,9 +299,12 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
         for _ in range(3):
             if k + 1 < len(tokens) and tokens[k].lower() in SOURCE_NOUNS:
                 break
-            k += k < len(tokens) and tokens[k].isalpha() and tokens[k].islower()
+            plain = k < len(tokens) and tokens[k].replace("-", "").isalpha()
+            k += plain and tokens[k].islower()  # "tanker-tracking data compiled by …"
         if k + 2 < len(tokens) and tokens[k].lower() in SOURCE_NOUNS and tokens[k + 1] in ISSUED:
             k += 1  # "according to figures published by the Danish defence ministry"
+            while k + 2 < len(tokens) and tokens[k + 1].lower() in TIME_WORDS:
+                tokens = [*tokens[: k + 1], *tokens[k + 2 :]]  # "… published last week by …"
         if (
             k + 1 < len(tokens)
             and tokens[k].lower() in SOURCE_NOUNS | ISSUED
@@ -304,7 +314,7 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
         anonymous = _anonymous(tokens, j)
         if anonymous:
             return anonymous
-    while j < len(tokens) and len(phrase) < 8:
+    while j < len(tokens) and len(phrase) < (14 if "," in phrase else 8):
         word = tokens[j]
         low = word.lower()
         acronym = len(word) > 1 and word.isupper()  # "according to the WHO"
@@ -312,6 +322,10 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
         placed = slavic and phrase and phrase[-1].lower().startswith(SOURCE_SLAVIC)
         if placed and low in ("в", "у", "во", "из", "з", "із") and j + 1 < len(tokens):
             phrase.append(word)
+            j += 1
+            continue
+        if word == "," and not slavic and _title_goes_on(phrase, tokens, j + 1):
+            phrase.append(word)  # "Minister of Economy, Environment and Agriculture Taras …"
             j += 1
             continue
         if not word.lstrip("«")[:1].isalnum() or (low in stop and not acronym):
@@ -323,6 +337,8 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
         j += 1
     if phrase and phrase[-1].lower() in ("of", "and", "for", "the"):
         phrase.pop()
+    if "," in phrase:
+        return " ".join(phrase).replace(" ,", ",")
     if slavic:
         if len(phrase) >= 2 and is_cap(phrase[0]) and phrase[1].lower().startswith(SOURCE_SLAVIC):
             phrase = phrase[1:]  # "рассказал ФедВест источник в …": the outlet was told
@@ -332,6 +348,23 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
     if according and 2 <= len(phrase) <= 4 and phrase[-1].lower() in ACCORDING_SOURCES:
         return " ".join(phrase)  # "according to the release notes", "… court filings"
     return valid_phrase(phrase)
+
+
+def _title_goes_on(phrase: list[str], tokens: list[str], j: int) -> bool:
+    """Whether a role's title continues after a comma with more of its capitalised words and
+    ends in the holder's name at the end of the sentence ("said Minister of Economy, Environment
+    and Agriculture Taras Bondarenko.")."""
+    if not any(is_role(w) for w in phrase) or not is_cap(phrase[-1]):
+        return False
+    rest = []
+    for word in tokens[j:]:
+        if not word[:1].isalnum():
+            break
+        rest.append(word)
+    if not rest or len(rest) > 8 or j + len(rest) < len(tokens) - 1:
+        return False
+    capitals = [w for w in rest if is_cap(w)]
+    return len(capitals) >= 3 and all(is_cap(w) or w in ("and", "of", "for", "the") for w in rest)
 
 
 def _anonymous(tokens: list[str], j: int) -> str | None:
@@ -383,6 +416,30 @@ def _media_subject(tokens: list[str], k: int) -> str | None:
         w.lower() if n == 0 and w.lower() in ("a", "an", "the") else w
         for n, w in enumerate(tokens[: head + 1])
     ]
+    return " ".join(words)
+
+
+def _slavic_opening(tokens: list[str], k: int) -> str | None:
+    """A Ukrainian or Russian subject that runs from the start of the sentence to its reporting
+    verb at ``tokens[k]``, with no punctuation between: a body or an official with the genitives
+    of a title ("Департамент образования Одесского городского совета заявил", "Главный врач
+    областной инфекционной больницы Виктор Шевчук сказал нам"), without where it was said
+    ("Президент Володимир Зеленський у вечірньому зверненні заявив")."""
+    if not 2 <= k <= 10 or not CYRILLIC_RE.match(tokens[k]) or not is_cap(tokens[0]):
+        return None
+    words = tokens[:k]
+    for n in range(len(words) - 1):
+        if words[n].lower() in ("в", "у", "во") and any(
+            w.lower() in VENUES for w in words[n + 1 : n + 4]
+        ):
+            words = words[:n]  # "у вечірньому зверненні": where, not who
+            break
+    if len(words) < 2 or words[0].lower() in OPENERS or _dative(" ".join(words[-1:])):
+        return None
+    if not all(CYRILLIC_RE.match(w.lstrip("«")) or is_cap(w) for w in words):
+        return None  # a figure, a dash, a comma: more than one noun phrase
+    if not any(is_role(w) or w.lower().startswith(ORG_SLAVIC) for w in words):
+        return None  # "Хто б що не казав …": no one who speaks for anything
     return " ".join(words)
 
 
@@ -482,7 +539,7 @@ def find_claimant(sentence: str) -> Found:
         ):
             found = _forward(tokens, k + 1)
         if not found:
-            found = _media_subject(tokens, k)
+            found = _media_subject(tokens, k) or _slavic_opening(tokens, k)
         if found:
             phrases.append(found)
             if who is None and second_clause:

@@ -413,14 +413,20 @@ FRESH_PAGES: list[tuple[list[list[str]], str]] = [
         # measured once at 0.766, 0.022 and 0.708; after the fixes 0.798, 0.000 and 0.840
         ("annotated_heldout", 0.79, 0.05, 0.83),
         # measured once at 0.783, 0.055 and 0.778; after its own fixes 0.809, 0.036 and 0.871
-        ("annotated_blind3", 0.80, 0.05, 0.86),
+        # (0.882 after the seventh set's)
+        ("annotated_blind3", 0.80, 0.05, 0.87),
         # measured once at 0.643, 0.096 and 0.704; after its own fixes 0.651, 0.063 and 0.780
-        ("annotated_blind4", 0.64, 0.07, 0.77),
+        # (0.793 after the seventh set's)
+        ("annotated_blind4", 0.64, 0.07, 0.78),
         # measured once on the final tree and not tuned on: 0.845, 0.044 and 0.775
         ("annotated_blind5", 0.84, 0.05, 0.77),
         # short posts, measured once at 0.808, 0.149 and 0.738 (headline claims 0.889); after
         # its own fixes 0.846, 0.143 and 0.750 (0.944)
         ("annotated_blind6", 0.84, 0.15, 0.75),
+        # long pages of new kinds (live blogs, interviews, fact-checks), measured once at 0.581,
+        # 0.083 and 0.654 (at most 0.670 recall at 10 a page); after its own fixes 0.587, 0.067
+        # and 0.876
+        ("annotated_blind7", 0.58, 0.07, 0.87),
     ],
 )
 def test_the_pages_written_blind_keep_their_figures(
@@ -569,13 +575,38 @@ FOURTH_SET: list[tuple[list[list[str]], str]] = [
 ]
 
 
-# Constructions the pages written blind (tests/fixtures/annotated_fresh … annotated_blind4)
+SEVENTH_SET: list[tuple[str, str]] = [
+    # the seventh blind set's constructions (tests/fixtures/annotated_blind7)
+    ("Indian refiners bought 1.2m barrels a day of Russian crude in November, according to "
+     "tanker-tracking data compiled by Nordic Energy Insight, a Stockholm-based consultancy.",
+     "Nordic Energy Insight"),
+    ("Of the vessels designated by the EU before June, 41% still loaded Russian cargoes in "
+     "October, according to a report published last week by the Kyiv School of Economics.",
+     "the Kyiv School of Economics"),
+    ("Brussels is discussing a full ban on maritime services for Russian oil, three EU diplomats "
+     "said, though Hungary and Slovakia have signalled they would block it.",
+     "three EU diplomats"),
+    ("“Not a single port stopped operating for more than 24 hours,” said Minister of Economy, "
+     "Environment and Agriculture Taras Bondarenko.",
+     "Minister of Economy, Environment and Agriculture Taras Bondarenko"),
+    ("Департамент образования Одесского городского совета заявил, что все школы города работают "
+     "в штатном режиме.", "Департамент образования Одесского городского совета"),
+    ("Главный врач областной инфекционной больницы Виктор Шевчук сказал нам, что в больнице "
+     "заняты 46 из 120 коек.", "Главный врач областной инфекционной больницы Виктор Шевчук"),
+    ("Президент Володимир Зеленський у вечірньому зверненні заявив, що за тиждень росія "
+     "випустила понад 1100 ударних дронів.", "Президент Володимир Зеленський"),
+    ("По версии следствия, в апреле 2025 года Лаптев опубликовал три поста.", "следствия"),
+]  # fmt: skip
+
+
+# Constructions the pages written blind (tests/fixtures/annotated_fresh … annotated_blind7)
 # exposed: each is the last sentence's claimant after the paragraphs before it.
 BLIND_PAGE_CASES = [
     *FRESH_PAGES,
     *HELD_OUT_PAGES,
     *[([[sentence]], claimant) for sentence, claimant in THIRD_SET],
     *FOURTH_SET,
+    *[([[sentence]], claimant) for sentence, claimant in SEVENTH_SET],
 ]
 
 
