@@ -38,6 +38,7 @@ CAPTION_RE = re.compile(
     r"\b(via (reuters|ap|afp|getty|epa|reuters connect|bloomberg)\b|getty images|/(ap|afp|reuters"
     r"|epa|tass)\b|\b(reuters|ap|afp|epa|getty images)/\w|\((photo|image|фото)"
     r"|(photo|image|credit|pictured|фото|світлина)\s*:"
+    r"|^(chart|graphic|map|infographic|графік|график|карта|інфографіка|инфографика)\s*:"
     r"|(photo|image|picture)s? (by|courtesy)|in this (handout|file) (image|photo|picture)"
     r"|handout (photo|image)|file photo|фото:|фото ілюстративне|иллюстративное фото"
     r"|ілюстративне фото|(фото|photo)\s*[—–-]\s*\w"
@@ -200,11 +201,23 @@ def _keep_line(text: str, start: int, end: int, seen: set[str]) -> tuple[int, in
 # The parts of a page's meta line: "8 грудня 2026, 09:30 · Олена Гнатюк · 2 417 переглядів".
 _META_SEPARATOR = re.compile(r"\s[·•|]\s")
 _COUNT_RE = re.compile(
-    r"^[\d\s.,]+[kк]?\s*(?:views?|comments?|shares?|likes?|переглядів|перегляди|перегляд"
-    r"|коментар\w*|просмотр\w*|комментар\w*)$",
+    r"^[\d\s.,]+(?:[kкmм]|тис\.?|тыс\.?)?\s*(?:views?|comments?|shares?|likes?|subscribers?"
+    r"|followers?|переглядів|перегляди|перегляд|коментар\w*|просмотр\w*|комментар\w*"
+    r"|підписник\w*|подписчик\w*)$",
     re.IGNORECASE,
 )
 _NAME_PART = re.compile(r"^(?:[A-ZА-ЯІЇЄҐ][\w'’.-]+\s?){1,4}$")
+# "Автор: Ирина Соколовская", "By Mark Delaney": a name with its label
+_NAME_LABEL = re.compile(r"^(?:by|author|автор|авторка|текст|фото|photo)\s*:?\s+", re.IGNORECASE)
+# "Время чтения: 4 мин", "Читати 5 хв": reading time
+_READING_RE = re.compile(
+    r"^(?:reading time|read|время чтения|час читання|читати|читать)\s*:?\s*\d+\s*"
+    r"(?:min(?:ute)?s?|мин(?:ут[аы]?)?|хв(?:илин[аи]?)?)\.?(?:\s+read)?$"
+    r"|^\d+\s*(?:min(?:ute)?s?|мин(?:ут[аы]?)?|хв(?:илин[аи]?)?)\.?\s+(?:read|чтения|читання)$",
+    re.IGNORECASE,
+)
+# A channel's or a body's name beside its subscriber count: any words, no figure, no full stop.
+_TITLE_PART = re.compile(r"^[A-ZА-ЯІЇЄҐ«][^\d.!?]{1,80}$")
 
 
 def is_meta_line(line: str) -> bool:
@@ -213,10 +226,14 @@ def is_meta_line(line: str) -> bool:
     parts = [p.strip() for p in _META_SEPARATOR.split(line.strip())]
     if len(parts) < 2:
         return False
-    dated = any(DATE_ONLY_RE.match(p) for p in parts)
-    return dated and all(
-        DATE_ONLY_RE.match(p) or _COUNT_RE.match(p) or _NAME_PART.match(p) for p in parts
-    )
+    dated = [bool(DATE_ONLY_RE.match(p) or _READING_RE.match(p)) for p in parts]
+    counted = [bool(_COUNT_RE.match(p)) for p in parts]
+    if not any(dated) and not any(counted):
+        return False
+    named = [bool(_NAME_PART.match(_NAME_LABEL.sub("", p))) for p in parts]
+    if any(counted):  # "Запорізька обласна військова адміністрація · 186 тис. підписників"
+        named = [n or bool(_TITLE_PART.match(p)) for n, p in zip(named, parts, strict=True)]
+    return all(d or c or n for d, c, n in zip(dated, counted, named, strict=True))
 
 
 def _is_link_headline(line: str) -> bool:

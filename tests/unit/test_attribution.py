@@ -424,9 +424,9 @@ FRESH_PAGES: list[tuple[list[list[str]], str]] = [
         # its own fixes 0.846, 0.143 and 0.750 (0.944)
         ("annotated_blind6", 0.84, 0.15, 0.75),
         # long pages of new kinds (live blogs, interviews, fact-checks), measured once at 0.581,
-        # 0.083 and 0.654 (at most 0.670 recall at 10 a page); after its own fixes 0.587, 0.067
-        # and 0.876
-        ("annotated_blind7", 0.58, 0.07, 0.87),
+        # 0.083 and 0.654 (at most 0.670 recall at 10 a page); after its own fixes 0.609, 0.042
+        # and 0.872
+        ("annotated_blind7", 0.60, 0.05, 0.87),
     ],
 )
 def test_the_pages_written_blind_keep_their_figures(

@@ -10,6 +10,7 @@ from bot.extraction.cleaning import (
     clean_article,
     is_boilerplate,
     is_decoration,
+    is_meta_line,
     kept_blocks,
     trim_span,
 )
@@ -348,3 +349,33 @@ def test_a_debunk_label_is_not_part_of_the_claim() -> None:
     )
     (claim,) = extract_claims(text)
     assert claim.quote.startswith("pro-Kremlin channel Frontline Z claims")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "8 грудня 2026, 09:30 · Олена Гнатюк · 2 417 переглядів",
+        "3 декабря 2026 · Автор: Ирина Соколовская · Время чтения: 4 мин",
+        "Запорізька обласна військова адміністрація · 186 тис. підписників",
+        "By Mark Delaney | 6 December 2026, 09:00 EET",
+    ],
+)
+def test_a_pages_meta_line_is_furniture(line: str) -> None:
+    """Date, author, reading time, views or subscribers between "·" or "|" (seventh blind set)."""
+    assert is_meta_line(line)
+    text = f"{line}\n\nRussia launched 653 drones at Ukraine overnight, the air force said."
+    assert [c.quote for c in extract_claims(text)] == [
+        "Russia launched 653 drones at Ukraine overnight, the air force said."
+    ]
+
+
+def test_a_line_with_a_separator_and_something_said_is_kept() -> None:
+    assert not is_meta_line("Russia launched 653 drones · Ukraine says")
+    assert not is_boilerplate("Russia launched 653 drones overnight, the air force said.")
+
+
+def test_a_charts_caption_is_furniture() -> None:
+    assert is_boilerplate(
+        "График: средняя региональная выплата за подписание контракта, тыс. руб. Источник: "
+        "региональные постановления, расчёты редакции"
+    )
