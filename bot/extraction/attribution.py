@@ -55,7 +55,19 @@ TRAILING_PRONOUN_RE = re.compile(
 # "за даними організації", "по данным ведомства", "як повідомляє бюро": the body that spoke
 # just before, when exactly one did and it was not a news outlet (`slavic_body`). "Міністерство"
 # stays as written: a ministry named in passing is often another than the one that spoke.
-ORGANISATION_SLAVIC = ("організаці", "организаци", "бюро", "відомств", "ведомств")
+ORGANISATION_SLAVIC = (
+    "організаці", "организаци", "бюро", "відомств", "ведомств", "центр", "компані", "компани"
+)  # fmt: skip
+# A body's full name in Ukrainian or Russian: an adjective in capitals, its noun, and up to four
+# genitives ("Український центр оцінювання якості освіти", "Державна служба статистики"), before
+# a bracket, a comma or a verb.
+SLAVIC_BODY_RE = re.compile(
+    r"\b[А-ЯІЇЄҐ][а-яіїєґё'’-]+(?:ий|ій|а|е|ое|ая|ый|ой|ська|ский|ський|ская)\s+"
+    r"(?:[а-яіїєґё'’-]+(?:ий|ій|а|е|ое|ая|ый|ой|ська|ский|ський|ская)\s+)?"
+    r"(?:центр|служба|агентство|інспекція|инспекция|комісія|комиссия|фонд|бюро|рада|совет"
+    r"|управління|управление|департамент|комітет|комитет)"
+    r"(?:\s+(?!(?:заяви|повідоми|сообщи|оприлюдни|опубликова)\w*)[а-яіїєґё'’-]+){0,4}"
+)
 # Titles before a surname that name the person seen in full before: "Dr Ostapenko".
 TITLES = frozenset("dr mr mrs ms miss prof professor sir dame".split())
 WINDOW = 3  # sentences back in which a pronoun looks for its antecedent
@@ -86,6 +98,8 @@ class SpeakerContext:
     index: int = 0
     cyrillic: bool = False
     interviewee: str | None = None  # an interview's: who "he said" means when no one else can
+    # Ukrainian and Russian bodies named in full ("Український центр оцінювання якості освіти")
+    bodies: list[tuple[int, str]] = field(default_factory=list)
 
     def learn(self, sentence: str) -> None:
         """Remember the full names, people and documents a sentence mentions."""
@@ -100,6 +114,7 @@ class SpeakerContext:
         document = named_document(sentence)
         if document:
             self.documents.append(document)
+        self.bodies += [(self.index, body) for body in SLAVIC_BODY_RE.findall(sentence)]
 
     def _known(self, person: Speaker) -> Speaker:
         """A bare surname seen before in full is that person."""
@@ -196,7 +211,7 @@ class SpeakerContext:
                 return earlier.name
         return None
 
-    def slavic_body(self, who: str) -> str | None:
+    def slavic_body(self, who: str, sentence: str = "") -> str | None:
         """ "організації", "ведомства" (lower case, one word): the body that spoke in the last
         two sentences, when exactly one did; else None (the word stays as written)."""
         low = who.lower()
@@ -207,7 +222,26 @@ class SpeakerContext:
             for at, s in self.speakers
             if 0 < self.index - at <= 2 and s.kind in ("n", "x") and _body_name(s.name)
         }
-        return next(iter(bodies)) if len(bodies) == 1 else None
+        if len(bodies) == 1:
+            return next(iter(bodies))
+        if bodies:
+            return None
+        # "За даними центру" after "Український центр оцінювання якості освіти оприлюднив …":
+        # the body named before whose name holds the noun
+        stem = low[:5]
+        named = {
+            name
+            for at, name in [(at, s.name) for at, s in self.mentions + self.speakers] + self.bodies
+            if 0 < self.index - at <= SPEAKER_WINDOW
+            and len(name.split()) >= 2
+            and any(w.lower().startswith(stem) for w in name.split()[:2])
+        }
+        if len(named) == 1:
+            return next(iter(named))
+        # "сотрудники ФСБ задержали …, который, по данным ведомства, …": the one body the
+        # sentence names by its abbreviation
+        here = {w for w in re.findall(r"\b[А-ЯІЇЄҐA-Z]{2,6}\b", sentence) if w.isupper()}
+        return next(iter(here)) if len(here) == 1 and not named else None
 
     def only_candidate(self, kind: str) -> str | None:
         """The antecedent of a pronoun when exactly one entity of its kind precedes it."""
@@ -236,7 +270,7 @@ class SpeakerContext:
         if who.lower().removeprefix("the ") in GENERIC_BODIES and who.lower().startswith("the "):
             return sentence_body(sentence) or who  # "Microsoft will cut …, the company said"
         noun = who.lower().removeprefix("the ")
-        named = self.named_body(who, sentence) or self.slavic_body(who)
+        named = self.named_body(who, sentence) or self.slavic_body(who, sentence)
         if named:
             return named
         if who.lower().startswith("the ") and noun in BACK_REFERENCE_ROLES:

@@ -22,7 +22,8 @@ def is_role(word: str) -> bool:
     low = word.lower().removesuffix("'s").removesuffix("’s")
     if low in ROLE_EN or low in DOCUMENT_EN:
         return True
-    return bool(CYRILLIC_RE.match(low)) and low.startswith(ROLE_SLAVIC)
+    # "центру" is the centre that speaks, "центральній" only where
+    return bool(CYRILLIC_RE.match(low)) and low.startswith(ROLE_SLAVIC) and low[:7] != "централ"
 
 
 def is_personal(word: str) -> bool:
@@ -39,7 +40,9 @@ def valid_phrase(phrase: list[str]) -> str | None:
         return phrase[0]
     if any(is_personal(w) for w in phrase):
         return None  # "as I said", "I'll tell you", "He's added": no one the text names
-    possessive = phrase[0].lower() in ("his", "her", "their")
+    possessive = phrase[0].lower() in ("his", "her", "their", "its")
+    if possessive and len(phrase) >= 3 and is_role(phrase[1]) and all(map(is_cap, phrase[2:])):
+        return " ".join(phrase[2:])  # "their operator Baltnet Fibre said": the operator's name
     if possessive and not all(is_role(w) or w.lower() in MODIFIERS for w in phrase[1:]):
         return None  # "His own analysis says"; but "his lawyer told the court"
     counted = phrase[0].lower() in COUNTS and len(phrase) > 1 and is_role(phrase[-1])

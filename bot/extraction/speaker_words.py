@@ -12,7 +12,7 @@ VERBS_EN = (
     r"|acknowledged|denied|denies|admitted|declared|found|finds|concluded|showed|shows|stressed"
     r"|emphasised|emphasized|maintained|countered|replied|responded|suggested|predicted|asserted"
     r"|indicated|accused|accuses|cautioned|conceded|observed|recalled|commented|pointed|told"
-    r"|say|tell"
+    r"|say|tell|estimate|claim|warn|insist|allege|report"
 )
 VERBS_SLAVIC = (
     r"заяви\w*|повідоми\w*|сказа\w*|зазначи\w*|додав|додала|додали|наголоси\w*|підтверди\w*"
@@ -40,6 +40,7 @@ ROLE_EN = frozenset(
     monitors mission operator ceo founder manager economist economists doctors body
     broadcaster broadcasters newspaper outlet channel magazine daily tabloid network website
     customs coastguard airline carrier drugmaker carmaker retailer lender insurer presidency
+    command headquarters coalition
     """.split()
 )
 DOCUMENT_EN = frozenset("report study paper survey analysis research data review".split())
@@ -127,6 +128,7 @@ ROLE_SLAVIC = (
     "мінздоров",
     "слідств",
     "следств",
+    "центр",
     "департамент",
     "адміністраці",
     "администраци",
@@ -191,6 +193,12 @@ ORG_SLAVIC = (
     "минобороны",
     "минздрав",
     "мінздоров",
+    "росстат",
+    "держстат",
+    "мінфін",
+    "минфин",
+    "укренерго",
+    "нафтогаз",
 )
 CONNECTIVES = ("however", "but", "and", "але", "однак", "но", "однако", "та й", "а також")
 NEGATIONS = frozenset("not no never nor n't none nobody nothing не ні ніколи нет никогда".split())

@@ -176,7 +176,7 @@ def _backward_at(tokens: list[str], i: int) -> tuple[str | None, int]:
         if k < 0 or tokens[k] != ",":
             return None, j
         inner = tokens[k + 1 : j]
-        if 2 <= len(inner) <= 4 and all(is_cap(w) and w.isalpha() for w in inner):
+        if 2 <= len(inner) <= 4 and all(is_cap(w) and w.replace("-", "").isalpha() for w in inner):
             return " ".join(inner), k  # "Russia’s ambassador to the US, Anatoly Antonov, said"
         j = k - 1
     elif j >= 0 and tokens[j] in DASHES:
@@ -443,6 +443,41 @@ def _slavic_opening(tokens: list[str], k: int) -> str | None:
     return " ".join(words)
 
 
+SOURCE_LABEL_RE = re.compile(r"^(?P<who>[^:;,.!?\d\"«“]{2,40}?):\s+(?=\S)")
+# Labels before a colon that are not a source: "Update:", "Claim:", "Фото:", "Увага:" …
+NOT_SOURCES = frozenset(
+    """
+    update updates breaking claim claims verdict fact facts rating summary photo photos video
+    note correction source sources context background why what how who when where read watch
+    listen warning alert attention important analysis opinion comment editorial live timeline
+    оновлення оновлено увага важливо терміново фото відео джерело джерела коментар думка
+    обновление обновлено внимание важно срочно видео источник источники комментарий мнение
+    фейк fake правда факт
+    """.split()
+)
+
+
+def _source_label(sentence: str) -> str | None:
+    """A channel post's source before a colon: "Росстат: гречка за месяц подорожала на 14%",
+    "UNHCR: over 9,300 Ukrainians crossed into Moldova last week", "Повітряні сили: вночі ворог
+    атакував …" — a name (capitalised words or an abbreviation) or a body's noun, up to four
+    words; never a label ("Update:", "Claim:", "Фото:")."""
+    match = SOURCE_LABEL_RE.match(sentence)
+    if not match:
+        return None
+    words = match.group("who").split()
+    if not 1 <= len(words) <= 4 or any(w.lower() in NOT_SOURCES for w in words):
+        return None
+    if words[0].lower() in OPENERS or not is_cap(words[0]):
+        return None
+    named = all(is_cap(w) or is_role(w) or w.lower().startswith(ORG_SLAVIC) for w in words)
+    acronym = any(len(w) > 1 and w.isupper() for w in words)
+    body = any(is_role(w) or w.lower().startswith(ORG_SLAVIC) for w in words)
+    if not named or not (acronym or body):
+        return None  # "Kherson", "Харків", "Зеленський": a place or a name alone is a dateline
+    return " ".join(words)
+
+
 def _gender_of_verb(verb: str) -> str | None:
     """Ukrainian and Russian past tense tells the speaker's sex: "заявила" is a woman."""
     if not CYRILLIC_RE.match(verb):
@@ -547,6 +582,10 @@ def find_claimant(sentence: str) -> Found:
                 unsure = True
             elif who is None and not unsure:
                 who, gender = found, _gender_of_verb(word)
+    if who is None and not unsure:
+        labelled = _source_label(sentence)
+        if labelled:
+            return Found(labelled, None, None, (*phrases, labelled))
     if who is None and not unsure:
         document = DOCUMENT_RE.search(sentence)
         if document and re.match(rf"\s+(?:{VERBS_EN})\b", sentence[document.end() :]):
