@@ -173,6 +173,23 @@ def _normal_key(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
+# A live blog's time stamp on a line of its own: "22:10", "12m ago", "1h ago", "5 хв тому".
+LIVE_STAMP_RE = re.compile(
+    r"^\s*(?:\d{1,2}[:.]\d{2}|\d+\s?(?:m|min|mins|h|hr|hrs|minutes?|hours?)\s+ago"
+    r"|\d+\s?(?:хв|хвилин[иу]?|год|годин[иу]?)\.?\s+тому|\d+\s?(?:мин|минут[ыу]?|ч|час(?:а|ов)?)\.?"
+    r"\s+назад)\s*$",
+    re.IGNORECASE,
+)
+LIVE_STAMPS = 3  # stamped updates that make a page a live blog
+
+
+def _is_update_heading(line: str) -> bool:
+    """A short line without a full stop right under a live blog's stamp ("Odesa death toll rises
+    to three"): the update's heading."""
+    stripped = line.strip()
+    return len(stripped.split()) <= 15 and not stripped.endswith((".", "!", "…", "»", "”", '"'))
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
     """Spans of the non-empty lines of the text."""
     return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
@@ -248,8 +265,13 @@ def kept_blocks(text: str) -> list[tuple[int, int]]:
     seen: set[str] = set()
     previous_line_end = -1
     in_related_list = False
-    for start, end in _lines(text):
+    lines = _lines(text)
+    stamps = [bool(LIVE_STAMP_RE.match(text[a:b])) for a, b in lines]
+    live = sum(stamps) >= LIVE_STAMPS
+    for n, (start, end) in enumerate(lines):
         line = text[start:end]
+        if live and n and stamps[n - 1] and _is_update_heading(line):
+            continue  # a live blog's update heading: its paragraph below tells it in full
         if is_related_header(line):
             in_related_list = True
         elif in_related_list and _is_link_headline(line):

@@ -132,6 +132,7 @@ RELATED_RE = caseless(
     r"|читать (?:дальше|далее|полностью)|смотреть все|показати (?:все|ще)|показать (?:все|еще)"
     r"|related(?:\s+(?:articles?|stories|content|coverage|news|posts?|reading|topics))?"
     r"|featured(?: stories| articles)?|top news|in other news|more news|головне|главное(?: сейчас)?"
+    r"|key events|key updates|ключові події|ключевые события|show key events only"
     r"|read (?:more|also|next|the full story)|see also|also read|more (?:from|on|about|stories|news"
     r"|like this)\b|more:|recommended(?: for you| reading)?|you (?:may|might) (?:also )?(?:like"
     r"|enjoy"

@@ -379,3 +379,45 @@ def test_a_charts_caption_is_furniture() -> None:
         "График: средняя региональная выплата за подписание контракта, тыс. руб. Источник: "
         "региональные постановления, расчёты редакции"
     )
+
+
+LIVE_BLOG = """Russia-Ukraine war live: three killed in Odesa overnight
+
+Key events
+
+12m ago Odesa death toll rises to three
+
+1h ago Air force: 71 drones downed
+
+Show key events only
+
+12m ago
+
+Odesa death toll rises to three
+
+The number of people killed in the overnight attack on Odesa has risen to three, the head of \
+the regional military administration wrote on Telegram.
+
+34m ago
+
+Air force: 71 drones downed
+
+Russia launched 87 attack drones and nine missiles against Ukraine overnight, the air force said.
+
+07:55
+
+Power cuts in three regions
+
+Emergency power outages have been introduced in Odesa, Mykolaiv and Kharkiv regions, Ukrenergo \
+said.
+"""
+
+
+def test_a_live_blogs_key_events_and_update_headings_are_not_claims() -> None:
+    """The key-events box repeats the updates' headings, and each heading only announces the
+    paragraph under it: neither takes a place the update's own sentences need (seventh set)."""
+    quotes = [c.quote for c in extract_claims(LIVE_BLOG)]
+    assert not [q for q in quotes if "ago" in q or q.startswith(("Air force:", "Power cuts"))]
+    assert not [q for q in quotes if q.startswith("Odesa death toll")]
+    assert any(q.startswith("Russia launched 87 attack drones") for q in quotes)
+    assert any(q.startswith("Emergency power outages") for q in quotes)
