@@ -372,6 +372,27 @@ _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 _TITLES = frozenset("mr mrs ms dr st gen col lt sgt prof".split())
+# Countries and cities that claims about the war swap for one another, in the three languages:
+# a sentence that opens with one of them opens with a name ("Germany has taken in …", "Росія
+# втратила …"), though it starts the sentence alone.
+PLACES = """
+ukraine russia poland germany france britain england italy spain hungary slovakia czechia
+romania moldova belarus lithuania latvia estonia finland sweden norway denmark turkey iran israel
+georgia kazakhstan china japan india canada austria bulgaria serbia croatia greece portugal
+kyiv kharkiv odesa lviv dnipro zaporizhzhia kherson mykolaiv sumy chernihiv poltava donetsk
+luhansk crimea moscow belgorod kursk
+україна росія польща німеччина франція британія італія іспанія угорщина словаччина чехія
+румунія молдова білорусь литва латвія естонія фінляндія швеція норвегія данія туреччина іран
+ізраїль грузія казахстан китай японія індія канада австрія болгарія сербія хорватія греція
+київ харків одеса львів дніпро запоріжжя херсон миколаїв суми чернігів полтава донецьк луганськ
+крим москва бєлгород курськ
+украина россия польша германия франция британия италия испания венгрия словакия чехия румыния
+молдавия белоруссия беларусь литва латвия эстония финляндия швеция норвегия дания турция иран
+израиль грузия казахстан китай япония индия канада австрия болгария сербия хорватия греция
+киев харьков одесса львов днепр запорожье херсон николаев сумы чернигов полтава донецк луганск
+крым москва белгород курск
+""".split()
+_PLACE_STEMS = frozenset(w[:STEM_LENGTH] for w in PLACES)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\S")
 _OPENS = re.compile(r"[.!?:;\"«“„(—–-]")  # after these the next word opens a sentence
 
@@ -380,7 +401,8 @@ def names_of(text: str) -> tuple[frozenset[str], ...]:
     """The names a text gives: each run of capitalised words ("in Vinnytsia region", "Pope
     Francis", "Donald J. Trump") as the set of its words' stems. A capitalised word that opens a
     sentence starts a name only when the next word is capitalised too ("Donald Trump said", but
-    not "Prices rose") or it is an abbreviation in capitals ("NATO", "ЗСУ"). Initials and titles
+    not "Prices rose"), it is an abbreviation in capitals ("NATO", "ЗСУ") or a country or city of
+    `PLACES`. Initials and titles
     ("J.", "U.S.", "Dr.") neither end a sentence nor count as names."""
     runs: list[list[str]] = []
     run: list[str] = []
@@ -402,7 +424,9 @@ def names_of(text: str) -> tuple[frozenset[str], ...]:
         word = normalize(token).replace("'", "")
         capital = token[0].isupper() and len(word) > 1 and word not in STOP_WORDS
         capital = capital and word not in _CALENDAR
-        if capital and opening and not run and not token.isupper():  # "NATO", "ЗСУ" are names
+        place = stem(word) in _PLACE_STEMS
+        if capital and opening and not run and not token.isupper() and not place:
+            # "NATO", "ЗСУ", "Germany" are names; "Prices" opening a sentence is not
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
             capital = following[:1].isupper() and following[:1].isalpha()
         if capital:

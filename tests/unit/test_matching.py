@@ -301,6 +301,11 @@ def test_the_about_model_neither_calls_another_claim_nor_lifts_a_veto() -> None:
             "A total of 38,000 households in Vinnytsia region lost power after the strike.",
             "A total of 38,000 households in Zhytomyr region lost power after the strike.",
         ),
+        # a country opening the sentence is a name too
+        (
+            "Germany has taken in 1.5 million refugees from Ukraine since February 2022.",
+            "Poland has taken in 1.5 million refugees from Ukraine since February 2022.",
+        ),
         # who deployed where, the other way round (an abbreviation opening the sentence is a name)
         (
             "Россия разместила 40 000 солдат на границе с Финляндией, сообщают пограничники.",
@@ -322,6 +327,8 @@ def test_a_name_swapped_for_another_is_another_claim(query: str, claim: str) -> 
          "Ukraine received 31 Abrams tanks, President Volodymyr Zelensky said."),
         ("NATO разместило 40 тыс. солдат у границы России!!!",
          "НАТО разместило 40 000 солдат на границе с Россией."),
+        ("Finland's border with Russia is 1,340 kilometres long, and Finland's NATO membership "
+         "matters.", "Finland's border with Russia is 1,340 kilometres long."),
     ],
 )  # fmt: skip
 def test_a_name_said_otherwise_is_no_swap(query: str, claim: str) -> None:
