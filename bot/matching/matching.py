@@ -402,8 +402,8 @@ def names_of(text: str) -> tuple[frozenset[str], ...]:
     Francis", "Donald J. Trump") as the set of its words' stems. A capitalised word that opens a
     sentence starts a name only when the next word is capitalised too ("Donald Trump said", but
     not "Prices rose"), it is an abbreviation in capitals ("NATO", "ЗСУ") or a country or city of
-    `PLACES`. Initials and titles
-    ("J.", "U.S.", "Dr.") neither end a sentence nor count as names."""
+    `PLACES`. Initials and titles ("J.", "U.S.", "Dr.") neither end a sentence nor count as
+    names."""
     runs: list[list[str]] = []
     run: list[str] = []
     opening = True
