@@ -419,6 +419,12 @@ def _media_subject(tokens: list[str], k: int) -> str | None:
     return " ".join(words)
 
 
+SLAVIC_PREPOSITIONS = frozenset(
+    "за під при з із зі на до від для по про через після перед між над "
+    "под при с со на до от для по про через после перед между над из".split()
+)
+
+
 def _slavic_opening(tokens: list[str], k: int) -> str | None:
     """A Ukrainian or Russian subject that runs from the start of the sentence to its reporting
     verb at ``tokens[k]``, with no punctuation between: a body or an official with the genitives
@@ -438,6 +444,8 @@ def _slavic_opening(tokens: list[str], k: int) -> str | None:
         return None
     if not all(CYRILLIC_RE.match(w.lstrip("«")) or is_cap(w) for w in words):
         return None  # a figure, a dash, a comma: more than one noun phrase
+    if any(w.lower() in SLAVIC_PREPOSITIONS for w in words[1:]):
+        return None  # "Детективи НАБУ за процесуального керівництва САП …": not one name
     if not any(is_role(w) or w.lower().startswith(ORG_SLAVIC) for w in words):
         return None  # "Хто б що не казав …": no one who speaks for anything
     return " ".join(words)
