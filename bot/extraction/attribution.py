@@ -56,17 +56,21 @@ TRAILING_PRONOUN_RE = re.compile(
 # just before, when exactly one did and it was not a news outlet (`slavic_body`). "Міністерство"
 # stays as written: a ministry named in passing is often another than the one that spoke.
 ORGANISATION_SLAVIC = (
-    "організаці", "организаци", "бюро", "відомств", "ведомств", "центр", "компані", "компани"
+    "організаці", "организаци", "бюро", "відомств", "ведомств", "центр", "компані", "компани",
+    "міністерств", "министерств", "служб",
 )  # fmt: skip
 # A body's full name in Ukrainian or Russian: an adjective in capitals, its noun, and up to four
 # genitives ("Український центр оцінювання якості освіти", "Державна служба статистики"), before
 # a bracket, a comma or a verb.
 SLAVIC_BODY_RE = re.compile(
-    r"\b[А-ЯІЇЄҐ][а-яіїєґё'’-]+(?:ий|ій|а|е|ое|ая|ый|ой|ська|ский|ський|ская)\s+"
-    r"(?:[а-яіїєґё'’-]+(?:ий|ій|а|е|ое|ая|ый|ой|ська|ский|ський|ская)\s+)?"
+    r"\b(?:[А-ЯІЇЄҐ][а-яіїєґё'’-]+(?:ий|ій|а|е|ое|ая|ый|ой|ська|ский|ський|ская|ого|ої|ей)\s+"
+    r"(?:[а-яіїєґё'’-]+(?:ий|ій|а|е|ое|ая|ый|ой|ська|ский|ський|ская|ого|ої|ей)\s+)?"
     r"(?:центр|служба|агентство|інспекція|инспекция|комісія|комиссия|фонд|бюро|рада|совет"
-    r"|управління|управление|департамент|комітет|комитет)"
+    r"|управління|управление|департамент|комітет|комитет|міністерство|министерство|бюро"
+    r"|центру|служби|агентства|фонду|ради|комітету|міністерства|министерства)"
+    r"|(?:Центр|Служба|Агентство|Міністерство|Министерство|Департамент|Комітет|Комитет|Бюро))"
     r"(?:\s+(?!(?:заяви|повідоми|сообщи|оприлюдни|опубликова)\w*)[а-яіїєґё'’-]+){0,4}"
+    r"(?:\s+(?:при\s+)?[А-ЯІЇЄҐ][\w'’-]*)?"
 )
 # Titles before a surname that name the person seen in full before: "Dr Ostapenko".
 TITLES = frozenset("dr mr mrs ms miss prof professor sir dame".split())
@@ -215,8 +219,8 @@ class SpeakerContext:
         """ "організації", "ведомства" (lower case, one word): the body that spoke in the last
         two sentences, when exactly one did; else None (the word stays as written)."""
         low = who.lower()
-        if " " in who or not who.islower() or not low.startswith(ORGANISATION_SLAVIC):
-            return None
+        if " " in who or not who[1:].islower() or not low.startswith(ORGANISATION_SLAVIC):
+            return None  # one word, "ведомства" or "Центру"
         bodies = {
             s.name
             for at, s in self.speakers
@@ -227,15 +231,17 @@ class SpeakerContext:
         if bodies:
             return None
         # "За даними центру" after "Український центр оцінювання якості освіти оприлюднив …":
-        # the body named before whose name holds the noun
+        # the body named before whose name holds the noun, though it did not speak
         stem = low[:5]
         named = {
             name
             for at, name in [(at, s.name) for at, s in self.mentions + self.speakers] + self.bodies
             if 0 < self.index - at <= SPEAKER_WINDOW
             and len(name.split()) >= 2
-            and any(w.lower().startswith(stem) for w in name.split()[:2])
+            and any(w.lower().startswith(stem) for w in name.split()[:3])
         }
+        # one body named twice ("Національне антикорупційне бюро", "… бюро та … прокуратура")
+        named = {n for n in named if not any(o != n and o in n for o in named)}
         if len(named) == 1:
             return next(iter(named))
         # "сотрудники ФСБ задержали …, который, по данным ведомства, …": the one body the
@@ -297,7 +303,9 @@ def _body_name(name: str) -> bool:
     """A body that can be "the agency" of the next sentence: a name or a described body
     ("ЦОС ФСБ России", "региональном минздраве"), not a news outlet in guillemets («Интерфакс»
     reports what an agency said; "в ведомстве" is that agency, not the outlet)."""
-    return not name.startswith("«") and (is_cap(name) or len(name.split()) >= 2)
+    if name.startswith("«") or name.lower().startswith(("джерел", "источник")):
+        return False  # "джерела «Вінниці Сьогодні»": who told the outlet, no body
+    return is_cap(name) or len(name.split()) >= 2
 
 
 def _person_like(mention: Speaker, sentence: str) -> bool:

@@ -25,6 +25,7 @@ PROMPT_RE = re.compile(
     r"|поділит\w*|поширт\w*|долучайтес\w*|приєднуйтес\w*|реклама|новини партнерів|подпиш\w*"
     r"|подписывайт\w*|подписатьс[яь]|подписк\w*|поддержите|поддержать|смотрите|поделит\w*"
     r"|присоединяйтес\w*"
+    r"|pinned( message| post)?:|закріплен\w* (повідомлення|допис)|закрепл[её]нн\w* (сообщение|пост)"
     r"|джерело:|источник:)",
     re.IGNORECASE,
 )
@@ -61,7 +62,11 @@ BYLINE_RE = re.compile(r"^\W*(by|автор|author|written by|текст:)\s*:?\
 BIO_RE = re.compile(
     r"^[A-ZА-ЯІЇЄҐ][\w'’.-]+(?: [A-ZА-ЯІЇЄҐ][\w'’.-]+){0,3} (is|was|є|—|–|-) (a |an |the )?"
     r"([\w,-]+ ){0,5}(reporter|correspondent|journalist|editor|writer|columnist|contributor"
-    r"|author|producer|кореспондент\w*|журналіст\w*|журналист\w*|редактор\w*|оглядач\w*)",
+    r"|author|producer|кореспондент\w*|журналіст\w*|журналист\w*|редактор\w*|оглядач\w*)"
+    # "Marta Kovalenko writes a fortnightly column on information warfare for The Eastern Ledger"
+    r"|^(?:[A-ZА-ЯІЇЄҐ][\w'’.-]+(?: [A-ZА-ЯІЇЄҐ][\w'’.-]+){1,3}|She|He|Вона|Він|Она|Он) "
+    r"(writes|веде|ведёт|пише|пишет) "
+    r"(?:a |the )?(?:\w+ ){0,2}(column|blog|newsletter|колонку|блог)\b",
 )
 # Words of a line that only dates a page: "December 6, 2026 9:42 AM GMT+2 · Updated 2 hours ago",
 # "4 грудня 2026, 10:15 · Оновлено". Any other word makes the line something said.

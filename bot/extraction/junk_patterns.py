@@ -87,7 +87,11 @@ FOOTER_RE = caseless(
     r"©|\(c\)\s*(?:19|20)\d\d|\bcopyright\s*(?:©\s*)?(?:19|20)\d\d|all rights reserved"
     r"|всі права захищені|усі права захищені|все права защищены|при (?:використанні|копіюванні|"
     r"использовании|копировании) матеріал\w*|при (?:использовании|копировании) материал\w*"
-    r"|(?:гіпер|гипер)посилання\s+обов|ссылка на\s+\S+\s+обязательна|alle rechte vorbehalten",
+    r"|(?:гіпер|гипер)посилання\s+обов|ссылка на\s+\S+\s+обязательна|alle rechte vorbehalten"
+    # an opinion page's disclaimer
+    r"|views expressed (?:in this (?:article|column|piece)|here) are (?:the author|those of)"
+    r"|(?:точка зору|думка) автора може не збігатися|мнение автора может не совпадать"
+    r"|редакція може не поділяти|редакция может не разделять",
 )
 NAV_TERM_RE = caseless(
     r"\b(?:privacy (?:policy|notice|statement|settings)|terms (?:of (?:use|service)|and conditions"

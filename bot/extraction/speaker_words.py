@@ -40,7 +40,7 @@ ROLE_EN = frozenset(
     monitors mission operator ceo founder manager economist economists doctors body
     broadcaster broadcasters newspaper outlet channel magazine daily tabloid network website
     customs coastguard airline carrier drugmaker carmaker retailer lender insurer presidency
-    command headquarters coalition
+    command headquarters coalition member members
     """.split()
 )
 DOCUMENT_EN = frozenset("report study paper survey analysis research data review".split())
@@ -128,6 +128,9 @@ ROLE_SLAVIC = (
     "мінздоров",
     "слідств",
     "следств",
+    "детектив",
+    "активіст",
+    "активист",
     "центр",
     "департамент",
     "адміністраці",

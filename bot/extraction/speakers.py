@@ -45,6 +45,13 @@ ACCORDING_RE = re.compile(
     r"|рассказа\w*))\s+(?:(?:в|у|во)\s+)?",
     re.IGNORECASE,
 )
+# "…, йдеться в повідомленні бюро", "…, говорится в сводке": what a statement says.
+STATEMENT_SAYS_RE = re.compile(
+    r"\b(?:йдеться|зазначається|говориться|говорится|указывается|отмечается)\s+(?:в|у|во)\s+"
+    r"(?:повідомленні|заяві|звіті|зведенні|документі|сообщении|заявлении|отч[её]те|сводке"
+    r"|документе|релизе|релізі)\b\s*",
+    re.IGNORECASE,
+)
 # "За його словами" / "по его словам" / "по их данным": according to him (or them), whoever
 # spoke last.
 PRONOUN_ACCORDING_RE = re.compile(
@@ -178,6 +185,8 @@ def _backward_at(tokens: list[str], i: int) -> tuple[str | None, int]:
         inner = tokens[k + 1 : j]
         if 2 <= len(inner) <= 4 and all(is_cap(w) and w.replace("-", "").isalpha() for w in inner):
             return " ".join(inner), k  # "Russia’s ambassador to the US, Anatoly Antonov, said"
+        if 3 <= len(inner) <= 5 and is_role(inner[0]) and all(map(is_cap, inner[-2:])):
+            return " ".join(inner[-2:]), k  # "Организатор акции, активистка Елена Барсукова,"
         j = k - 1
     elif j >= 0 and tokens[j] in DASHES:
         # "Kirby — who spoke at the briefing — said": the same, between dashes.
@@ -328,7 +337,15 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
             phrase.append(word)  # "Minister of Economy, Environment and Agriculture Taras …"
             j += 1
             continue
-        if not word.lstrip("«")[:1].isalnum() or (low in stop and not acronym):
+        joined = (
+            slavic
+            and low in ("та", "і", "и")
+            and phrase
+            and phrase[-1].isupper()
+            and j + 1 < len(tokens)
+            and tokens[j + 1].isupper()
+        )  # "речника Київського обласного ТЦК та СП Андрія Левченка"
+        if not word.lstrip("«")[:1].isalnum() or (low in stop and not acronym and not joined):
             break
         if low in TIME_WORDS and not phrase:
             j += 1
@@ -532,6 +549,16 @@ def find_claimant(sentence: str) -> Found:
             # "в ведомстве объяснили" alone names no one
             phrases.append(body)
             who = who or body
+    for match in STATEMENT_SAYS_RE.finditer(sentence):
+        if mask[match.start()]:
+            continue
+        at = next((k for k, m in enumerate(spans) if m.start() >= match.end()), len(tokens))
+        owner = _forward(tokens, at) if at < len(tokens) else None
+        # "…, йдеться в повідомленні бюро": the bureau's; "…, говорится в сводке": the body
+        # that spoke last (its statement), as "it" would be
+        found = owner or ("воно" if match.group(0)[:1].lower() in "йз" else "оно")
+        phrases.append(found)
+        who = who or found
     for match in PRONOUN_ACCORDING_RE.finditer(sentence):
         if not mask[match.start()]:
             possessive = (match.group("uk") or match.group("ru")).lower()
@@ -596,9 +623,15 @@ def find_claimant(sentence: str) -> Found:
             return Found(labelled, None, None, (*phrases, labelled))
     if who is None and not unsure:
         document = DOCUMENT_RE.search(sentence)
-        if document and re.match(rf"\s+(?:{VERBS_EN})\b", sentence[document.end() :]):
-            # "A new study published in Nature found …": the study speaks.
+        # "A new study published in Nature found …": the study speaks; "A survey by the Kyiv
+        # International Institute of Sociology published in October found …": its authors do
+        after = sentence[document.end() :] if document else ""
+        if document and re.match(rf"(?:\s+(?:published|released|issued|conducted|last|this"
+                                 rf"|on|in|at|\w+day|[A-Z]\w+|\d+)){{0,4}}\s+(?:{VERBS_EN})\b",
+                                 after):  # fmt: skip
             who = named_document(sentence)
+            if who and document.group(2) == "by":
+                who = document.group(3)
             return Found(who, quoted, None, (*phrases, who or ""))
         return Found(phrases=tuple(phrases))
     return Found(who, quoted, gender, tuple(phrases))

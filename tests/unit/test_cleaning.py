@@ -421,3 +421,22 @@ def test_a_live_blogs_key_events_and_update_headings_are_not_claims() -> None:
     assert not [q for q in quotes if q.startswith("Odesa death toll")]
     assert any(q.startswith("Russia launched 87 attack drones") for q in quotes)
     assert any(q.startswith("Emergency power outages") for q in quotes)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The views expressed in this article are the author's own and do not necessarily reflect "
+        "those of The Eastern Ledger.",
+        "She writes a fortnightly column on information warfare for The Eastern Ledger.",
+        "📌 Закреплённое сообщение: Как действовать при атаке БПЛА — памятка для жителей",
+    ],
+)
+def test_an_opinion_pages_disclaimer_a_columnists_bio_and_a_pinned_post_are_not_claims(
+    line: str,
+) -> None:
+    """The eighth blind set's furniture."""
+    text = f"{line}\n\nRussia launched 653 drones at Ukraine overnight, the air force said."
+    assert [c.quote for c in extract_claims(text)] == [
+        "Russia launched 653 drones at Ukraine overnight, the air force said."
+    ]
