@@ -96,6 +96,13 @@ LABEL_RE = re.compile(
     r"|срочно|важно|молния|эксклюзив|fake|фейк|маніпуляція|манипуляция)\s*[:|—–-]\s*",
     re.IGNORECASE,
 )
+# A channel's or an editor's own view, labelled as such: "Наша думка: 43 до Нового року цілком
+# реально…", "OUR TAKE: …".
+OUR_TAKE_RE = re.compile(
+    r"^\W*(?:our (?:take|view)|наша думка|на нашу думку|наше мнение|по нашему мнению|имхо|imho)"
+    r"\s*[:—–-]",
+    re.IGNORECASE,
+)
 HASHTAG_RE = re.compile(r"[#@][\w_]+|https?://\S+|www\.\S+")
 LINK_RE = re.compile(r"https?://\S+|www\.\S+")
 # Category "So" holds these too, but they are part of what is said: "60°C", "№ 123", "n°2019".
@@ -121,8 +128,11 @@ def is_boilerplate(text: str) -> bool:
 
 
 def _starts_as_furniture(text: str) -> bool:
-    """Whether text opens as furniture (prompt, stamp, bio, byline) or carries a photo credit."""
+    """Whether text opens as furniture (prompt, stamp, bio, byline, an editor's "Our take:")
+    or carries a photo credit."""
     if PROMPT_RE.match(text) or STAMP_RE.match(text) or BIO_RE.match(text):
+        return True
+    if OUR_TAKE_RE.match(text):
         return True
     if CAPTION_RE.search(text):
         return True

@@ -430,6 +430,8 @@ def test_a_live_blogs_key_events_and_update_headings_are_not_claims() -> None:
         "those of The Eastern Ledger.",
         "She writes a fortnightly column on information warfare for The Eastern Ledger.",
         "📌 Закреплённое сообщение: Как действовать при атаке БПЛА — памятка для жителей",
+        "Наша думка: 43 до Нового року цілком реально, але різких стрибків не чекаємо.",
+        "OUR TAKE: the counter-offensive has stalled and the numbers prove it.",
     ],
 )
 def test_an_opinion_pages_disclaimer_a_columnists_bio_and_a_pinned_post_are_not_claims(
