@@ -52,9 +52,9 @@ BACK_REFERENCE_ROLES = frozenset(
 TRAILING_PRONOUN_RE = re.compile(
     rf",\s+(?:it|he|she|they)\s+(?:also\s+|later\s+)?(?:{VERBS_EN})\b[^,;:]{{0,60}}[.!]?$"
 )
-# "за даними організації", "по данным ведомства", "як повідомляє бюро": the body that spoke
-# just before, when exactly one did and it was not a news outlet (`slavic_body`). "Міністерство"
-# stays as written: a ministry named in passing is often another than the one that spoke.
+# "за даними організації", "по данным ведомства", "як повідомляє бюро", "в министерстве": the
+# body that spoke just before, when exactly one did and it was not a news outlet, else the one
+# body named before whose name holds the noun (`slavic_body`); two candidates: as written.
 ORGANISATION_SLAVIC = (
     "організаці", "организаци", "бюро", "відомств", "ведомств", "центр", "компані", "компани",
     "міністерств", "министерств", "служб",
@@ -66,7 +66,7 @@ SLAVIC_BODY_RE = re.compile(
     r"\b(?:[А-ЯІЇЄҐ][а-яіїєґё'’-]+(?:ий|ій|а|е|ое|ая|ый|ой|ська|ский|ський|ская|ого|ої|ей)\s+"
     r"(?:[а-яіїєґё'’-]+(?:ий|ій|а|е|ое|ая|ый|ой|ська|ский|ський|ская|ого|ої|ей)\s+)?"
     r"(?:центр|служба|агентство|інспекція|инспекция|комісія|комиссия|фонд|бюро|рада|совет"
-    r"|управління|управление|департамент|комітет|комитет|міністерство|министерство|бюро"
+    r"|управління|управление|департамент|комітет|комитет|міністерство|министерство"
     r"|центру|служби|агентства|фонду|ради|комітету|міністерства|министерства)"
     r"|(?:Центр|Служба|Агентство|Міністерство|Министерство|Департамент|Комітет|Комитет|Бюро))"
     r"(?:\s+(?!(?:заяви|повідоми|сообщи|оприлюдни|опубликова)\w*)[а-яіїєґё'’-]+){0,4}"
@@ -216,8 +216,11 @@ class SpeakerContext:
         return None
 
     def slavic_body(self, who: str, sentence: str = "") -> str | None:
-        """ "організації", "ведомства" (lower case, one word): the body that spoke in the last
-        two sentences, when exactly one did; else None (the word stays as written)."""
+        """ "організації", "ведомства", "Центру" (one word): the body that spoke in the last two
+        sentences, when exactly one did; else the one body named in the last few whose name
+        holds the word ("Український центр оцінювання якості освіти" for "центру"); else the one
+        abbreviation of the sentence itself ("сотрудники ФСБ …, по данным ведомства"); else None
+        (the word stays as written)."""
         low = who.lower()
         if " " in who or not who[1:].islower() or not low.startswith(ORGANISATION_SLAVIC):
             return None  # one word, "ведомства" or "Центру"

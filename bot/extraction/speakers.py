@@ -556,7 +556,7 @@ def find_claimant(sentence: str) -> Found:
         owner = _forward(tokens, at) if at < len(tokens) else None
         # "…, йдеться в повідомленні бюро": the bureau's; "…, говорится в сводке": the body
         # that spoke last (its statement), as "it" would be
-        found = owner or ("воно" if match.group(0)[:1].lower() in "йз" else "оно")
+        found = owner or ("воно" if re.search("[іїєґІЇЄҐ]", sentence) else "оно")
         phrases.append(found)
         who = who or found
     for match in PRONOUN_ACCORDING_RE.finditer(sentence):
