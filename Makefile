@@ -97,6 +97,7 @@ eval: $(STAMP)
 	$(BIN)/python scripts/eval_pages.py --dir tests/fixtures/annotated_blind6
 	$(BIN)/python scripts/eval_pages.py --dir tests/fixtures/annotated_blind7
 	$(BIN)/python scripts/eval_pages.py --dir tests/fixtures/annotated_blind8
+	$(BIN)/python scripts/eval_pages.py --dir tests/fixtures/annotated_blind9
 	@if test -f scripts/eval_claimants.py; then $(BIN)/python scripts/eval_claimants.py; fi
 	@if test -f scripts/eval_junk.py; then $(BIN)/python scripts/eval_junk.py; fi
 	$(BIN)/python scripts/eval_matching.py
