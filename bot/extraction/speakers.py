@@ -436,6 +436,40 @@ def _media_subject(tokens: list[str], k: int) -> str | None:
     return " ".join(words)
 
 
+# "…, writing on X that …", "…, saying that …": the subject of the sentence said it.
+PARTICIPLE_RE = re.compile(
+    r",\s+(?:saying|writing|adding|noting|warning|claiming|stating|telling reporters)"
+    r"(?:\s+(?:on|in)\s+(?:X|Twitter|Telegram|Facebook|Instagram|a statement|a post))?"
+    r"(?:\s+that)?\s+\S"
+)
+
+
+def _opening_subject(tokens: list[str]) -> str | None:
+    """The name or role a sentence opens with, up to its (lower-case) verb: "President Volodymyr
+    Zelenskiy renewed his appeal …, writing on X that …", "The ministry published …, saying …"."""
+    k = 0
+    while (
+        k < len(tokens)
+        and k < 8
+        and (
+            is_cap(tokens[k])
+            or is_role(tokens[k])
+            or (k == 0 and tokens[k] in ("The", "A"))
+            or tokens[k].lower() in MODIFIERS
+        )
+    ):
+        k += 1
+    if not 1 <= k < len(tokens) or not tokens[k].isalpha() or not tokens[k].islower():
+        return None
+    if tokens[0].lower() in OPENERS and tokens[0] not in ("The", "A"):
+        return None
+    phrase = [tokens[0].lower() if tokens[0] in ("The", "A") else tokens[0], *tokens[1:k]]
+    named = [w for w in phrase if is_cap(w)]
+    if not (any(map(is_role, phrase)) or len(named) >= 2 or any(w.isupper() for w in named)):
+        return None  # "Prices rose …, saying": a capital that opens the sentence is no name
+    return valid_phrase(phrase)
+
+
 SLAVIC_PREPOSITIONS = frozenset(
     "за під при з із зі на до від для по про через після перед між над "
     "под при с со на до от для по про через после перед между над из".split()
@@ -617,6 +651,10 @@ def find_claimant(sentence: str) -> Found:
                 unsure = True
             elif who is None and not unsure:
                 who, gender = found, _gender_of_verb(word)
+    if who is None and not unsure and PARTICIPLE_RE.search(sentence):
+        opener = _opening_subject(tokens)
+        if opener:
+            return Found(opener, None, None, (*phrases, opener))
     if who is None and not unsure:
         labelled = _source_label(sentence)
         if labelled:

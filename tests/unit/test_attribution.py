@@ -428,8 +428,8 @@ FRESH_PAGES: list[tuple[list[list[str]], str]] = [
         # and 0.870
         ("annotated_blind7", 0.60, 0.05, 0.87),
         # a second set of long pages, measured once at 0.625, 0.067 and 0.809 (the day's start:
-        # 0.817); after its own fixes 0.641, 0.050 and 0.873 (headline claims 0.917 → 1.000)
-        ("annotated_blind8", 0.64, 0.05, 0.87),
+        # 0.817); after its own fixes 0.641, 0.050 and 0.881 (headline claims 0.917 → 1.000)
+        ("annotated_blind8", 0.64, 0.05, 0.88),
         # measured once at the end of the day's work and not tuned on (as the fifth): 0.582,
         # 0.080 and 0.696, the same as on the tree the day started from
         ("annotated_blind9", 0.58, 0.08, 0.69),
@@ -644,6 +644,11 @@ EIGHTH_SET: list[tuple[list[list[str]], str]] = [
     ([["Министерство обороны России сообщило об освобождении села Степовое."],
       ["В министерстве также сообщили, что из села эвакуированы 37 мирных жителей."]],
      "Министерство обороны России"),
+    ([["President Volodymyr Zelenskiy renewed his appeal for more air defence systems, writing "
+       "on X that Russia had used more than 1,900 drones in the past week."]],
+     "President Volodymyr Zelenskiy"),
+    ([["The ministry published new figures on Monday, saying exports fell by 12%."]],
+     "the ministry"),
     ([["Ролик проаналізував Центр протидії дезінформації при РНБО."],
       ["За даними Центру, перші 12 каналів, які поширили ролик, раніше публікували матеріали "
        "російських ЗМІ."]],
@@ -656,6 +661,8 @@ NOT_A_SOURCE = [
     "Kherson: 12 people were injured in the shelling.",
     "Харків: 12 людей поранено внаслідок удару.",
     "Claim: Ukraine has brought back only 12 children from Russia.",
+    # a capital that opens the sentence is no name before "…, saying"
+    "Prices rose sharply in November, saying more about the harvest than the war.",
 ]
 
 
