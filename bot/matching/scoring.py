@@ -104,8 +104,17 @@ def spans(text: str) -> list[tuple[str, str]]:
         pieces = _CLAUSE_END.split(sentence)
         clauses = [c for c in pieces if len(c.split()) >= CLAUSE_WORDS]
         if len(pieces) > 1 and clauses:  # "Kherson update: the ministry said…" keeps its claim
-            found += [(clause, sentence) for clause in clauses]
+            found += [(clause, _after_lead_in(sentence, clause)) for clause in clauses]
     return found if len(found) > 1 else []
+
+
+def _after_lead_in(sentence: str, clause: str) -> str:
+    """The part of a sentence that guards a clause: all of it, but for a clause after a colon,
+    not the lead-in before it ("Can't believe the media buried this: the Pope endorsed Donald
+    Trump…" — the lead-in's "can't" is the poster's, not the claim's)."""
+    at = sentence.find(clause)
+    colon = sentence.rfind(":", 0, at) if at > 0 else -1
+    return sentence[colon + 1 :].strip() if colon >= 0 else sentence
 
 
 @lru_cache(maxsize=16384)

@@ -361,3 +361,19 @@ def test_a_queued_claim_is_never_asked_the_about_question() -> None:
     same_claim, _, evidence = pair_evidence(queued, claim, lambda term: 1.0)
     assert same_claim < SCORING_THRESHOLD and about_probability(evidence) >= ABOUT_THRESHOLD
     assert not score_pair(queued, claim, lambda term: 1.0, about=False).is_match()
+
+
+def test_a_lead_in_before_a_colon_does_not_negate_the_claim_after_it() -> None:
+    """ "Can't believe the media buried this:" is the poster's; the claim after the colon is
+    not negated. A negation inside the claim's own clause still vetoes."""
+    claim = prepared("The Pope endorsed Donald Trump for president in 2016.")
+    post = prepared(
+        "Can't believe the media buried this: the Pope endorsed Donald Trump for president in "
+        "2016. Share this with every Catholic you know"
+    )
+    assert score_pair(post, claim, lambda term: 1.0).is_match()
+    denied = prepared(
+        "Read this before you share: the Pope never endorsed Donald Trump for president in 2016. "
+        "Check your sources"
+    )
+    assert score_pair(denied, claim, lambda term: 1.0).veto == "negation"
