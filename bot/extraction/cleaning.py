@@ -98,11 +98,8 @@ LABEL_RE = re.compile(
 )
 # A channel's or an editor's own view, labelled as such: "Наша думка: 43 до Нового року цілком
 # реально…", "OUR TAKE: …".
-OUR_TAKE_RE = re.compile(
-    r"^\W*(?:our (?:take|view)|наша думка|на нашу думку|наше мнение|по нашему мнению|имхо|imho)"
-    r"\s*[:—–-]",
-    re.IGNORECASE,
-)
+OUR_VIEW = r"(?:our (?:take|view|opinion)|наша думка|на нашу думку|наше мнение|по нашему мнению)"
+OUR_TAKE_RE = re.compile(rf"^\W*(?:{OUR_VIEW}|имхо|imho)\s*[:—–-]", re.IGNORECASE)
 HASHTAG_RE = re.compile(r"[#@][\w_]+|https?://\S+|www\.\S+")
 LINK_RE = re.compile(r"https?://\S+|www\.\S+")
 # Category "So" holds these too, but they are part of what is said: "60°C", "№ 123", "n°2019".

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from bot.extraction.cleaning import OUR_VIEW
+
 DUPLICATE_OVERLAP = 0.8
 # A headline line is dropped when a body sentence carries this share of its words: the body says
 # it in full, usually with who said it ("Russia launched 31 drones …, the air force said").
@@ -110,10 +112,8 @@ VIEW_RE = re.compile(
 )
 BARE_QUOTE_PENALTY = 0.15
 # The author speaking ("I have lived here twenty years"): an aside, unless someone is quoted.
-AUTHOR_VOICE_RE = re.compile(
-    r"^(?:[^,]{1,30}, )?(?:I|We|Я|Ми|Мы)\b"
-    r"|^(?:Наша думка|На нашу думку|Наше мнение|По нашему мнению|Our (?:view|take|opinion))\b"
-)
+# (a view labelled with a colon, "Наша думка: …", is furniture already: cleaning.OUR_TAKE_RE)
+AUTHOR_VOICE_RE = re.compile(rf"^(?:[^,]{{1,30}}, )?(?:I|We|Я|Ми|Мы)\b|^(?i:{OUR_VIEW})\b")
 # "May" with a capital in mid-sentence is the month; the regex above must not see it.
 MONTH_MAY_RE = re.compile(r"(?<=\w )May\b")
 

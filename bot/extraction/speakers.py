@@ -312,14 +312,13 @@ def _forward(tokens: list[str], i: int, *, according: bool = False) -> str | Non
             k += plain and tokens[k].islower()  # "tanker-tracking data compiled by …"
         if k + 2 < len(tokens) and tokens[k].lower() in SOURCE_NOUNS and tokens[k + 1] in ISSUED:
             k += 1  # "according to figures published by the Danish defence ministry"
-            while k + 2 < len(tokens) and tokens[k + 1].lower() in TIME_WORDS:
-                tokens = [*tokens[: k + 1], *tokens[k + 2 :]]  # "… published last week by …"
-        if (
-            k + 1 < len(tokens)
-            and tokens[k].lower() in SOURCE_NOUNS | ISSUED
-            and tokens[k + 1] in SOURCE_PREPS
-        ):
-            j = k + 2
+        by = k + 1
+        if k < len(tokens) and tokens[k] in ISSUED:
+            while by < len(tokens) and tokens[by].lower() in TIME_WORDS:
+                by += 1  # "… published last week by …"
+        if k < len(tokens) and tokens[k].lower() in SOURCE_NOUNS | ISSUED and by < len(tokens):
+            if tokens[by] in SOURCE_PREPS:
+                j = by + 1
         anonymous = _anonymous(tokens, j)
         if anonymous:
             return anonymous
